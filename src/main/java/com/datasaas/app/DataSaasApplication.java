@@ -1,0 +1,15 @@
+package com.datasaas.app;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.scheduling.annotation.EnableScheduling;
+
+@SpringBootApplication(scanBasePackages = "com.datasaas")
+@EnableConfigurationProperties(DataSaasProperties.class)
+@EnableScheduling
+public class DataSaasApplication {
+    public static void main(String[] args) {
+        SpringApplication.run(DataSaasApplication.class, args);
+    }
+}
