@@ -1,0 +1,76 @@
+package com.datasaas.accounts;
+
+import com.datasaas.app.ApiErrors;
+import java.time.Clock;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
+import org.springframework.security.web.context.SecurityContextRepository;
+import org.springframework.security.web.csrf.CsrfException;
+
+/**
+ * One filter chain: public ingest and realtime, public SPA assets, everything else under /api authenticated by a
+ * session cookie (with CSRF, token in cookie XSRF-TOKEN echoed as header X-XSRF-TOKEN) or a bearer API key (no CSRF:
+ * browsers never attach it on their own).
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+    @Bean
+    PasswordEncoder passwordEncoder() {
+        return new BCryptPasswordEncoder();
+    }
+
+    @Bean
+    SecurityContextRepository securityContextRepository() {
+        return new HttpSessionSecurityContextRepository();
+    }
+
+    @Bean
+    SecurityFilterChain securityFilterChain(
+            HttpSecurity http, ApiKeyRepository keys, Clock clock, SecurityContextRepository contexts)
+            throws Exception {
+        http.csrf(csrf -> csrf.spa()
+                        .ignoringRequestMatchers("/api/events", "/api/webhooks/**")
+                        .ignoringRequestMatchers(ApiKeyAuthenticationFilter::hasBearer))
+                .securityContext(c -> c.securityContextRepository(contexts))
+                .httpBasic(AbstractHttpConfigurer::disable)
+                .formLogin(AbstractHttpConfigurer::disable)
+                .requestCache(AbstractHttpConfigurer::disable)
+                .logout(logout -> logout.logoutUrl("/api/auth/logout")
+                        .logoutSuccessHandler((request, response, authentication) ->
+                                response.setStatus(HttpStatus.NO_CONTENT.value())))
+                .addFilterBefore(new ApiKeyAuthenticationFilter(keys, clock), AnonymousAuthenticationFilter.class)
+                .authorizeHttpRequests(auth -> auth.requestMatchers(
+                                "/api/events",
+                                "/api/realtime",
+                                "/api/auth/signup",
+                                "/api/auth/login",
+                                "/api/auth/logout",
+                                "/api/webhooks/**")
+                        .permitAll()
+                        .requestMatchers("/actuator/health", "/actuator/prometheus")
+                        .permitAll()
+                        .requestMatchers("/api/**", "/actuator/**")
+                        .authenticated()
+                        .anyRequest()
+                        .permitAll())
+                .exceptionHandling(errors -> errors.authenticationEntryPoint((request, response, e) -> ApiErrors.write(
+                                response, HttpStatus.UNAUTHORIZED, "Log in or send 'Authorization: Bearer <api key>'."))
+                        .accessDeniedHandler((request, response, e) -> ApiErrors.write(
+                                response,
+                                HttpStatus.FORBIDDEN,
+                                e instanceof CsrfException
+                                        ? "Missing or invalid CSRF token: echo the XSRF-TOKEN cookie in the"
+                                                + " X-XSRF-TOKEN header."
+                                        : "You are not allowed to do this.")));
+        return http.build();
+    }
+}

@@ -1,0 +1,113 @@
+package com.datasaas.app;
+
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+
+/**
+ * Turns every failure into the public error shape {@code {"error": {"code", "message"}}}. Anything unexpected is a
+ * 500 with a generic message; the detail goes to the log, never to the caller.
+ */
+@RestControllerAdvice
+public class ApiErrors {
+    private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
+
+    public static Map<String, Object> body(HttpStatusCode status, String message) {
+        return Map.of("error", Map.of("code", status.value(), "message", message));
+    }
+
+    public static ResponseEntity<Object> response(HttpStatusCode status, String message) {
+        return ResponseEntity.status(status)
+                .contentType(MediaType.APPLICATION_JSON)
+                .body(body(status, message));
+    }
+
+    /** For filters that answer before MVC: same shape, written by hand because no converter is involved. */
+    public static void write(HttpServletResponse response, HttpStatus status, String message) throws IOException {
+        response.setStatus(status.value());
+        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+        response.getWriter()
+                .write("{\"error\":{\"code\":" + status.value() + ",\"message\":\"" + jsonEscape(message) + "\"}}");
+    }
+
+    private static String jsonEscape(String s) {
+        StringBuilder out = new StringBuilder(s.length() + 8);
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                default -> {
+                    if (c < 0x20) out.append(String.format("\\u%04x", (int) c));
+                    else out.append(c);
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    @ExceptionHandler(ApiException.class)
+    ResponseEntity<Object> api(ApiException e) {
+        ResponseEntity.BodyBuilder builder = ResponseEntity.status(e.status()).contentType(MediaType.APPLICATION_JSON);
+        if (e.retryAfter() != null) {
+            builder.header(
+                    HttpHeaders.RETRY_AFTER,
+                    Long.toString(Math.max(1, e.retryAfter().toSeconds())));
+        }
+        return builder.body(body(e.status(), e.getMessage()));
+    }
+
+    @ExceptionHandler(HttpMessageNotReadableException.class)
+    ResponseEntity<Object> unreadable(HttpMessageNotReadableException e) {
+        return response(
+                HttpStatus.BAD_REQUEST,
+                "The request body is not valid JSON of the expected shape: check field types and quoting.");
+    }
+
+    @ExceptionHandler(MissingServletRequestParameterException.class)
+    ResponseEntity<Object> missingParameter(MissingServletRequestParameterException e) {
+        return response(HttpStatus.BAD_REQUEST, "Missing query parameter '" + e.getParameterName() + "'.");
+    }
+
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ResponseEntity<Object> typeMismatch(MethodArgumentTypeMismatchException e) {
+        return response(HttpStatus.BAD_REQUEST, "Parameter '" + e.getName() + "' has an invalid value.");
+    }
+
+    @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
+    ResponseEntity<Object> mediaType(HttpMediaTypeNotSupportedException e) {
+        return response(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Send the body as application/json.");
+    }
+
+    @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
+    ResponseEntity<Object> method(HttpRequestMethodNotSupportedException e) {
+        return response(HttpStatus.METHOD_NOT_ALLOWED, "Method " + e.getMethod() + " is not supported here.");
+    }
+
+    @ExceptionHandler(NoResourceFoundException.class)
+    ResponseEntity<Object> noResource(NoResourceFoundException e) {
+        return response(HttpStatus.NOT_FOUND, "Not found.");
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<Object> unexpected(Exception e) {
+        log.error("Unhandled error", e);
+        return response(HttpStatus.INTERNAL_SERVER_ERROR, "Something went wrong on our side; the error was logged.");
+    }
+}

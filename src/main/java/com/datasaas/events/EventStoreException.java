@@ -1,0 +1,7 @@
+package com.datasaas.events;
+
+public class EventStoreException extends RuntimeException {
+    public EventStoreException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

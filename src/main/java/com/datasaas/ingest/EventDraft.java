@@ -1,0 +1,29 @@
+package com.datasaas.ingest;
+
+import com.datasaas.enrich.Channel;
+import com.datasaas.enrich.Location;
+import com.datasaas.enrich.ReferrerInfo;
+import com.datasaas.enrich.UserAgentInfo;
+import com.datasaas.sites.TrackedSite;
+import java.net.InetAddress;
+
+/**
+ * An event on its way through the pipeline: the validated request plus what the steps learn about it. Mutable and
+ * confined to one request thread; the write step turns it into an immutable stored {@code Event}.
+ */
+final class EventDraft {
+    final EventRequest request;
+    final InetAddress clientAddress;
+    final String userAgent;
+    TrackedSite site;
+    UserAgentInfo device;
+    Location location = Location.UNKNOWN;
+    ReferrerInfo referrer;
+    Channel channel;
+
+    EventDraft(EventRequest request, InetAddress clientAddress, String userAgent) {
+        this.request = request;
+        this.clientAddress = clientAddress;
+        this.userAgent = userAgent;
+    }
+}

@@ -1,0 +1,234 @@
+package com.datasaas.ingest;
+
+import com.datasaas.app.ApiException;
+import com.datasaas.enrich.BotDetector;
+import com.datasaas.enrich.ChannelClassifier;
+import com.datasaas.enrich.GeoLocator;
+import com.datasaas.enrich.ReferrerClassifier;
+import com.datasaas.enrich.ReferrerKind;
+import com.datasaas.enrich.UserAgentParser;
+import com.datasaas.events.Event;
+import com.datasaas.events.IdKeys;
+import com.datasaas.realtime.Presence;
+import com.datasaas.sites.Websites;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * What happens to an event, in order. Each step either lets the event go on ({@link #KEEP}), drops it with a reason
+ * (the client still gets 202, exactly like real traffic), or refuses the request with a 4xx/5xx. Reading
+ * {@link #steps} tells the whole story; each step is timed under {@code datasaas.ingest.step}.
+ */
+@Component
+final class IngestPipeline {
+    /** A step's way of saying "carry on". */
+    static final DropReason KEEP = null;
+
+    record Step(String name, Function<EventDraft, DropReason> body, Timer timer) {}
+
+    private final Websites websites;
+    private final UserAgentParser userAgents;
+    private final BotDetector bots;
+    private final GeoLocator geo;
+    private final ReferrerClassifier referrers;
+    private final ChannelClassifier channels;
+    private final WriteBuffer buffer;
+    private final Presence presence;
+    private final ObjectMapper json;
+    private final List<Step> steps;
+    private final Counter accepted;
+    private final Map<DropReason, Counter> dropped = new EnumMap<>(DropReason.class);
+
+    IngestPipeline(
+            Websites websites,
+            UserAgentParser userAgents,
+            BotDetector bots,
+            GeoLocator geo,
+            ReferrerClassifier referrers,
+            ChannelClassifier channels,
+            WriteBuffer buffer,
+            Presence presence,
+            ObjectMapper json,
+            MeterRegistry meters) {
+        this.websites = websites;
+        this.userAgents = userAgents;
+        this.bots = bots;
+        this.geo = geo;
+        this.referrers = referrers;
+        this.channels = channels;
+        this.buffer = buffer;
+        this.presence = presence;
+        this.json = json;
+        this.accepted = Counter.builder("datasaas.events.accepted").register(meters);
+        for (DropReason reason : DropReason.values()) {
+            dropped.put(
+                    reason,
+                    Counter.builder("datasaas.events.dropped")
+                            .tag("reason", reason.tag())
+                            .register(meters));
+        }
+        this.steps = List.of(
+                step(meters, "lookup_site", this::lookupSite),
+                step(meters, "check_hostname", this::checkHostname),
+                step(meters, "drop_excluded_ip", this::dropExcludedIp),
+                step(meters, "put_user_agent", this::putUserAgent),
+                step(meters, "drop_bot", this::dropBot),
+                step(meters, "drop_excluded_path", this::dropExcludedPath),
+                step(meters, "put_geolocation", this::putGeolocation),
+                step(meters, "drop_excluded_country", this::dropExcludedCountry),
+                step(meters, "put_referrer", this::putReferrer),
+                step(meters, "put_channel", this::putChannel),
+                step(meters, "write_to_buffer", this::writeToBuffer));
+    }
+
+    private static Step step(MeterRegistry meters, String name, Function<EventDraft, DropReason> body) {
+        return new Step(
+                name,
+                body,
+                Timer.builder("datasaas.ingest.step").tag("step", name).register(meters));
+    }
+
+    List<Step> steps() {
+        return steps;
+    }
+
+    /** Runs every step; returns the drop reason, or null when the event was buffered for writing. */
+    DropReason run(EventDraft draft) {
+        for (Step step : steps) {
+            long start = System.nanoTime();
+            DropReason reason;
+            try {
+                reason = step.body().apply(draft);
+            } finally {
+                step.timer().record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+            }
+            if (reason != KEEP) {
+                dropped.get(reason).increment();
+                return reason;
+            }
+        }
+        accepted.increment();
+        return null;
+    }
+
+    private DropReason lookupSite(EventDraft draft) {
+        draft.site = websites.tracked(draft.request.websiteId())
+                .orElseThrow(() -> ApiException.notFound("Website " + draft.request.websiteId()
+                        + " not found. Check data-website-id in your tracking snippet."));
+        return KEEP;
+    }
+
+    private DropReason checkHostname(EventDraft draft) {
+        if (!draft.site.acceptsHostname(draft.request.hostname())) {
+            throw ApiException.badRequest("Hostname '" + draft.request.hostname() + "' does not belong to "
+                    + draft.site.website().domain()
+                    + ". Add it to the website's allowed hostnames if it should be tracked.");
+        }
+        return KEEP;
+    }
+
+    private DropReason dropExcludedIp(EventDraft draft) {
+        return draft.site.excludesAddress(draft.clientAddress) ? DropReason.EXCLUDED_IP : KEEP;
+    }
+
+    private DropReason putUserAgent(EventDraft draft) {
+        draft.device = userAgents.parse(draft.userAgent);
+        return KEEP;
+    }
+
+    private DropReason dropBot(EventDraft draft) {
+        return bots.isBot(draft.userAgent, draft.device) ? DropReason.BOT : KEEP;
+    }
+
+    private DropReason dropExcludedPath(EventDraft draft) {
+        return draft.site.excludesPath(draft.request.pathname()) ? DropReason.EXCLUDED_PATH : KEEP;
+    }
+
+    private DropReason putGeolocation(EventDraft draft) {
+        draft.location = geo.locate(draft.clientAddress);
+        return KEEP;
+    }
+
+    private DropReason dropExcludedCountry(EventDraft draft) {
+        return draft.site.excludesCountry(draft.location.countryCode()) ? DropReason.EXCLUDED_COUNTRY : KEEP;
+    }
+
+    private DropReason putReferrer(EventDraft draft) {
+        draft.referrer = referrers.classify(
+                draft.request.referrer(), draft.site.website().domain());
+        if (draft.referrer.domain() != null && referrers.isSpam(draft.referrer.domain())) {
+            return DropReason.SPAM_REFERRER;
+        }
+        return KEEP;
+    }
+
+    private DropReason putChannel(EventDraft draft) {
+        EventRequest r = draft.request;
+        draft.channel = channels.classify(draft.referrer, r.utmSource(), r.utmMedium(), r.utmCampaign(), r.clickIds());
+        return KEEP;
+    }
+
+    private DropReason writeToBuffer(EventDraft draft) {
+        Event event = toEvent(draft);
+        if (!buffer.offer(event)) {
+            throw new ApiException(
+                    HttpStatus.SERVICE_UNAVAILABLE, "The event buffer is full; retry shortly.", Duration.ofSeconds(1));
+        }
+        presence.seen(event.siteId(), event.visitorKey(), event.timestamp());
+        return KEEP;
+    }
+
+    private Event toEvent(EventDraft d) {
+        EventRequest r = d.request;
+        String siteId = d.site.id();
+        boolean hasReferrer = d.referrer != null && d.referrer.kind() != ReferrerKind.NONE;
+        return new Event(
+                siteId,
+                r.receivedAt(),
+                r.type(),
+                r.visitorId(),
+                r.sessionId(),
+                IdKeys.of(siteId, r.visitorId()),
+                IdKeys.of(siteId, r.sessionId()),
+                r.goalName(),
+                r.url(),
+                r.hostname(),
+                r.pathname(),
+                r.title(),
+                hasReferrer ? d.referrer.referrer() : null,
+                hasReferrer ? d.referrer.domain() : null,
+                hasReferrer ? d.referrer.source() : null,
+                d.channel.label(),
+                r.utmSource(),
+                r.utmMedium(),
+                r.utmCampaign(),
+                r.utmTerm(),
+                r.utmContent(),
+                r.clickIds().isEmpty() ? null : json.writeValueAsString(r.clickIds()),
+                r.screenWidth(),
+                r.language(),
+                d.device.deviceType(),
+                d.device.browser(),
+                d.device.browserVersion(),
+                d.device.os(),
+                d.device.osVersion(),
+                d.location.countryCode(),
+                d.location.region(),
+                d.location.city(),
+                d.location.latitude(),
+                d.location.longitude(),
+                r.metadata().isEmpty() ? null : json.writeValueAsString(r.metadata()),
+                r.durationMs(),
+                r.scrollDepth(),
+                r.targetUrl());
+    }
+}

@@ -1,0 +1,16 @@
+package com.datasaas.realtime;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Who is on a site right now: distinct visitors with any accepted event (heartbeats included) in the last
+ * {@link #WINDOW}. Per node today; in server mode a shared implementation takes its place.
+ */
+public interface Presence {
+    Duration WINDOW = Duration.ofMinutes(5);
+
+    void seen(String siteId, long visitorKey, Instant at);
+
+    int online(String siteId, Instant now);
+}
