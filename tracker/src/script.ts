@@ -46,7 +46,8 @@ type Fn = (...args: any[]) => unknown;
     const local = !("allowLocalhost" in opt) && /^(localhost|127\.0\.0\.1|\[::1]|)$/.test(host);
 
     const now = () => Date.now();
-        /** Reads a cookie, or creates it; (re)sets it with the given lifetime. */
+    let fresh: unknown; // the last cookie() call created its cookie
+    /** Reads an id cookie, or creates it; (re)sets it with the given lifetime. */
     const cookie = (name: string, maxAge: number) => {
       const value = d.cookie.match("\\b" + name + "=([^;]+)")?.[1];
       const id =
@@ -54,8 +55,9 @@ type Fn = (...args: any[]) => unknown;
         crypto.randomUUID?.() ||
         // fallback (randomUUID needs https): browsers name blob URLs with a random UUID v4
         URL.createObjectURL(new Blob()).slice(-36);
+      fresh = !value;
       d.cookie = name + "=" + id + ";max-age=" + maxAge + cookieAttrs;
-      return [id, value];
+      return id;
     };
 
     // UTM parameters and click ids of the landing URL; later SPA pageviews keep them.
@@ -71,17 +73,16 @@ type Fn = (...args: any[]) => unknown;
     let since = 0; // when the page last became visible; 0 while hidden
     let scroll = 0; // max scroll depth of this page view, percent
 
-    const send = (type: string, extra?: Params, beacon?: unknown) => {
+    const send = guard((type: string, extra?: Params, beacon?: unknown) => {
       if (local || localStorage.datasaas_ignore == "true") return log(type);
-      const [sessionId, existed] = cookie("datasaas_session_id", 1800); // 30 min of inactivity
       const payload = {
         website_id: opt.websiteId,
-        visitor_id: cookie("datasaas_visitor_id", 31536e3)[0], // 1 year after the last event
-        session_id: sessionId,
+        visitor_id: cookie("datasaas_visitor_id", 31536e3), // 1 year after the last event
+        session_id: cookie("datasaas_session_id", 1800), // 30 minutes of inactivity; sets `fresh`
         event_type: type,
         ...page,
         // only on the first pageview of a session
-        referrer: (!existed && type == "pageview" && d.referrer) || undefined,
+        referrer: (fresh && type == "pageview" && d.referrer) || undefined,
         title: d.title,
         screen_width: screen.width,
         language: navigator.language,
@@ -94,7 +95,7 @@ type Fn = (...args: any[]) => unknown;
       // sendBeacon survives the page going away.
       (beacon && navigator.sendBeacon?.(endpoint, body)) ||
         fetch(endpoint, { method: "POST", body, keepalive: true }).catch(log);
-    };
+    });
 
     const trackScroll = () => {
       // percent of the document above the bottom of the viewport; |0 floors it and turns NaN into 0
@@ -112,7 +113,7 @@ type Fn = (...args: any[]) => unknown;
         send("_leave", { duration: engaged, scroll_depth: scroll }, 1);
       }
     };
-    const pageview = guard(() => {
+    const pageview = () => {
       const key = hashMode ? loc.href : loc.href.split("#")[0];
       if (key != page?.url) {
         if (page) leave(); // for the previous page of a SPA
@@ -121,7 +122,7 @@ type Fn = (...args: any[]) => unknown;
         since = d.hidden ? 0 : now();
         send("pageview");
       }
-    });
+    };
 
     const goal = (name: unknown, params: Params = {}) => {
       // an invalid goal throws; guard() swallows it (and logs it under data-debug)
@@ -169,6 +170,6 @@ type Fn = (...args: any[]) => unknown;
     const api = (w.datasaas = guard(goal));
     pageview();
     queue?.map((args: unknown[]) => api(...args));
-    setInterval(guard(() => !d.hidden && send("_heartbeat")), +opt.heartbeatInterval! || 3e4); // test-only override, ms
+    setInterval(() => !d.hidden && send("_heartbeat"), +opt.heartbeatInterval! || 3e4); // test-only override, ms
   })();
 })(window, document, location);
