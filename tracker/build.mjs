@@ -28,12 +28,12 @@ export async function build() {
     bundle: true,
     write: false,
     format: "esm",
-    target: "es2019",
+    target: "es2020",
     legalComments: "none",
   });
   const transpiled = result.outputFiles[0].text;
   const min = await minify(transpiled, {
-    ecma: 2019,
+    ecma: 2020,
     module: true,
     compress: { passes: 3, unsafe_arrows: true, pure_getters: true },
     mangle: { toplevel: true },

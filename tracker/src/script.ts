@@ -49,7 +49,7 @@ type Fn = (...args: any[]) => unknown;
     let fresh: unknown; // the last cookie() call created its cookie
     /** Reads an id cookie, or creates it; (re)sets it with the given lifetime. */
     const cookie = (name: string, maxAge: number) => {
-      const value = d.cookie.match("\\b" + name + "=([^;]+)")?.[1];
+      const value = d.cookie.match(name + "=([^;]+)")?.[1];
       const id =
         value ||
         crypto.randomUUID?.() ||
@@ -82,7 +82,7 @@ type Fn = (...args: any[]) => unknown;
         event_type: type,
         ...page,
         // only on the first pageview of a session
-        referrer: (fresh && type == "pageview" && d.referrer) || undefined,
+        ...((fresh && type == "pageview" && { referrer: d.referrer }) as {}),
         title: d.title,
         screen_width: screen.width,
         language: navigator.language,
@@ -113,6 +113,8 @@ type Fn = (...args: any[]) => unknown;
         send("_leave", { duration: engaged, scroll_depth: scroll }, 1);
       }
     };
+    // Not wrapped in guard(): it only reads location and calls leave()/send(),
+    // and send() is guarded, so the history wrappers below cannot throw from here.
     const pageview = () => {
       const key = hashMode ? loc.href : loc.href.split("#")[0];
       if (key != page?.url) {
@@ -126,7 +128,7 @@ type Fn = (...args: any[]) => unknown;
 
     const goal = (name: unknown, params: Params = {}) => {
       // an invalid goal throws; guard() swallows it (and logs it under data-debug)
-      name = ("" + name).toLowerCase();
+      name = (name as string).toLowerCase(); // a name that is not a string throws: invalid
       const metadata: Params = {};
       if (!/^[a-z\d_:-]{1,64}$/.test(name as string) || Object.keys(params)[10]) throw name; // more than 10 params
       for (const k in params) if (!/^[a-z\d_-]{1,64}$/.test(k) || (metadata[k] = "" + params[k])[255]) throw k; // longer than 255
@@ -134,7 +136,7 @@ type Fn = (...args: any[]) => unknown;
     };
 
     const onClick = (e: MouseEvent) => {
-      if (e.button > 1) return; // left and middle clicks only
+      if (e.button > 1) return; // left and middle clicks only (a right click fires auxclick too)
       const target = e.target as Element;
       const link = target.closest("a[href]") as HTMLAnchorElement | null;
       if (link?.host && link.hostname != host) send("_outbound", { target_url: link.href }, 1);
@@ -156,8 +158,9 @@ type Fn = (...args: any[]) => unknown;
         pageview();
       };
     }
+    // Every fragment navigation fires popstate (before hashchange), so data-hash
+    // needs no hashchange listener of its own.
     on("popstate", pageview);
-    if (hashMode) on("hashchange", pageview);
 
     on("visibilitychange", () => {
       d.hidden ? leave() : (since = now());
@@ -166,10 +169,10 @@ type Fn = (...args: any[]) => unknown;
     on("click", onClick);
     on("auxclick", onClick);
 
-    const queue = w.datasaas?.q; // calls made through the queue snippet before we loaded
-    const api = (w.datasaas = guard(goal));
+    const api = guard(goal);
     pageview();
-    queue?.map((args: unknown[]) => api(...args));
+    w.datasaas?.q?.map((args: unknown[]) => api(...args)); // calls queued by the snippet before we loaded
+    w.datasaas = api;
     setInterval(() => !d.hidden && send("_heartbeat"), +opt.heartbeatInterval! || 3e4); // test-only override, ms
   })();
 })(window, document, location);

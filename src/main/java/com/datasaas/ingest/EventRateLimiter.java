@@ -35,7 +35,7 @@ final class EventRateLimiter {
         return Bucket.builder()
                 .addLimit(Bandwidth.builder()
                         .capacity(perMinute)
-                        .refillGreedy(perMinute, PERIOD)
+                        .refillIntervally(perMinute, PERIOD)
                         .build())
                 .build();
     }

@@ -1,0 +1,3 @@
+export const distFile: string;
+export function gzip(buf: Buffer): Buffer;
+export function build(): Promise<{ bytes: number; gzipped: number; brotli: number }>;
