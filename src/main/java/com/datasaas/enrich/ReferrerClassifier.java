@@ -55,6 +55,9 @@ public final class ReferrerClassifier {
             "tw", ReferrerKind.SOCIAL,
             "x", ReferrerKind.SOCIAL);
 
+    /** List names that are everyday words as a utm_source ("free", "chat"), so they do not name a source. */
+    private static final Set<String> AMBIGUOUS_NAMES = Set.of("free", "lost", "chat", "you");
+
     private record Source(String name, ReferrerKind kind) {}
 
     private record PathRule(String pathPrefix, Source source) {}
@@ -275,7 +278,10 @@ public final class ReferrerClassifier {
     }
 
     private void addPattern(String pattern, Source source) {
-        byName.putIfAbsent(foldName(source.name()), source);
+        String folded = foldName(source.name());
+        if (!folded.isEmpty() && !AMBIGUOUS_NAMES.contains(folded)) {
+            byName.putIfAbsent(folded, source);
+        }
         String value = pattern.strip().toLowerCase(Locale.ROOT);
         if (value.startsWith("android-app//")) {
             // android-app//com.google.android.googlequicksearchbox/...: the app's package is the referrer's host.

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 class EnrichmentConfigurationTest {
 
@@ -75,5 +76,36 @@ class EnrichmentConfigurationTest {
         } finally {
             ((MmdbGeoLocator) locator).close();
         }
+    }
+
+    @Test
+    void spring_provides_every_enrichment_bean() {
+        new ApplicationContextRunner()
+                .withUserConfiguration(EnrichmentConfiguration.class)
+                .withBean(DataSaasProperties.class, () -> new DataSaasProperties(temp, null, null, null, null))
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context)
+                            .hasSingleBean(UserAgentParser.class)
+                            .hasSingleBean(BotDetector.class)
+                            .hasSingleBean(GeoLocator.class)
+                            .hasSingleBean(ReferrerClassifier.class)
+                            .hasSingleBean(ChannelClassifier.class);
+                });
+    }
+
+    @Test
+    void a_missing_configured_database_fails_start_up() {
+        Path missing = temp.resolve("GeoLite2-City.mmdb");
+        new ApplicationContextRunner()
+                .withUserConfiguration(EnrichmentConfiguration.class)
+                .withBean(
+                        DataSaasProperties.class,
+                        () -> new DataSaasProperties(temp, null, null, null, List.of(missing)))
+                .run(context -> assertThat(context)
+                        .getFailure()
+                        .rootCause()
+                        .hasMessageContaining("DATASAAS_GEOIP_DB")
+                        .hasMessageContaining(missing.toString()));
     }
 }

@@ -159,5 +159,9 @@ class ReferrerClassifierTest {
         assertThat(classifier.kindOfSource("chatgpt.com")).isEqualTo(ReferrerKind.AI_ASSISTANT);
         assertThat(classifier.kindOfSource("newsletter")).isEqualTo(ReferrerKind.NONE);
         assertThat(classifier.kindOfSource("")).isEqualTo(ReferrerKind.NONE);
+        assertThat(classifier.kindOfSource("---")).isEqualTo(ReferrerKind.NONE);
+        assertThat(classifier.kindOfSource("free"))
+                .as("an everyday word, not the engine")
+                .isEqualTo(ReferrerKind.NONE);
     }
 }
