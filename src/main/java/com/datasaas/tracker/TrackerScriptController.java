@@ -23,9 +23,8 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 class TrackerScriptController {
-    private static final CacheControl CACHE = CacheControl.maxAge(Duration.ofDays(1))
-            .cachePublic()
-            .staleWhileRevalidate(Duration.ofDays(7));
+    private static final CacheControl CACHE =
+            CacheControl.maxAge(Duration.ofDays(1)).cachePublic().staleWhileRevalidate(Duration.ofDays(7));
     private static final String JAVASCRIPT = "application/javascript";
 
     private final byte[] plain = load("tracker/script.js");
