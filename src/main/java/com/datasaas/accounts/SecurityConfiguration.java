@@ -4,6 +4,7 @@ import com.datasaas.app.ApiErrors;
 import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
@@ -33,12 +34,34 @@ class SecurityConfiguration {
         return new HttpSessionSecurityContextRepository();
     }
 
+    /**
+     * The public endpoints (ingest, realtime count, tracker script, health) carry no cookies worth protecting and are
+     * the hot path: they get a chain with nothing in it, so no CSRF token, session or security context is ever made
+     * for them.
+     */
     @Bean
+    @Order(1)
+    SecurityFilterChain publicEndpoints(HttpSecurity http) throws Exception {
+        http.securityMatcher(
+                        "/api/events", "/api/realtime", "/js/script.js", "/actuator/health", "/actuator/prometheus")
+                .authorizeHttpRequests(auth -> auth.anyRequest().permitAll())
+                .csrf(AbstractHttpConfigurer::disable)
+                .requestCache(AbstractHttpConfigurer::disable)
+                .securityContext(AbstractHttpConfigurer::disable)
+                .sessionManagement(AbstractHttpConfigurer::disable)
+                .anonymous(AbstractHttpConfigurer::disable)
+                .logout(AbstractHttpConfigurer::disable)
+                .headers(AbstractHttpConfigurer::disable);
+        return http.build();
+    }
+
+    @Bean
+    @Order(2)
     SecurityFilterChain securityFilterChain(
             HttpSecurity http, ApiKeyRepository keys, Clock clock, SecurityContextRepository contexts)
             throws Exception {
         http.csrf(csrf -> csrf.spa()
-                        .ignoringRequestMatchers("/api/events", "/api/webhooks/**")
+                        .ignoringRequestMatchers("/api/webhooks/**")
                         .ignoringRequestMatchers(ApiKeyAuthenticationFilter::hasBearer))
                 .securityContext(c -> c.securityContextRepository(contexts))
                 .httpBasic(AbstractHttpConfigurer::disable)
@@ -49,14 +72,7 @@ class SecurityConfiguration {
                                 response.setStatus(HttpStatus.NO_CONTENT.value())))
                 .addFilterBefore(new ApiKeyAuthenticationFilter(keys, clock), AnonymousAuthenticationFilter.class)
                 .authorizeHttpRequests(auth -> auth.requestMatchers(
-                                "/api/events",
-                                "/api/realtime",
-                                "/api/auth/signup",
-                                "/api/auth/login",
-                                "/api/auth/logout",
-                                "/api/webhooks/**")
-                        .permitAll()
-                        .requestMatchers("/actuator/health", "/actuator/prometheus")
+                                "/api/auth/signup", "/api/auth/login", "/api/auth/logout", "/api/webhooks/**")
                         .permitAll()
                         .requestMatchers("/api/**", "/actuator/**")
                         .authenticated()

@@ -64,6 +64,11 @@ public final class UserAgentParser {
                 .build();
     }
 
+    /** False while the analyzer is still being built in the background (events wait for it meanwhile). */
+    public boolean ready() {
+        return analyzer.isDone() && !analyzer.isCompletedExceptionally();
+    }
+
     public UserAgentInfo parse(String userAgent) {
         if (userAgent == null || userAgent.isBlank()) {
             return UserAgentInfo.EMPTY;

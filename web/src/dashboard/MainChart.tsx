@@ -1,0 +1,70 @@
+import { stats, type Interval, type Metric, type StatsQuery } from "../api";
+import { ErrorNote, Skeleton } from "../components/ui";
+import { intervalsFor, previousRange, type DateRange } from "../dateRange";
+import { METRIC_LABELS, formatMetric } from "../format";
+import { useAsync } from "../hooks";
+import { LineChart, bucketLabel } from "./LineChart";
+
+const INTERVAL_LABELS: Record<Interval, string> = { hour: "Hours", day: "Days", week: "Weeks", month: "Months" };
+
+export function MainChart({
+  q,
+  range,
+  metric,
+  interval,
+  onInterval,
+}: {
+  q: StatsQuery;
+  range: DateRange;
+  metric: Metric;
+  interval: Interval;
+  onInterval: (i: Interval) => void;
+}) {
+  const prev = previousRange(range);
+  const key = JSON.stringify([q, interval, metric]);
+  const data = useAsync(
+    async (signal) => {
+      const [current, previous] = await Promise.all([
+        stats.timeseries(q, interval, [metric], signal),
+        stats.timeseries({ ...q, start: prev.start, end: prev.end }, interval, [metric], signal).catch(() => []),
+      ]);
+      return { current, previous };
+    },
+    [key],
+  );
+  const points = (data.data?.current ?? []).map((p, i) => {
+    const before = data.data?.previous[i];
+    return {
+      label: bucketLabel(p.time, interval),
+      value: p.values[metric] ?? null,
+      previous: before ? (before.values[metric] ?? null) : undefined,
+      previousLabel: before ? bucketLabel(before.time, interval) : undefined,
+    };
+  });
+  return (
+    <section class="card chart-card" aria-label="Main chart">
+      <div class="card-head">
+        <h2>{METRIC_LABELS[metric]}</h2>
+        <div class="segmented" role="group" aria-label="Interval">
+          {intervalsFor(range).map((i) => (
+            <button key={i} type="button" class="seg" aria-pressed={i === interval} onClick={() => onInterval(i)}>
+              {INTERVAL_LABELS[i]}
+            </button>
+          ))}
+        </div>
+      </div>
+      <ErrorNote error={data.error} onRetry={data.reload} />
+      {data.loading && !data.data ? (
+        <Skeleton height={220} />
+      ) : (
+        <div class={data.loading ? "is-reloading" : ""}>
+          <LineChart points={points} name={METRIC_LABELS[metric]} format={(v) => formatMetric(metric, v)} />
+          <p class="legend muted small">
+            <span class="legend-current" aria-hidden="true" /> {range.start} – {range.end}
+            <span class="legend-previous" aria-hidden="true" /> previous period ({prev.start} – {prev.end})
+          </p>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,46 @@
+import { fireEvent, render, screen } from "@testing-library/preact";
+import { describe, expect, it } from "vitest";
+import { BreakdownRows } from "../src/dashboard/Breakdown";
+import { mockApi } from "./helpers";
+
+describe("breakdown panel", () => {
+  it("clicking a row adds an 'is' filter for it to the URL", async () => {
+    history.replaceState(null, "", "/sites/s1?period=7d&browser[is]=Firefox");
+    const calls = mockApi(() => ({
+      body: { results: [{ country: "US", visitors: 5 }, { country: "DE", visitors: 2 }], meta: { total: 2 } },
+    }));
+    const q = { siteId: "s1", start: "2026-03-09", end: "2026-03-15", filters: [{ dimension: "browser", op: "is" as const, values: ["Firefox"] }] };
+    render(<BreakdownRows q={q} dimension="country" />);
+    fireEvent.click(await screen.findByRole("button", { name: /United States/ }));
+    const url = new URLSearchParams(location.search);
+    expect(url.getAll("country[is]")).toEqual(["US"]);
+    expect(url.get("browser[is]")).toBe("Firefox");
+    expect(url.get("period")).toBe("7d");
+
+    const sent = calls[0].url.searchParams;
+    expect(calls[0].url.pathname).toBe("/api/v1/breakdown");
+    expect(sent.get("dimension")).toBe("country");
+    expect(sent.get("site_id")).toBe("s1");
+    expect(sent.get("browser[is]")).toBe("Firefox");
+  });
+
+  it("draws bars relative to the top row", async () => {
+    mockApi(() => ({ body: { results: [{ pathname: "/", visitors: 10 }, { pathname: "/about", visitors: 5 }] } }));
+    const { container } = render(<BreakdownRows q={{ siteId: "s1", start: "2026-03-01", end: "2026-03-02", filters: [] }} dimension="pathname" />);
+    await screen.findByText("/about");
+    const widths = [...container.querySelectorAll<HTMLElement>(".bar")].map((b) => b.style.width);
+    expect(widths).toEqual(["100%", "50%"]);
+  });
+
+  it("says what to do when there is no data, and shows API errors", async () => {
+    mockApi(() => ({ body: { results: [] } }));
+    render(<BreakdownRows q={{ siteId: "s1", start: "2026-03-01", end: "2026-03-02", filters: [] }} dimension="browser" />);
+    expect(await screen.findByText("No data for this period")).toBeTruthy();
+  });
+
+  it("shows the server's error instead of an empty panel", async () => {
+    mockApi(() => ({ status: 400, body: { error: { code: 400, message: "Unknown dimension 'browzer'." } } }));
+    render(<BreakdownRows q={{ siteId: "s1", start: "2026-03-01", end: "2026-03-02", filters: [] }} dimension="browzer" />);
+    expect((await screen.findByRole("alert")).textContent).toContain("Unknown dimension 'browzer'.");
+  });
+});
