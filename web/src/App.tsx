@@ -82,10 +82,12 @@ function AuthedRoutes({ path }: { path: string }) {
   if (path === "/settings/api-keys") return <ApiKeys />;
   if (path === "/settings/account") return <AccountSettings />;
   let p: Record<string, string> | null;
-  if ((p = match("/sites/:id", path))) return <SiteLayout id={p.id} section="dashboard" render={(site) => <Dashboard site={site} />} />;
+  if ((p = match("/sites/:id", path)))
+    return <SiteLayout id={p.id} section="dashboard" render={(site) => <Dashboard site={site} />} />;
   if ((p = match("/sites/:id/realtime", path)))
     return <SiteLayout id={p.id} section="realtime" render={(site) => <Realtime site={site} />} />;
-  if ((p = match("/sites/:id/goals", path))) return <SiteLayout id={p.id} section="goals" render={(site) => <GoalsPage site={site} />} />;
+  if ((p = match("/sites/:id/goals", path)))
+    return <SiteLayout id={p.id} section="goals" render={(site) => <GoalsPage site={site} />} />;
   if ((p = match("/sites/:id/settings", path)))
     return <SiteLayout id={p.id} section="settings" render={(site, reload) => <SiteSettings site={site} onSaved={reload} />} />;
   return <NotFound />;

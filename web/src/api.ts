@@ -307,14 +307,7 @@ export const DIMENSIONS = {
   goal: "goal_name",
 } as const;
 
-export const METRICS = [
-  "visitors",
-  "sessions",
-  "pageviews",
-  "bounce_rate",
-  "avg_session_duration",
-  "views_per_session",
-] as const;
+export const METRICS = ["visitors", "sessions", "pageviews", "bounce_rate", "avg_session_duration", "views_per_session"] as const;
 export type Metric = (typeof METRICS)[number];
 
 export interface StatsQuery {

@@ -86,14 +86,6 @@ export function countryName(code: string): string {
   }
 }
 
-/** A flag emoji for an ISO alpha-2 code (plain text, so nothing is rendered as HTML). */
-export function flag(code: string): string {
-  if (!/^[A-Za-z]{2}$/.test(code)) return "";
-  const base = 0x1f1e6 - 65;
-  const up = code.toUpperCase();
-  return String.fromCodePoint(base + up.charCodeAt(0), base + up.charCodeAt(1));
-}
-
 export function timeAgo(iso: string, now: number = Date.now()): string {
   const t = Date.parse(iso);
   if (Number.isNaN(t)) return iso;

@@ -26,7 +26,8 @@ export function useAsync<T>(load: (signal: AbortSignal) => Promise<T>, deps: unk
         if (!controller.signal.aborted) setState({ data, loading: false });
       },
       (error: Error) => {
-        if (!controller.signal.aborted && error?.name !== "AbortError") setState((s) => ({ data: s.data, error, loading: false }));
+        if (!controller.signal.aborted && error?.name !== "AbortError")
+          setState((s) => ({ data: s.data, error, loading: false }));
       },
     );
     return () => controller.abort();

@@ -4,7 +4,9 @@ import { mockApi } from "./helpers";
 
 describe("api.ts", () => {
   it("sends the XSRF-TOKEN cookie as X-XSRF-TOKEN on every mutation, read fresh each time", async () => {
-    const calls = mockApi((c) => (c.method === "DELETE" ? { status: 204 } : { status: 201, body: { id: "mrf_1", domain: "a.com" } }));
+    const calls = mockApi((c) =>
+      c.method === "DELETE" ? { status: 204 } : { status: 201, body: { id: "mrf_1", domain: "a.com" } },
+    );
     document.cookie = "XSRF-TOKEN=first-token; path=/";
     await websites.create({ domain: "a.com" });
     document.cookie = "XSRF-TOKEN=rotated-token; path=/";

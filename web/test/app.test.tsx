@@ -38,7 +38,8 @@ describe("app shell", () => {
     history.replaceState(null, "", "/sites/mrf_gone");
     mockApi((c) => {
       if (c.url.pathname === "/api/me") return { body: { id: "u1", email: "me@example.com", name: "Me" } };
-      if (c.url.pathname === "/api/websites/mrf_gone") return { status: 404, body: { error: { code: 404, message: "Website not found." } } };
+      if (c.url.pathname === "/api/websites/mrf_gone")
+        return { status: 404, body: { error: { code: 404, message: "Website not found." } } };
       return { body: {} };
     });
     render(<App />);

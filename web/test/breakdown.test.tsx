@@ -7,9 +7,20 @@ describe("breakdown panel", () => {
   it("clicking a row adds an 'is' filter for it to the URL", async () => {
     history.replaceState(null, "", "/sites/s1?period=7d&browser[is]=Firefox");
     const calls = mockApi(() => ({
-      body: { results: [{ country: "US", visitors: 5 }, { country: "DE", visitors: 2 }], meta: { total: 2 } },
+      body: {
+        results: [
+          { country: "US", visitors: 5 },
+          { country: "DE", visitors: 2 },
+        ],
+        meta: { total: 2 },
+      },
     }));
-    const q = { siteId: "s1", start: "2026-03-09", end: "2026-03-15", filters: [{ dimension: "browser", op: "is" as const, values: ["Firefox"] }] };
+    const q = {
+      siteId: "s1",
+      start: "2026-03-09",
+      end: "2026-03-15",
+      filters: [{ dimension: "browser", op: "is" as const, values: ["Firefox"] }],
+    };
     render(<BreakdownRows q={q} dimension="country" />);
     fireEvent.click(await screen.findByRole("button", { name: /United States/ }));
     const url = new URLSearchParams(location.search);
@@ -25,8 +36,17 @@ describe("breakdown panel", () => {
   });
 
   it("draws bars relative to the top row", async () => {
-    mockApi(() => ({ body: { results: [{ pathname: "/", visitors: 10 }, { pathname: "/about", visitors: 5 }] } }));
-    const { container } = render(<BreakdownRows q={{ siteId: "s1", start: "2026-03-01", end: "2026-03-02", filters: [] }} dimension="pathname" />);
+    mockApi(() => ({
+      body: {
+        results: [
+          { pathname: "/", visitors: 10 },
+          { pathname: "/about", visitors: 5 },
+        ],
+      },
+    }));
+    const { container } = render(
+      <BreakdownRows q={{ siteId: "s1", start: "2026-03-01", end: "2026-03-02", filters: [] }} dimension="pathname" />,
+    );
     await screen.findByText("/about");
     const widths = [...container.querySelectorAll<HTMLElement>(".bar")].map((b) => b.style.width);
     expect(widths).toEqual(["100%", "50%"]);

@@ -20,7 +20,10 @@ export function mockApi(handler: (call: Call) => Reply | undefined) {
       body: typeof init.body === "string" ? JSON.parse(init.body) : undefined,
     };
     calls.push(call);
-    const reply = handler(call) ?? { status: 404, body: { error: { code: 404, message: `No mock for ${call.method} ${call.url.pathname}` } } };
+    const reply = handler(call) ?? {
+      status: 404,
+      body: { error: { code: 404, message: `No mock for ${call.method} ${call.url.pathname}` } },
+    };
     const status = reply.status ?? 200;
     return new Response(status === 204 || reply.body === undefined ? null : JSON.stringify(reply.body), {
       status,

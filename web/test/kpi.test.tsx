@@ -34,8 +34,22 @@ describe("KPI change", () => {
         metric="visitors"
         onSelect={() => {}}
         overview={{
-          current: { visitors: 150, sessions: 200, pageviews: 400, bounce_rate: 40, avg_session_duration: 95, views_per_session: 2 },
-          previous: { visitors: 100, sessions: 200, pageviews: 500, bounce_rate: 50, avg_session_duration: 60, views_per_session: 2.5 },
+          current: {
+            visitors: 150,
+            sessions: 200,
+            pageviews: 400,
+            bounce_rate: 40,
+            avg_session_duration: 95,
+            views_per_session: 2,
+          },
+          previous: {
+            visitors: 100,
+            sessions: 200,
+            pageviews: 500,
+            bounce_rate: 50,
+            avg_session_duration: 60,
+            views_per_session: 2.5,
+          },
         }}
       />,
     );

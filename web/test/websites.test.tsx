@@ -47,7 +47,11 @@ describe("websites list", () => {
   });
 
   it("renders a hostile site name as text, not HTML", async () => {
-    mockApi((c) => (c.url.pathname === "/api/websites" ? { body: { websites: [{ ...site, name: "<img src=x onerror=alert(1)>" }] } } : { status: 500 }));
+    mockApi((c) =>
+      c.url.pathname === "/api/websites"
+        ? { body: { websites: [{ ...site, name: "<img src=x onerror=alert(1)>" }] } }
+        : { status: 500 },
+    );
     const { container } = render(<Websites />);
     expect(await screen.findByText("<img src=x onerror=alert(1)>")).toBeTruthy();
     expect(container.querySelector("img")).toBeNull();

@@ -6,7 +6,16 @@ export function timeZones(): string[] {
   } catch {
     // Older browsers: fall through to a short list.
   }
-  return ["UTC", "Europe/London", "Europe/Berlin", "America/New_York", "America/Chicago", "America/Los_Angeles", "Asia/Tokyo", "Australia/Sydney"];
+  return [
+    "UTC",
+    "Europe/London",
+    "Europe/Berlin",
+    "America/New_York",
+    "America/Chicago",
+    "America/Los_Angeles",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+  ];
 }
 
 export function browserTimeZone(): string {
@@ -17,4 +26,23 @@ export function browserTimeZone(): string {
   }
 }
 
-export const CURRENCIES = ["USD", "EUR", "GBP", "CAD", "AUD", "CHF", "JPY", "SEK", "NOK", "DKK", "PLN", "CZK", "INR", "BRL", "MXN", "NZD", "SGD", "ZAR"];
+export const CURRENCIES = [
+  "USD",
+  "EUR",
+  "GBP",
+  "CAD",
+  "AUD",
+  "CHF",
+  "JPY",
+  "SEK",
+  "NOK",
+  "DKK",
+  "PLN",
+  "CZK",
+  "INR",
+  "BRL",
+  "MXN",
+  "NZD",
+  "SGD",
+  "ZAR",
+];

@@ -6,7 +6,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { DIMENSIONS, stats, type BreakdownRow, type StatsQuery } from "../api";
 import { DbIpCredit, EmptyState, ErrorNote, Skeleton } from "../components/ui";
-import { countryName, flag, formatNumber } from "../format";
+import { countryName, formatNumber } from "../format";
 import { useAsync } from "../hooks";
 import { Link, setQuery, useLocation } from "../router";
 import { WorldMap } from "../map/WorldMap";
@@ -25,7 +25,13 @@ export interface PanelDef {
   locations?: boolean;
 }
 
-const UTM_DIMENSIONS = [DIMENSIONS.utmSource, DIMENSIONS.utmMedium, DIMENSIONS.utmCampaign, DIMENSIONS.utmTerm, DIMENSIONS.utmContent];
+const UTM_DIMENSIONS = [
+  DIMENSIONS.utmSource,
+  DIMENSIONS.utmMedium,
+  DIMENSIONS.utmCampaign,
+  DIMENSIONS.utmTerm,
+  DIMENSIONS.utmContent,
+];
 
 export const PANELS: PanelDef[] = [
   {
@@ -76,7 +82,7 @@ export const PANELS: PanelDef[] = [
 
 /** What a row's value reads as, in plain text. */
 export function rowLabel(dimension: string, value: string): string {
-  if (dimension === DIMENSIONS.country) return value ? `${flag(value)} ${countryName(value)}`.trim() : "Unknown";
+  if (dimension === DIMENSIONS.country) return value ? countryName(value) : "Unknown";
   if (!value) return dimension === DIMENSIONS.referrer ? "Direct / None" : "(none)";
   return value;
 }
@@ -91,9 +97,11 @@ export function BreakdownPanel({ panel, q }: { panel: PanelDef; q: StatsQuery })
   const { query } = useLocation();
   const selected = query.get(panel.param) ?? panel.tabs[0].key;
   const isUtm = UTM_DIMENSIONS.includes(selected as (typeof UTM_DIMENSIONS)[number]);
-  const tab = panel.tabs.find((t) => t.key === selected) ?? (isUtm ? panel.tabs.find((t) => t.kind === "utm") : undefined) ?? panel.tabs[0];
+  const tab =
+    panel.tabs.find((t) => t.key === selected) ?? (isUtm ? panel.tabs.find((t) => t.kind === "utm") : undefined) ?? panel.tabs[0];
   const dimension = tab.kind === "utm" ? (isUtm ? selected : tab.key) : tab.key;
-  const selectTab = (key: string) => setQuery(withParam(query, panel.param, key === panel.tabs[0].key ? null : key), { replace: true });
+  const selectTab = (key: string) =>
+    setQuery(withParam(query, panel.param, key === panel.tabs[0].key ? null : key), { replace: true });
 
   return (
     <section class="card panel" aria-labelledby={`panel-${panel.param}`}>
@@ -102,14 +110,7 @@ export function BreakdownPanel({ panel, q }: { panel: PanelDef; q: StatsQuery })
         {panel.tabs.length > 1 && (
           <div class="tabs panel-tabs" role="tablist" aria-label={`${panel.title} views`}>
             {panel.tabs.map((t) => (
-              <button
-                key={t.key}
-                type="button"
-                role="tab"
-                class="tab"
-                aria-selected={t === tab}
-                onClick={() => selectTab(t.key)}
-              >
+              <button key={t.key} type="button" role="tab" class="tab" aria-selected={t === tab} onClick={() => selectTab(t.key)}>
                 {t.label}
               </button>
             ))}
@@ -211,14 +212,16 @@ export function BarList({
 function CountryMap({ q }: { q: StatsQuery }) {
   const filterBy = useFilterBy();
   const data = useAsync((signal) => stats.breakdown(q, DIMENSIONS.country, { limit: 300 }, signal), [JSON.stringify(q)]);
-  if (data.error) return <ErrorNote error={data.error} onRetry={data.reload} />;
   const values = new Map((data.data?.rows ?? []).map((r) => [r.value.toUpperCase(), r.visitors]));
   return (
-    <WorldMap
-      label="Visitors by country. Countries with visitors can be focused and pressed to filter by them."
-      values={values}
-      onSelectCountry={(code) => filterBy(DIMENSIONS.country, code)}
-    />
+    <>
+      <ErrorNote error={data.error} onRetry={data.reload} />
+      <WorldMap
+        label="Visitors by country. Countries with visitors can be focused and pressed to filter by them."
+        values={values}
+        onSelectCountry={(code) => filterBy(DIMENSIONS.country, code)}
+      />
+    </>
   );
 }
 
@@ -230,8 +233,8 @@ function GoalRows({ q }: { q: StatsQuery }) {
   if (data.data.length === 0)
     return (
       <EmptyState title="No goals yet">
-        <Link href={`/sites/${encodeURIComponent(q.siteId)}/goals`}>Set up a goal</Link> to count sign-ups, purchases or visits to a
-        page.
+        <Link href={`/sites/${encodeURIComponent(q.siteId)}/goals`}>Set up a goal</Link> to count sign-ups, purchases or visits to
+        a page.
       </EmptyState>
     );
   return (
@@ -282,7 +285,9 @@ export function DetailsDialog({ q, dimension }: { q: StatsQuery; dimension: stri
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
-  const searchQ: StatsQuery = debounced ? { ...q, filters: [...q.filters, { dimension, op: "contains", values: [debounced] }] } : q;
+  const searchQ: StatsQuery = debounced
+    ? { ...q, filters: [...q.filters, { dimension, op: "contains", values: [debounced] }] }
+    : q;
   const data = useAsync(
     (signal) => stats.breakdown(searchQ, dimension, { metrics: ["visitors", "pageviews"], limit: DETAILS_LIMIT }, signal),
     [JSON.stringify(searchQ), dimension],
@@ -301,8 +306,16 @@ export function DetailsDialog({ q, dimension }: { q: StatsQuery; dimension: stri
     setQuery(next);
   };
   const header = (key: SortKey, label: string) => (
-    <th scope="col" aria-sort={sort.key === key ? (sort.desc ? "descending" : "ascending") : "none"}>
-      <button type="button" class="th-sort" onClick={() => setSort({ key, desc: sort.key === key ? !sort.desc : key !== "value" })}>
+    <th
+      scope="col"
+      class={key === "value" ? undefined : "num"}
+      aria-sort={sort.key === key ? (sort.desc ? "descending" : "ascending") : "none"}
+    >
+      <button
+        type="button"
+        class="th-sort"
+        onClick={() => setSort({ key, desc: sort.key === key ? !sort.desc : key !== "value" })}
+      >
         {label} {sort.key === key ? (sort.desc ? "↓" : "↑") : ""}
       </button>
     </th>
@@ -319,7 +332,12 @@ export function DetailsDialog({ q, dimension }: { q: StatsQuery; dimension: stri
         </div>
         <label class="search">
           <span class="sr-only">Search {title}</span>
-          <input type="search" placeholder={`Search ${title.toLowerCase()}…`} value={search} onInput={(e) => setSearch(e.currentTarget.value)} />
+          <input
+            type="search"
+            placeholder={`Search ${title.toLowerCase()}…`}
+            value={search}
+            onInput={(e) => setSearch(e.currentTarget.value)}
+          />
         </label>
         <ErrorNote error={data.error} onRetry={data.reload} />
         {!data.data && !data.error ? (
@@ -342,7 +360,12 @@ export function DetailsDialog({ q, dimension }: { q: StatsQuery; dimension: stri
                 {shown.map((r) => (
                   <tr key={r.value}>
                     <td>
-                      <button type="button" class="link-button" onClick={() => filterBy(r.value)} title="Filter the dashboard by this">
+                      <button
+                        type="button"
+                        class="link-button"
+                        onClick={() => filterBy(r.value)}
+                        title="Filter the dashboard by this"
+                      >
                         {rowLabel(dimension, r.value)}
                       </button>
                     </td>
@@ -358,7 +381,9 @@ export function DetailsDialog({ q, dimension }: { q: StatsQuery; dimension: stri
               </button>
               <span class="muted small">
                 Page {page + 1} of {pages}
-                {data.data?.total != null && data.data.total > rows.length ? ` · first ${rows.length} of ${data.data.total}; search to narrow` : ""}
+                {data.data?.total != null && data.data.total > rows.length
+                  ? ` · first ${rows.length} of ${data.data.total}; search to narrow`
+                  : ""}
               </span>
               <button type="button" class="btn btn-small" disabled={page >= pages - 1} onClick={() => setPage(page + 1)}>
                 Next

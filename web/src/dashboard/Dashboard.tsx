@@ -25,7 +25,12 @@ export function Dashboard({ site }: { site: Website }) {
   return (
     <div class="dashboard">
       <div class="toolbar">
-        <DateRangePicker key={`${state.preset}-${state.range.start}-${state.range.end}`} preset={state.preset} range={state.range} today={today} />
+        <DateRangePicker
+          key={`${state.preset}-${state.range.start}-${state.range.end}`}
+          preset={state.preset}
+          range={state.range}
+          today={today}
+        />
         <FilterMenu siteId={site.id} range={state.range} />
       </div>
       <FilterChips />

@@ -70,9 +70,7 @@ export function DateRangePicker({ preset, range, today }: { preset: Preset; rang
           )}
         </form>
       )}
-      <span class="muted small range-text">
-        {range.start === range.end ? range.start : `${range.start} – ${range.end}`}
-      </span>
+      <span class="muted small range-text">{range.start === range.end ? range.start : `${range.start} – ${range.end}`}</span>
     </div>
   );
 }

@@ -21,7 +21,11 @@ export function KpiCards({
   const online = useAsync((signal) => realtime.online(siteId, signal), [siteId], 10_000);
   return (
     <div class="kpis">
-      <Link href={`/sites/${encodeURIComponent(siteId)}/realtime`} class="kpi kpi-online" aria-label="Visitors online now; open the realtime view">
+      <Link
+        href={`/sites/${encodeURIComponent(siteId)}/realtime`}
+        class="kpi kpi-online"
+        aria-label="Visitors online now; open the realtime view"
+      >
         <span class="kpi-label">
           <span class="live-dot-only" aria-hidden="true" /> Online now
         </span>

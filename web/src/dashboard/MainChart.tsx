@@ -56,7 +56,7 @@ export function MainChart({
       <ErrorNote error={data.error} onRetry={data.reload} />
       {data.loading && !data.data ? (
         <Skeleton height={220} />
-      ) : (
+      ) : data.error && !data.data ? null : (
         <div class={data.loading ? "is-reloading" : ""}>
           <LineChart points={points} name={METRIC_LABELS[metric]} format={(v) => formatMetric(metric, v)} />
           <p class="legend muted small">

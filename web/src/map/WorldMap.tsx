@@ -58,10 +58,17 @@ export function WorldMap({
   if (error) return <p class="muted">The map could not be loaded ({error.message}).</p>;
   if (!shapes) return <div class="skeleton map-skeleton" aria-hidden="true" />;
   const max = Math.max(1, ...(values ? [...values.values()] : [0]));
-  const showAt = (x: number, y: number, lines: string[]) => setHover({ x: (x / MAP_WIDTH) * 100, y: (y / MAP_HEIGHT) * 100, lines });
+  const showAt = (x: number, y: number, lines: string[]) =>
+    setHover({ x: (x / MAP_WIDTH) * 100, y: (y / MAP_HEIGHT) * 100, lines });
   return (
     <div class="map-wrap">
-      <svg class="world" viewBox={`0 0 ${MAP_WIDTH} ${MAP_HEIGHT}`} role="img" aria-label={label} onPointerLeave={() => setHover(null)}>
+      <svg
+        class="world"
+        viewBox={`0 0 ${MAP_WIDTH} ${MAP_HEIGHT}`}
+        role="img"
+        aria-label={label}
+        onPointerLeave={() => setHover(null)}
+      >
         {shapes.map((s, i) => {
           const v = values?.get(s.code) ?? 0;
           const interactive = v > 0 && onSelectCountry;
@@ -75,10 +82,14 @@ export function WorldMap({
               tabIndex={interactive ? 0 : undefined}
               role={interactive ? "button" : undefined}
               aria-label={interactive ? `Filter by ${text}` : undefined}
-              onPointerMove={v > 0 ? (e) => {
-                const r = (e.currentTarget.ownerSVGElement as SVGSVGElement).getBoundingClientRect();
-                showAt(((e.clientX - r.left) / r.width) * MAP_WIDTH, ((e.clientY - r.top) / r.height) * MAP_HEIGHT, [text]);
-              } : undefined}
+              onPointerMove={
+                v > 0
+                  ? (e) => {
+                      const r = (e.currentTarget.ownerSVGElement as SVGSVGElement).getBoundingClientRect();
+                      showAt(((e.clientX - r.left) / r.width) * MAP_WIDTH, ((e.clientY - r.top) / r.height) * MAP_HEIGHT, [text]);
+                    }
+                  : undefined
+              }
               onClick={interactive ? () => onSelectCountry(s.code) : undefined}
               onKeyDown={
                 interactive

@@ -22,7 +22,9 @@ export function ApiKeys() {
       {created?.key && (
         <section class="card key-once" aria-label="New API key" role="status">
           <h2>Copy your new key now</h2>
-          <p>This is the only time the full key is shown. Store it somewhere safe; if you lose it, revoke it and create another.</p>
+          <p>
+            This is the only time the full key is shown. Store it somewhere safe; if you lose it, revoke it and create another.
+          </p>
           <pre class="code">
             <code data-testid="new-key">{created.key}</code>
           </pre>
@@ -127,7 +129,13 @@ function NewKeyForm({ sites, onCreated }: { sites: { id: string; name: string }[
       <ErrorNote error={error} />
       <label>
         Name
-        <input type="text" required value={name} placeholder="Weekly report script" onInput={(e) => setName(e.currentTarget.value)} />
+        <input
+          type="text"
+          required
+          value={name}
+          placeholder="Weekly report script"
+          onInput={(e) => setName(e.currentTarget.value)}
+        />
       </label>
       <label>
         Access

@@ -112,7 +112,8 @@ function NewGoalForm({ siteId, onCreated }: { siteId: string; onCreated: () => v
     e.preventDefault();
     const n = name.trim().toLowerCase();
     if (!NAME_RULE.test(n)) return setError("The name may use a-z, 0-9, _ : - only, up to 64 characters (e.g. signup).");
-    if (goalType === "pageview" && !path.trim().startsWith("/")) return setError("The path must start with /, e.g. /thank-you or /blog/*.");
+    if (goalType === "pageview" && !path.trim().startsWith("/"))
+      return setError("The path must start with /, e.g. /thank-you or /blog/*.");
     setBusy(true);
     setError(null);
     try {
@@ -135,11 +136,23 @@ function NewGoalForm({ siteId, onCreated }: { siteId: string; onCreated: () => v
       <fieldset class="radio-row">
         <legend>Type</legend>
         <label>
-          <input type="radio" name="goal_type" value="custom" checked={goalType === "custom"} onChange={() => setGoalType("custom")} /> Custom
-          event
+          <input
+            type="radio"
+            name="goal_type"
+            value="custom"
+            checked={goalType === "custom"}
+            onChange={() => setGoalType("custom")}
+          />{" "}
+          Custom event
         </label>
         <label>
-          <input type="radio" name="goal_type" value="pageview" checked={goalType === "pageview"} onChange={() => setGoalType("pageview")} />{" "}
+          <input
+            type="radio"
+            name="goal_type"
+            value="pageview"
+            checked={goalType === "pageview"}
+            onChange={() => setGoalType("pageview")}
+          />{" "}
           Pageview
         </label>
       </fieldset>
@@ -153,7 +166,9 @@ function NewGoalForm({ siteId, onCreated }: { siteId: string; onCreated: () => v
           onInput={(e) => setName(e.currentTarget.value.toLowerCase())}
           spellcheck={false}
         />
-        <span class="hint">{goalType === "custom" ? "The event name your pages send." : "An identifier for this goal."} Lowercase a-z, 0-9, _ : -</span>
+        <span class="hint">
+          {goalType === "custom" ? "The event name your pages send." : "An identifier for this goal."} Lowercase a-z, 0-9, _ : -
+        </span>
       </label>
       <label>
         Display name <span class="muted">(optional)</span>
@@ -162,7 +177,13 @@ function NewGoalForm({ siteId, onCreated }: { siteId: string; onCreated: () => v
       {goalType === "pageview" && (
         <label>
           Path
-          <input type="text" required value={path} placeholder="/thank-you or /blog/*" onInput={(e) => setPath(e.currentTarget.value)} />
+          <input
+            type="text"
+            required
+            value={path}
+            placeholder="/thank-you or /blog/*"
+            onInput={(e) => setPath(e.currentTarget.value)}
+          />
           <span class="hint">* matches any characters.</span>
         </label>
       )}

@@ -1,6 +1,6 @@
 import { realtime, type ActiveVisitor, type LiveEvent, type Website } from "../api";
 import { DbIpCredit, EmptyState, ErrorNote, Skeleton } from "../components/ui";
-import { countryName, flag, formatNumber, timeAgo } from "../format";
+import { countryName, formatNumber, timeAgo } from "../format";
 import { useAsync, useDocumentTitle } from "../hooks";
 import { WorldMap, type MapDot } from "../map/WorldMap";
 
@@ -59,7 +59,9 @@ export function Realtime({ site }: { site: Website }) {
             label={`Map of ${dots.length} active visitor${dots.length === 1 ? "" : "s"}. Focus a dot to read its details.`}
             dots={dots}
           />
-          {map.data && visitors.length === 0 && <p class="muted">Nobody is on the site right now. Dots appear as visitors arrive.</p>}
+          {map.data && visitors.length === 0 && (
+            <p class="muted">Nobody is on the site right now. Dots appear as visitors arrive.</p>
+          )}
           {visitors.length > dots.length && (
             <p class="muted small">{visitors.length - dots.length} visitor(s) without a known location are not on the map.</p>
           )}
@@ -71,7 +73,9 @@ export function Realtime({ site }: { site: Website }) {
           {!events.data && !events.error ? (
             <Skeleton lines={6} />
           ) : events.data && events.data.length === 0 ? (
-            <EmptyState title="No events yet">Open your site in another tab: pageviews show up here within a few seconds.</EmptyState>
+            <EmptyState title="No events yet">
+              Open your site in another tab: pageviews show up here within a few seconds.
+            </EmptyState>
           ) : (
             <ol class="feed" aria-live="polite">
               {(events.data ?? []).map((e, i) => (
@@ -85,7 +89,12 @@ export function Realtime({ site }: { site: Website }) {
   );
 }
 
-const TYPE_LABELS: Record<string, string> = { pageview: "Pageview", goal: "Goal", _outbound: "Outbound click", outbound: "Outbound click" };
+const TYPE_LABELS: Record<string, string> = {
+  pageview: "Pageview",
+  goal: "Goal",
+  _outbound: "Outbound click",
+  outbound: "Outbound click",
+};
 
 function FeedItem({ e }: { e: LiveEvent }) {
   const kind = e.type.replace(/^_/, "");
@@ -94,7 +103,7 @@ function FeedItem({ e }: { e: LiveEvent }) {
       <span class="feed-type">{TYPE_LABELS[e.type] ?? e.type}</span>
       <span class="feed-what">{e.type === "goal" ? e.goalName || "goal" : e.page || "/"}</span>
       <span class="feed-meta muted small">
-        {flag(e.countryCode)} {place(e)}
+        {place(e)}
         {e.device ? ` · ${e.device}` : ""} · <time dateTime={e.time}>{timeAgo(e.time)}</time>
       </span>
     </li>

@@ -30,7 +30,7 @@ export function SiteLayout({
       <div class="site-head">
         <div>
           <h1 class="site-title">{site.data?.name ?? (site.error ? "Website" : "…")}</h1>
-          {site.data && <div class="muted small">{site.data.domain}</div>}
+          {site.data && site.data.name !== site.data.domain && <div class="muted small">{site.data.domain}</div>}
         </div>
         <nav class="tabs site-tabs" aria-label="Website sections">
           {SECTIONS.map((s) => (

@@ -91,14 +91,16 @@ export function SiteSettings({ site, onSaved }: { site: Website; onSaved: () => 
           Allowed hostnames
           <textarea rows={3} value={hostnames} onInput={(e) => setHostnames(e.currentTarget.value)} spellcheck={false} />
           <span class="hint">
-            One per line. Events from {site.domain} and its subdomains always count; add other hostnames such as app.example.org or
-            *.example.org.
+            One per line. Events from {site.domain} and its subdomains always count; add other hostnames such as app.example.org
+            or *.example.org.
           </span>
         </label>
         <label>
           Excluded IP addresses
           <textarea rows={3} value={ips} onInput={(e) => setIps(e.currentTarget.value)} spellcheck={false} />
-          <span class="hint">One address or CIDR range per line, e.g. 203.0.113.7 or 10.0.0.0/8. Your own visits from these are not counted.</span>
+          <span class="hint">
+            One address or CIDR range per line, e.g. 203.0.113.7 or 10.0.0.0/8. Your own visits from these are not counted.
+          </span>
         </label>
         <label>
           Excluded paths

@@ -54,8 +54,8 @@ export function Websites() {
             <section class="card">
               {sites.length === 0 && (
                 <EmptyState title="No websites yet">
-                  Add your first website: you will get a one-line snippet to paste into its pages, and visits show up here as
-                  soon as it runs.
+                  Add your first website: you will get a one-line snippet to paste into its pages, and visits show up here as soon
+                  as it runs.
                 </EmptyState>
               )}
               <AddWebsiteForm
@@ -101,10 +101,12 @@ function SiteCard({ site }: { site: Website }) {
           </span>
         )}
       </div>
-      <div class="muted small">{site.domain}</div>
+      {site.name !== site.domain && <div class="muted small">{site.domain}</div>}
       <div class="site-card-stats">
         <div>
-          <div class="kpi-value small-kpi">{overview.error ? "-" : overview.loading && !overview.data ? "…" : formatNumber(visitors)}</div>
+          <div class="kpi-value small-kpi">
+            {overview.error ? "-" : overview.loading && !overview.data ? "…" : formatNumber(visitors)}
+          </div>
           <div class="muted small">visitors today</div>
         </div>
         <Sparkline values={(series.data ?? []).map((p) => p.values.visitors ?? 0)} />
@@ -162,7 +164,10 @@ function AddWebsiteForm({ onCreated, onCancel }: { onCreated: (site: Website) =>
     setBusy(true);
     setError(null);
     try {
-      const cleaned = domain.trim().replace(/^https?:\/\//, "").replace(/\/.*$/, "");
+      const cleaned = domain
+        .trim()
+        .replace(/^https?:\/\//, "")
+        .replace(/\/.*$/, "");
       onCreated(await websitesApi.create({ domain: cleaned, name: name.trim() || undefined, timezone, currency }));
     } catch (err) {
       setError(err as Error);
