@@ -57,3 +57,14 @@ describe("websites list", () => {
     expect(container.querySelector("img")).toBeNull();
   });
 });
+
+describe("24-hour sparkline", () => {
+  it("takes the 24 hours that end with the current hour in the site's time zone", async () => {
+    const { last24Hours } = await import("../src/pages/Websites");
+    const values = Array.from({ length: 48 }, (_, i) => i); // 0..23 yesterday, 24..47 today
+    const now = new Date("2026-03-15T10:30:00Z");
+    expect(last24Hours(values, "UTC", now)).toEqual(Array.from({ length: 24 }, (_, i) => i + 11)); // yesterday 11:00 .. today 10:00
+    expect(last24Hours(values, "Asia/Tokyo", now)[23]).toBe(24 + 19); // 19:00 in Tokyo
+    expect(last24Hours([1, 2, 3], "UTC", now)).toEqual([1, 2, 3]);
+  });
+});

@@ -108,7 +108,21 @@ export function BreakdownPanel({ panel, q }: { panel: PanelDef; q: StatsQuery })
       <div class="card-head">
         <h2 id={`panel-${panel.param}`}>{panel.title}</h2>
         {panel.tabs.length > 1 && (
-          <div class="tabs panel-tabs" role="tablist" aria-label={`${panel.title} views`}>
+          <div
+            class="tabs panel-tabs"
+            role="tablist"
+            aria-label={`${panel.title} views`}
+            onKeyDown={(e) => {
+              // Arrow keys move between tabs, as screen-reader users expect of a tab list.
+              const step = e.key === "ArrowRight" ? 1 : e.key === "ArrowLeft" ? -1 : 0;
+              if (!step) return;
+              e.preventDefault();
+              const list = e.currentTarget;
+              const next = panel.tabs[(panel.tabs.indexOf(tab) + step + panel.tabs.length) % panel.tabs.length];
+              selectTab(next.key);
+              requestAnimationFrame(() => list.querySelectorAll<HTMLElement>("[role=tab]")[panel.tabs.indexOf(next)]?.focus());
+            }}
+          >
             {panel.tabs.map((t) => (
               <button key={t.key} type="button" role="tab" class="tab" aria-selected={t === tab} onClick={() => selectTab(t.key)}>
                 {t.label}

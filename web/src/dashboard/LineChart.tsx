@@ -146,12 +146,12 @@ export function LineChart({
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
-/** Formats a bucket time from the API ("2026-11-26", "2026-11-26T13:00:00", "2026-11-26 13:00") without time-zone shifts. */
-export function bucketLabel(time: string, interval: string): string {
+/** Formats a bucket time from the API (hours get the day too when the range spans several days) ("2026-11-26", "2026-11-26T13:00:00", "2026-11-26 13:00") without time-zone shifts. */
+export function bucketLabel(time: string, interval: string, withDay = false): string {
   const m = /^(\d{4})-(\d{2})(?:-(\d{2}))?(?:[T ](\d{2}):(\d{2}))?/.exec(time);
   if (!m) return time;
   const month = MONTHS[Number(m[2]) - 1] ?? m[2];
-  if (interval === "hour" && m[4]) return `${m[4]}:${m[5]}`;
+  if (interval === "hour" && m[4]) return withDay ? `${month} ${Number(m[3])} ${m[4]}:${m[5]}` : `${m[4]}:${m[5]}`;
   if (interval === "month") return `${month} ${m[1]}`;
   return `${month} ${Number(m[3] ?? 1)}`;
 }

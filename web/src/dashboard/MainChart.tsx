@@ -32,13 +32,14 @@ export function MainChart({
     },
     [key],
   );
+  const multiDay = range.start !== range.end;
   const points = (data.data?.current ?? []).map((p, i) => {
     const before = data.data?.previous[i];
     return {
-      label: bucketLabel(p.time, interval),
+      label: bucketLabel(p.time, interval, multiDay),
       value: p.values[metric] ?? null,
       previous: before ? (before.values[metric] ?? null) : undefined,
-      previousLabel: before ? bucketLabel(before.time, interval) : undefined,
+      previousLabel: before ? bucketLabel(before.time, interval, multiDay) : undefined,
     };
   });
   return (

@@ -3,7 +3,7 @@ import { realtime, stats, websites as websitesApi, type Website } from "../api";
 import { Sparkline } from "../components/Sparkline";
 import { browserTimeZone, CURRENCIES, timeZones } from "../components/SitePicklists";
 import { CopyButton, EmptyState, ErrorNote, Skeleton } from "../components/ui";
-import { todayIn } from "../dateRange";
+import { addDays, todayIn } from "../dateRange";
 import { formatNumber } from "../format";
 import { useAsync, useDocumentTitle } from "../hooks";
 import { Link } from "../router";
@@ -85,7 +85,11 @@ function SiteCard({ site }: { site: Website }) {
   const [showSnippet, setShowSnippet] = useState(false);
   const today = todayIn(site.timezone);
   const q = { siteId: site.id, start: today, end: today, filters: [] };
-  const series = useAsync((signal) => stats.timeseries(q, "hour", ["visitors"], signal), [site.id, today]);
+  // Yesterday and today by hour; the sparkline shows the 24 hours up to the current one.
+  const series = useAsync(
+    (signal) => stats.timeseries({ ...q, start: addDays(today, -1) }, "hour", ["visitors"], signal),
+    [site.id, today],
+  );
   const overview = useAsync((signal) => stats.overview(q, false, signal), [site.id, today]);
   const online = useAsync((signal) => realtime.online(site.id, signal), [site.id], 30_000);
   const visitors = overview.data?.current.visitors ?? null;
@@ -109,7 +113,15 @@ function SiteCard({ site }: { site: Website }) {
           </div>
           <div class="muted small">visitors today</div>
         </div>
-        <Sparkline values={(series.data ?? []).map((p) => p.values.visitors ?? 0)} />
+        <div class="spark-box">
+          <Sparkline
+            values={last24Hours(
+              (series.data ?? []).map((p) => p.values.visitors ?? 0),
+              site.timezone,
+            )}
+          />
+          <div class="muted small">last 24 hours</div>
+        </div>
       </div>
       {(overview.error || series.error) && (
         <p class="muted small">Stats unavailable: {(overview.error ?? series.error)?.message}</p>
@@ -125,6 +137,18 @@ function SiteCard({ site }: { site: Website }) {
       {showSnippet && <SnippetPanel site={site} />}
     </li>
   );
+}
+
+/** The 24 hourly values ending with the current hour, from 48 buckets (yesterday and today) in the site's time zone. */
+export function last24Hours(values: number[], timeZone: string, now: Date = new Date()): number[] {
+  let hour = now.getUTCHours();
+  try {
+    hour = Number(new Intl.DateTimeFormat("en-US", { timeZone, hour: "numeric", hourCycle: "h23" }).format(now));
+  } catch {
+    // Unknown zone: UTC hour.
+  }
+  if (values.length !== 48) return values.slice(-24);
+  return values.slice(hour + 1, hour + 25);
 }
 
 /** The snippet to paste, and a live indicator that turns green when the first events arrive. */
