@@ -1,5 +1,6 @@
 package com.datasaas.support;
 
+import com.datasaas.app.DataSaasApplication;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -10,7 +11,7 @@ import org.springframework.test.context.ActiveProfiles;
  * starts once per test run: open registration, loopback as a trusted proxy (tests choose their client address with
  * X-Forwarded-For, which also keeps per-address rate limits apart), a fresh data dir under target/.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(classes = DataSaasApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("test")
 public abstract class RunningApp {
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
