@@ -60,7 +60,7 @@ public final class ApiClient {
     }
 
     public Response get(String path) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).GET(), true);
+        return send(HttpRequest.newBuilder(URI.create(base + path)).GET(), false);
     }
 
     public Response post(String path, Object body) {
