@@ -177,7 +177,7 @@ public class DuckDbEventStore implements EventStore {
     }
 
     @PreDestroy
-    void close() throws SQLException {
+    public void close() throws SQLException {
         synchronized (writeLock) {
             try (var st = connection.createStatement()) {
                 st.execute("CHECKPOINT");

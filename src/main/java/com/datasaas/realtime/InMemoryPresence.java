@@ -4,6 +4,7 @@ import com.datasaas.events.ActiveVisitor;
 import com.datasaas.events.EventStore;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -48,6 +49,19 @@ final class InMemoryPresence implements Presence {
             // >= on purpose: a visitor seen exactly five minutes ago still counts, as in the store query.
             if (lastSeen >= cutoff) online++;
         }
+        return online;
+    }
+
+    @Override
+    public Map<Long, Instant> onlineVisitors(String siteId, Instant now) {
+        Map<Long, Long> visitors = lastSeenBySite.get(siteId);
+        if (visitors == null) return Map.of();
+        long cutoff = now.minus(WINDOW).toEpochMilli();
+        Map<Long, Instant> online = new HashMap<>();
+        visitors.forEach((visitor, lastSeen) -> {
+            // Same test as online(), so the map and the count always agree.
+            if (lastSeen >= cutoff) online.put(visitor, Instant.ofEpochMilli(lastSeen));
+        });
         return online;
     }
 

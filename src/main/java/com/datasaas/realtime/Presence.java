@@ -2,6 +2,7 @@ package com.datasaas.realtime;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * Who is on a site right now: distinct visitors with any accepted event (heartbeats included) in the last
@@ -13,4 +14,7 @@ public interface Presence {
     void seen(String siteId, long visitorKey, Instant at);
 
     int online(String siteId, Instant now);
+
+    /** The visitors {@link #online} counts, each with the time of their latest event. */
+    Map<Long, Instant> onlineVisitors(String siteId, Instant now);
 }

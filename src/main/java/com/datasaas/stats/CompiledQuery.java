@@ -1,0 +1,10 @@
+package com.datasaas.stats;
+
+import java.util.List;
+
+/** SQL text for one engine and the values bound to its placeholders, in order. */
+public record CompiledQuery(String sql, List<Object> parameters) {
+    public CompiledQuery {
+        parameters = List.copyOf(parameters);
+    }
+}

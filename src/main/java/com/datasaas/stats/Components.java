@@ -1,0 +1,58 @@
+package com.datasaas.stats;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/**
+ * The additive numbers behind every metric for one result row. Ratios are derived here, once, so every engine
+ * rounds the same way: rates in percent with one decimal, durations in whole seconds.
+ */
+record Components(
+        long visitors,
+        long sessions,
+        long pageviews,
+        long bounces,
+        double durationSum,
+        double leaveMsSum,
+        long leaveCount,
+        double scrollSum,
+        long scrollCount,
+        long convertedVisitors) {
+
+    static final Components ZERO = new Components(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+    static Components read(ResultSet rs, int firstColumn) throws SQLException {
+        int c = firstColumn;
+        return new Components(
+                rs.getLong(c),
+                rs.getLong(c + 1),
+                rs.getLong(c + 2),
+                rs.getLong(c + 3),
+                rs.getDouble(c + 4),
+                rs.getDouble(c + 5),
+                rs.getLong(c + 6),
+                rs.getDouble(c + 7),
+                rs.getLong(c + 8),
+                rs.getLong(c + 9));
+    }
+
+    /** The metric's value; null where it has no data at all (no page was left with a duration or scroll). */
+    Number value(Metric metric) {
+        return switch (metric) {
+            case VISITORS -> visitors;
+            case SESSIONS -> sessions;
+            case PAGEVIEWS -> pageviews;
+            case BOUNCE_RATE -> percent(bounces, sessions);
+            case AVG_SESSION_DURATION -> sessions == 0 ? 0L : Math.round(durationSum / sessions);
+            case VIEWS_PER_SESSION -> sessions == 0 ? 0.0 : Math.round(100.0 * pageviews / sessions) / 100.0;
+            case SCROLL_DEPTH -> scrollCount == 0 ? null : Math.round(10.0 * scrollSum / scrollCount) / 10.0;
+            case TIME_ON_PAGE -> leaveCount == 0 ? null : Math.round(leaveMsSum / leaveCount / 1000.0);
+            case CONVERSIONS -> convertedVisitors;
+            case CONVERSION_RATE -> percent(convertedVisitors, visitors);
+        };
+    }
+
+    static double percent(long part, long whole) {
+        return whole == 0 ? 0.0 : Math.round(1000.0 * part / whole) / 10.0;
+    }
+}

@@ -1,0 +1,294 @@
+package com.datasaas.stats;
+
+import com.datasaas.app.DataSaasProperties;
+import com.datasaas.events.DuckDbEventStore;
+import com.datasaas.events.Event;
+import com.datasaas.events.EventStore;
+import com.datasaas.events.EventType;
+import com.datasaas.events.IdKeys;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Fills a site with realistic synthetic traffic, written straight through the event store's batch writer: Zipf-ranked
+ * pages and referrers, a country and device mix, sessions of several pages with heartbeats, leaves (time and scroll)
+ * and goals. Used for demos and by the stats benchmark. Run it while the app is stopped: DuckDB lets one process
+ * write the file.
+ *
+ * <pre>
+ * java -cp target/datasaas.jar -Dloader.main=com.datasaas.stats.SampleData \
+ *     org.springframework.boot.loader.launch.PropertiesLauncher --site mrf_x --events 1000000 --days 30 --data-dir ./data
+ * </pre>
+ */
+public final class SampleData {
+    private static final int BATCH = 50_000;
+    /** Visitors come back: about one visitor per this many events. */
+    private static final int EVENTS_PER_VISITOR = 12;
+
+    record Source(String channel, String referrerSource, String referrerDomain, String utmSource, String utmMedium) {}
+
+    private static final List<Source> SOURCES = List.of(
+            new Source("Direct", null, null, null, null),
+            new Source("Organic Search", "Google", "www.google.com", null, null),
+            new Source("Organic Social", "Twitter", "t.co", null, null),
+            new Source("Referral", null, "news.ycombinator.com", null, null),
+            new Source("Organic Search", "Bing", "www.bing.com", null, null),
+            new Source("Email", null, null, "newsletter", "email"),
+            new Source("Paid Search", "Google", "www.google.com", "google", "cpc"),
+            new Source("Organic Social", "Reddit", "www.reddit.com", null, null),
+            new Source("Referral", null, "github.com", null, null),
+            new Source("Organic Search", "DuckDuckGo", "duckduckgo.com", null, null),
+            new Source("Organic Social", "LinkedIn", "www.linkedin.com", null, null),
+            new Source("Paid Social", "Facebook", "www.facebook.com", "facebook", "paid_social"));
+
+    private static final String[][] PLACES = {
+        {"US", "California", "San Francisco", "37.77", "-122.42"},
+        {"US", "New York", "New York", "40.71", "-74.01"},
+        {"DE", "Berlin", "Berlin", "52.52", "13.40"},
+        {"GB", "England", "London", "51.51", "-0.13"},
+        {"IN", "Karnataka", "Bengaluru", "12.97", "77.59"},
+        {"FR", "Ile-de-France", "Paris", "48.86", "2.35"},
+        {"CA", "Ontario", "Toronto", "43.65", "-79.38"},
+        {"BR", "Sao Paulo", "Sao Paulo", "-23.55", "-46.63"},
+        {"NL", "North Holland", "Amsterdam", "52.37", "4.90"},
+        {"JP", "Tokyo", "Tokyo", "35.68", "139.69"},
+        {"AU", "New South Wales", "Sydney", "-33.87", "151.21"},
+    };
+
+    /** device type, browser, OS, smallest and largest screen width. */
+    private static final String[][] DEVICES = {
+        {"desktop", "Chrome", "Windows", "1440", "2560"},
+        {"mobile", "Safari", "iOS", "375", "430"},
+        {"desktop", "Safari", "macOS", "1280", "1920"},
+        {"mobile", "Chrome", "Android", "360", "412"},
+        {"desktop", "Firefox", "Linux", "1366", "1920"},
+        {"tablet", "Safari", "iPadOS", "768", "1024"},
+        {"desktop", "Edge", "Windows", "1280", "1920"},
+    };
+
+    private static final String[] LANGUAGES = {"en-US", "de-DE", "en-GB", "fr-FR", "es-ES", "ja-JP", "pt-BR"};
+
+    private final String site;
+    private final SplittableRandom random;
+    private final Zipf pages = new Zipf(300, 1.1);
+    private final Zipf sources = new Zipf(SOURCES.size(), 1.0);
+    private final Zipf places = new Zipf(PLACES.length, 0.9);
+    private final Zipf devices = new Zipf(DEVICES.length, 0.8);
+
+    SampleData(String site, long seed) {
+        this.site = site;
+        this.random = new SplittableRandom(seed);
+    }
+
+    public static void main(String[] args) {
+        String site = null;
+        long events = 1_000_000;
+        int days = 30;
+        Path dataDir = Path.of("data");
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--site" -> site = args[i + 1];
+                case "--events" -> events = Long.parseLong(args[i + 1].replace("_", ""));
+                case "--days" -> days = Integer.parseInt(args[i + 1]);
+                case "--data-dir" -> dataDir = Path.of(args[i + 1]);
+                default ->
+                    throw new IllegalArgumentException(
+                            "Unknown option " + args[i] + "; use --site mrf_..., --events N, --days D, --data-dir DIR");
+            }
+        }
+        if (site == null) {
+            throw new IllegalArgumentException("--site is required: the id of a website created in DataSaaS");
+        }
+        DuckDbEventStore store = open(dataDir);
+        try {
+            long start = System.nanoTime();
+            long written = new SampleData(site, 42).write(store, events, days, Instant.now());
+            System.out.printf(
+                    "Wrote %,d events for %s over %d days in %.1f s%n",
+                    written, site, days, (System.nanoTime() - start) / 1e9);
+        } finally {
+            try {
+                store.close();
+            } catch (java.sql.SQLException e) {
+                System.err.println("Closing the event store failed: " + e.getMessage());
+            }
+        }
+    }
+
+    static DuckDbEventStore open(Path dataDir) {
+        try {
+            return new DuckDbEventStore(new DataSaasProperties(dataDir, null, null, null, null));
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("Cannot open the event store in " + dataDir, e);
+        }
+    }
+
+    /** Writes about {@code events} events spread over the {@code days} days before {@code end}, day by day. */
+    long write(EventStore store, long events, int days, Instant end) {
+        long perDay = Math.max(1, events / days);
+        long visitors = Math.max(1, events / EVENTS_PER_VISITOR);
+        LocalDate lastDay = end.atZone(ZoneOffset.UTC).toLocalDate();
+        long written = 0;
+        List<Event> day = new ArrayList<>();
+        for (int d = days - 1; d >= 0; d--) {
+            Instant dayStart = lastDay.minusDays(d).atStartOfDay(ZoneOffset.UTC).toInstant();
+            long target = d == 0 ? events - written : perDay;
+            day.clear();
+            long session = 0;
+            while (day.size() < target) {
+                session(day, dayStart, random.nextLong(visitors), d + "-" + session++);
+            }
+            // Appended in time order so the store's min/max indexes on ts stay tight.
+            day.sort(Comparator.comparing(Event::timestamp));
+            for (int i = 0; i < day.size(); i += BATCH) {
+                store.append(day.subList(i, Math.min(day.size(), i + BATCH)));
+            }
+            written += day.size();
+        }
+        return written;
+    }
+
+    private void session(List<Event> out, Instant dayStart, long visitorNumber, String sessionName) {
+        // More traffic in the afternoon (UTC) than at night: two uniform draws make a triangle peaking at noon.
+        long second = (random.nextLong(86_400) + random.nextLong(86_400)) / 2;
+        Instant t = dayStart.plusSeconds(second);
+        String visitor = "visitor-" + visitorNumber;
+        String sessionId = "session-" + sessionName;
+        Source source = SOURCES.get(sources.next(random));
+        String[] place = PLACES[places.next(random)];
+        String[] device = DEVICES[devices.next(random)];
+        int minWidth = Integer.parseInt(device[3]);
+        int width = minWidth + random.nextInt(Integer.parseInt(device[4]) - minWidth + 1);
+        String language = LANGUAGES[(int) (visitorNumber % LANGUAGES.length)];
+        Context c = new Context(visitor, sessionId, source, place, device, width, language);
+        // Geometric number of pages: about half the sessions see one page.
+        int pageCount = 1;
+        while (pageCount < 20 && random.nextDouble() < 0.5) pageCount++;
+        for (int p = 0; p < pageCount; p++) {
+            String path = path(pages.next(random));
+            out.add(event(c, t, EventType.PAGEVIEW, path, null, p == 0, null, null));
+            long engaged = 5 + random.nextLong(120);
+            for (long hb = 30; hb < engaged; hb += 30) {
+                out.add(event(c, t.plusSeconds(hb), EventType.HEARTBEAT, path, null, false, null, null));
+            }
+            if (random.nextDouble() < 0.04) {
+                out.add(event(c, t.plusSeconds(engaged / 2), EventType.GOAL, path, "signup", false, null, null));
+            }
+            if (random.nextDouble() < 0.7) {
+                out.add(event(
+                        c,
+                        t.plusSeconds(engaged),
+                        EventType.LEAVE,
+                        path,
+                        null,
+                        false,
+                        engaged * 1000,
+                        10 + random.nextInt(91)));
+            }
+            t = t.plus(Duration.ofSeconds(engaged + 1 + random.nextLong(20)));
+        }
+        if (random.nextDouble() < 0.01) {
+            out.add(event(c, t, EventType.GOAL, "/checkout", "purchase", false, null, null));
+        }
+    }
+
+    private static String path(int rank) {
+        return switch (rank) {
+            case 0 -> "/";
+            case 1 -> "/pricing";
+            case 2 -> "/blog";
+            case 3 -> "/docs";
+            case 4 -> "/signup";
+            default -> (rank % 3 == 0 ? "/docs/page-" : "/blog/post-") + rank;
+        };
+    }
+
+    private record Context(
+            String visitor,
+            String session,
+            Source source,
+            String[] place,
+            String[] device,
+            int width,
+            String language) {}
+
+    private Event event(
+            Context c,
+            Instant ts,
+            EventType type,
+            String path,
+            String goal,
+            boolean entry,
+            Long durationMs,
+            Integer scroll) {
+        // Only the landing page carries the referrer and UTM tags, as in real traffic.
+        Source s = entry ? c.source() : SOURCES.get(0);
+        return new Event(
+                site,
+                ts,
+                type,
+                c.visitor(),
+                c.session(),
+                IdKeys.of(site, c.visitor()),
+                IdKeys.of(site, c.session()),
+                goal,
+                "https://example.com" + path,
+                "example.com",
+                path,
+                null,
+                s.referrerDomain() == null ? null : "https://" + s.referrerDomain() + "/",
+                s.referrerDomain(),
+                s.referrerSource(),
+                s.channel(),
+                s.utmSource(),
+                s.utmMedium(),
+                s.utmSource() == null ? null : "spring_launch",
+                null,
+                null,
+                null,
+                c.width(),
+                c.language(),
+                c.device()[0],
+                c.device()[1],
+                null,
+                c.device()[2],
+                null,
+                c.place()[0],
+                c.place()[1],
+                c.place()[2],
+                Double.parseDouble(c.place()[3]),
+                Double.parseDouble(c.place()[4]),
+                null,
+                durationMs,
+                scroll,
+                null);
+    }
+
+    /** Ranks 0..n-1 with probability proportional to 1/(rank+1)^s, drawn by inverting the cumulative weights. */
+    static final class Zipf {
+        private final double[] cumulative;
+
+        Zipf(int n, double s) {
+            cumulative = new double[n];
+            double sum = 0;
+            for (int i = 0; i < n; i++) {
+                sum += 1 / Math.pow(i + 1, s);
+                cumulative[i] = sum;
+            }
+            for (int i = 0; i < n; i++) cumulative[i] /= sum;
+        }
+
+        int next(SplittableRandom random) {
+            double u = random.nextDouble();
+            int i = java.util.Arrays.binarySearch(cumulative, u);
+            return Math.min(cumulative.length - 1, i >= 0 ? i : -i - 1);
+        }
+    }
+}

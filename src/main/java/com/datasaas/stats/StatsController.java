@@ -1,0 +1,338 @@
+package com.datasaas.stats;
+
+import com.datasaas.accounts.Caller;
+import com.datasaas.app.ApiException;
+import com.datasaas.app.JsonBodies;
+import com.datasaas.events.Event;
+import com.datasaas.events.EventStore;
+import com.datasaas.events.EventType;
+import com.datasaas.events.IdKeys;
+import com.datasaas.goals.Goal;
+import com.datasaas.goals.Goals;
+import com.datasaas.sites.Website;
+import com.datasaas.sites.Websites;
+import jakarta.servlet.http.HttpServletRequest;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * The v1 stats API. Each endpoint reads its parameters into one {@link StatsQuery} and hands it to the engine; the
+ * answer is {@code {"results": ..., "meta": {...}}}.
+ */
+@RestController
+final class StatsController {
+    static final List<Metric> HEADLINE = List.of(Metric.values());
+    private static final Pattern PARAM_KEY = Pattern.compile("^[a-z0-9_-]{1,64}$");
+    private static final int MAX_PARAMS = 10;
+    private static final int MAX_PARAM_VALUE = 255;
+
+    private final StatsEngine engine;
+    private final Websites websites;
+    private final Goals goals;
+    private final EventStore store;
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    StatsController(
+            StatsEngine engine, Websites websites, Goals goals, EventStore store, ObjectMapper json, Clock clock) {
+        this.engine = engine;
+        this.websites = websites;
+        this.goals = goals;
+        this.store = store;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /** What every endpoint starts from: the site (404 if out of reach), its zone, the range and the filters. */
+    private record Base(Website site, ZoneId zone, LocalDate start, LocalDate end, List<Filter> filters) {
+        Map<String, Object> meta() {
+            Map<String, Object> meta = new LinkedHashMap<>();
+            meta.put("site_id", site.id());
+            meta.put("start", start.toString());
+            meta.put("end", end.toString());
+            meta.put("timezone", zone.getId());
+            return meta;
+        }
+    }
+
+    private Base base(StatsParameters p) {
+        String siteId = p.siteId();
+        LocalDate[] range = p.range();
+        List<Filter> filters = p.filters();
+        Website site = websites.require(Caller.current(), siteId);
+        return new Base(site, p.zone(site), range[0], range[1], filters);
+    }
+
+    private StatsQuery query(
+            Base b, List<Metric> metrics, List<Dimension> dimensions, Interval interval, StatsQuery.Order order) {
+        return query(b, metrics, dimensions, interval, order, 0, 0);
+    }
+
+    private StatsQuery query(
+            Base b,
+            List<Metric> metrics,
+            List<Dimension> dimensions,
+            Interval interval,
+            StatsQuery.Order order,
+            int limit,
+            int offset) {
+        return new StatsQuery(
+                b.site().id(),
+                b.start(),
+                b.end(),
+                b.zone(),
+                metrics,
+                dimensions,
+                b.filters(),
+                interval,
+                order,
+                limit,
+                offset,
+                goals.forSite(b.site().id()));
+    }
+
+    @GetMapping("/api/v1/overview")
+    Map<String, Object> overview(HttpServletRequest request) {
+        StatsParameters p = new StatsParameters(request.getParameterMap());
+        Base b = base(p);
+        List<Metric> metrics = p.metrics(HEADLINE);
+        String compare = p.single("compare");
+        if (compare != null && !compare.isBlank() && !compare.equals("previous_period")) {
+            throw ApiException.badRequest("Parameter 'compare' supports only previous_period.");
+        }
+        StatsQuery q = query(b, metrics, List.of(), null, null);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("results", values(engine.totals(q), metrics));
+        Map<String, Object> meta = b.meta();
+        meta.put("metrics", metrics.stream().map(Metric::apiName).toList());
+        if (compare != null && !compare.isBlank()) {
+            // The same number of days right before the range.
+            long days = ChronoUnit.DAYS.between(b.start(), b.end()) + 1;
+            LocalDate previousStart = b.start().minusDays(days);
+            LocalDate previousEnd = b.start().minusDays(1);
+            out.put("previous", values(engine.totals(q.withRange(previousStart, previousEnd)), metrics));
+            meta.put("previous_start", previousStart.toString());
+            meta.put("previous_end", previousEnd.toString());
+        }
+        out.put("meta", meta);
+        return out;
+    }
+
+    @GetMapping("/api/v1/timeseries")
+    Map<String, Object> timeseries(HttpServletRequest request) {
+        StatsParameters p = new StatsParameters(request.getParameterMap());
+        Base b = base(p);
+        Interval interval = p.interval(b.start(), b.end());
+        List<Metric> metrics = p.metrics(List.of(Metric.VISITORS, Metric.PAGEVIEWS));
+        StatsQuery q = query(b, metrics, List.of(), interval, null);
+        Map<LocalDateTime, Components> found = new HashMap<>();
+        for (StatsRow row : engine.aggregate(q)) {
+            found.put((LocalDateTime) row.groups().get(0), row.components());
+        }
+        List<Map<String, Object>> results = new ArrayList<>();
+        for (LocalDateTime bucket : interval.buckets(b.start(), b.end())) {
+            Map<String, Object> point = new LinkedHashMap<>();
+            point.put(
+                    "date",
+                    interval == Interval.HOUR
+                            ? bucket.toString()
+                            : bucket.toLocalDate().toString());
+            point.putAll(values(found.getOrDefault(bucket, Components.ZERO), metrics));
+            results.add(point);
+        }
+        Map<String, Object> meta = b.meta();
+        meta.put("interval", interval.apiName());
+        meta.put("metrics", metrics.stream().map(Metric::apiName).toList());
+        return envelope(results, meta);
+    }
+
+    @GetMapping("/api/v1/breakdown")
+    Map<String, Object> breakdown(HttpServletRequest request) {
+        StatsParameters p = new StatsParameters(request.getParameterMap());
+        Dimension dimension = StatsParameters.dimension(p.single("dimension"), "dimension");
+        Base b = base(p);
+        List<Metric> metrics = p.metrics(List.of(Metric.VISITORS));
+        int limit = p.integer("limit", StatsParameters.DEFAULT_LIMIT, 1, StatsParameters.MAX_LIMIT);
+        int offset = p.integer("offset", 0, 0, 1_000_000);
+        StatsQuery q = query(b, metrics, List.of(dimension), null, p.order(dimension), limit, offset);
+        List<Map<String, Object>> results = new ArrayList<>();
+        List<StatsRow> rows = engine.aggregate(q);
+        for (StatsRow row : rows) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put(dimension.apiName(), row.groups().get(0));
+            out.putAll(values(row.components(), metrics));
+            results.add(out);
+        }
+        // A short first page is the whole answer; only count separately when there may be more.
+        long total = offset == 0 && rows.size() < limit ? rows.size() : engine.groupCount(q);
+        Map<String, Object> meta = b.meta();
+        meta.put("dimension", dimension.apiName());
+        meta.put("metrics", metrics.stream().map(Metric::apiName).toList());
+        meta.put("limit", limit);
+        meta.put("offset", offset);
+        meta.put("total", total);
+        return envelope(results, meta);
+    }
+
+    @GetMapping("/api/v1/goals")
+    Map<String, Object> goals(HttpServletRequest request) {
+        StatsParameters p = new StatsParameters(request.getParameterMap());
+        Base b = base(p);
+        StatsQuery q = query(b, List.of(Metric.CONVERSIONS), List.of(), null, null);
+        List<Map<String, Object>> results = new ArrayList<>();
+        if (!q.goals().isEmpty()) {
+            StatsEngine.GoalCounts counts = engine.goals(q);
+            for (int i = 0; i < q.goals().size(); i++) {
+                Goal goal = q.goals().get(i);
+                StatsEngine.GoalCount count = counts.goals().get(i);
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("goal_name", goal.name());
+                out.put("display_name", goal.displayName());
+                out.put("goal_type", goal.type().apiName());
+                out.put("unique_visitors", count.visitors());
+                out.put("completion_count", count.completions());
+                out.put("conversion_rate", Components.percent(count.visitors(), counts.visitors()));
+                results.add(out);
+            }
+        }
+        return envelope(results, b.meta());
+    }
+
+    /** A goal completed outside the browser (e.g. a payment webhook), attached to the visitor's latest session. */
+    @PostMapping("/api/v1/goals")
+    ResponseEntity<Map<String, Object>> recordGoal(
+            HttpServletRequest request, @RequestBody(required = false) byte[] raw) {
+        Caller caller = Caller.current();
+        if (caller.scope() != Caller.Scope.WRITE) {
+            throw new ApiException(HttpStatus.FORBIDDEN, "This API key is read-only. Use a key with write scope.");
+        }
+        StatsParameters p = new StatsParameters(request.getParameterMap());
+        Website site = websites.require(caller, p.siteId());
+        JsonNode body = JsonBodies.parseObject(json, raw);
+        String name = JsonBodies.string(body, "name", 64);
+        if (name == null
+                || !Goals.NAME.matcher(name.strip().toLowerCase(Locale.ROOT)).matches()) {
+            throw ApiException.badRequest(
+                    "Field 'name' is required: 1 to 64 characters of a-z, 0-9, '_', ':' or '-' (e.g. \"purchase\").");
+        }
+        name = name.strip().toLowerCase(Locale.ROOT);
+        String visitorId = JsonBodies.string(body, "visitor_id", 128);
+        if (visitorId == null || visitorId.isBlank()) {
+            throw ApiException.badRequest(
+                    "Field 'visitor_id' is required: the visitor id the tracker sent (window.datasaas visitor id).");
+        }
+        String metadata = metadata(body.get("metadata"));
+        List<Map<String, Object>> last = engine.lastPageview(site.id(), IdKeys.of(site.id(), visitorId));
+        if (last.isEmpty()) {
+            throw ApiException.notFound("Visitor '" + visitorId + "' has no pageview on website " + site.id()
+                    + "; goals can only be recorded for visitors the tracker has seen.");
+        }
+        Map<String, Object> v = last.get(0);
+        Instant now = clock.instant();
+        String sessionId = (String) v.get("session_id");
+        Event goal = new Event(
+                site.id(),
+                now,
+                EventType.GOAL,
+                visitorId,
+                sessionId,
+                IdKeys.of(site.id(), visitorId),
+                ((Number) v.get("session_key")).longValue(),
+                name,
+                (String) v.get("url"),
+                (String) v.get("hostname"),
+                (String) v.get("pathname"),
+                null,
+                (String) v.get("referrer"),
+                (String) v.get("referrer_domain"),
+                (String) v.get("referrer_source"),
+                (String) v.get("channel"),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                v.get("screen_width") == null ? null : ((Number) v.get("screen_width")).intValue(),
+                (String) v.get("language"),
+                (String) v.get("device_type"),
+                (String) v.get("browser"),
+                (String) v.get("browser_version"),
+                (String) v.get("os"),
+                (String) v.get("os_version"),
+                (String) v.get("country"),
+                (String) v.get("region"),
+                (String) v.get("city"),
+                v.get("latitude") == null ? null : ((Number) v.get("latitude")).doubleValue(),
+                v.get("longitude") == null ? null : ((Number) v.get("longitude")).doubleValue(),
+                metadata,
+                null,
+                null,
+                null);
+        store.append(List.of(goal));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("name", name);
+        out.put("visitor_id", visitorId);
+        out.put("session_id", sessionId);
+        out.put("timestamp", now.toString());
+        return ResponseEntity.status(HttpStatus.CREATED).body(out);
+    }
+
+    private String metadata(JsonNode node) {
+        if (node == null || node.isNull()) return null;
+        if (!node.isObject()) throw ApiException.badRequest("Field 'metadata' must be a JSON object.");
+        if (node.size() > MAX_PARAMS) {
+            throw ApiException.badRequest("Field 'metadata' may hold at most " + MAX_PARAMS + " entries.");
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
+            if (!PARAM_KEY.matcher(e.getKey()).matches()) {
+                throw ApiException.badRequest(
+                        "Metadata key '" + e.getKey() + "' must be 1 to 64 characters of a-z, 0-9, '_' or '-'.");
+            }
+            JsonNode value = e.getValue();
+            if (!value.isValueNode() || value.isNull()) {
+                throw ApiException.badRequest("Metadata '" + e.getKey() + "' must be a string, number or boolean.");
+            }
+            String text = value.asString();
+            if (text.length() > MAX_PARAM_VALUE) {
+                throw ApiException.badRequest(
+                        "Metadata '" + e.getKey() + "' must be at most " + MAX_PARAM_VALUE + " characters.");
+            }
+            out.put(e.getKey(), text);
+        }
+        return out.isEmpty() ? null : json.writeValueAsString(out);
+    }
+
+    static Map<String, Object> values(Components c, List<Metric> metrics) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Metric m : metrics) out.put(m.apiName(), c.value(m));
+        return out;
+    }
+
+    private static Map<String, Object> envelope(Object results, Map<String, Object> meta) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("results", results);
+        out.put("meta", meta);
+        return out;
+    }
+}

@@ -1,0 +1,161 @@
+package com.datasaas.stats;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.datasaas.goals.Goal;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The exact SQL the DuckDB dialect prints, kept in {@code src/test/resources/stats/golden/duckdb}, so any change to
+ * generated SQL shows up in review. After an intended change, run with {@code -Dgolden.update=true} and read the
+ * diff.
+ */
+class DuckDbDialectGoldenSqlTest {
+    private static final ZoneId NEW_YORK = ZoneId.of("America/New_York");
+    private static final Goal SIGNUP =
+            new Goal("goal_1", "mrf_site", "signup", "Sign up", Goal.Type.CUSTOM, null, Instant.EPOCH);
+    private static final Goal DOCS =
+            new Goal("goal_2", "mrf_site", "docs", "Docs", Goal.Type.PAGEVIEW, "/docs/*_v1", Instant.EPOCH);
+
+    private final QueryCompiler compiler = new QueryCompiler(new DuckDbDialect());
+
+    private static StatsQuery query(
+            List<Dimension> dimensions, List<Filter> filters, Interval interval, int limit, List<Goal> goals) {
+        return new StatsQuery(
+                "mrf_site",
+                LocalDate.of(2026, 3, 8),
+                LocalDate.of(2026, 3, 9),
+                NEW_YORK,
+                List.of(Metric.VISITORS),
+                dimensions,
+                filters,
+                interval,
+                StatsQuery.Order.VISITORS_DESC,
+                limit,
+                limit > 0 ? 20 : 0,
+                goals);
+    }
+
+    @Test
+    void overview_without_filters_or_goals() {
+        CompiledQuery sql = compiler.aggregate(query(List.of(), List.of(), null, 0, List.of()));
+        assertGolden("overview.sql", sql);
+        assertThat(sql.parameters())
+                .containsExactly(
+                        "mrf_site",
+                        utc("2026-03-08T05:00:00Z"),
+                        utc("2026-03-10T04:00:00Z"),
+                        "mrf_site",
+                        utc("2026-03-07T05:00:00Z"),
+                        utc("2026-03-11T04:00:00Z"));
+    }
+
+    @Test
+    void breakdown_by_pathname_with_event_and_session_filters_and_goals() {
+        CompiledQuery sql = compiler.aggregate(query(
+                List.of(Dimension.PATHNAME),
+                List.of(
+                        new Filter(Dimension.COUNTRY, Filter.Operator.IS, List.of("US", "CA")),
+                        new Filter(Dimension.CHANNEL, Filter.Operator.IS_NOT, List.of("Direct")),
+                        new Filter(Dimension.PATHNAME, Filter.Operator.CONTAINS, List.of("blog", "docs"))),
+                null,
+                10,
+                List.of(SIGNUP, DOCS)));
+        assertGolden("breakdown_pathname_filtered.sql", sql);
+        assertThat(sql.parameters().subList(6, sql.parameters().size()))
+                .containsExactly("signup", "/docs/%\\_v1", "US", "CA", "Direct", "blog", "docs", 10, 20);
+    }
+
+    @Test
+    void breakdown_by_session_level_dimensions() {
+        assertGolden(
+                "breakdown_entry_page.sql",
+                compiler.aggregate(query(List.of(Dimension.ENTRY_PAGE), List.of(), null, 10, List.of())));
+        assertGolden(
+                "breakdown_referrer_screen_size.sql",
+                compiler.aggregate(query(
+                        List.of(Dimension.SCREEN_SIZE),
+                        List.of(new Filter(Dimension.REFERRER, Filter.Operator.IS, List.of("Google"))),
+                        null,
+                        10,
+                        List.of())));
+    }
+
+    @Test
+    void breakdown_by_goal_keeps_goal_events_only() {
+        assertGolden(
+                "breakdown_goal_name.sql",
+                compiler.aggregate(query(List.of(Dimension.GOAL_NAME), List.of(), null, 10, List.of(SIGNUP))));
+    }
+
+    @Test
+    void breakdown_total_counts_groups() {
+        assertGolden(
+                "breakdown_count.sql",
+                compiler.groupCount(query(List.of(Dimension.COUNTRY), List.of(), null, 10, List.of())));
+    }
+
+    @Test
+    void hourly_timeseries_buckets_in_the_site_zone() {
+        CompiledQuery sql = compiler.aggregate(query(List.of(), List.of(), Interval.HOUR, 0, List.of()));
+        assertGolden("timeseries_hour.sql", sql);
+        assertThat(sql.parameters()).contains("America/New_York");
+    }
+
+    @Test
+    void goal_completions() {
+        CompiledQuery sql = compiler.goals(query(List.of(), List.of(), null, 0, List.of(SIGNUP, DOCS)));
+        assertGolden("goals.sql", sql);
+        assertThat(sql.parameters())
+                .containsExactly(
+                        "signup", "/docs/%\\_v1", "mrf_site", utc("2026-03-08T05:00:00Z"), utc("2026-03-10T04:00:00Z"));
+    }
+
+    @Test
+    void realtime_queries() {
+        assertGolden("active_visitors.sql", compiler.activeVisitors("mrf_site", Instant.parse("2026-03-08T12:00:00Z")));
+        assertGolden("recent_events.sql", compiler.recentEvents("mrf_site", 50));
+        assertGolden("last_pageview.sql", compiler.lastPageview("mrf_site", 42L));
+    }
+
+    @Test
+    void goal_path_wildcards_become_like_patterns() {
+        assertThat(QueryCompiler.likePattern("/blog/*")).isEqualTo("/blog/%");
+        assertThat(QueryCompiler.likePattern("/100%_off*")).isEqualTo("/100\\%\\_off%");
+    }
+
+    private static OffsetDateTime utc(String instant) {
+        return OffsetDateTime.parse(instant);
+    }
+
+    private static void assertGolden(String file, CompiledQuery compiled) {
+        String actual = compiled.sql() + "\n";
+        Path source = Path.of("src/test/resources/stats/golden/duckdb", file);
+        if (Boolean.getBoolean("golden.update")) {
+            try {
+                Files.writeString(source, actual);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+            return;
+        }
+        try (InputStream in = DuckDbDialectGoldenSqlTest.class.getResourceAsStream("/stats/golden/duckdb/" + file)) {
+            assertThat(in)
+                    .as("golden file " + source + " (create it with -Dgolden.update=true)")
+                    .isNotNull();
+            assertThat(actual).isEqualTo(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

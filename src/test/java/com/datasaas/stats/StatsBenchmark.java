@@ -1,0 +1,137 @@
+package com.datasaas.stats;
+
+import com.datasaas.events.DuckDbEventStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * Dashboard query latency over sample data: p50/p95 per widget and for a whole dashboard (overview, timeseries and
+ * six breakdowns, run one after another as the dashboard's first load would). Not part of the normal build:
+ *
+ * <pre>./mvnw -q test -Dtest=StatsBenchmark -Dbench.events=1000000 [-Dbench.runs=20]</pre>
+ *
+ * Figures go to stdout and target/benchmarks-stats-N.txt.
+ */
+@EnabledIfSystemProperty(named = "bench.events", matches = "\\d+")
+class StatsBenchmark {
+    private static final String SITE = "mrf_benchmark";
+    private static final int DAYS = 30;
+
+    @Test
+    void dashboard_latency() throws Exception {
+        long events = Long.parseLong(System.getProperty("bench.events"));
+        int runs = Integer.getInteger("bench.runs", 20);
+        Path dir = Files.createTempDirectory(Path.of("target"), "bench-");
+        DuckDbEventStore store = SampleData.open(dir);
+        try {
+            Instant end = Instant.now();
+            long t0 = System.nanoTime();
+            long written = new SampleData(SITE, 42).write(store, events, DAYS, end);
+            double loadSeconds = (System.nanoTime() - t0) / 1e9;
+            StatsEngine engine = new StatsEngine(store, List.of(new DuckDbDialect()));
+            LocalDate last = end.atZone(ZoneOffset.UTC).toLocalDate();
+            LocalDate first = last.minusDays(DAYS - 1);
+
+            Map<String, Supplier<Object>> widgets = new LinkedHashMap<>();
+            widgets.put("overview", () -> engine.totals(query(first, last, List.of(), null, 0)));
+            widgets.put("timeseries (day)", () -> engine.aggregate(query(first, last, List.of(), Interval.DAY, 0)));
+            for (Dimension d : List.of(
+                    Dimension.PATHNAME,
+                    Dimension.ENTRY_PAGE,
+                    Dimension.REFERRER,
+                    Dimension.CHANNEL,
+                    Dimension.COUNTRY,
+                    Dimension.DEVICE_TYPE)) {
+                widgets.put(
+                        "breakdown " + d.apiName(), () -> engine.aggregate(query(first, last, List.of(d), null, 10)));
+            }
+            widgets.put(
+                    "overview, filtered by channel",
+                    () -> engine.totals(new StatsQuery(
+                            SITE,
+                            first,
+                            last,
+                            ZoneId.of("UTC"),
+                            List.of(Metric.values()),
+                            List.of(),
+                            List.of(new Filter(Dimension.CHANNEL, Filter.Operator.IS, List.of("Organic Search"))),
+                            null,
+                            null,
+                            0,
+                            0,
+                            List.of())));
+
+            for (Supplier<Object> w : widgets.values()) w.get(); // warm-up
+            Map<String, List<Double>> timings = new LinkedHashMap<>();
+            List<Double> dashboard = new ArrayList<>();
+            for (int run = 0; run < runs; run++) {
+                double total = 0;
+                for (Map.Entry<String, Supplier<Object>> w : widgets.entrySet()) {
+                    long start = System.nanoTime();
+                    w.getValue().get();
+                    double ms = (System.nanoTime() - start) / 1e6;
+                    timings.computeIfAbsent(w.getKey(), k -> new ArrayList<>()).add(ms);
+                    if (!w.getKey().contains("filtered")) total += ms;
+                }
+                dashboard.add(total);
+            }
+            StringBuilder report = new StringBuilder();
+            report.append(String.format(
+                    "%,d events, one site, %d days, loaded in %.1f s; %d runs; %d cores%n",
+                    written, DAYS, loadSeconds, runs, Runtime.getRuntime().availableProcessors()));
+            report.append(String.format("%-32s %9s %9s%n", "widget", "p50 ms", "p95 ms"));
+            timings.forEach((name, ms) ->
+                    report.append(String.format("%-32s %9.1f %9.1f%n", name, percentile(ms, 50), percentile(ms, 95))));
+            report.append(String.format(
+                    "%-32s %9.1f %9.1f%n",
+                    "whole dashboard (8 widgets)", percentile(dashboard, 50), percentile(dashboard, 95)));
+            System.out.println(report);
+            Files.writeString(Path.of("target", "benchmarks-stats-" + events + ".txt"), report.toString());
+        } finally {
+            store.close();
+            deleteQuietly(dir);
+        }
+    }
+
+    private static StatsQuery query(
+            LocalDate first, LocalDate last, List<Dimension> dims, Interval interval, int limit) {
+        return new StatsQuery(
+                SITE,
+                first,
+                last,
+                ZoneId.of("UTC"),
+                List.of(Metric.values()),
+                dims,
+                List.of(),
+                interval,
+                StatsQuery.Order.VISITORS_DESC,
+                limit,
+                0,
+                List.of());
+    }
+
+    private static double percentile(List<Double> values, int p) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, index));
+    }
+
+    private static void deleteQuietly(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
+        }
+    }
+}
