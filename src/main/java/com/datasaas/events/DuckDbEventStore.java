@@ -33,6 +33,12 @@ import org.springframework.stereotype.Component;
 public class DuckDbEventStore implements EventStore {
     private static final Logger log = LoggerFactory.getLogger(DuckDbEventStore.class);
 
+    /**
+     * DuckDB defaults to 80% of the machine's memory for its buffers; on a small shared server that crowds out
+     * everything else. Queries that need more spill to disk rather than fail.
+     */
+    static final String MEMORY_LIMIT = "1GB";
+
     private final DuckDBConnection connection;
     private final Object writeLock = new Object();
 
@@ -44,7 +50,9 @@ public class DuckDbEventStore implements EventStore {
             throw new UncheckedIOException("Cannot create the data directory " + dir, e);
         }
         Path file = dir.resolve("events.duckdb").toAbsolutePath();
-        this.connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file);
+        java.util.Properties config = new java.util.Properties();
+        config.setProperty("memory_limit", MEMORY_LIMIT);
+        this.connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file, config);
         int version = DuckDbSchema.migrate(connection);
         log.info("Event store ready: {} (schema version {})", file, version);
     }
