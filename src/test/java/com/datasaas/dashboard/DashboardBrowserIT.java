@@ -53,6 +53,10 @@ import tools.jackson.databind.JsonNode;
  *
  * <p>Screenshots of the dashboard, realtime view and settings go to {@code target/screenshots/}; the dashboard one is
  * also written to {@code docs/dashboard.png}, the image the README shows.
+ *
+ * <p>Run alone (after one {@code ./mvnw -q -DskipTests package}): {@code ./mvnw verify -Dskip.npm -Dtest=NoSuchTest
+ * -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=DashboardBrowserIT}. Needs Debian's chromium and Node.js (see
+ * {@link Chromium}); without them it fails and says what to install.
  */
 class DashboardBrowserIT extends RunningApp {
     static final String SITE_DOMAIN = "shop.test";
@@ -297,6 +301,9 @@ class DashboardBrowserIT extends RunningApp {
                         .hasCount(0);
                 PlaywrightAssertions.assertThat(feed.filter(new Locator.FilterOptions().setHasText("signup")))
                         .hasCount(1);
+                // page-leave pings are not news: the feed shows pageviews, goals and outbound clicks only
+                PlaywrightAssertions.assertThat(page.locator("li.feed-leave, li.feed-heartbeat"))
+                        .hasCount(0);
                 dots.first().focus(); // shows the visitor's details
                 PlaywrightAssertions.assertThat(page.getByRole(AriaRole.TOOLTIP))
                         .containsText("Page: ");
@@ -408,6 +415,18 @@ class DashboardBrowserIT extends RunningApp {
                                 .get("/api/v1/overview?site_id=" + siteId + range)
                                 .status())
                         .as("a wrong key")
+                        .isEqualTo(401);
+
+                // revoking it in the UI (with confirmation) stops it at once
+                keyRow.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Revoke"))
+                        .click();
+                keyRow.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Revoke key"))
+                        .click();
+                PlaywrightAssertions.assertThat(page.getByText("No API keys yet"))
+                        .isVisible();
+                assertThat(script.get("/api/v1/overview?site_id=" + siteId + range)
+                                .status())
+                        .as("the revoked key")
                         .isEqualTo(401);
                 context.close();
             } catch (AssertionError | RuntimeException e) {
