@@ -355,7 +355,11 @@ export function toOverview(j: unknown): Overview {
     return { current: metricValues(obj(results.current)), previous: prev ? metricValues(obj(prev)) : null };
   }
   const current = metricValues(results);
-  let prevRaw = pick(results, "previous", "previous_period", "comparison") ?? pick(meta, "previous", "comparison");
+  // The server answers {results: {...}, previous: {...}, meta}: the previous period sits beside results.
+  let prevRaw =
+    pick(results, "previous", "previous_period", "comparison") ??
+    (results !== root ? pick(root, "previous", "previous_period", "comparison") : undefined) ??
+    pick(meta, "previous", "comparison");
   if (!prevRaw) {
     const nested: Json = {};
     let any = false;

@@ -55,5 +55,10 @@ describe("api.ts", () => {
       previous: { visitors: 6 },
     });
     expect(toOverview({ results: { visitors: 2 } }).previous).toBeNull();
+    // The server's shape: previous beside results.
+    expect(toOverview({ results: { visitors: 4 }, previous: { visitors: 2 }, meta: {} })).toMatchObject({
+      current: { visitors: 4 },
+      previous: { visitors: 2 },
+    });
   });
 });

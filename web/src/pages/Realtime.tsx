@@ -37,6 +37,8 @@ export function Realtime({ site }: { site: Website }) {
       ],
     }));
   const count = online.data ?? map.data?.count;
+  // The feed is pageviews, goals and outbound clicks; the server also lists page-leave pings, which are not news.
+  const feed = events.data?.filter((e) => e.type !== "_leave" && e.type !== "_heartbeat");
 
   return (
     <div class="realtime">
@@ -70,15 +72,15 @@ export function Realtime({ site }: { site: Website }) {
         <section class="card" aria-labelledby="rt-feed">
           <h2 id="rt-feed">Live feed</h2>
           <ErrorNote error={events.error} onRetry={events.reload} />
-          {!events.data && !events.error ? (
+          {!feed && !events.error ? (
             <Skeleton lines={6} />
-          ) : events.data && events.data.length === 0 ? (
+          ) : feed && feed.length === 0 ? (
             <EmptyState title="No events yet">
               Open your site in another tab: pageviews show up here within a few seconds.
             </EmptyState>
           ) : (
             <ol class="feed" aria-live="polite">
-              {(events.data ?? []).map((e, i) => (
+              {(feed ?? []).map((e, i) => (
                 <FeedItem key={`${e.time}-${i}`} e={e} />
               ))}
             </ol>
