@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -105,15 +106,17 @@ final class Attribution {
                         + MAX_EVENTS,
                 List.of(siteId, visitor));
         if (sessions.isEmpty()) return Optional.empty();
+        // Payment times have whole seconds; a session that started within the payment's second is before it.
+        Instant until = paidAt.truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
         Instant from = paidAt.minus(LOOKBACK);
         Optional<Touch> lastNonDirect = sessions.stream()
                 .filter(t ->
-                        !t.sessionStart().isAfter(paidAt) && !t.sessionStart().isBefore(from))
+                        t.sessionStart().isBefore(until) && !t.sessionStart().isBefore(from))
                 .filter(t -> t.channel() != null && !"Direct".equals(t.channel()))
                 .max(Comparator.comparing(Touch::sessionStart));
         if (lastNonDirect.isPresent()) return lastNonDirect.map(t -> t.withRule("last_non_direct"));
         Touch first = sessions.stream()
-                .filter(t -> !t.sessionStart().isAfter(paidAt))
+                .filter(t -> t.sessionStart().isBefore(until))
                 .findFirst()
                 .orElse(sessions.get(0));
         return Optional.of(first.withRule("first_session"));
