@@ -1,0 +1,50 @@
+package com.datasaas.revenue;
+
+import static com.datasaas.revenue.FakeLemonSqueezy.order;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.datasaas.support.ApiClient;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+class LemonSqueezySyncTest extends RevenueTestSupport {
+
+    @Test
+    void sync_reads_every_page_retries_429s_keeps_refunds_and_stores_each_order_once() {
+        ApiClient owner = newAccount();
+        String site = owner.createWebsite("shop.example");
+        String key = lemonKey();
+        ApiClient.Response connected = connect(owner, site, Map.of("provider", "lemonsqueezy", "api_key", key));
+        assertThat(connected.status()).as(connected.toString()).isEqualTo(200);
+        assertThat(connected.json().path("account_name").asString()).isEqualTo("Lemon Shop Owner");
+        String at = Instant.now().minusSeconds(3600).toString();
+        List<Map<String, Object>> orders = LEMON.orders(key);
+        orders.add(order("1", 1199, "USD", 1199, "paid", 0, at));
+        orders.add(order("2", 2000, "USD", 2000, "refunded", 2000, at));
+        orders.add(order("3", 1000, "USD", 1000, "partial_refund", 400, at));
+        orders.add(order("4", 900, "EUR", 990, "paid", 0, at));
+        orders.add(order("5", 500, "USD", 500, "pending", 0, at));
+        LEMON.requests.clear();
+        LEMON.rateLimitNext.set(1);
+
+        JsonNode status = syncAndWait(owner, site, "lemonsqueezy");
+        assertThat(status.path("sync").path("state").asString())
+                .as(status.toString())
+                .isEqualTo("succeeded");
+        assertThat(status.path("payments_synced").asLong()).isEqualTo(4);
+        assertThat(LEMON.requests.stream().filter(r -> r.startsWith("/v1/orders")))
+                .anySatisfy(r -> assertThat(r).contains("page[number]=3"));
+        syncAndWait(owner, site, "lemonsqueezy");
+        JsonNode list = payments(owner, site);
+        assertThat(list.path("totals").path("payments").asInt()).isEqualTo(4);
+        // 11.99 + 0 + 6.00 + 9.90 (EUR order settled in USD)
+        assertThat(list.path("totals").path("revenue").decimalValue()).isEqualByComparingTo("27.89");
+        JsonNode eur = payment(list, "4");
+        assertThat(eur.path("provider").asString()).isEqualTo("lemonsqueezy");
+        assertThat(eur.path("settlement_currency").asString()).isEqualTo("USD");
+        assertThat(connected.body()).doesNotContain(key);
+    }
+}
