@@ -46,4 +46,22 @@ final class Money {
                     currency + " amounts have at most " + exponent(currency) + " decimals; got " + units);
         }
     }
+
+    /**
+     * {@code part} (a share of {@code amount}, e.g. net or refunded) in the site's currency: as is when the payment is
+     * in it, else pro rata of the settlement amount when that is in it, else null (not convertible).
+     */
+    static Long inSiteCurrency(
+            long part,
+            long amount,
+            String currency,
+            Long settlementAmount,
+            String settlementCurrency,
+            String siteCurrency) {
+        if (currency.equals(siteCurrency)) return part;
+        if (settlementAmount != null && siteCurrency.equals(settlementCurrency) && amount != 0) {
+            return Math.round((double) settlementAmount * part / amount);
+        }
+        return null;
+    }
 }

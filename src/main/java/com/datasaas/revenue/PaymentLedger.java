@@ -76,20 +76,18 @@ final class PaymentLedger {
 
         /** Net of refunds, in the site's currency when the payment or its settlement is in it; else null. */
         Long revenueMinor(String siteCurrency) {
-            long net = amountMinor - refundedMinor;
-            if (currency.equals(siteCurrency)) return net;
-            if (settlementAmountMinor != null && siteCurrency.equals(settlementCurrency) && amountMinor != 0) {
-                return Math.round((double) settlementAmountMinor * net / amountMinor);
-            }
-            return null;
+            return Money.inSiteCurrency(
+                    amountMinor - refundedMinor,
+                    amountMinor,
+                    currency,
+                    settlementAmountMinor,
+                    settlementCurrency,
+                    siteCurrency);
         }
 
         Long refundedInSiteCurrency(String siteCurrency) {
-            if (currency.equals(siteCurrency)) return refundedMinor;
-            if (settlementAmountMinor != null && siteCurrency.equals(settlementCurrency) && amountMinor != 0) {
-                return Math.round((double) settlementAmountMinor * refundedMinor / amountMinor);
-            }
-            return null;
+            return Money.inSiteCurrency(
+                    refundedMinor, amountMinor, currency, settlementAmountMinor, settlementCurrency, siteCurrency);
         }
     }
 

@@ -151,7 +151,9 @@ final class RevenueSync {
     }
 
     /** Payments that arrived before their visitor's events (webhooks are fast) get attributed once the events land. */
-    @Scheduled(initialDelay = 60_000, fixedDelay = 60_000)
+    @Scheduled(
+            initialDelayString = "${datasaas.revenue.attribution-retry:60s}",
+            fixedDelayString = "${datasaas.revenue.attribution-retry:60s}")
     void attributePending() {
         Instant since = clock.instant().minus(PENDING_WINDOW);
         for (String siteId : ledger.sitesWithPending(since)) {

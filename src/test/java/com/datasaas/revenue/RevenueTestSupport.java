@@ -45,6 +45,7 @@ abstract class RevenueTestSupport extends RunningApp {
         registry.add("datasaas.stripe.api-base", STRIPE::base);
         registry.add("datasaas.lemonsqueezy.api-base", LEMON::base);
         registry.add("datasaas.revenue.retry-delay", () -> "20ms");
+        registry.add("datasaas.revenue.attribution-retry", () -> "1s");
     }
 
     @Autowired
