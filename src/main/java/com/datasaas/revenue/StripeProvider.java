@@ -347,7 +347,8 @@ final class StripeProvider implements PaymentProvider {
                                             InvoiceRetrieveParams.builder()
                                                     .addExpand("payments")
                                                     .build()));
-                    return fromInvoice(invoice, Map.of(invoice.getId(), link), Map.of(), s.getCustomer(), at);
+                    String customer = s.getCustomer() != null ? s.getCustomer() : invoice.getCustomer();
+                    return fromInvoice(invoice, Map.of(invoice.getId(), link), Map.of(), customer, at);
                 }
                 return List.of();
             }

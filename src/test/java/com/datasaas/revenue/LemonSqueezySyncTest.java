@@ -47,4 +47,48 @@ class LemonSqueezySyncTest extends RevenueTestSupport {
         assertThat(eur.path("settlement_currency").asString()).isEqualTo("USD");
         assertThat(connected.body()).doesNotContain(key);
     }
+
+    @Test
+    void an_order_reported_through_the_api_with_its_visitor_merges_with_the_synced_order() {
+        ApiClient owner = newAccount();
+        String site = owner.createWebsite("shop.example");
+        String key = lemonKey();
+        assertThat(connect(owner, site, Map.of("provider", "lemonsqueezy", "api_key", key))
+                        .status())
+                .isEqualTo(200);
+        String v = unique("v");
+        pageview(
+                newClient(),
+                site,
+                v,
+                v + "-s",
+                "https://shop.example/?utm_source=producthunt&utm_medium=referral",
+                null);
+        awaitEvents(site, 1);
+        String at = Instant.now().plusSeconds(2).toString();
+        ApiClient.Response reported = owner.post(
+                "/api/v1/payments?site_id=" + site,
+                Map.of(
+                        "provider",
+                        "lemonsqueezy",
+                        "transaction_id",
+                        "41",
+                        "amount",
+                        11.99,
+                        "currency",
+                        "USD",
+                        "visitor_id",
+                        v,
+                        "timestamp",
+                        at));
+        assertThat(reported.status()).isEqualTo(201);
+        LEMON.orders(key).add(order("41", 1199, "USD", 1199, "refunded", 1199, at));
+        syncAndWait(owner, site, "lemonsqueezy");
+        JsonNode list = payments(owner, site);
+        assertThat(list.path("totals").path("payments").asInt()).isEqualTo(1);
+        JsonNode p = payment(list, "41");
+        assertThat(p.path("refunded").decimalValue()).isEqualByComparingTo("11.99");
+        assertThat(p.path("attribution").path("utm_source").asString()).isEqualTo("producthunt");
+        assertThat(list.path("totals").path("revenue").decimalValue()).isEqualByComparingTo("0.00");
+    }
 }

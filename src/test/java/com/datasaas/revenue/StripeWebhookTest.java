@@ -167,6 +167,41 @@ class StripeWebhookTest extends RevenueTestSupport {
     }
 
     @Test
+    void a_subscription_checkout_is_completed_through_the_api_key_and_renewals_arrive_as_invoice_paid()
+            throws Exception {
+        Shop shop = shop();
+        String v = unique("v");
+        pageview(newClient(), shop.site(), v, v + "-s", "https://shop.example/", "https://blog.example.net/post");
+        awaitEvents(shop.site(), 1);
+        long t = now() + 2;
+        FakeStripe.Account stripe = STRIPE.accounts.get(shop.key());
+        stripe.add(
+                "invoices",
+                FakeStripe.invoice("in_w1", "pi_w1", 1900, "usd", t, "cus_w", "sub_w", "subscription_create"));
+        Map<String, Object> session = FakeStripe.checkoutSession(
+                "cs_w", null, "in_w1", "sub_w", 1900, "usd", t, null, Map.of("datasaas_visitor_id", v));
+        String completed = event("checkout.session.completed", session);
+        ApiClient.Response r = deliver(shop.site(), completed, sign(completed, shop.secret()));
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        assertThat(r.json().path("payments").asInt()).isEqualTo(1);
+
+        Map<String, Object> renewal =
+                FakeStripe.invoice("in_w2", "pi_w2", 1900, "usd", t + 1, "cus_w", "sub_w", "subscription_cycle");
+        String paid = event("invoice.paid", renewal);
+        assertThat(deliver(shop.site(), paid, sign(paid, shop.secret())).status())
+                .isEqualTo(200);
+
+        JsonNode list = payments(shop.owner(), shop.site());
+        JsonNode first = payment(list, "pi_w1");
+        assertThat(first.path("visitor_id").asString()).isEqualTo(v);
+        assertThat(first.path("attribution").path("channel").asString()).isEqualTo("Referral");
+        JsonNode second = payment(list, "pi_w2");
+        assertThat(second.path("renewal").asBoolean()).isTrue();
+        assertThat(second.path("link").asString()).isEqualTo("customer");
+        assertThat(second.path("attribution").path("channel").asString()).isEqualTo("Referral");
+    }
+
+    @Test
     void events_without_a_payment_are_acknowledged_and_ignored() throws Exception {
         Shop shop = shop();
         String payload = event("customer.created", FakeStripe.customer("cus_x", Map.of()));
