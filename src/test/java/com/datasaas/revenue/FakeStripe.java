@@ -32,6 +32,9 @@ final class FakeStripe implements AutoCloseable {
     final Map<String, Account> accounts = new ConcurrentHashMap<>();
     final List<String> requests = new CopyOnWriteArrayList<>();
     final AtomicInteger rateLimitNext = new AtomicInteger();
+    /** Requests to answer by hanging up without a response, as a dropped connection looks to the client. */
+    final AtomicInteger dropNext = new AtomicInteger();
+
     volatile long delayMillis;
 
     /** One Stripe account's data. */
@@ -80,6 +83,9 @@ final class FakeStripe implements AutoCloseable {
             String query = exchange.getRequestURI().getRawQuery();
             requests.add(path + (query == null ? "" : "?" + URLDecoder.decode(query, StandardCharsets.UTF_8)));
             if (delayMillis > 0) Thread.sleep(delayMillis);
+            if (path.startsWith("/v1/charges") && dropNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                return; // no response at all: closing the exchange drops the connection
+            }
             String auth = exchange.getRequestHeaders().getFirst("Authorization");
             String key = auth != null && auth.startsWith("Bearer ") ? auth.substring(7) : "";
             Account account = accounts.get(key);

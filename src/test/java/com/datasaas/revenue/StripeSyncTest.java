@@ -75,6 +75,20 @@ class StripeSyncTest extends RevenueTestSupport {
     }
 
     @Test
+    void dropped_connections_are_retried() {
+        Shop shop = connectedShop();
+        shop.stripe().add("charges", charge("ch_net1", "pi_net1", 1500, "usd", now() - 60, 0, null, null, null));
+        STRIPE.requests.clear();
+        STRIPE.dropNext.set(2);
+        JsonNode status = syncAndWait(shop.owner(), shop.site(), "stripe");
+        STRIPE.dropNext.set(0);
+        assertThat(status.path("sync").path("state").asString())
+                .as(status.toString())
+                .isEqualTo("succeeded");
+        assertThat(status.path("payments_synced").asLong()).isEqualTo(1);
+    }
+
+    @Test
     void rate_limits_that_never_end_fail_the_sync_with_a_clear_error() {
         Shop shop = connectedShop();
         STRIPE.rateLimitNext.set(Backoff.MAX_ATTEMPTS);
