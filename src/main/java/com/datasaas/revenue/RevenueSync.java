@@ -95,7 +95,14 @@ final class RevenueSync {
                 String providerId = providerIds.get(i);
                 PaymentProvider provider = providers.find(providerId).orElse(null);
                 run.provider = providerId;
-                Optional<String> key = integrations.apiKey(siteId, providerId);
+                Optional<String> key;
+                try {
+                    key = integrations.apiKey(siteId, providerId);
+                } catch (IllegalStateException e) { // the secret key changed since the key was stored
+                    integrations.failed(siteId, providerId, e.getMessage());
+                    run.error = e.getMessage();
+                    continue;
+                }
                 if (provider == null || key.isEmpty()) continue;
                 Instant startedAt = clock.instant();
                 Instant since = integrations
