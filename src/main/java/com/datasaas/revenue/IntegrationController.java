@@ -176,7 +176,7 @@ final class IntegrationController {
         out.put("account_name", row == null || !row.connected() ? null : row.accountName());
         out.put("key_last4", row == null ? null : row.keyLast4());
         out.put("webhook_secret_set", row != null && row.webhookSecretSet());
-        out.put("webhook_url", StripeProvider.ID.equals(provider.id()) ? "/api/webhooks/stripe/" + siteId : null);
+        out.put("webhook_url", "/api/webhooks/" + provider.id() + "/" + siteId);
         out.put(
                 "last_synced_at",
                 row == null || row.lastSyncedAt() == null

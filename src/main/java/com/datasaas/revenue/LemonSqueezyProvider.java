@@ -63,7 +63,7 @@ final class LemonSqueezyProvider implements PaymentProvider {
         while (true) {
             JsonNode body = get(apiKey, "/v1/orders?page%5Bnumber%5D=" + page + "&page%5Bsize%5D=" + PAGE_SIZE);
             for (JsonNode order : body.path("data")) {
-                IncomingPayment payment = fromOrder(order, since);
+                IncomingPayment payment = fromOrder(order, since, customData(order), "sync");
                 if (payment != null) sink.payment(payment);
             }
             JsonNode meta = body.path("meta").path("page");
@@ -77,7 +77,8 @@ final class LemonSqueezyProvider implements PaymentProvider {
         }
     }
 
-    private static IncomingPayment fromOrder(JsonNode order, Instant since) {
+    static IncomingPayment fromOrder(
+            JsonNode order, Instant since, Map<String, String> customData, String deliveredBy) {
         JsonNode a = order.path("attributes");
         String status = a.path("status").asString("");
         if (!status.equals("paid") && !status.equals("refunded") && !status.equals("partial_refund")) return null;
@@ -95,7 +96,7 @@ final class LemonSqueezyProvider implements PaymentProvider {
             settlement = a.path("total_usd").asLong();
             settlementCurrency = "USD";
         }
-        VisitorLink link = VisitorLink.from(customData(order), null);
+        VisitorLink link = VisitorLink.from(customData, null);
         String customer =
                 a.path("customer_id").isMissingNode() || a.path("customer_id").isNull()
                         ? null
@@ -115,11 +116,11 @@ final class LemonSqueezyProvider implements PaymentProvider {
                 link.visitorId(),
                 link.sessionId(),
                 link.link(),
-                "sync");
+                deliveredBy);
     }
 
     /** Checkout custom data where an order carries it (webhook payloads put it under meta.custom_data). */
-    private static Map<String, String> customData(JsonNode order) {
+    static Map<String, String> customData(JsonNode order) {
         Map<String, String> out = new HashMap<>();
         for (JsonNode node : new JsonNode[] {
             order.path("meta").path("custom_data"), order.path("attributes").path("custom_data")

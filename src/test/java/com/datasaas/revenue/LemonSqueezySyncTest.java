@@ -91,4 +91,62 @@ class LemonSqueezySyncTest extends RevenueTestSupport {
         assertThat(p.path("attribution").path("utm_source").asString()).isEqualTo("producthunt");
         assertThat(list.path("totals").path("revenue").decimalValue()).isEqualByComparingTo("0.00");
     }
+
+    ApiClient.Response deliver(String site, String payload, String signature) {
+        ApiClient client = newClient();
+        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(client.base() + "/api/webhooks/lemonsqueezy/" + site))
+                .header("Content-Type", "application/json")
+                .header("X-Event-Name", "order_created")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(payload));
+        if (signature != null) request.header("X-Signature", signature);
+        return client.raw(request);
+    }
+
+    @Test
+    void signed_order_webhooks_carry_the_visitor_in_custom_data_and_bad_signatures_store_nothing() {
+        ApiClient owner = newAccount();
+        String site = owner.createWebsite("shop.example");
+        String key = lemonKey();
+        String secret = "lsq-signing-" + unique("s");
+        assertThat(connect(owner, site, Map.of("provider", "lemonsqueezy", "api_key", key, "webhook_secret", secret))
+                        .status())
+                .isEqualTo(200);
+        String v = unique("v");
+        pageview(newClient(), site, v, v + "-s", "https://shop.example/?utm_source=newsletter&utm_medium=email", null);
+        awaitEvents(site, 1);
+        String at = Instant.now().plusSeconds(2).toString();
+        Map<String, Object> event = Map.of(
+                "meta",
+                Map.of(
+                        "event_name",
+                        "order_created",
+                        "custom_data",
+                        Map.of("datasaas_visitor_id", v, "datasaas_session_id", v + "-s")),
+                "data",
+                order("77", 2900, "USD", 2900, "paid", 0, at));
+        String payload = ApiClient.JSON.writeValueAsString(event);
+
+        assertThat(deliver(site, payload, LemonSqueezyWebhookController.sign(payload.getBytes(), "wrong"))
+                        .status())
+                .isEqualTo(400);
+        assertThat(deliver(site, payload, null).status()).isEqualTo(400);
+        assertThat(payments(owner, site).path("totals").path("payments").asInt())
+                .isZero();
+
+        ApiClient.Response ok = deliver(site, payload, LemonSqueezyWebhookController.sign(payload.getBytes(), secret));
+        assertThat(ok.status()).as(ok.toString()).isEqualTo(200);
+        JsonNode p = payment(payments(owner, site), "77");
+        assertThat(p.path("attribution").path("rule").asString()).isEqualTo("session");
+        assertThat(p.path("attribution").path("channel").asString()).isEqualTo("Email");
+
+        String refunded = payload.replace("\"status\":\"paid\"", "\"status\":\"refunded\"")
+                .replace("\"refunded_amount\":0", "\"refunded_amount\":2900");
+        assertThat(deliver(site, refunded, LemonSqueezyWebhookController.sign(refunded.getBytes(), secret))
+                        .status())
+                .isEqualTo(200);
+        JsonNode list = payments(owner, site);
+        assertThat(list.path("totals").path("payments").asInt()).isEqualTo(1);
+        assertThat(list.path("totals").path("revenue").decimalValue()).isEqualByComparingTo("0.00");
+    }
 }
