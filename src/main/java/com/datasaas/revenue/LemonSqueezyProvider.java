@@ -20,8 +20,9 @@ import tools.jackson.databind.json.JsonMapper;
  * Lemon Squeezy's JSON:API: {@code GET /v1/users/me} to check a key, {@code GET /v1/orders} paged with
  * {@code page[number]}/{@code page[size]} until {@code meta.page.lastPage}. An order is one payment (transaction id =
  * the order id); {@code total} and {@code refunded_amount} are minor units of the order currency, {@code total_usd}
- * is what Lemon Squeezy settles (it pays out in USD). Orders carry no checkout custom data, so synced orders are
- * linked to visitors through the payments API or an earlier payment of the same customer.
+ * is what Lemon Squeezy settles (it pays out in USD). The orders API returns no checkout custom data: visitors come
+ * with the order webhooks ({@link LemonSqueezyWebhookController}), the payments API, or an earlier payment of the
+ * same customer.
  */
 @Component
 final class LemonSqueezyProvider implements PaymentProvider {
