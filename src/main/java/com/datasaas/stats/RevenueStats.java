@@ -64,7 +64,7 @@ final class RevenueStats {
     }
 
     /** The {@code metrics} parameter split into event metrics and revenue metrics, in the order asked. */
-    record Request(List<Metric> metrics, List<RevenueMetric> revenue) {
+    record Request(List<Metric> metrics, List<RevenueMetric> revenue, List<String> names) {
         boolean hasRevenue() {
             return !revenue.isEmpty();
         }
@@ -76,25 +76,25 @@ final class RevenueStats {
             out.add(Metric.VISITORS);
             return out;
         }
-
-        List<String> names() {
-            return Stream.concat(
-                            metrics.stream().map(Metric::apiName),
-                            revenue.stream().map(RevenueMetric::apiName))
-                    .toList();
-        }
     }
 
     static Request parse(StatsParameters p, List<Metric> defaults) {
         String value = p.single("metrics");
-        if (value == null || value.isBlank()) return new Request(defaults, List.of());
+        if (value == null || value.isBlank()) {
+            return new Request(
+                    defaults, List.of(), defaults.stream().map(Metric::apiName).toList());
+        }
         List<Metric> metrics = new ArrayList<>();
         List<RevenueMetric> revenue = new ArrayList<>();
+        List<String> names = new ArrayList<>();
         for (String name : value.split(",")) {
             String trimmed = name.strip();
             var r = RevenueMetric.fromApiName(trimmed);
             if (r.isPresent()) {
-                if (!revenue.contains(r.get())) revenue.add(r.get());
+                if (!revenue.contains(r.get())) {
+                    revenue.add(r.get());
+                    names.add(trimmed);
+                }
                 continue;
             }
             Metric metric = Metric.fromApiName(trimmed)
@@ -105,9 +105,12 @@ final class RevenueStats {
                                                     .map(RevenueMetric::apiName))
                                     .collect(Collectors.joining(", "))
                             + "."));
-            if (!metrics.contains(metric)) metrics.add(metric);
+            if (!metrics.contains(metric)) {
+                metrics.add(metric);
+                names.add(trimmed);
+            }
         }
-        return new Request(metrics, revenue);
+        return new Request(metrics, revenue, List.copyOf(names));
     }
 
     /** Refuses revenue metrics with a filter or breakdown dimension payments do not carry (400). */

@@ -163,12 +163,10 @@ class RevenueStatsApiTest extends RunningApp {
         assertThat(byChannel.get("Direct")).isEqualByComparingTo("0.00");
         assertThat(rows.get(2).path("visitors").asLong()).isZero();
 
-        JsonNode countries = get(
-                        owner,
-                        "/api/v1/breakdown?" + range("2026-05-10", "2026-05-10")
-                                + "&dimension=country&metrics=visitors,revenue&order_by=country:asc")
-                .path("results");
-        assertThat(countries.toString())
+        // the raw body: money keeps its two decimals on the wire
+        ApiClient.Response countries = owner.get("/api/v1/breakdown?" + range("2026-05-10", "2026-05-10")
+                + "&dimension=country&metrics=visitors,revenue&order_by=country:asc");
+        assertThat(countries.body())
                 .contains("{\"country\":\"DE\",\"visitors\":1,\"revenue\":20.00}")
                 .contains("{\"country\":\"US\",\"visitors\":2,\"revenue\":74.50}")
                 .contains("{\"country\":\"Unknown\",\"visitors\":0,\"revenue\":7.00}");
@@ -241,6 +239,29 @@ class RevenueStatsApiTest extends RunningApp {
                 .isEqualTo(404);
         assertThat(stranger.get("/api/v1/breakdown?" + range("2026-05-10", "2026-05-10")
                                 + "&dimension=channel&metrics=revenue")
+                        .status())
+                .isEqualTo(404);
+    }
+
+    @Test
+    void payments_appear_in_the_realtime_feed_newest_first_with_their_visitors_location() {
+        ApiClient.Response r = owner.get("/api/websites/" + site + "/realtime-map/events?limit=4");
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        JsonNode events = r.json().path("events");
+        assertThat(events.size()).isEqualTo(4);
+        // 16:30 p5 (refunded in full), 16:00 C's pageview, 15:30 p2, 15:00 B's pageview
+        assertThat(events.get(0).path("type").asString()).isEqualTo("payment");
+        assertThat(events.get(0).path("timestamp").asString()).isEqualTo("2026-05-10T16:30:00Z");
+        assertThat(events.get(1).path("type").asString()).isEqualTo("pageview");
+        JsonNode p2 = events.get(2);
+        assertThat(p2.path("type").asString()).isEqualTo("payment");
+        assertThat(p2.path("amount").decimalValue()).isEqualByComparingTo("20.00");
+        assertThat(p2.path("currency").asString()).isEqualTo("USD");
+        assertThat(p2.path("country").asString()).isEqualTo("DE");
+        assertThat(p2.path("channel").asString()).isEqualTo("Paid Search");
+        assertThat(r.body()).contains("\"amount\":20.00");
+        assertThat(newAccount()
+                        .get("/api/websites/" + site + "/realtime-map/events")
                         .status())
                 .isEqualTo(404);
     }
