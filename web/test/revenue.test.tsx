@@ -1,6 +1,7 @@
 import { fireEvent, render, screen, waitFor } from "@testing-library/preact";
 import { describe, expect, it } from "vitest";
 import { revenueSupported, toBreakdown, toLiveEvent, toOverview, toWebsite } from "../src/api";
+import { BreakdownRows } from "../src/dashboard/Breakdown";
 import { KpiCards } from "../src/dashboard/KpiCards";
 import { formatMoney, formatRevenueMetric, kpiChange } from "../src/format";
 import { CHECKOUT_SNIPPET, IntegrationsPage } from "../src/pages/IntegrationsPage";
@@ -161,5 +162,33 @@ describe("integrations page", () => {
     const polled = calls.length;
     await new Promise((r) => setTimeout(r, 100));
     expect(calls.length).toBe(polled);
+  });
+});
+
+describe("revenue column in breakdown panels", () => {
+  const q = { siteId: "s1", start: "2026-05-10", end: "2026-05-10", filters: [] };
+
+  it("asks for revenue where payments carry the dimension and shows it as money", async () => {
+    const calls = mockApi(() => ({
+      body: {
+        results: [
+          { channel: "Organic Search", visitors: 5, revenue: 74.5 },
+          { channel: "Unknown", visitors: 0, revenue: 7 },
+        ],
+        meta: { total: 2, currency: "EUR" },
+      },
+    }));
+    render(<BreakdownRows q={q} dimension="channel" currency="EUR" />);
+    const cells = await screen.findAllByTestId("bar-revenue");
+    expect(cells.map((c) => c.textContent?.trim())).toEqual(["· €74.50", "· €7.00"]);
+    expect(calls[0].url.searchParams.get("metrics")).toBe("visitors,revenue");
+  });
+
+  it("leaves revenue out for dimensions payments do not carry", async () => {
+    const calls = mockApi(() => ({ body: { results: [{ pathname: "/", visitors: 5 }], meta: { total: 1 } } }));
+    render(<BreakdownRows q={q} dimension="pathname" />);
+    await screen.findByRole("button", { name: /\// });
+    expect(screen.queryAllByTestId("bar-revenue")).toHaveLength(0);
+    expect(calls[0].url.searchParams.get("metrics")).toBe("visitors");
   });
 });
