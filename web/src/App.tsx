@@ -7,6 +7,7 @@ import { Dashboard } from "./dashboard/Dashboard";
 import { AccountSettings } from "./pages/AccountSettings";
 import { ApiKeys } from "./pages/ApiKeys";
 import { GoalsPage } from "./pages/GoalsPage";
+import { IntegrationsPage } from "./pages/IntegrationsPage";
 import { Login, Signup } from "./pages/Auth";
 import { NotFound } from "./pages/NotFound";
 import { Realtime } from "./pages/Realtime";
@@ -88,6 +89,8 @@ function AuthedRoutes({ path }: { path: string }) {
     return <SiteLayout id={p.id} section="realtime" render={(site) => <Realtime site={site} />} />;
   if ((p = match("/sites/:id/goals", path)))
     return <SiteLayout id={p.id} section="goals" render={(site) => <GoalsPage site={site} />} />;
+  if ((p = match("/sites/:id/integrations", path)))
+    return <SiteLayout id={p.id} section="integrations" render={(site) => <IntegrationsPage site={site} />} />;
   if ((p = match("/sites/:id/settings", path)))
     return <SiteLayout id={p.id} section="settings" render={(site, reload) => <SiteSettings site={site} onSaved={reload} />} />;
   return <NotFound />;

@@ -330,7 +330,44 @@ function statsUrl(path: string, q: StatsQuery, extra: Record<string, string | nu
   return `${path}?${p.toString()}`;
 }
 
-export type MetricValues = Partial<Record<Metric, number | null>>;
+/** Revenue metrics: computed from payments, money in the site's currency (JSON numbers with two decimals). */
+export const REVENUE_METRICS = [
+  "revenue",
+  "revenue_per_visitor",
+  "purchase_conversion_rate",
+  "payments",
+  "paying_visitors",
+  "refunds",
+] as const;
+export type RevenueMetric = (typeof REVENUE_METRICS)[number];
+/** What the main chart can draw: an event metric or revenue. */
+export type ChartMetric = Metric | "revenue";
+
+/** Dimensions a payment carries (from the session it is credited to); revenue can be broken down and filtered by these. */
+export const REVENUE_DIMENSIONS: readonly string[] = [
+  "channel",
+  "referrer",
+  "utm_source",
+  "utm_medium",
+  "utm_campaign",
+  "utm_term",
+  "utm_content",
+  "entry_page",
+  "country",
+  "region",
+  "city",
+  "device_type",
+  "browser",
+  "os",
+];
+
+/** Whether revenue can be shown for these filters (and breakdown dimension): the server refuses the others with 400. */
+export function revenueSupported(filters: Filter[], dimension?: string): boolean {
+  if (dimension !== undefined && !REVENUE_DIMENSIONS.includes(dimension)) return false;
+  return filters.every((f) => REVENUE_DIMENSIONS.includes(f.dimension));
+}
+
+export type MetricValues = Partial<Record<Metric | RevenueMetric, number | null>>;
 export interface Overview {
   current: MetricValues;
   previous: MetricValues | null;
@@ -338,7 +375,7 @@ export interface Overview {
 
 function metricValues(o: Json): MetricValues {
   const out: MetricValues = {};
-  for (const m of METRICS) {
+  for (const m of [...METRICS, ...REVENUE_METRICS]) {
     const v = o[m];
     out[m] = num(v && typeof v === "object" ? pick(obj(v), "value", "current") : v);
   }
@@ -396,6 +433,7 @@ export interface BreakdownRow {
   value: string;
   visitors: number;
   pageviews: number | null;
+  revenue?: number | null;
   raw: Json;
 }
 export interface Breakdown {
@@ -411,6 +449,7 @@ export function toBreakdown(j: unknown, dimension: string): Breakdown {
       value: str(pick(o, dimension, "value", "name")),
       visitors: num(o.visitors) ?? 0,
       pageviews: num(o.pageviews),
+      revenue: num(o.revenue),
       raw: o,
     };
   });
@@ -447,7 +486,20 @@ export const stats = {
         signal,
       }),
     ),
-  timeseries: async (q: StatsQuery, interval: Interval, metrics: Metric[], signal?: AbortSignal) =>
+  /** Revenue KPIs with the previous period; money in the site's currency. */
+  revenueOverview: async (q: StatsQuery, signal?: AbortSignal) =>
+    toOverview(
+      await request(
+        "GET",
+        statsUrl("/api/v1/overview", q, {
+          compare: "previous_period",
+          metrics: "visitors,revenue,revenue_per_visitor,purchase_conversion_rate,payments,refunds",
+        }),
+        undefined,
+        { signal },
+      ),
+    ),
+  timeseries: async (q: StatsQuery, interval: Interval, metrics: ChartMetric[], signal?: AbortSignal) =>
     toTimeseries(
       await request("GET", statsUrl("/api/v1/timeseries", q, { interval, metrics: metrics.join(",") }), undefined, {
         signal,
@@ -603,6 +655,9 @@ export function toActiveVisitor(j: unknown): ActiveVisitor {
 
 export interface LiveEvent extends Place {
   type: string;
+  /** Payments: the amount in the site's currency, and the currency. */
+  amount?: number | null;
+  currency?: string;
   goalName: string;
   page: string;
   device: string;
@@ -619,5 +674,59 @@ export function toLiveEvent(j: unknown): LiveEvent {
     page: str(pick(o, "page", "pathname", "url")),
     device: device ? str(pick(device, "device_type", "type", "browser")) : str(pick(o, "device", "device_type")),
     time: str(pick(o, "time", "timestamp", "created_at")),
+    ...(o.type === "payment" ? { amount: num(o.amount), currency: str(o.currency) } : {}),
   };
 }
+
+// ---------------------------------------------------------------- integrations
+
+export const PROVIDERS = [
+  { id: "stripe", label: "Stripe" },
+  { id: "lemonsqueezy", label: "Lemon Squeezy" },
+] as const;
+
+export interface IntegrationStatus {
+  provider: string;
+  connected: boolean;
+  accountName: string;
+  keyLast4: string;
+  lastSyncedAt: string;
+  lastError: string;
+  paymentsSynced: number;
+  webhookUrl: string;
+  webhookSecretSet: boolean;
+  sync: { state: string; progress: number | null; error: string };
+}
+
+export function toIntegrationStatus(j: unknown): IntegrationStatus {
+  const o = obj(j);
+  const sync = obj(o.sync);
+  return {
+    provider: str(o.provider),
+    connected: o.connected === true,
+    accountName: str(o.account_name),
+    keyLast4: str(o.key_last4),
+    lastSyncedAt: str(o.last_synced_at),
+    lastError: str(o.last_error),
+    paymentsSynced: num(o.payments_synced) ?? 0,
+    webhookUrl: str(o.webhook_url),
+    webhookSecretSet: o.webhook_secret_set === true,
+    sync: { state: str(sync.state) || "idle", progress: num(sync.progress), error: str(sync.error) },
+  };
+}
+
+const integrationsBase = (siteId: string) => `/api/websites/${encodeURIComponent(siteId)}/integrations`;
+
+export const integrations = {
+  status: async (siteId: string, provider: string, signal?: AbortSignal) =>
+    toIntegrationStatus(await request("GET", `${integrationsBase(siteId)}/status${qs({ provider })}`, undefined, { signal })),
+  connect: (siteId: string, c: { provider: string; apiKey: string; webhookSecret?: string }) =>
+    request("POST", `${integrationsBase(siteId)}/connect`, {
+      provider: c.provider,
+      api_key: c.apiKey,
+      ...(c.webhookSecret ? { webhook_secret: c.webhookSecret } : {}),
+    }),
+  disconnect: (siteId: string, provider: string) =>
+    request<void>("DELETE", `${integrationsBase(siteId)}/disconnect${qs({ provider })}`),
+  sync: (siteId: string, provider: string) => request("POST", `${integrationsBase(siteId)}/sync`, { provider }),
+};

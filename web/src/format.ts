@@ -1,5 +1,5 @@
 /** Number, duration and change formatting shared by every screen. */
-import type { Metric } from "./api";
+import type { ChartMetric, Metric, RevenueMetric } from "./api";
 
 const compact = new Intl.NumberFormat("en", { notation: "compact", maximumFractionDigits: 1 });
 const plain = new Intl.NumberFormat("en");
@@ -26,6 +26,49 @@ export function formatMetric(metric: Metric, v: number | null | undefined): stri
   return formatNumber(v);
 }
 
+/**
+ * Money as the API sends it (currency units, e.g. 49 for 49.00) with exactly two decimals and the currency:
+ * "$1,234.50", "€49.00"; an unknown code is written after the number ("49.00 XYZ").
+ */
+export function formatMoney(v: number | null | undefined, currency: string): string {
+  if (v == null || !Number.isFinite(v)) return "-";
+  try {
+    return new Intl.NumberFormat("en", {
+      style: "currency",
+      currency,
+      minimumFractionDigits: 2,
+      maximumFractionDigits: 2,
+    }).format(v);
+  } catch {
+    return `${v.toFixed(2)} ${currency}`;
+  }
+}
+
+export const REVENUE_LABELS: Record<RevenueMetric, string> = {
+  revenue: "Revenue",
+  revenue_per_visitor: "Revenue per visitor",
+  purchase_conversion_rate: "Purchase conversion",
+  payments: "Payments",
+  paying_visitors: "Paying visitors",
+  refunds: "Refunds",
+};
+
+/** A revenue metric's value: money with two decimals, rates in percent, counts as numbers. */
+export function formatRevenueMetric(metric: RevenueMetric, v: number | null | undefined, currency: string): string {
+  if (v == null || !Number.isFinite(v)) return "-";
+  if (metric === "purchase_conversion_rate") return `${Math.round(v * 10) / 10}%`;
+  if (metric === "payments" || metric === "paying_visitors") return formatNumber(v);
+  return formatMoney(v, currency);
+}
+
+export function chartLabel(metric: ChartMetric): string {
+  return metric === "revenue" ? REVENUE_LABELS.revenue : METRIC_LABELS[metric];
+}
+
+export function formatChartMetric(metric: ChartMetric, v: number | null | undefined, currency: string): string {
+  return metric === "revenue" ? formatMoney(v, currency) : formatMetric(metric, v);
+}
+
 export const METRIC_LABELS: Record<Metric, string> = {
   visitors: "Unique visitors",
   sessions: "Total visits",
@@ -48,8 +91,12 @@ export interface Change {
  * percent of the previous value (rounded to whole percent); bounce rate, itself
  * a percentage, changes in percentage points. From zero to something is "new" (null).
  */
-export function kpiChange(metric: Metric, current: number | null | undefined, previous: number | null | undefined): Change {
-  const unit = metric === "bounce_rate" ? "pp" : "%";
+export function kpiChange(
+  metric: Metric | RevenueMetric,
+  current: number | null | undefined,
+  previous: number | null | undefined,
+): Change {
+  const unit = metric === "bounce_rate" || metric === "purchase_conversion_rate" ? "pp" : "%";
   if (current == null || previous == null || !Number.isFinite(current) || !Number.isFinite(previous)) {
     return { value: null, unit, good: null };
   }
@@ -57,7 +104,8 @@ export function kpiChange(metric: Metric, current: number | null | undefined, pr
   if (unit === "pp") value = Math.round((current - previous) * 10) / 10;
   else if (previous === 0) return { value: current === 0 ? 0 : null, unit, good: current === 0 ? null : true };
   else value = Math.round(((current - previous) / previous) * 100);
-  const good = value === 0 ? null : metric === "bounce_rate" ? value < 0 : value > 0;
+  const downIsGood = metric === "bounce_rate" || metric === "refunds";
+  const good = value === 0 ? null : downIsGood ? value < 0 : value > 0;
   return { value, unit, good };
 }
 

@@ -4,9 +4,9 @@
  * paged list of the same dimension.
  */
 import { useEffect, useRef, useState } from "preact/hooks";
-import { DIMENSIONS, stats, type BreakdownRow, type StatsQuery } from "../api";
+import { DIMENSIONS, revenueSupported, stats, type BreakdownRow, type StatsQuery } from "../api";
 import { DbIpCredit, EmptyState, ErrorNote, Skeleton } from "../components/ui";
-import { countryName, formatNumber } from "../format";
+import { countryName, formatMoney, formatNumber } from "../format";
 import { useAsync } from "../hooks";
 import { Link, setQuery, useLocation } from "../router";
 import { WorldMap } from "../map/WorldMap";
@@ -93,7 +93,7 @@ function useFilterBy() {
     setQuery(withFilters(query, addFilter(parseFilters(query), { dimension, op: "is", values: [value] })));
 }
 
-export function BreakdownPanel({ panel, q }: { panel: PanelDef; q: StatsQuery }) {
+export function BreakdownPanel({ panel, q, currency = "USD" }: { panel: PanelDef; q: StatsQuery; currency?: string }) {
   const { query } = useLocation();
   const selected = query.get(panel.param) ?? panel.tabs[0].key;
   const isUtm = UTM_DIMENSIONS.includes(selected as (typeof UTM_DIMENSIONS)[number]);
@@ -149,7 +149,7 @@ export function BreakdownPanel({ panel, q }: { panel: PanelDef; q: StatsQuery })
         ) : tab.kind === "goals" ? (
           <GoalRows q={q} />
         ) : (
-          <BreakdownRows q={q} dimension={dimension} />
+          <BreakdownRows q={q} dimension={dimension} currency={currency} />
         )}
       </div>
       {panel.locations && <DbIpCredit />}
@@ -157,10 +157,16 @@ export function BreakdownPanel({ panel, q }: { panel: PanelDef; q: StatsQuery })
   );
 }
 
-export function BreakdownRows({ q, dimension }: { q: StatsQuery; dimension: string }) {
+export function BreakdownRows({ q, dimension, currency = "USD" }: { q: StatsQuery; dimension: string; currency?: string }) {
   const { query } = useLocation();
   const filterBy = useFilterBy();
-  const data = useAsync((signal) => stats.breakdown(q, dimension, { limit: 9 }, signal), [JSON.stringify(q), dimension]);
+  // A revenue column wherever payments carry the dimension (and every filter); payments are credited to sessions.
+  const withRevenue = revenueSupported(q.filters, dimension);
+  const data = useAsync(
+    (signal) =>
+      stats.breakdown(q, dimension, { limit: 9, metrics: withRevenue ? ["visitors", "revenue"] : ["visitors"] }, signal),
+    [JSON.stringify(q), dimension],
+  );
   if (data.error) return <ErrorNote error={data.error} onRetry={data.reload} />;
   if (!data.data) return <Skeleton lines={6} />;
   const rows = data.data.rows;
@@ -172,7 +178,13 @@ export function BreakdownRows({ q, dimension }: { q: StatsQuery; dimension: stri
     );
   return (
     <>
-      <BarList rows={rows} dimension={dimension} onPick={(r) => filterBy(dimension, r.value)} busy={data.loading} />
+      <BarList
+        rows={rows}
+        dimension={dimension}
+        onPick={(r) => filterBy(dimension, r.value)}
+        busy={data.loading}
+        money={withRevenue ? (r) => formatMoney(r.revenue ?? 0, currency) : undefined}
+      />
       <div class="panel-foot">
         <button type="button" class="btn btn-small btn-ghost" onClick={() => setQuery(withParam(query, "details", dimension))}>
           Details
@@ -188,19 +200,25 @@ export function BarList({
   onPick,
   busy,
   valueLabel = "Visitors",
+  money,
 }: {
-  rows: { value: string; visitors: number; label?: string; extra?: string }[];
+  rows: { value: string; visitors: number; label?: string; extra?: string; revenue?: number | null }[];
   dimension: string;
   onPick: (row: { value: string }) => void;
   busy?: boolean;
   valueLabel?: string;
+  /** The revenue column's text for a row; no column when absent. */
+  money?: (row: { revenue?: number | null }) => string;
 }) {
   const max = Math.max(1, ...rows.map((r) => r.visitors));
   return (
     <div class={busy ? "is-reloading" : ""}>
       <div class="bar-head muted small">
         <span>{DIMENSION_LABELS[dimension] ?? dimension}</span>
-        <span>{valueLabel}</span>
+        <span>
+          {valueLabel}
+          {money && <span class="bar-money"> · Revenue</span>}
+        </span>
       </div>
       <ul class="bars">
         {rows.map((r) => {
@@ -213,6 +231,12 @@ export function BarList({
                 <span class="bar-value">
                   {r.extra && <span class="muted small">{r.extra} </span>}
                   {formatNumber(r.visitors)}
+                  {money && (
+                    <span class="bar-money" data-testid="bar-revenue">
+                      {" "}
+                      · {money(r)}
+                    </span>
+                  )}
                 </span>
               </button>
             </li>

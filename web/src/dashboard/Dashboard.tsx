@@ -1,4 +1,4 @@
-import { stats, type Interval, type StatsQuery, type Website } from "../api";
+import { revenueSupported, stats, type Interval, type StatsQuery, type Website } from "../api";
 import { ErrorNote } from "../components/ui";
 import { defaultInterval, intervalsFor, todayIn } from "../dateRange";
 import { useAsync, useDocumentTitle } from "../hooks";
@@ -20,6 +20,16 @@ export function Dashboard({ site }: { site: Website }) {
   const interval: Interval =
     state.interval && intervalsFor(state.range).includes(state.interval) ? state.interval : defaultInterval(state.range);
   const overview = useAsync((signal) => stats.overview(q, true, signal), [JSON.stringify(q)]);
+  const withRevenue = revenueSupported(q.filters);
+  const revenue = useAsync(
+    (signal) => (withRevenue ? stats.revenueOverview(q, signal) : Promise.resolve(null)),
+    [JSON.stringify(q)],
+  );
+  const revenueNote = !withRevenue
+    ? "Revenue can be filtered only by source, campaign, landing page, location and device."
+    : revenue.error
+      ? revenue.error.message
+      : undefined;
   const details = query.get("details");
 
   return (
@@ -41,17 +51,21 @@ export function Dashboard({ site }: { site: Website }) {
         loading={overview.loading}
         metric={state.metric}
         onSelect={(m) => setQuery(withParam(query, "metric", m === "visitors" ? null : m), { replace: true })}
+        revenue={revenue.data}
+        currency={site.currency}
+        revenueNote={revenueNote}
       />
       <MainChart
         q={q}
         range={state.range}
         metric={state.metric}
         interval={interval}
+        currency={site.currency}
         onInterval={(i) => setQuery(withParam(query, "interval", i), { replace: true })}
       />
       <div class="panels">
         {PANELS.map((p) => (
-          <BreakdownPanel key={p.param} panel={p} q={q} />
+          <BreakdownPanel key={p.param} panel={p} q={q} currency={site.currency} />
         ))}
       </div>
       {details && <DetailsDialog q={q} dimension={details} />}

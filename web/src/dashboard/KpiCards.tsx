@@ -1,8 +1,19 @@
-import { METRICS, realtime, type Metric, type Overview } from "../api";
+import { METRICS, realtime, type ChartMetric, type Overview, type RevenueMetric } from "../api";
 import { Skeleton } from "../components/ui";
-import { METRIC_LABELS, formatChange, formatMetric, formatNumber, kpiChange } from "../format";
+import {
+  METRIC_LABELS,
+  REVENUE_LABELS,
+  formatChange,
+  formatMetric,
+  formatNumber,
+  formatRevenueMetric,
+  kpiChange,
+} from "../format";
 import { useAsync } from "../hooks";
 import { Link } from "../router";
+
+/** The revenue cards, in order; revenue itself can be charted. */
+export const REVENUE_KPIS: RevenueMetric[] = ["revenue", "revenue_per_visitor", "purchase_conversion_rate"];
 
 /** Headline numbers with their change against the previous period; clicking one charts it. */
 export function KpiCards({
@@ -11,12 +22,20 @@ export function KpiCards({
   metric,
   onSelect,
   siteId,
+  revenue,
+  currency = "USD",
+  revenueNote,
 }: {
   overview: Overview | undefined;
   loading: boolean;
-  metric: Metric;
-  onSelect: (m: Metric) => void;
+  metric: ChartMetric;
+  onSelect: (m: ChartMetric) => void;
   siteId: string;
+  /** Revenue KPIs (with the previous period); undefined while loading or when not available. */
+  revenue?: Overview | null;
+  currency?: string;
+  /** Why revenue is not shown (e.g. a filter payments do not carry); shown as the cards' hint. */
+  revenueNote?: string;
 }) {
   const online = useAsync((signal) => realtime.online(siteId, signal), [siteId], 10_000);
   return (
@@ -52,6 +71,34 @@ export function KpiCards({
               title="Change against the previous period of the same length"
             >
               {overview?.previous ? text : ""}
+            </span>
+          </button>
+        );
+      })}
+      {REVENUE_KPIS.map((m) => {
+        const current = revenue?.current[m];
+        const change = kpiChange(m, current, revenue?.previous?.[m]);
+        const chartable = m === "revenue";
+        return (
+          <button
+            key={m}
+            type="button"
+            class="kpi kpi-revenue"
+            aria-pressed={chartable ? metric === m : undefined}
+            disabled={!chartable}
+            title={revenueNote}
+            onClick={() => chartable && onSelect("revenue")}
+          >
+            <span class="kpi-label">{REVENUE_LABELS[m]}</span>
+            <span class="kpi-value" data-testid={`kpi-${m}`}>
+              {revenueNote ? "-" : revenue ? formatRevenueMetric(m, current, currency) : "…"}
+            </span>
+            <span
+              class={`kpi-change ${change.good === true ? "up-good" : change.good === false ? "down-bad" : "muted"}`}
+              data-testid={`kpi-change-${m}`}
+              title="Change against the previous period of the same length"
+            >
+              {revenueNote ? <span class="small">n/a</span> : revenue?.previous ? formatChange(change) : ""}
             </span>
           </button>
         );

@@ -1,7 +1,7 @@
-import { stats, type Interval, type Metric, type StatsQuery } from "../api";
+import { stats, type ChartMetric, type Interval, type StatsQuery } from "../api";
 import { ErrorNote, Skeleton } from "../components/ui";
 import { intervalsFor, previousRange, type DateRange } from "../dateRange";
-import { METRIC_LABELS, formatMetric } from "../format";
+import { chartLabel, formatChartMetric } from "../format";
 import { useAsync } from "../hooks";
 import { LineChart, bucketLabel } from "./LineChart";
 
@@ -13,10 +13,12 @@ export function MainChart({
   metric,
   interval,
   onInterval,
+  currency = "USD",
 }: {
   q: StatsQuery;
   range: DateRange;
-  metric: Metric;
+  metric: ChartMetric;
+  currency?: string;
   interval: Interval;
   onInterval: (i: Interval) => void;
 }) {
@@ -45,7 +47,7 @@ export function MainChart({
   return (
     <section class="card chart-card" aria-label="Main chart">
       <div class="card-head">
-        <h2>{METRIC_LABELS[metric]}</h2>
+        <h2>{chartLabel(metric)}</h2>
         <div class="segmented" role="group" aria-label="Interval">
           {intervalsFor(range).map((i) => (
             <button key={i} type="button" class="seg" aria-pressed={i === interval} onClick={() => onInterval(i)}>
@@ -59,7 +61,7 @@ export function MainChart({
         <Skeleton height={220} />
       ) : data.error && !data.data ? null : (
         <div class={data.loading ? "is-reloading" : ""}>
-          <LineChart points={points} name={METRIC_LABELS[metric]} format={(v) => formatMetric(metric, v)} />
+          <LineChart points={points} name={chartLabel(metric)} format={(v) => formatChartMetric(metric, v, currency)} />
           <p class="legend muted small">
             <span class="legend-current" aria-hidden="true" /> {range.start} – {range.end}
             <span class="legend-previous" aria-hidden="true" /> previous period ({prev.start} – {prev.end})

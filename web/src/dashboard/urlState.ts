@@ -3,7 +3,7 @@
  * shared and survives a reload. Filters use the stats API's own bracket form
  * (`country[is]=US`), so a dashboard URL reads like the API call behind it.
  */
-import { FILTER_DIMENSIONS, METRICS, type Filter, type FilterOp, type Interval, type Metric } from "../api";
+import { FILTER_DIMENSIONS, METRICS, type Filter, type FilterOp, type ChartMetric, type Interval } from "../api";
 import { PRESETS, isDay, presetRange, type DateRange, type Preset } from "../dateRange";
 
 const FILTER_KEY = /^([a-z_]+)\[(is|is_not|contains)\]$/;
@@ -72,7 +72,7 @@ export interface DashboardState {
   range: DateRange;
   filters: Filter[];
   interval: Interval | null;
-  metric: Metric;
+  metric: ChartMetric;
   tab: (panel: string, fallback: string) => string;
 }
 
@@ -93,7 +93,8 @@ export function readState(query: URLSearchParams, today: string): DashboardState
   const rawInterval = query.get("interval");
   const interval = ["hour", "day", "week", "month"].includes(rawInterval ?? "") ? (rawInterval as Interval) : null;
   const rawMetric = query.get("metric");
-  const metric = (METRICS as readonly string[]).includes(rawMetric ?? "") ? (rawMetric as Metric) : "visitors";
+  const metric: ChartMetric =
+    rawMetric === "revenue" || (METRICS as readonly string[]).includes(rawMetric ?? "") ? (rawMetric as ChartMetric) : "visitors";
   return {
     preset,
     range,

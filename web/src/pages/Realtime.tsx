@@ -1,6 +1,6 @@
 import { realtime, type ActiveVisitor, type LiveEvent, type Website } from "../api";
 import { DbIpCredit, EmptyState, ErrorNote, Skeleton } from "../components/ui";
-import { countryName, formatNumber, timeAgo } from "../format";
+import { countryName, formatNumber, timeAgo, formatMoney } from "../format";
 import { useAsync, useDocumentTitle } from "../hooks";
 import { WorldMap, type MapDot } from "../map/WorldMap";
 
@@ -94,6 +94,7 @@ export function Realtime({ site }: { site: Website }) {
 const TYPE_LABELS: Record<string, string> = {
   pageview: "Pageview",
   goal: "Goal",
+  payment: "Payment",
   _outbound: "Outbound click",
   outbound: "Outbound click",
 };
@@ -103,7 +104,13 @@ function FeedItem({ e }: { e: LiveEvent }) {
   return (
     <li class={`feed-item feed-${kind}`}>
       <span class="feed-type">{TYPE_LABELS[e.type] ?? e.type}</span>
-      <span class="feed-what">{e.type === "goal" ? e.goalName || "goal" : e.page || "/"}</span>
+      <span class="feed-what">
+        {e.type === "payment"
+          ? formatMoney(e.amount, e.currency || "USD")
+          : e.type === "goal"
+            ? e.goalName || "goal"
+            : e.page || "/"}
+      </span>
       <span class="feed-meta muted small">
         {place(e)}
         {e.device ? ` · ${e.device}` : ""} · <time dateTime={e.time}>{timeAgo(e.time)}</time>

@@ -2,12 +2,15 @@ package com.datasaas.realtime;
 
 import com.datasaas.accounts.Caller;
 import com.datasaas.app.ApiException;
+import com.datasaas.revenue.Money;
+import com.datasaas.revenue.PaymentFacts;
 import com.datasaas.sites.Website;
 import com.datasaas.sites.Websites;
 import com.datasaas.stats.StatsEngine;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,8 +34,11 @@ final class RealtimeMapController {
     private final Websites websites;
     private final StatsEngine engine;
     private final Clock clock;
+    private final PaymentFacts payments;
 
-    RealtimeMapController(Presence presence, Websites websites, StatsEngine engine, Clock clock) {
+    RealtimeMapController(
+            Presence presence, Websites websites, StatsEngine engine, Clock clock, PaymentFacts payments) {
+        this.payments = payments;
         this.presence = presence;
         this.websites = websites;
         this.engine = engine;
@@ -107,7 +113,28 @@ final class RealtimeMapController {
             out.put("timestamp", text(row.get("ts")));
             events.add(out);
         }
-        return Map.of("events", events);
+        // Payments join the feed with the location and device of the session they are credited to.
+        for (PaymentFacts.PaymentFact p : payments.recent(site.id(), site.currency(), n)) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("type", "payment");
+            out.put("amount", p.revenueMinor() == null ? null : Money.units(p.revenueMinor(), site.currency()));
+            out.put("currency", site.currency());
+            out.put("channel", p.channel() == null ? "Unknown" : p.channel());
+            out.put("page", p.landingPage());
+            out.put("country", p.country());
+            out.put("region", p.region());
+            out.put("city", p.city());
+            out.put("device_type", p.deviceType());
+            out.put("browser", p.browser());
+            out.put("os", p.os());
+            out.put("timestamp", p.paidAt().toString());
+            events.add(out);
+        }
+        // Newest first; ISO-8601 instants of the same form sort by time.
+        events.sort(
+                Comparator.comparing((Map<String, Object> e) -> java.time.Instant.parse((String) e.get("timestamp")))
+                        .reversed());
+        return Map.of("events", events.size() > n ? new ArrayList<>(events.subList(0, n)) : events);
     }
 
     private static String text(Object value) {

@@ -10,7 +10,7 @@ import java.util.Set;
  * decimals. Minor-unit exponents follow Stripe's list, which providers share: most currencies have two decimals, a
  * few none, a few three.
  */
-final class Money {
+public final class Money {
     private static final Set<String> ZERO_DECIMAL = Set.of(
             "BIF", "CLP", "DJF", "GNF", "JPY", "KMF", "KRW", "MGA", "PYG", "RWF", "UGX", "VND", "VUV", "XAF", "XOF",
             "XPF");
@@ -22,7 +22,7 @@ final class Money {
         return code == null ? null : code.strip().toUpperCase(Locale.ROOT);
     }
 
-    static int exponent(String currency) {
+    public static int exponent(String currency) {
         String c = currency(currency);
         if (ZERO_DECIMAL.contains(c)) return 0;
         if (THREE_DECIMAL.contains(c)) return 3;
@@ -30,7 +30,7 @@ final class Money {
     }
 
     /** 4900 USD -> 49.00; 500 JPY -> 500.00. */
-    static BigDecimal units(long minor, String currency) {
+    public static BigDecimal units(long minor, String currency) {
         int exponent = exponent(currency);
         return BigDecimal.valueOf(minor, exponent).setScale(Math.max(2, exponent), RoundingMode.UNNECESSARY);
     }

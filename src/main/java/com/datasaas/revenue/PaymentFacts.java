@@ -60,6 +60,14 @@ public final class PaymentFacts {
                 .list();
     }
 
+    /** The newest {@code limit} payments of the site, newest first (the realtime feed). */
+    public List<PaymentFact> recent(String siteId, String siteCurrency, int limit) {
+        return jdbc.sql("SELECT * FROM payments WHERE website_id = ? ORDER BY paid_at DESC LIMIT ?")
+                .params(siteId, limit)
+                .query((rs, n) -> fact(rs, siteCurrency))
+                .list();
+    }
+
     private static PaymentFact fact(ResultSet rs, String siteCurrency) throws SQLException {
         long amount = rs.getLong("amount_minor");
         long refunded = rs.getLong("refunded_minor");

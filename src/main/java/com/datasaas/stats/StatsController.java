@@ -51,9 +51,17 @@ final class StatsController {
     private final EventStore store;
     private final ObjectMapper json;
     private final Clock clock;
+    private final RevenueStats revenue;
 
     StatsController(
-            StatsEngine engine, Websites websites, Goals goals, EventStore store, ObjectMapper json, Clock clock) {
+            StatsEngine engine,
+            Websites websites,
+            Goals goals,
+            EventStore store,
+            ObjectMapper json,
+            Clock clock,
+            RevenueStats revenue) {
+        this.revenue = revenue;
         this.engine = engine;
         this.websites = websites;
         this.goals = goals;
@@ -70,6 +78,7 @@ final class StatsController {
             meta.put("start", start.toString());
             meta.put("end", end.toString());
             meta.put("timezone", zone.getId());
+            meta.put("currency", site.currency());
             return meta;
         }
     }
@@ -114,22 +123,24 @@ final class StatsController {
     Map<String, Object> overview(HttpServletRequest request) {
         StatsParameters p = new StatsParameters(request.getParameterMap());
         Base b = base(p);
-        List<Metric> metrics = p.metrics(HEADLINE);
+        RevenueStats.Request asked = RevenueStats.parse(p, HEADLINE);
+        RevenueStats.check(asked, b.filters(), null);
+        List<Metric> metrics = asked.metrics();
         String compare = p.single("compare");
         if (compare != null && !compare.isBlank() && !compare.equals("previous_period")) {
             throw ApiException.badRequest("Parameter 'compare' supports only previous_period.");
         }
-        StatsQuery q = query(b, metrics, List.of(), null, null);
+        StatsQuery q = query(b, asked.engineMetrics(), List.of(), null, null);
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("results", values(engine.totals(q), metrics));
+        out.put("results", totals(b, q, asked));
         Map<String, Object> meta = b.meta();
-        meta.put("metrics", metrics.stream().map(Metric::apiName).toList());
+        meta.put("metrics", asked.names());
         if (compare != null && !compare.isBlank()) {
             // The same number of days right before the range.
             long days = ChronoUnit.DAYS.between(b.start(), b.end()) + 1;
             LocalDate previousStart = b.start().minusDays(days);
             LocalDate previousEnd = b.start().minusDays(1);
-            out.put("previous", values(engine.totals(q.withRange(previousStart, previousEnd)), metrics));
+            out.put("previous", totals(b, q.withRange(previousStart, previousEnd), asked));
             meta.put("previous_start", previousStart.toString());
             meta.put("previous_end", previousEnd.toString());
         }
@@ -142,8 +153,12 @@ final class StatsController {
         StatsParameters p = new StatsParameters(request.getParameterMap());
         Base b = base(p);
         Interval interval = p.interval(b.start(), b.end());
-        List<Metric> metrics = p.metrics(List.of(Metric.VISITORS, Metric.PAGEVIEWS));
-        StatsQuery q = query(b, metrics, List.of(), interval, null);
+        RevenueStats.Request asked = RevenueStats.parse(p, List.of(Metric.VISITORS, Metric.PAGEVIEWS));
+        RevenueStats.check(asked, b.filters(), null);
+        List<Metric> metrics = asked.metrics();
+        StatsQuery q = query(b, asked.engineMetrics(), List.of(), interval, null);
+        Map<LocalDateTime, RevenueStats.Sum> paid =
+                asked.hasRevenue() ? revenue.byBucket(b.site(), q, interval) : Map.of();
         Map<LocalDateTime, Components> found = new HashMap<>();
         for (StatsRow row : engine.aggregate(q)) {
             found.put((LocalDateTime) row.groups().get(0), row.components());
@@ -156,12 +171,17 @@ final class StatsController {
                     interval == Interval.HOUR
                             ? bucket.toString()
                             : bucket.toLocalDate().toString());
-            point.putAll(values(found.getOrDefault(bucket, Components.ZERO), metrics));
+            Components c = found.getOrDefault(bucket, Components.ZERO);
+            point.putAll(values(c, metrics));
+            if (asked.hasRevenue()) {
+                point.putAll(paid.getOrDefault(bucket, new RevenueStats.Sum())
+                        .values(asked.revenue(), c.visitors(), b.site().currency()));
+            }
             results.add(point);
         }
         Map<String, Object> meta = b.meta();
         meta.put("interval", interval.apiName());
-        meta.put("metrics", metrics.stream().map(Metric::apiName).toList());
+        meta.put("metrics", asked.names());
         return envelope(results, meta);
     }
 
@@ -170,9 +190,12 @@ final class StatsController {
         StatsParameters p = new StatsParameters(request.getParameterMap());
         Dimension dimension = StatsParameters.dimension(p.single("dimension"), "dimension");
         Base b = base(p);
-        List<Metric> metrics = p.metrics(List.of(Metric.VISITORS));
+        RevenueStats.Request asked = RevenueStats.parse(p, List.of(Metric.VISITORS));
+        RevenueStats.check(asked, b.filters(), dimension);
+        List<Metric> metrics = asked.metrics();
         int limit = p.integer("limit", StatsParameters.DEFAULT_LIMIT, 1, StatsParameters.MAX_LIMIT);
         int offset = p.integer("offset", 0, 0, 1_000_000);
+        if (asked.hasRevenue()) return revenueBreakdown(p, b, dimension, asked, limit, offset);
         StatsQuery q = query(b, metrics, List.of(dimension), null, p.order(dimension), limit, offset);
         List<Map<String, Object>> results = new ArrayList<>();
         List<StatsRow> rows = engine.aggregate(q);
@@ -190,6 +213,78 @@ final class StatsController {
         meta.put("limit", limit);
         meta.put("offset", offset);
         meta.put("total", total);
+        return envelope(results, meta);
+    }
+
+    /** Totals of the event metrics and revenue metrics asked for. */
+    private Map<String, Object> totals(Base b, StatsQuery q, RevenueStats.Request asked) {
+        Components c = engine.totals(q);
+        Map<String, Object> out = values(c, asked.metrics());
+        if (asked.hasRevenue()) {
+            out.putAll(revenue.total(b.site(), q)
+                    .values(asked.revenue(), c.visitors(), b.site().currency()));
+        }
+        return out;
+    }
+
+    /**
+     * A breakdown with revenue metrics: the engine's groups (up to {@link StatsParameters#MAX_LIMIT}) merged with the
+     * payments' groups, so groups with revenue but no visitors in the range (such as "Unknown") are listed too; then
+     * sorted and paged here.
+     */
+    private Map<String, Object> revenueBreakdown(
+            StatsParameters p, Base b, Dimension dimension, RevenueStats.Request asked, int limit, int offset) {
+        String orderParam = p.single("order_by");
+        StatsQuery.Order order;
+        String orderBy = orderParam == null ? "" : orderParam.split(":", 2)[0].strip();
+        if (RevenueMetric.fromApiName(orderBy).isPresent()) {
+            order = new StatsQuery.Order(orderBy, !orderParam.strip().endsWith(":asc"));
+        } else if (orderParam == null || orderParam.isBlank()) {
+            // Ordered by the first metric asked for: metrics=revenue lists the best earners first.
+            order = new StatsQuery.Order(asked.names().get(0), true);
+        } else {
+            order = p.order(dimension);
+        }
+        String currency = b.site().currency();
+        StatsQuery q = query(
+                b,
+                asked.engineMetrics(),
+                List.of(dimension),
+                null,
+                StatsQuery.Order.VISITORS_DESC,
+                StatsParameters.MAX_LIMIT,
+                0);
+        Map<String, RevenueStats.Sum> paid = new HashMap<>(revenue.byGroup(b.site(), q, dimension));
+        List<RevenueStats.Row> rows = new ArrayList<>();
+        for (StatsRow row : engine.aggregate(q)) {
+            String value = (String) row.groups().get(0);
+            RevenueStats.Sum sum = paid.remove(value);
+            rows.add(new RevenueStats.Row(
+                    value,
+                    values(row.components(), asked.engineMetrics()),
+                    sum == null ? new RevenueStats.Sum() : sum,
+                    row.components().visitors()));
+        }
+        for (Map.Entry<String, RevenueStats.Sum> e : paid.entrySet()) {
+            rows.add(new RevenueStats.Row(e.getKey(), values(Components.ZERO, asked.engineMetrics()), e.getValue(), 0));
+        }
+        rows.sort(RevenueStats.order(order, dimension, currency));
+        List<Map<String, Object>> results = new ArrayList<>();
+        for (RevenueStats.Row row :
+                rows.subList(Math.min(offset, rows.size()), Math.min(offset + limit, rows.size()))) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put(dimension.apiName(), row.value());
+            for (Metric m : asked.metrics()) out.put(m.apiName(), row.metrics().get(m.apiName()));
+            out.putAll(row.sum().values(asked.revenue(), row.visitors(), currency));
+            results.add(out);
+        }
+        Map<String, Object> meta = b.meta();
+        meta.put("dimension", dimension.apiName());
+        meta.put("metrics", asked.names());
+        meta.put("limit", limit);
+        meta.put("offset", offset);
+        meta.put("total", rows.size());
+        meta.put("order_by", order.by() + (order.descending() ? ":desc" : ":asc"));
         return envelope(results, meta);
     }
 
