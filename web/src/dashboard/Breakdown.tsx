@@ -230,7 +230,7 @@ export function BarList({
                 <span class="bar-label">{label}</span>
                 <span class="bar-value">
                   {r.extra && <span class="muted small">{r.extra} </span>}
-                  {formatNumber(r.visitors)}
+                  <span class="bar-visitors">{formatNumber(r.visitors)}</span>
                   {money && (
                     <span class="bar-money" data-testid="bar-revenue">
                       {" "}

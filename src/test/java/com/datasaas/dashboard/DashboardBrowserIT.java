@@ -480,7 +480,7 @@ class DashboardBrowserIT extends RunningApp {
             labels.add(value);
             values.add(String.valueOf(visitors));
         });
-        PlaywrightAssertions.assertThat(panel.locator(".bar-value")).hasText(values.toArray(String[]::new));
+        PlaywrightAssertions.assertThat(panel.locator(".bar-visitors")).hasText(values.toArray(String[]::new));
         if (!labels.isEmpty() && labels.get(0).startsWith("/")) {
             PlaywrightAssertions.assertThat(panel.locator(".bar-label")).hasText(labels.toArray(String[]::new));
         }
