@@ -68,10 +68,29 @@ final class QueryCompiler {
         return names;
     }
 
+    /**
+     * Whether the query needs nothing below the session: no time buckets, no event-level dimension or filter. Such
+     * queries (the overview, entry pages, sources, channels, campaigns) take one pass over the events, grouped by
+     * session, instead of the four steps.
+     */
+    static boolean sessionsOnly(StatsQuery q) {
+        return q.interval() == null
+                && q.dimensions().stream().allMatch(d -> d.level() == Dimension.Level.SESSION)
+                && q.filters().stream().allMatch(f -> f.dimension().level() == Dimension.Level.SESSION);
+    }
+
+    private void writePerSession(SqlText sql, StatsQuery q) {
+        if (sessionsOnly(q)) {
+            writeSessionsOnly(sql, q);
+        } else {
+            writeHitsAndSessions(sql, q);
+        }
+    }
+
     CompiledQuery aggregate(StatsQuery q) {
         SqlText sql = new SqlText(dialect);
         int groups = groupNames(q).size();
-        writeHitsAndSessions(sql, q);
+        writePerSession(sql, q);
         sql.sql("SELECT");
         for (int i = 0; i < groups; i++) sql.sql(" g" + i + ",");
         sql.sql("\n    " + dialect.uniqIf("visitor_key", "counted > 0") + " AS visitors,");
@@ -102,7 +121,7 @@ final class QueryCompiler {
     CompiledQuery groupCount(StatsQuery q) {
         SqlText sql = new SqlText(dialect);
         int groups = groupNames(q).size();
-        writeHitsAndSessions(sql, q);
+        writePerSession(sql, q);
         sql.sql("SELECT count(*) FROM (SELECT " + groupList(groups) + " FROM per_session GROUP BY " + groupList(groups)
                 + " HAVING " + dialect.countIf("counted > 0") + " > 0) AS grouped");
         return sql.build();
@@ -131,6 +150,68 @@ final class QueryCompiler {
                 .value(q.until())
                 .sql("\n) AS matched");
         return sql.build();
+    }
+
+    /**
+     * The one-pass form: the range's events plus a day on both sides, grouped by session; {@code in_range} marks the
+     * events that count toward the range, the rest only complete the session. Produces the same {@code per_session}
+     * rows (same columns) as {@link #writeHitsAndSessions}, so the outer query is shared.
+     */
+    private void writeSessionsOnly(SqlText sql, StatsQuery q) {
+        Set<Dimension> used = new LinkedHashSet<>(q.dimensions());
+        q.filters().forEach(f -> used.add(f.dimension()));
+        Set<String> columns = new LinkedHashSet<>(
+                List.of("session_key", "visitor_key", "ts", "event_type", "pathname", "duration_ms", "scroll_depth"));
+        if (!q.goals().isEmpty()) columns.add("goal_name");
+        for (Dimension d : used) {
+            switch (d) {
+                case REFERRER -> {
+                    columns.add("referrer_source");
+                    columns.add("referrer_domain");
+                }
+                case ENTRY_PAGE, EXIT_PAGE -> {}
+                default -> columns.add(d.apiName());
+            }
+        }
+        sql.sql("WITH ev AS (\n    SELECT " + String.join(", ", columns) + ",\n        ts >= ")
+                .value(q.from())
+                .sql(" AND ts < ")
+                .value(q.until())
+                .sql(" AS in_range, ");
+        writeConverts(sql, q, "");
+        sql.sql(" AS converts\n    FROM events\n    WHERE site_id = ")
+                .value(q.siteId())
+                .sql(" AND ts >= ")
+                .value(q.from().minus(SESSION_MARGIN))
+                .sql(" AND ts < ")
+                .value(q.until().plus(SESSION_MARGIN))
+                .sql("\n),\n");
+        sql.sql("sessions AS (\n    SELECT session_key, " + dialect.anyValue("visitor_key") + " AS visitor_key,");
+        sql.sql("\n        " + dialect.countIf("in_range AND " + COUNTED) + " AS counted,");
+        sql.sql("\n        " + dialect.countIf("in_range AND " + PAGEVIEW) + " AS pageviews,");
+        sql.sql("\n        " + dialect.countIf(PAGEVIEW) + " AS session_pageviews,");
+        sql.sql(" " + dialect.countIf("event_type = 'goal'") + " AS session_goals,");
+        sql.sql(" " + dialect.spanSeconds("ts") + " AS session_duration,");
+        sql.sql("\n        " + dialect.sumIf("duration_ms", "in_range AND " + LEAVE) + " AS leave_ms,");
+        sql.sql(" " + dialect.countIf("in_range AND " + LEAVE + " AND duration_ms IS NOT NULL") + " AS leave_n,");
+        sql.sql("\n        " + dialect.sumIf("scroll_depth", "in_range AND " + LEAVE) + " AS scroll,");
+        sql.sql(" " + dialect.countIf("in_range AND " + LEAVE + " AND scroll_depth IS NOT NULL") + " AS scroll_n,");
+        sql.sql("\n        " + dialect.countIf("in_range AND converts = 1") + " AS converted");
+        for (Dimension d : used) {
+            sql.sql(",\n        " + sessionExpression(d) + " AS " + d.apiName());
+        }
+        sql.sql("\n    FROM ev\n    GROUP BY session_key\n),\n");
+        sql.sql("per_session AS (\n    SELECT ");
+        for (int i = 0; i < q.dimensions().size(); i++) {
+            sql.sql(q.dimensions().get(i).apiName() + " AS g" + i + ", ");
+        }
+        sql.sql("session_key, visitor_key, counted, pageviews, session_pageviews, session_goals, session_duration,"
+                + "\n        leave_ms, leave_n, scroll, scroll_n, converted\n    FROM sessions");
+        for (int i = 0; i < q.filters().size(); i++) {
+            sql.sql(i == 0 ? "\n    WHERE " : "\n        AND ");
+            writeFilter(sql, q.filters().get(i), q.filters().get(i).dimension().apiName());
+        }
+        sql.sql("\n)\n");
     }
 
     private void writeHitsAndSessions(SqlText sql, StatsQuery q) {
@@ -182,18 +263,7 @@ final class QueryCompiler {
         sql.sql("e.session_key, e.visitor_key, e.event_type, e.duration_ms, e.scroll_depth,"
                 + "\n        s.pageviews AS session_pageviews, s.goals AS session_goals,"
                 + " s.duration AS session_duration,\n        ");
-        if (q.goals().isEmpty()) {
-            sql.sql("0");
-        } else {
-            sql.sql("CASE WHEN ");
-            for (int i = 0; i < q.goals().size(); i++) {
-                if (i > 0) sql.sql(" OR ");
-                sql.sql("(");
-                writeGoalMatch(sql, q.goals().get(i), "e.");
-                sql.sql(")");
-            }
-            sql.sql(" THEN 1 ELSE 0 END");
-        }
+        writeConverts(sql, q, "e.");
         sql.sql(" AS converts\n    FROM ev AS e\n    JOIN ses AS s ON s.session_key = e.session_key");
         List<Runnable> conditions = new ArrayList<>();
         for (Filter f : q.filters()) conditions.add(() -> writeFilter(sql, f));
@@ -288,7 +358,10 @@ final class QueryCompiler {
     }
 
     private void writeFilter(SqlText sql, Filter f) {
-        String expression = groupExpression(f.dimension());
+        writeFilter(sql, f, groupExpression(f.dimension()));
+    }
+
+    private void writeFilter(SqlText sql, Filter f, String expression) {
         switch (f.operator()) {
             case IS -> sql.sql(expression + " IN (").values(f.values()).sql(")");
             // A missing value is "not X" too: a visit without a referrer is not from Google.
@@ -305,6 +378,22 @@ final class QueryCompiler {
                 sql.sql(")");
             }
         }
+    }
+
+    /** 1 when the event completes any of the query's goals, else 0. */
+    private void writeConverts(SqlText sql, StatsQuery q, String alias) {
+        if (q.goals().isEmpty()) {
+            sql.sql("0");
+            return;
+        }
+        sql.sql("CASE WHEN ");
+        for (int i = 0; i < q.goals().size(); i++) {
+            if (i > 0) sql.sql(" OR ");
+            sql.sql("(");
+            writeGoalMatch(sql, q.goals().get(i), alias);
+            sql.sql(")");
+        }
+        sql.sql(" THEN 1 ELSE 0 END");
     }
 
     private void writeGoalMatch(SqlText sql, Goal goal) {

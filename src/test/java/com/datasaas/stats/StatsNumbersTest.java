@@ -429,4 +429,72 @@ class StatsNumbersTest extends RunningApp {
         // "other" is not a defined goal, /docs_old does not match /docs/*: only A converted.
         assertThat(engine.totals(q).convertedVisitors()).isEqualTo(1);
     }
+
+    /**
+     * Sessions-only queries take a one-pass form; everything else the four-step form. On generated traffic both must
+     * give the same numbers. An always-true event-level filter (no event has this hostname) forces the four steps.
+     */
+    @Test
+    void the_one_pass_form_equals_the_four_step_form() {
+        String s = newSite();
+        Instant end = Instant.parse("2026-08-20T12:00:00Z");
+        new SampleData(s, 7).write(store, 20_000, 5, end);
+        Filter anyHost = filter(Dimension.HOSTNAME, Filter.Operator.IS_NOT, "no-such-host.invalid");
+        Goal docs = new Goal("g2", s, "docs", "Docs", Goal.Type.PAGEVIEW, "/docs*", Instant.EPOCH);
+        List<List<Filter>> filterSets = List.of(
+                List.of(),
+                List.of(filter(Dimension.CHANNEL, Filter.Operator.IS, "Organic Search", "Email")),
+                List.of(filter(Dimension.ENTRY_PAGE, Filter.Operator.IS_NOT, "/")));
+        List<List<Dimension>> dimensionSets = List.of(
+                List.of(), List.of(Dimension.ENTRY_PAGE), List.of(Dimension.REFERRER), List.of(Dimension.UTM_SOURCE));
+        for (List<Filter> filters : filterSets) {
+            for (List<Dimension> dims : dimensionSets) {
+                StatsQuery onePass = new StatsQuery(
+                        s,
+                        LocalDate.parse("2026-08-17"),
+                        LocalDate.parse("2026-08-18"),
+                        NEW_YORK,
+                        List.of(Metric.values()),
+                        dims,
+                        filters,
+                        null,
+                        StatsQuery.Order.VISITORS_DESC,
+                        1000,
+                        0,
+                        List.of(SIGNUP, docs));
+                List<Filter> forced = new ArrayList<>(filters);
+                forced.add(anyHost);
+                StatsQuery fourSteps = new StatsQuery(
+                        s,
+                        onePass.start(),
+                        onePass.end(),
+                        NEW_YORK,
+                        onePass.metrics(),
+                        dims,
+                        forced,
+                        null,
+                        onePass.order(),
+                        1000,
+                        0,
+                        onePass.goals());
+                assertThat(QueryCompiler.sessionsOnly(onePass)).isTrue();
+                assertThat(QueryCompiler.sessionsOnly(fourSteps)).isFalse();
+                List<StatsRow> expected = engine.aggregate(fourSteps);
+                assertThat(expected).isNotEmpty();
+                assertThat(expected.get(0).components().visitors()).isPositive();
+                assertThat(engine.aggregate(onePass))
+                        .as(dims + " " + filters)
+                        .usingRecursiveFieldByFieldElementComparator(
+                                org.assertj.core.api.recursive.comparison.RecursiveComparisonConfiguration.builder()
+                                        .withComparatorForType(
+                                                (a, b) -> Math.abs(a - b) < 1e-6 ? 0 : Double.compare(a, b),
+                                                Double.class)
+                                        .build())
+                        .containsExactlyElementsOf(expected);
+                if (!dims.isEmpty()) {
+                    assertThat(engine.groupCount(onePass)).isEqualTo(engine.groupCount(fourSteps));
+                }
+            }
+        }
+    }
 }

@@ -1,36 +1,25 @@
 WITH ev AS (
-    SELECT session_key, visitor_key, ts, event_type, pathname, duration_ms, scroll_depth
+    SELECT session_key, visitor_key, ts, event_type, pathname, duration_ms, scroll_depth,
+        ts >= ? AND ts < ? AS in_range, 0 AS converts
     FROM events
     WHERE site_id = ? AND ts >= ? AND ts < ?
 ),
-ses AS (
-    SELECT session_key,
-        count(*) FILTER (WHERE event_type = 'pageview') AS pageviews,
-        count(*) FILTER (WHERE event_type = 'goal') AS goals,
-        (epoch_ms(max(ts)) - epoch_ms(min(ts))) / 1000.0 AS duration,
+sessions AS (
+    SELECT session_key, any_value(visitor_key) AS visitor_key,
+        count(*) FILTER (WHERE in_range AND event_type IN ('pageview', 'goal')) AS counted,
+        count(*) FILTER (WHERE in_range AND event_type = 'pageview') AS pageviews,
+        count(*) FILTER (WHERE event_type = 'pageview') AS session_pageviews, count(*) FILTER (WHERE event_type = 'goal') AS session_goals, (epoch_ms(max(ts)) - epoch_ms(min(ts))) / 1000.0 AS session_duration,
+        sum(duration_ms) FILTER (WHERE in_range AND event_type = '_leave') AS leave_ms, count(*) FILTER (WHERE in_range AND event_type = '_leave' AND duration_ms IS NOT NULL) AS leave_n,
+        sum(scroll_depth) FILTER (WHERE in_range AND event_type = '_leave') AS scroll, count(*) FILTER (WHERE in_range AND event_type = '_leave' AND scroll_depth IS NOT NULL) AS scroll_n,
+        count(*) FILTER (WHERE in_range AND converts = 1) AS converted,
         arg_min_null(pathname, ts) FILTER (WHERE event_type = 'pageview') AS entry_page
-    FROM events
-    WHERE site_id = ? AND ts >= ? AND ts < ?
-        AND session_key IN (SELECT session_key FROM ev)
+    FROM ev
     GROUP BY session_key
 ),
-hits AS (
-    SELECT s.entry_page AS g0, e.session_key, e.visitor_key, e.event_type, e.duration_ms, e.scroll_depth,
-        s.pageviews AS session_pageviews, s.goals AS session_goals, s.duration AS session_duration,
-        0 AS converts
-    FROM ev AS e
-    JOIN ses AS s ON s.session_key = e.session_key
-),
 per_session AS (
-    SELECT g0, session_key, any_value(visitor_key) AS visitor_key,
-        count(*) FILTER (WHERE event_type IN ('pageview', 'goal')) AS counted,
-        count(*) FILTER (WHERE event_type = 'pageview') AS pageviews,
-        any_value(session_pageviews) AS session_pageviews, any_value(session_goals) AS session_goals, any_value(session_duration) AS session_duration,
-        sum(duration_ms) FILTER (WHERE event_type = '_leave') AS leave_ms, count(*) FILTER (WHERE event_type = '_leave' AND duration_ms IS NOT NULL) AS leave_n,
-        sum(scroll_depth) FILTER (WHERE event_type = '_leave') AS scroll, count(*) FILTER (WHERE event_type = '_leave' AND scroll_depth IS NOT NULL) AS scroll_n,
-        max(converts) AS converted
-    FROM hits
-    GROUP BY g0, session_key
+    SELECT entry_page AS g0, session_key, visitor_key, counted, pageviews, session_pageviews, session_goals, session_duration,
+        leave_ms, leave_n, scroll, scroll_n, converted
+    FROM sessions
 )
 SELECT g0,
     count(DISTINCT visitor_key) FILTER (WHERE counted > 0) AS visitors,
