@@ -66,6 +66,7 @@ public class DuckDbEventStore implements EventStore {
                     }
                     appender.flush();
                 }
+                SessionRollup.merge(connection, batch);
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
                 try {
@@ -145,6 +146,7 @@ public class DuckDbEventStore implements EventStore {
             try (PreparedStatement st = connection.prepareStatement("DELETE FROM events WHERE site_id = ?")) {
                 st.setString(1, siteId);
                 st.executeUpdate();
+                SessionRollup.deleteSite(connection, siteId);
             } catch (SQLException e) {
                 throw new EventStoreException("Deleting the events of " + siteId + " failed", e);
             }

@@ -33,6 +33,9 @@ interface Dialect {
     /** {@code expression} of the row with the largest {@code ts} among rows meeting {@code condition}. */
     String lastBy(String expression, String ts, String condition);
 
+    /** Seconds, fractional, from {@code start} to {@code end} (two timestamps of one row). */
+    String secondsBetween(String start, String end);
+
     /** Seconds, fractional, between the first and the last {@code ts} of the group. */
     String spanSeconds(String ts);
 

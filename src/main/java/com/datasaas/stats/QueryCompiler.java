@@ -153,63 +153,90 @@ final class QueryCompiler {
     }
 
     /**
-     * The one-pass form: the range's events plus a day on both sides, grouped by session; {@code in_range} marks the
-     * events that count toward the range, the rest only complete the session. Produces the same {@code per_session}
-     * rows (same columns) as {@link #writeHitsAndSessions}, so the outer query is shared.
+     * The sessions-table form. {@code sessions} holds each session's whole-life numbers and entry values, kept at
+     * write time. Sessions wholly inside the range use them as they are; the few crossing an edge of the range get
+     * their in-range counts from the events within a day of that edge. Conversions always come from events, because
+     * goals are defined at query time. Produces the same {@code per_session} columns as {@link
+     * #writeHitsAndSessions}, so the outer query is shared.
      */
     private void writeSessionsOnly(SqlText sql, StatsQuery q) {
-        Set<Dimension> used = new LinkedHashSet<>(q.dimensions());
-        q.filters().forEach(f -> used.add(f.dimension()));
-        Set<String> columns = new LinkedHashSet<>(
-                List.of("session_key", "visitor_key", "ts", "event_type", "pathname", "duration_ms", "scroll_depth"));
-        if (!q.goals().isEmpty()) columns.add("goal_name");
-        for (Dimension d : used) {
-            switch (d) {
-                case REFERRER -> {
-                    columns.add("referrer_source");
-                    columns.add("referrer_domain");
-                }
-                case ENTRY_PAGE, EXIT_PAGE -> {}
-                default -> columns.add(d.apiName());
-            }
-        }
-        sql.sql("WITH ev AS (\n    SELECT " + String.join(", ", columns) + ",\n        ts >= ")
-                .value(q.from())
-                .sql(" AND ts < ")
-                .value(q.until())
-                .sql(" AS in_range, ");
-        writeConverts(sql, q, "");
-        sql.sql(" AS converts\n    FROM events\n    WHERE site_id = ")
+        Instant from = q.from();
+        Instant until = q.until();
+        sql.sql("WITH range_sessions AS (\n    SELECT *, started_at < ")
+                .value(from)
+                .sql(" OR ended_at >= ")
+                .value(until)
+                .sql(" AS crossing\n    FROM sessions\n    WHERE site_id = ")
                 .value(q.siteId())
-                .sql(" AND ts >= ")
-                .value(q.from().minus(SESSION_MARGIN))
-                .sql(" AND ts < ")
-                .value(q.until().plus(SESSION_MARGIN))
+                .sql(" AND started_at < ")
+                .value(until)
+                .sql(" AND ended_at >= ")
+                .value(from)
                 .sql("\n),\n");
-        sql.sql("sessions AS (\n    SELECT session_key, " + dialect.anyValue("visitor_key") + " AS visitor_key,");
-        sql.sql("\n        " + dialect.countIf("in_range AND " + COUNTED) + " AS counted,");
-        sql.sql("\n        " + dialect.countIf("in_range AND " + PAGEVIEW) + " AS pageviews,");
-        sql.sql("\n        " + dialect.countIf(PAGEVIEW) + " AS session_pageviews,");
-        sql.sql(" " + dialect.countIf("event_type = 'goal'") + " AS session_goals,");
-        sql.sql(" " + dialect.spanSeconds("ts") + " AS session_duration,");
-        sql.sql("\n        " + dialect.sumIf("duration_ms", "in_range AND " + LEAVE) + " AS leave_ms,");
-        sql.sql(" " + dialect.countIf("in_range AND " + LEAVE + " AND duration_ms IS NOT NULL") + " AS leave_n,");
-        sql.sql("\n        " + dialect.sumIf("scroll_depth", "in_range AND " + LEAVE) + " AS scroll,");
-        sql.sql(" " + dialect.countIf("in_range AND " + LEAVE + " AND scroll_depth IS NOT NULL") + " AS scroll_n,");
-        sql.sql("\n        " + dialect.countIf("in_range AND converts = 1") + " AS converted");
-        for (Dimension d : used) {
-            sql.sql(",\n        " + sessionExpression(d) + " AS " + d.apiName());
+        sql.sql("edge AS (\n    SELECT session_key,");
+        sql.sql("\n        " + dialect.countIf(COUNTED) + " AS counted,");
+        sql.sql(" " + dialect.countIf(PAGEVIEW) + " AS pageviews,");
+        sql.sql("\n        " + dialect.sumIf("duration_ms", LEAVE) + " AS leave_ms,");
+        sql.sql(" " + dialect.countIf(LEAVE + " AND duration_ms IS NOT NULL") + " AS leave_n,");
+        sql.sql("\n        " + dialect.sumIf("scroll_depth", LEAVE) + " AS scroll,");
+        sql.sql(" " + dialect.countIf(LEAVE + " AND scroll_depth IS NOT NULL") + " AS scroll_n");
+        sql.sql("\n    FROM (");
+        // Crossing sessions have their in-range events within a day of an edge; one window when the edges are close.
+        List<Instant[]> windows = Duration.between(from, until).compareTo(SESSION_MARGIN.multipliedBy(2)) <= 0
+                ? List.<Instant[]>of(new Instant[] {from, until})
+                : List.of(
+                        new Instant[] {from, from.plus(SESSION_MARGIN)},
+                        new Instant[] {until.minus(SESSION_MARGIN), until});
+        for (int i = 0; i < windows.size(); i++) {
+            if (i > 0) sql.sql("\n        UNION ALL");
+            sql.sql("\n        SELECT session_key, event_type, duration_ms, scroll_depth FROM events WHERE site_id = ")
+                    .value(q.siteId())
+                    .sql(" AND ts >= ")
+                    .value(windows.get(i)[0])
+                    .sql(" AND ts < ")
+                    .value(windows.get(i)[1]);
         }
-        sql.sql("\n    FROM ev\n    GROUP BY session_key\n),\n");
+        sql.sql(
+                "\n    ) AS near_edges\n    WHERE session_key IN (SELECT session_key FROM range_sessions WHERE crossing)"
+                        + "\n    GROUP BY session_key\n),\n");
+        if (!q.goals().isEmpty()) {
+            sql.sql("converting AS (\n    SELECT DISTINCT session_key\n    FROM events\n    WHERE site_id = ")
+                    .value(q.siteId())
+                    .sql(" AND ts >= ")
+                    .value(from)
+                    .sql(" AND ts < ")
+                    .value(until)
+                    .sql(" AND ");
+            writeConverts(sql, q, "");
+            sql.sql(" = 1\n),\n");
+        }
         sql.sql("per_session AS (\n    SELECT ");
         for (int i = 0; i < q.dimensions().size(); i++) {
-            sql.sql(q.dimensions().get(i).apiName() + " AS g" + i + ", ");
+            sql.sql("s." + q.dimensions().get(i).apiName() + " AS g" + i + ", ");
         }
-        sql.sql("session_key, visitor_key, counted, pageviews, session_pageviews, session_goals, session_duration,"
-                + "\n        leave_ms, leave_n, scroll, scroll_n, converted\n    FROM sessions");
+        sql.sql("s.session_key, s.visitor_key,"
+                + "\n        CASE WHEN s.crossing THEN coalesce(e.counted, 0) ELSE s.pageviews + s.goals END AS counted,"
+                + "\n        CASE WHEN s.crossing THEN coalesce(e.pageviews, 0) ELSE s.pageviews END AS pageviews,"
+                + "\n        s.pageviews AS session_pageviews, s.goals AS session_goals, "
+                + dialect.secondsBetween("s.started_at", "s.ended_at") + " AS session_duration,"
+                + "\n        CASE WHEN s.crossing THEN e.leave_ms ELSE s.leave_ms END AS leave_ms,"
+                + " CASE WHEN s.crossing THEN coalesce(e.leave_n, 0) ELSE s.leave_count END AS leave_n,"
+                + "\n        CASE WHEN s.crossing THEN e.scroll ELSE s.scroll END AS scroll,"
+                + " CASE WHEN s.crossing THEN coalesce(e.scroll_n, 0) ELSE s.scroll_count END AS scroll_n,");
+        if (q.goals().isEmpty()) {
+            sql.sql(
+                    "\n        0 AS converted\n    FROM range_sessions AS s\n    LEFT JOIN edge AS e ON e.session_key = s.session_key");
+        } else {
+            sql.sql("\n        CASE WHEN c.session_key IS NULL THEN 0 ELSE 1 END AS converted"
+                    + "\n    FROM range_sessions AS s\n    LEFT JOIN edge AS e ON e.session_key = s.session_key"
+                    + "\n    LEFT JOIN converting AS c ON c.session_key = s.session_key");
+        }
         for (int i = 0; i < q.filters().size(); i++) {
             sql.sql(i == 0 ? "\n    WHERE " : "\n        AND ");
-            writeFilter(sql, q.filters().get(i), q.filters().get(i).dimension().apiName());
+            writeFilter(
+                    sql,
+                    q.filters().get(i),
+                    "s." + q.filters().get(i).dimension().apiName());
         }
         sql.sql("\n)\n");
     }

@@ -431,11 +431,12 @@ class StatsNumbersTest extends RunningApp {
     }
 
     /**
-     * Sessions-only queries take a one-pass form; everything else the four-step form. On generated traffic both must
-     * give the same numbers. An always-true event-level filter (no event has this hostname) forces the four steps.
+     * Sessions-only queries read the sessions table kept at write time; everything else groups events in four steps.
+     * On generated traffic (with sessions crossing both edges of the range) both must give the same numbers. An
+     * always-true event-level filter (no event has this hostname) forces the four steps.
      */
     @Test
-    void the_one_pass_form_equals_the_four_step_form() {
+    void the_sessions_table_gives_the_same_numbers_as_the_events() {
         String s = newSite();
         Instant end = Instant.parse("2026-08-20T12:00:00Z");
         new SampleData(s, 7).write(store, 20_000, 5, end);
@@ -496,5 +497,38 @@ class StatsNumbersTest extends RunningApp {
                 }
             }
         }
+    }
+
+    @Test
+    void sessions_written_in_several_late_batches_keep_their_first_pageview() {
+        String s = newSite();
+        // The session's first pageview arrives last, in its own batch.
+        append(
+                pageview(s, "2026-09-01T10:05:00Z", "V", "late", "/b"),
+                leave(s, "2026-09-01T10:06:00Z", "V", "late", 60_000, 70).path("/b"));
+        append(pageview(s, "2026-09-01T10:10:00Z", "V", "late", "/c"));
+        append(pageview(s, "2026-09-01T10:00:00Z", "V", "late", "/a").channel("Email"));
+        StatsQuery q = query(s, "2026-09-01", "2026-09-01", UTC, List.of(Dimension.ENTRY_PAGE), List.of());
+        assertThat(QueryCompiler.sessionsOnly(q)).isTrue();
+        Map<Object, Map<String, Object>> rows = breakdown(q);
+        assertThat(rows.keySet()).containsExactly("/a");
+        assertThat(rows.get("/a"))
+                .containsEntry("sessions", 1L)
+                .containsEntry("pageviews", 3L)
+                .containsEntry("bounce_rate", 0.0)
+                .containsEntry("avg_session_duration", 600L) // 10:00 to 10:10
+                .containsEntry("time_on_page", 60L);
+        assertThat(breakdown(query(s, "2026-09-01", "2026-09-01", UTC, List.of(Dimension.EXIT_PAGE), List.of()))
+                        .keySet())
+                .containsExactly("/c");
+        assertThat(totals(query(
+                        s,
+                        "2026-09-01",
+                        "2026-09-01",
+                        UTC,
+                        List.of(),
+                        List.of(filter(Dimension.CHANNEL, Filter.Operator.IS, "Email")))))
+                .containsEntry("visitors", 1L)
+                .containsEntry("pageviews", 3L);
     }
 }
