@@ -36,9 +36,6 @@ interface Dialect {
     /** Seconds, fractional, from {@code start} to {@code end} (two timestamps of one row). */
     String secondsBetween(String start, String end);
 
-    /** Seconds, fractional, between the first and the last {@code ts} of the group. */
-    String spanSeconds(String ts);
-
     /** Writes the start of the local-time bucket holding {@code ts}, as a timestamp without zone. */
     void bucket(SqlText sql, Interval interval, String ts, ZoneId zone);
 

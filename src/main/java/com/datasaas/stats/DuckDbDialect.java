@@ -63,11 +63,6 @@ final class DuckDbDialect implements Dialect {
     }
 
     @Override
-    public String spanSeconds(String ts) {
-        return "(epoch_ms(max(" + ts + ")) - epoch_ms(min(" + ts + "))) / 1000.0";
-    }
-
-    @Override
     public void bucket(SqlText sql, Interval interval, String ts, ZoneId zone) {
         sql.sql("date_trunc('" + interval.apiName() + "', timezone(")
                 .value(zone.getId())

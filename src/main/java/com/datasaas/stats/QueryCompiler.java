@@ -13,9 +13,9 @@ import java.util.Set;
  *
  * <ol>
  *   <li>{@code ev}: the site's events in the range;
- *   <li>{@code ses}: one row per session touched by {@code ev}, computed over the session's whole life (so a session
- *       crossing midnight has the same duration, bounce and entry page on both days), with the session-level
- *       dimensions taken from its first pageview;
+ *   <li>{@code ses}: one row per session overlapping the range, from the {@code sessions} table, which holds each
+ *       session's whole-life numbers (so a session crossing midnight has the same duration, bounce and entry page
+ *       on both days) and its session-level dimensions, taken from its first pageview;
  *   <li>{@code hits}: events joined to their session and filtered, which is how a session-level filter keeps or drops
  *       whole sessions;
  *   <li>{@code per_session}, then the outer query: group by the requested dimensions and session, then by the
@@ -33,8 +33,8 @@ final class QueryCompiler {
     static final String LEAVE = "event_type = '_leave'";
 
     /**
-     * Sessions are read this far beyond the range on both sides, so a session crossing the range's edge is seen
-     * whole. Sessions end after 30 minutes of inactivity, so a day is plenty.
+     * No session lasts longer than this (sessions end after 30 minutes of inactivity), so a session crossing an edge
+     * of the range has all its in-range events within this distance of that edge.
      */
     static final Duration SESSION_MARGIN = Duration.ofDays(1);
 
@@ -261,22 +261,20 @@ final class QueryCompiler {
                 .value(q.until())
                 .sql("\n),\n");
 
-        sql.sql("ses AS (\n    SELECT session_key,");
-        sql.sql("\n        " + dialect.countIf(PAGEVIEW) + " AS pageviews,");
-        sql.sql("\n        " + dialect.countIf("event_type = 'goal'") + " AS goals,");
-        sql.sql("\n        " + dialect.spanSeconds("ts") + " AS duration");
+        // Whole-session numbers and entry values come from the sessions table: the same values a group-by over the
+        // session's events gives, without that group-by.
+        sql.sql("ses AS (\n    SELECT session_key, pageviews, goals, "
+                + dialect.secondsBetween("started_at", "ended_at") + " AS duration");
         for (Dimension d : used) {
-            if (d.level() == Dimension.Level.SESSION) {
-                sql.sql(",\n        " + sessionExpression(d) + " AS " + d.apiName());
-            }
+            if (d.level() == Dimension.Level.SESSION) sql.sql(", " + d.apiName());
         }
-        sql.sql("\n    FROM events\n    WHERE site_id = ")
+        sql.sql("\n    FROM sessions\n    WHERE site_id = ")
                 .value(q.siteId())
-                .sql(" AND ts >= ")
-                .value(q.from().minus(SESSION_MARGIN))
-                .sql(" AND ts < ")
-                .value(q.until().plus(SESSION_MARGIN))
-                .sql("\n        AND session_key IN (SELECT session_key FROM ev)\n    GROUP BY session_key\n),\n");
+                .sql(" AND started_at < ")
+                .value(q.until())
+                .sql(" AND ended_at >= ")
+                .value(q.from())
+                .sql("\n),\n");
 
         sql.sql("hits AS (\n    SELECT ");
         int g = 0;
@@ -368,19 +366,6 @@ final class QueryCompiler {
                         + " WHEN e.screen_width < " + Dimension.LAPTOP_BELOW + " THEN 'laptop'"
                         + " ELSE 'desktop' END";
             default -> "e." + d.apiName();
-        };
-    }
-
-    /** A session-level dimension, from the session's first pageview (the exit page from its last). */
-    private String sessionExpression(Dimension d) {
-        return switch (d) {
-            case ENTRY_PAGE -> dialect.firstBy("pathname", "ts", PAGEVIEW);
-            case EXIT_PAGE -> dialect.lastBy("pathname", "ts", PAGEVIEW);
-            // A known source's name ("Google") where the classifier found one, else the referring domain.
-            case REFERRER -> dialect.firstBy("coalesce(referrer_source, referrer_domain)", "ts", PAGEVIEW);
-            case CHANNEL, UTM_SOURCE, UTM_MEDIUM, UTM_CAMPAIGN, UTM_TERM, UTM_CONTENT ->
-                dialect.firstBy(d.apiName(), "ts", PAGEVIEW);
-            default -> throw new IllegalArgumentException(d + " is not session-level");
         };
     }
 

@@ -531,4 +531,46 @@ class StatsNumbersTest extends RunningApp {
                 .containsEntry("visitors", 1L)
                 .containsEntry("pageviews", 3L);
     }
+
+    /** The sessions table, kept batch by batch at write time, against the definitions computed from the events. */
+    @Test
+    void the_sessions_table_matches_a_group_by_over_the_events() {
+        String s = newSite();
+        new SampleData(s, 11).write(store, 15_000, 3, Instant.parse("2026-10-03T12:00:00Z"));
+        // Extra batches for sessions already stored: an earlier pageview and a later leave.
+        List<String> sessions = store.query(
+                "SELECT session_id FROM events WHERE site_id = ? GROUP BY session_id ORDER BY session_id LIMIT 3",
+                List.of(s),
+                (rs, n) -> rs.getString(1));
+        for (String session : sessions) {
+            String visitor = store.query(
+                            "SELECT any_value(visitor_id) FROM events WHERE site_id = ? AND session_id = ?",
+                            List.of(s, session),
+                            (rs, n) -> rs.getString(1))
+                    .get(0);
+            append(pageview(s, "2026-09-30T00:00:01Z", visitor, session, "/early")
+                    .channel("Email"));
+            append(leave(s, "2026-10-04T00:00:00Z", visitor, session, 1_000, 10));
+        }
+        String fromEvents = "SELECT session_key, min(ts), max(ts), count(*) FILTER (WHERE event_type = 'pageview'),"
+                + " count(*) FILTER (WHERE event_type = 'goal'),"
+                + " CAST(coalesce(sum(duration_ms) FILTER (WHERE event_type = '_leave'), 0) AS BIGINT),"
+                + " arg_min_null(pathname, ts) FILTER (WHERE event_type = 'pageview'),"
+                + " arg_max_null(pathname, ts) FILTER (WHERE event_type = 'pageview'),"
+                + " arg_min_null(channel, ts) FILTER (WHERE event_type = 'pageview'),"
+                + " arg_min_null(coalesce(referrer_source, referrer_domain), ts) FILTER (WHERE event_type = 'pageview'),"
+                + " arg_min_null(utm_source, ts) FILTER (WHERE event_type = 'pageview')"
+                + " FROM events WHERE site_id = ? GROUP BY session_key ORDER BY session_key";
+        String fromTable =
+                "SELECT session_key, started_at, ended_at, pageviews, goals, leave_ms, entry_page, exit_page,"
+                        + " channel, referrer, utm_source FROM sessions WHERE site_id = ? ORDER BY session_key";
+        org.springframework.jdbc.core.RowMapper<List<Object>> row = (rs, n) -> {
+            List<Object> values = new ArrayList<>();
+            for (int i = 1; i <= 11; i++) values.add(rs.getObject(i));
+            return values;
+        };
+        List<List<Object>> expected = store.query(fromEvents, List.of(s), row);
+        assertThat(expected).hasSizeGreaterThan(1000);
+        assertThat(store.query(fromTable, List.of(s), row)).containsExactlyElementsOf(expected);
+    }
 }
