@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Turns a {@link StatsQuery} into SQL through a {@link Dialect}. Every stats query has the same four steps:
+ * Turns a {@link StatsQuery} into SQL through a {@link Dialect}. A query that needs nothing below the session
+ * (overview; entry page, channel, referrer, UTM dimensions and filters) reads the {@code sessions} table kept at
+ * write time (see {@link #writeSessionsOnly}). Every other query has four steps:
  *
  * <ol>
  *   <li>{@code ev}: the site's events in the range;
@@ -38,26 +40,10 @@ final class QueryCompiler {
      */
     static final Duration SESSION_MARGIN = Duration.ofDays(1);
 
-    static final List<String> COMPONENTS = List.of(
-            "visitors",
-            "sessions",
-            "pageviews",
-            "bounces",
-            "duration_sum",
-            "leave_ms_sum",
-            "leave_count",
-            "scroll_sum",
-            "scroll_count",
-            "converted_visitors");
-
     private final Dialect dialect;
 
     QueryCompiler(Dialect dialect) {
         this.dialect = dialect;
-    }
-
-    Dialect dialect() {
-        return dialect;
     }
 
     /** Group names in the result, in order: {@code bucket} for the timeseries interval, then each dimension. */
@@ -70,8 +56,8 @@ final class QueryCompiler {
 
     /**
      * Whether the query needs nothing below the session: no time buckets, no event-level dimension or filter. Such
-     * queries (the overview, entry pages, sources, channels, campaigns) take one pass over the events, grouped by
-     * session, instead of the four steps.
+     * queries (the overview, entry pages, sources, channels, campaigns) read the sessions table instead of grouping
+     * events.
      */
     static boolean sessionsOnly(StatsQuery q) {
         return q.interval() == null
