@@ -74,6 +74,7 @@ public class DuckDbEventStore implements EventStore {
                     }
                     appender.flush();
                 }
+                SessionRollup.merge(connection, batch);
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
                 try {
@@ -153,6 +154,7 @@ public class DuckDbEventStore implements EventStore {
             try (PreparedStatement st = connection.prepareStatement("DELETE FROM events WHERE site_id = ?")) {
                 st.setString(1, siteId);
                 st.executeUpdate();
+                SessionRollup.deleteSite(connection, siteId);
             } catch (SQLException e) {
                 throw new EventStoreException("Deleting the events of " + siteId + " failed", e);
             }

@@ -54,6 +54,61 @@ final class DuckDbSchema {
                 scroll_depth    SMALLINT,
                 target_url      VARCHAR
             )
+            """,
+            // 2: one row per session, kept by SessionRollup as batches are appended; filled here from past events.
+            // session_batch is a scratch table for each batch's per-session fold before it is merged.
+            """
+            CREATE TABLE sessions (
+                site_id          VARCHAR     NOT NULL,
+                session_key      BIGINT      NOT NULL,
+                visitor_key      BIGINT      NOT NULL,
+                started_at       TIMESTAMPTZ NOT NULL,
+                ended_at         TIMESTAMPTZ NOT NULL,
+                first_counted_at TIMESTAMPTZ,
+                last_counted_at  TIMESTAMPTZ,
+                pageviews        BIGINT      NOT NULL,
+                goals            BIGINT      NOT NULL,
+                leave_ms         BIGINT      NOT NULL,
+                leave_count      BIGINT      NOT NULL,
+                scroll           BIGINT      NOT NULL,
+                scroll_count     BIGINT      NOT NULL,
+                entry_at         TIMESTAMPTZ,
+                entry_page       VARCHAR,
+                channel          VARCHAR,
+                referrer         VARCHAR,
+                utm_source       VARCHAR,
+                utm_medium       VARCHAR,
+                utm_campaign     VARCHAR,
+                utm_term         VARCHAR,
+                utm_content      VARCHAR,
+                exit_at          TIMESTAMPTZ,
+                exit_page        VARCHAR,
+                PRIMARY KEY (site_id, session_key)
+            );
+            CREATE TABLE session_batch AS SELECT * FROM sessions LIMIT 0;
+            INSERT INTO sessions
+            SELECT site_id, session_key, any_value(visitor_key), min(ts), max(ts),
+                min(ts) FILTER (WHERE event_type IN ('pageview', 'goal')),
+                max(ts) FILTER (WHERE event_type IN ('pageview', 'goal')),
+                count(*) FILTER (WHERE event_type = 'pageview'),
+                count(*) FILTER (WHERE event_type = 'goal'),
+                coalesce(sum(duration_ms) FILTER (WHERE event_type = '_leave'), 0),
+                count(duration_ms) FILTER (WHERE event_type = '_leave'),
+                coalesce(sum(scroll_depth) FILTER (WHERE event_type = '_leave'), 0),
+                count(scroll_depth) FILTER (WHERE event_type = '_leave'),
+                min(ts) FILTER (WHERE event_type = 'pageview'),
+                arg_min_null(pathname, ts) FILTER (WHERE event_type = 'pageview'),
+                arg_min_null(channel, ts) FILTER (WHERE event_type = 'pageview'),
+                arg_min_null(coalesce(referrer_source, referrer_domain), ts) FILTER (WHERE event_type = 'pageview'),
+                arg_min_null(utm_source, ts) FILTER (WHERE event_type = 'pageview'),
+                arg_min_null(utm_medium, ts) FILTER (WHERE event_type = 'pageview'),
+                arg_min_null(utm_campaign, ts) FILTER (WHERE event_type = 'pageview'),
+                arg_min_null(utm_term, ts) FILTER (WHERE event_type = 'pageview'),
+                arg_min_null(utm_content, ts) FILTER (WHERE event_type = 'pageview'),
+                max(ts) FILTER (WHERE event_type = 'pageview'),
+                arg_max_null(pathname, ts) FILTER (WHERE event_type = 'pageview')
+            FROM events
+            GROUP BY site_id, session_key
             """);
 
     private DuckDbSchema() {}

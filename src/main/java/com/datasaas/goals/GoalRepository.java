@@ -2,7 +2,6 @@ package com.datasaas.goals;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -55,9 +54,5 @@ class GoalRepository {
                         .params(websiteId, goalId)
                         .update()
                 > 0;
-    }
-
-    Optional<Goal> find(String websiteId, String goalId) {
-        return forSite(websiteId).stream().filter(g -> g.id().equals(goalId)).findFirst();
     }
 }

@@ -28,12 +28,18 @@ record Components(
                 rs.getLong(c + 1),
                 rs.getLong(c + 2),
                 rs.getLong(c + 3),
-                rs.getDouble(c + 4),
-                rs.getDouble(c + 5),
+                sum(rs, c + 4),
+                sum(rs, c + 5),
                 rs.getLong(c + 6),
-                rs.getDouble(c + 7),
+                sum(rs, c + 7),
                 rs.getLong(c + 8),
                 rs.getLong(c + 9));
+    }
+
+    /** A SQL sum over no rows is NULL, which the DuckDB driver reads as NaN; here it is 0. */
+    private static double sum(ResultSet rs, int column) throws SQLException {
+        double value = rs.getDouble(column);
+        return rs.wasNull() || Double.isNaN(value) ? 0 : value;
     }
 
     /** The metric's value; null where it has no data at all (no page was left with a duration or scroll). */

@@ -33,8 +33,8 @@ interface Dialect {
     /** {@code expression} of the row with the largest {@code ts} among rows meeting {@code condition}. */
     String lastBy(String expression, String ts, String condition);
 
-    /** Seconds, fractional, between the first and the last {@code ts} of the group. */
-    String spanSeconds(String ts);
+    /** Seconds, fractional, from {@code start} to {@code end} (two timestamps of one row). */
+    String secondsBetween(String start, String end);
 
     /** Writes the start of the local-time bucket holding {@code ts}, as a timestamp without zone. */
     void bucket(SqlText sql, Interval interval, String ts, ZoneId zone);

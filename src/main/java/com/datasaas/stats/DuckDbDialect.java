@@ -58,8 +58,8 @@ final class DuckDbDialect implements Dialect {
     }
 
     @Override
-    public String spanSeconds(String ts) {
-        return "(epoch_ms(max(" + ts + ")) - epoch_ms(min(" + ts + "))) / 1000.0";
+    public String secondsBetween(String start, String end) {
+        return "(epoch_ms(" + end + ") - epoch_ms(" + start + ")) / 1000.0";
     }
 
     @Override

@@ -9,13 +9,15 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Turns a {@link StatsQuery} into SQL through a {@link Dialect}. Every stats query has the same four steps:
+ * Turns a {@link StatsQuery} into SQL through a {@link Dialect}. A query that needs nothing below the session
+ * (overview; entry page, channel, referrer, UTM dimensions and filters) reads the {@code sessions} table kept at
+ * write time (see {@link #writeSessionsOnly}). Every other query has four steps:
  *
  * <ol>
  *   <li>{@code ev}: the site's events in the range;
- *   <li>{@code ses}: one row per session touched by {@code ev}, computed over the session's whole life (so a session
- *       crossing midnight has the same duration, bounce and entry page on both days), with the session-level
- *       dimensions taken from its first pageview;
+ *   <li>{@code ses}: one row per session overlapping the range, from the {@code sessions} table, which holds each
+ *       session's whole-life numbers (so a session crossing midnight has the same duration, bounce and entry page
+ *       on both days) and its session-level dimensions, taken from its first pageview;
  *   <li>{@code hits}: events joined to their session and filtered, which is how a session-level filter keeps or drops
  *       whole sessions;
  *   <li>{@code per_session}, then the outer query: group by the requested dimensions and session, then by the
@@ -33,31 +35,15 @@ final class QueryCompiler {
     static final String LEAVE = "event_type = '_leave'";
 
     /**
-     * Sessions are read this far beyond the range on both sides, so a session crossing the range's edge is seen
-     * whole. Sessions end after 30 minutes of inactivity, so a day is plenty.
+     * No session lasts longer than this (sessions end after 30 minutes of inactivity), so a session crossing an edge
+     * of the range has all its in-range events within this distance of that edge.
      */
     static final Duration SESSION_MARGIN = Duration.ofDays(1);
-
-    static final List<String> COMPONENTS = List.of(
-            "visitors",
-            "sessions",
-            "pageviews",
-            "bounces",
-            "duration_sum",
-            "leave_ms_sum",
-            "leave_count",
-            "scroll_sum",
-            "scroll_count",
-            "converted_visitors");
 
     private final Dialect dialect;
 
     QueryCompiler(Dialect dialect) {
         this.dialect = dialect;
-    }
-
-    Dialect dialect() {
-        return dialect;
     }
 
     /** Group names in the result, in order: {@code bucket} for the timeseries interval, then each dimension. */
@@ -68,10 +54,29 @@ final class QueryCompiler {
         return names;
     }
 
+    /**
+     * Whether the query needs nothing below the session: no time buckets, no event-level dimension or filter. Such
+     * queries (the overview, entry pages, sources, channels, campaigns) read the sessions table instead of grouping
+     * events.
+     */
+    static boolean sessionsOnly(StatsQuery q) {
+        return q.interval() == null
+                && q.dimensions().stream().allMatch(d -> d.level() == Dimension.Level.SESSION)
+                && q.filters().stream().allMatch(f -> f.dimension().level() == Dimension.Level.SESSION);
+    }
+
+    private void writePerSession(SqlText sql, StatsQuery q) {
+        if (sessionsOnly(q)) {
+            writeSessionsOnly(sql, q);
+        } else {
+            writeHitsAndSessions(sql, q);
+        }
+    }
+
     CompiledQuery aggregate(StatsQuery q) {
         SqlText sql = new SqlText(dialect);
         int groups = groupNames(q).size();
-        writeHitsAndSessions(sql, q);
+        writePerSession(sql, q);
         sql.sql("SELECT");
         for (int i = 0; i < groups; i++) sql.sql(" g" + i + ",");
         sql.sql("\n    " + dialect.uniqIf("visitor_key", "counted > 0") + " AS visitors,");
@@ -102,7 +107,7 @@ final class QueryCompiler {
     CompiledQuery groupCount(StatsQuery q) {
         SqlText sql = new SqlText(dialect);
         int groups = groupNames(q).size();
-        writeHitsAndSessions(sql, q);
+        writePerSession(sql, q);
         sql.sql("SELECT count(*) FROM (SELECT " + groupList(groups) + " FROM per_session GROUP BY " + groupList(groups)
                 + " HAVING " + dialect.countIf("counted > 0") + " > 0) AS grouped");
         return sql.build();
@@ -133,6 +138,95 @@ final class QueryCompiler {
         return sql.build();
     }
 
+    /**
+     * The sessions-table form. {@code sessions} holds each session's whole-life numbers and entry values, kept at
+     * write time. Sessions wholly inside the range use them as they are; the few crossing an edge of the range get
+     * their in-range counts from the events within a day of that edge. Conversions always come from events, because
+     * goals are defined at query time. Produces the same {@code per_session} columns as {@link
+     * #writeHitsAndSessions}, so the outer query is shared.
+     */
+    private void writeSessionsOnly(SqlText sql, StatsQuery q) {
+        Instant from = q.from();
+        Instant until = q.until();
+        sql.sql("WITH range_sessions AS (\n    SELECT *, started_at < ")
+                .value(from)
+                .sql(" OR ended_at >= ")
+                .value(until)
+                .sql(" AS crossing\n    FROM sessions\n    WHERE site_id = ")
+                .value(q.siteId())
+                .sql(" AND started_at < ")
+                .value(until)
+                .sql(" AND ended_at >= ")
+                .value(from)
+                .sql("\n),\n");
+        sql.sql("edge AS (\n    SELECT session_key,");
+        sql.sql("\n        " + dialect.countIf(COUNTED) + " AS counted,");
+        sql.sql(" " + dialect.countIf(PAGEVIEW) + " AS pageviews,");
+        sql.sql("\n        " + dialect.sumIf("duration_ms", LEAVE) + " AS leave_ms,");
+        sql.sql(" " + dialect.countIf(LEAVE + " AND duration_ms IS NOT NULL") + " AS leave_n,");
+        sql.sql("\n        " + dialect.sumIf("scroll_depth", LEAVE) + " AS scroll,");
+        sql.sql(" " + dialect.countIf(LEAVE + " AND scroll_depth IS NOT NULL") + " AS scroll_n");
+        sql.sql("\n    FROM (");
+        // Crossing sessions have their in-range events within a day of an edge; one window when the edges are close.
+        List<Instant[]> windows = Duration.between(from, until).compareTo(SESSION_MARGIN.multipliedBy(2)) <= 0
+                ? List.<Instant[]>of(new Instant[] {from, until})
+                : List.of(
+                        new Instant[] {from, from.plus(SESSION_MARGIN)},
+                        new Instant[] {until.minus(SESSION_MARGIN), until});
+        for (int i = 0; i < windows.size(); i++) {
+            if (i > 0) sql.sql("\n        UNION ALL");
+            sql.sql("\n        SELECT session_key, event_type, duration_ms, scroll_depth FROM events WHERE site_id = ")
+                    .value(q.siteId())
+                    .sql(" AND ts >= ")
+                    .value(windows.get(i)[0])
+                    .sql(" AND ts < ")
+                    .value(windows.get(i)[1]);
+        }
+        sql.sql(
+                "\n    ) AS near_edges\n    WHERE session_key IN (SELECT session_key FROM range_sessions WHERE crossing)"
+                        + "\n    GROUP BY session_key\n),\n");
+        if (!q.goals().isEmpty()) {
+            sql.sql("converting AS (\n    SELECT DISTINCT session_key\n    FROM events\n    WHERE site_id = ")
+                    .value(q.siteId())
+                    .sql(" AND ts >= ")
+                    .value(from)
+                    .sql(" AND ts < ")
+                    .value(until)
+                    .sql(" AND ");
+            writeConverts(sql, q, "");
+            sql.sql(" = 1\n),\n");
+        }
+        sql.sql("per_session AS (\n    SELECT ");
+        for (int i = 0; i < q.dimensions().size(); i++) {
+            sql.sql("s." + q.dimensions().get(i).apiName() + " AS g" + i + ", ");
+        }
+        sql.sql("s.session_key, s.visitor_key,"
+                + "\n        CASE WHEN s.crossing THEN coalesce(e.counted, 0) ELSE s.pageviews + s.goals END AS counted,"
+                + "\n        CASE WHEN s.crossing THEN coalesce(e.pageviews, 0) ELSE s.pageviews END AS pageviews,"
+                + "\n        s.pageviews AS session_pageviews, s.goals AS session_goals, "
+                + dialect.secondsBetween("s.started_at", "s.ended_at") + " AS session_duration,"
+                + "\n        CASE WHEN s.crossing THEN e.leave_ms ELSE s.leave_ms END AS leave_ms,"
+                + " CASE WHEN s.crossing THEN coalesce(e.leave_n, 0) ELSE s.leave_count END AS leave_n,"
+                + "\n        CASE WHEN s.crossing THEN e.scroll ELSE s.scroll END AS scroll,"
+                + " CASE WHEN s.crossing THEN coalesce(e.scroll_n, 0) ELSE s.scroll_count END AS scroll_n,");
+        if (q.goals().isEmpty()) {
+            sql.sql(
+                    "\n        0 AS converted\n    FROM range_sessions AS s\n    LEFT JOIN edge AS e ON e.session_key = s.session_key");
+        } else {
+            sql.sql("\n        CASE WHEN c.session_key IS NULL THEN 0 ELSE 1 END AS converted"
+                    + "\n    FROM range_sessions AS s\n    LEFT JOIN edge AS e ON e.session_key = s.session_key"
+                    + "\n    LEFT JOIN converting AS c ON c.session_key = s.session_key");
+        }
+        for (int i = 0; i < q.filters().size(); i++) {
+            sql.sql(i == 0 ? "\n    WHERE " : "\n        AND ");
+            writeFilter(
+                    sql,
+                    q.filters().get(i),
+                    "s." + q.filters().get(i).dimension().apiName());
+        }
+        sql.sql("\n)\n");
+    }
+
     private void writeHitsAndSessions(SqlText sql, StatsQuery q) {
         Set<Dimension> used = new LinkedHashSet<>(q.dimensions());
         q.filters().forEach(f -> used.add(f.dimension()));
@@ -153,22 +247,20 @@ final class QueryCompiler {
                 .value(q.until())
                 .sql("\n),\n");
 
-        sql.sql("ses AS (\n    SELECT session_key,");
-        sql.sql("\n        " + dialect.countIf(PAGEVIEW) + " AS pageviews,");
-        sql.sql("\n        " + dialect.countIf("event_type = 'goal'") + " AS goals,");
-        sql.sql("\n        " + dialect.spanSeconds("ts") + " AS duration");
+        // Whole-session numbers and entry values come from the sessions table: the same values a group-by over the
+        // session's events gives, without that group-by.
+        sql.sql("ses AS (\n    SELECT session_key, pageviews, goals, "
+                + dialect.secondsBetween("started_at", "ended_at") + " AS duration");
         for (Dimension d : used) {
-            if (d.level() == Dimension.Level.SESSION) {
-                sql.sql(",\n        " + sessionExpression(d) + " AS " + d.apiName());
-            }
+            if (d.level() == Dimension.Level.SESSION) sql.sql(", " + d.apiName());
         }
-        sql.sql("\n    FROM events\n    WHERE site_id = ")
+        sql.sql("\n    FROM sessions\n    WHERE site_id = ")
                 .value(q.siteId())
-                .sql(" AND ts >= ")
-                .value(q.from().minus(SESSION_MARGIN))
-                .sql(" AND ts < ")
-                .value(q.until().plus(SESSION_MARGIN))
-                .sql("\n        AND session_key IN (SELECT session_key FROM ev)\n    GROUP BY session_key\n),\n");
+                .sql(" AND started_at < ")
+                .value(q.until())
+                .sql(" AND ended_at >= ")
+                .value(q.from())
+                .sql("\n),\n");
 
         sql.sql("hits AS (\n    SELECT ");
         int g = 0;
@@ -182,18 +274,7 @@ final class QueryCompiler {
         sql.sql("e.session_key, e.visitor_key, e.event_type, e.duration_ms, e.scroll_depth,"
                 + "\n        s.pageviews AS session_pageviews, s.goals AS session_goals,"
                 + " s.duration AS session_duration,\n        ");
-        if (q.goals().isEmpty()) {
-            sql.sql("0");
-        } else {
-            sql.sql("CASE WHEN ");
-            for (int i = 0; i < q.goals().size(); i++) {
-                if (i > 0) sql.sql(" OR ");
-                sql.sql("(");
-                writeGoalMatch(sql, q.goals().get(i), "e.");
-                sql.sql(")");
-            }
-            sql.sql(" THEN 1 ELSE 0 END");
-        }
+        writeConverts(sql, q, "e.");
         sql.sql(" AS converts\n    FROM ev AS e\n    JOIN ses AS s ON s.session_key = e.session_key");
         List<Runnable> conditions = new ArrayList<>();
         for (Filter f : q.filters()) conditions.add(() -> writeFilter(sql, f));
@@ -274,21 +355,11 @@ final class QueryCompiler {
         };
     }
 
-    /** A session-level dimension, from the session's first pageview (the exit page from its last). */
-    private String sessionExpression(Dimension d) {
-        return switch (d) {
-            case ENTRY_PAGE -> dialect.firstBy("pathname", "ts", PAGEVIEW);
-            case EXIT_PAGE -> dialect.lastBy("pathname", "ts", PAGEVIEW);
-            // A known source's name ("Google") where the classifier found one, else the referring domain.
-            case REFERRER -> dialect.firstBy("coalesce(referrer_source, referrer_domain)", "ts", PAGEVIEW);
-            case CHANNEL, UTM_SOURCE, UTM_MEDIUM, UTM_CAMPAIGN, UTM_TERM, UTM_CONTENT ->
-                dialect.firstBy(d.apiName(), "ts", PAGEVIEW);
-            default -> throw new IllegalArgumentException(d + " is not session-level");
-        };
+    private void writeFilter(SqlText sql, Filter f) {
+        writeFilter(sql, f, groupExpression(f.dimension()));
     }
 
-    private void writeFilter(SqlText sql, Filter f) {
-        String expression = groupExpression(f.dimension());
+    private void writeFilter(SqlText sql, Filter f, String expression) {
         switch (f.operator()) {
             case IS -> sql.sql(expression + " IN (").values(f.values()).sql(")");
             // A missing value is "not X" too: a visit without a referrer is not from Google.
@@ -305,6 +376,22 @@ final class QueryCompiler {
                 sql.sql(")");
             }
         }
+    }
+
+    /** 1 when the event completes any of the query's goals, else 0. */
+    private void writeConverts(SqlText sql, StatsQuery q, String alias) {
+        if (q.goals().isEmpty()) {
+            sql.sql("0");
+            return;
+        }
+        sql.sql("CASE WHEN ");
+        for (int i = 0; i < q.goals().size(); i++) {
+            if (i > 0) sql.sql(" OR ");
+            sql.sql("(");
+            writeGoalMatch(sql, q.goals().get(i), alias);
+            sql.sql(")");
+        }
+        sql.sql(" THEN 1 ELSE 0 END");
     }
 
     private void writeGoalMatch(SqlText sql, Goal goal) {

@@ -47,17 +47,36 @@ class DuckDbDialectGoldenSqlTest {
     }
 
     @Test
-    void overview_without_filters_or_goals() {
+    void overview_without_filters_or_goals_reads_the_sessions_table() {
         CompiledQuery sql = compiler.aggregate(query(List.of(), List.of(), null, 0, List.of()));
         assertGolden("overview.sql", sql);
+        // Crossing test, site and overlap, then the one window near the edges (the range is two days).
         assertThat(sql.parameters())
                 .containsExactly(
-                        "mrf_site",
                         utc("2026-03-08T05:00:00Z"),
                         utc("2026-03-10T04:00:00Z"),
                         "mrf_site",
-                        utc("2026-03-07T05:00:00Z"),
-                        utc("2026-03-11T04:00:00Z"));
+                        utc("2026-03-10T04:00:00Z"),
+                        utc("2026-03-08T05:00:00Z"),
+                        "mrf_site",
+                        utc("2026-03-08T05:00:00Z"),
+                        utc("2026-03-10T04:00:00Z"));
+    }
+
+    @Test
+    void session_level_filters_and_goals_stay_on_the_sessions_table() {
+        CompiledQuery sql = compiler.aggregate(query(
+                List.of(Dimension.REFERRER),
+                List.of(
+                        new Filter(Dimension.CHANNEL, Filter.Operator.IS, List.of("Organic Search")),
+                        new Filter(Dimension.UTM_CAMPAIGN, Filter.Operator.CONTAINS, List.of("spring"))),
+                null,
+                10,
+                List.of(SIGNUP, DOCS)));
+        assertGolden("breakdown_referrer_session_filters.sql", sql);
+        assertThat(sql.parameters().subList(11, 13)).containsExactly("signup", "/docs/%\\_v1");
+        assertThat(sql.parameters().subList(13, sql.parameters().size()))
+                .containsExactly("Organic Search", "spring", 10, 20);
     }
 
     @Test

@@ -303,6 +303,32 @@ class StatsApiTest extends RunningApp {
         assertThat(reader.get("/api/v1/goals?" + range(today, today)).status()).isEqualTo(200);
     }
 
+    @Test
+    void a_new_york_site_counts_local_days_and_hours_across_the_spring_change() {
+        ApiClient.Response created = owner.post(
+                "/api/websites", Map.of("domain", unique("ny") + ".example.com", "timezone", "America/New_York"));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        String ny = created.json().path("id").asString();
+        append(
+                pageview(ny, "2026-03-08T04:30:00Z", "n1", "m1", "/"), // Mar 7, 23:30 EST
+                pageview(ny, "2026-03-08T06:30:00Z", "n2", "m2", "/"), // Mar 8, 01:30 EST
+                pageview(ny, "2026-03-08T07:30:00Z", "n3", "m3", "/"), // Mar 8, 03:30 EDT
+                pageview(ny, "2026-03-09T03:30:00Z", "n4", "m4", "/")); // Mar 8, 23:30 EDT
+        ApiClient.Response r = owner.get("/api/v1/timeseries?site_id=" + ny + "&start=2026-03-08&end=2026-03-08");
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        assertThat(r.json().path("meta").path("timezone").asString()).isEqualTo("America/New_York");
+        JsonNode hours = r.json().path("results");
+        assertThat(hours.size()).isEqualTo(24);
+        assertThat(hours.get(1).path("pageviews").asLong()).isEqualTo(1);
+        assertThat(hours.get(2).path("pageviews").asLong()).isZero(); // 02:00 did not exist
+        assertThat(hours.get(3).path("pageviews").asLong()).isEqualTo(1);
+        assertThat(hours.get(23).path("pageviews").asLong()).isEqualTo(1);
+        ApiClient.Response days =
+                owner.get("/api/v1/timeseries?site_id=" + ny + "&start=2026-03-07&end=2026-03-08&metrics=visitors");
+        assertThat(days.json().path("results").get(0).path("visitors").asLong()).isEqualTo(1);
+        assertThat(days.json().path("results").get(1).path("visitors").asLong()).isEqualTo(3);
+    }
+
     private String key(String scope) {
         ApiClient.Response r = owner.post("/api/api-keys", Map.of("name", "k-" + scope, "scope", scope));
         assertThat(r.status()).as(r.toString()).isEqualTo(201);

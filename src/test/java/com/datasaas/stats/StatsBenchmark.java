@@ -33,12 +33,15 @@ class StatsBenchmark {
     void dashboard_latency() throws Exception {
         long events = Long.parseLong(System.getProperty("bench.events"));
         int runs = Integer.getInteger("bench.runs", 20);
-        Path dir = Files.createTempDirectory(Path.of("target"), "bench-");
+        // -Dbench.dir=target/bench-1m keeps the data between runs (loading is the slow part).
+        String keep = System.getProperty("bench.dir");
+        Path dir = keep != null ? Path.of(keep) : Files.createTempDirectory(Path.of("target"), "bench-");
+        boolean load = keep == null || !Files.exists(dir.resolve("events.duckdb"));
         DuckDbEventStore store = SampleData.open(dir);
         try {
-            Instant end = Instant.now();
+            Instant end = load ? Instant.now() : lastEvent(store);
             long t0 = System.nanoTime();
-            long written = new SampleData(SITE, 42).write(store, events, DAYS, end);
+            long written = load ? new SampleData(SITE, 42).write(store, events, DAYS, end) : count(store);
             double loadSeconds = (System.nanoTime() - t0) / 1e9;
             StatsEngine engine = new StatsEngine(store, List.of(new DuckDbDialect()));
             LocalDate last = end.atZone(ZoneOffset.UTC).toLocalDate();
@@ -101,7 +104,7 @@ class StatsBenchmark {
             Files.writeString(Path.of("target", "benchmarks-stats-" + events + ".txt"), report.toString());
         } finally {
             store.close();
-            deleteQuietly(dir);
+            if (keep == null) deleteQuietly(dir);
         }
     }
 
@@ -120,6 +123,20 @@ class StatsBenchmark {
                 limit,
                 0,
                 List.of());
+    }
+
+    private static Instant lastEvent(DuckDbEventStore store) {
+        return store.query(
+                        "SELECT max(ts) FROM events",
+                        List.of(),
+                        (rs, n) ->
+                                rs.getObject(1, java.time.OffsetDateTime.class).toInstant())
+                .get(0);
+    }
+
+    private static long count(DuckDbEventStore store) {
+        return store.query("SELECT count(*) FROM events", List.of(), (rs, n) -> rs.getLong(1))
+                .get(0);
     }
 
     private static double percentile(List<Double> values, int p) {

@@ -429,4 +429,148 @@ class StatsNumbersTest extends RunningApp {
         // "other" is not a defined goal, /docs_old does not match /docs/*: only A converted.
         assertThat(engine.totals(q).convertedVisitors()).isEqualTo(1);
     }
+
+    /**
+     * Sessions-only queries read the sessions table kept at write time; everything else groups events in four steps.
+     * On generated traffic (with sessions crossing both edges of the range) both must give the same numbers. An
+     * always-true event-level filter (no event has this hostname) forces the four steps.
+     */
+    @Test
+    void the_sessions_table_gives_the_same_numbers_as_the_events() {
+        String s = newSite();
+        Instant end = Instant.parse("2026-08-20T12:00:00Z");
+        new SampleData(s, 7).write(store, 20_000, 5, end);
+        Filter anyHost = filter(Dimension.HOSTNAME, Filter.Operator.IS_NOT, "no-such-host.invalid");
+        Goal docs = new Goal("g2", s, "docs", "Docs", Goal.Type.PAGEVIEW, "/docs*", Instant.EPOCH);
+        List<List<Filter>> filterSets = List.of(
+                List.of(),
+                List.of(filter(Dimension.CHANNEL, Filter.Operator.IS, "Organic Search", "Email")),
+                List.of(filter(Dimension.ENTRY_PAGE, Filter.Operator.IS_NOT, "/")));
+        List<List<Dimension>> dimensionSets = List.of(
+                List.of(), List.of(Dimension.ENTRY_PAGE), List.of(Dimension.REFERRER), List.of(Dimension.UTM_SOURCE));
+        for (List<Filter> filters : filterSets) {
+            for (List<Dimension> dims : dimensionSets) {
+                StatsQuery onePass = new StatsQuery(
+                        s,
+                        LocalDate.parse("2026-08-17"),
+                        LocalDate.parse("2026-08-18"),
+                        NEW_YORK,
+                        List.of(Metric.values()),
+                        dims,
+                        filters,
+                        null,
+                        StatsQuery.Order.VISITORS_DESC,
+                        1000,
+                        0,
+                        List.of(SIGNUP, docs));
+                List<Filter> forced = new ArrayList<>(filters);
+                forced.add(anyHost);
+                StatsQuery fourSteps = new StatsQuery(
+                        s,
+                        onePass.start(),
+                        onePass.end(),
+                        NEW_YORK,
+                        onePass.metrics(),
+                        dims,
+                        forced,
+                        null,
+                        onePass.order(),
+                        1000,
+                        0,
+                        onePass.goals());
+                assertThat(QueryCompiler.sessionsOnly(onePass)).isTrue();
+                assertThat(QueryCompiler.sessionsOnly(fourSteps)).isFalse();
+                List<StatsRow> expected = engine.aggregate(fourSteps);
+                assertThat(expected).isNotEmpty();
+                assertThat(expected.get(0).components().visitors()).isPositive();
+                assertThat(engine.aggregate(onePass))
+                        .as(dims + " " + filters)
+                        .usingRecursiveFieldByFieldElementComparator(
+                                org.assertj.core.api.recursive.comparison.RecursiveComparisonConfiguration.builder()
+                                        .withComparatorForType(
+                                                (a, b) -> Math.abs(a - b) < 1e-6 ? 0 : Double.compare(a, b),
+                                                Double.class)
+                                        .build())
+                        .containsExactlyElementsOf(expected);
+                if (!dims.isEmpty()) {
+                    assertThat(engine.groupCount(onePass)).isEqualTo(engine.groupCount(fourSteps));
+                }
+            }
+        }
+    }
+
+    @Test
+    void sessions_written_in_several_late_batches_keep_their_first_pageview() {
+        String s = newSite();
+        // The session's first pageview arrives last, in its own batch.
+        append(
+                pageview(s, "2026-09-01T10:05:00Z", "V", "late", "/b"),
+                leave(s, "2026-09-01T10:06:00Z", "V", "late", 60_000, 70).path("/b"));
+        append(pageview(s, "2026-09-01T10:10:00Z", "V", "late", "/c"));
+        append(pageview(s, "2026-09-01T10:00:00Z", "V", "late", "/a").channel("Email"));
+        StatsQuery q = query(s, "2026-09-01", "2026-09-01", UTC, List.of(Dimension.ENTRY_PAGE), List.of());
+        assertThat(QueryCompiler.sessionsOnly(q)).isTrue();
+        Map<Object, Map<String, Object>> rows = breakdown(q);
+        assertThat(rows.keySet()).containsExactly("/a");
+        assertThat(rows.get("/a"))
+                .containsEntry("sessions", 1L)
+                .containsEntry("pageviews", 3L)
+                .containsEntry("bounce_rate", 0.0)
+                .containsEntry("avg_session_duration", 600L) // 10:00 to 10:10
+                .containsEntry("time_on_page", 60L);
+        assertThat(breakdown(query(s, "2026-09-01", "2026-09-01", UTC, List.of(Dimension.EXIT_PAGE), List.of()))
+                        .keySet())
+                .containsExactly("/c");
+        assertThat(totals(query(
+                        s,
+                        "2026-09-01",
+                        "2026-09-01",
+                        UTC,
+                        List.of(),
+                        List.of(filter(Dimension.CHANNEL, Filter.Operator.IS, "Email")))))
+                .containsEntry("visitors", 1L)
+                .containsEntry("pageviews", 3L);
+    }
+
+    /** The sessions table, kept batch by batch at write time, against the definitions computed from the events. */
+    @Test
+    void the_sessions_table_matches_a_group_by_over_the_events() {
+        String s = newSite();
+        new SampleData(s, 11).write(store, 15_000, 3, Instant.parse("2026-10-03T12:00:00Z"));
+        // Extra batches for sessions already stored: an earlier pageview and a later leave.
+        List<String> sessions = store.query(
+                "SELECT session_id FROM events WHERE site_id = ? GROUP BY session_id ORDER BY session_id LIMIT 3",
+                List.of(s),
+                (rs, n) -> rs.getString(1));
+        for (String session : sessions) {
+            String visitor = store.query(
+                            "SELECT any_value(visitor_id) FROM events WHERE site_id = ? AND session_id = ?",
+                            List.of(s, session),
+                            (rs, n) -> rs.getString(1))
+                    .get(0);
+            append(pageview(s, "2026-09-30T00:00:01Z", visitor, session, "/early")
+                    .channel("Email"));
+            append(leave(s, "2026-10-04T00:00:00Z", visitor, session, 1_000, 10));
+        }
+        String fromEvents = "SELECT session_key, min(ts), max(ts), count(*) FILTER (WHERE event_type = 'pageview'),"
+                + " count(*) FILTER (WHERE event_type = 'goal'),"
+                + " CAST(coalesce(sum(duration_ms) FILTER (WHERE event_type = '_leave'), 0) AS BIGINT),"
+                + " arg_min_null(pathname, ts) FILTER (WHERE event_type = 'pageview'),"
+                + " arg_max_null(pathname, ts) FILTER (WHERE event_type = 'pageview'),"
+                + " arg_min_null(channel, ts) FILTER (WHERE event_type = 'pageview'),"
+                + " arg_min_null(coalesce(referrer_source, referrer_domain), ts) FILTER (WHERE event_type = 'pageview'),"
+                + " arg_min_null(utm_source, ts) FILTER (WHERE event_type = 'pageview')"
+                + " FROM events WHERE site_id = ? GROUP BY session_key ORDER BY session_key";
+        String fromTable =
+                "SELECT session_key, started_at, ended_at, pageviews, goals, leave_ms, entry_page, exit_page,"
+                        + " channel, referrer, utm_source FROM sessions WHERE site_id = ? ORDER BY session_key";
+        org.springframework.jdbc.core.RowMapper<List<Object>> row = (rs, n) -> {
+            List<Object> values = new ArrayList<>();
+            for (int i = 1; i <= 11; i++) values.add(rs.getObject(i));
+            return values;
+        };
+        List<List<Object>> expected = store.query(fromEvents, List.of(s), row);
+        assertThat(expected).hasSizeGreaterThan(1000);
+        assertThat(store.query(fromTable, List.of(s), row)).containsExactlyElementsOf(expected);
+    }
 }

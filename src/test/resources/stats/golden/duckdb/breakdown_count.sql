@@ -4,14 +4,9 @@ WITH ev AS (
     WHERE site_id = ? AND ts >= ? AND ts < ?
 ),
 ses AS (
-    SELECT session_key,
-        count(*) FILTER (WHERE event_type = 'pageview') AS pageviews,
-        count(*) FILTER (WHERE event_type = 'goal') AS goals,
-        (epoch_ms(max(ts)) - epoch_ms(min(ts))) / 1000.0 AS duration
-    FROM events
-    WHERE site_id = ? AND ts >= ? AND ts < ?
-        AND session_key IN (SELECT session_key FROM ev)
-    GROUP BY session_key
+    SELECT session_key, pageviews, goals, (epoch_ms(ended_at) - epoch_ms(started_at)) / 1000.0 AS duration
+    FROM sessions
+    WHERE site_id = ? AND started_at < ? AND ended_at >= ?
 ),
 hits AS (
     SELECT e.country AS g0, e.session_key, e.visitor_key, e.event_type, e.duration_ms, e.scroll_depth,

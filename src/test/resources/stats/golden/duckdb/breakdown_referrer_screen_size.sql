@@ -4,15 +4,9 @@ WITH ev AS (
     WHERE site_id = ? AND ts >= ? AND ts < ?
 ),
 ses AS (
-    SELECT session_key,
-        count(*) FILTER (WHERE event_type = 'pageview') AS pageviews,
-        count(*) FILTER (WHERE event_type = 'goal') AS goals,
-        (epoch_ms(max(ts)) - epoch_ms(min(ts))) / 1000.0 AS duration,
-        arg_min_null(coalesce(referrer_source, referrer_domain), ts) FILTER (WHERE event_type = 'pageview') AS referrer
-    FROM events
-    WHERE site_id = ? AND ts >= ? AND ts < ?
-        AND session_key IN (SELECT session_key FROM ev)
-    GROUP BY session_key
+    SELECT session_key, pageviews, goals, (epoch_ms(ended_at) - epoch_ms(started_at)) / 1000.0 AS duration, referrer
+    FROM sessions
+    WHERE site_id = ? AND started_at < ? AND ended_at >= ?
 ),
 hits AS (
     SELECT CASE WHEN e.screen_width IS NULL THEN NULL WHEN e.screen_width < 576 THEN 'mobile' WHEN e.screen_width < 992 THEN 'tablet' WHEN e.screen_width < 1440 THEN 'laptop' ELSE 'desktop' END AS g0, e.session_key, e.visitor_key, e.event_type, e.duration_ms, e.scroll_depth,

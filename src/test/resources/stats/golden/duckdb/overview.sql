@@ -1,35 +1,29 @@
-WITH ev AS (
-    SELECT session_key, visitor_key, ts, event_type, pathname, duration_ms, scroll_depth
-    FROM events
-    WHERE site_id = ? AND ts >= ? AND ts < ?
+WITH range_sessions AS (
+    SELECT *, started_at < ? OR ended_at >= ? AS crossing
+    FROM sessions
+    WHERE site_id = ? AND started_at < ? AND ended_at >= ?
 ),
-ses AS (
+edge AS (
     SELECT session_key,
-        count(*) FILTER (WHERE event_type = 'pageview') AS pageviews,
-        count(*) FILTER (WHERE event_type = 'goal') AS goals,
-        (epoch_ms(max(ts)) - epoch_ms(min(ts))) / 1000.0 AS duration
-    FROM events
-    WHERE site_id = ? AND ts >= ? AND ts < ?
-        AND session_key IN (SELECT session_key FROM ev)
+        count(*) FILTER (WHERE event_type IN ('pageview', 'goal')) AS counted, count(*) FILTER (WHERE event_type = 'pageview') AS pageviews,
+        sum(duration_ms) FILTER (WHERE event_type = '_leave') AS leave_ms, count(*) FILTER (WHERE event_type = '_leave' AND duration_ms IS NOT NULL) AS leave_n,
+        sum(scroll_depth) FILTER (WHERE event_type = '_leave') AS scroll, count(*) FILTER (WHERE event_type = '_leave' AND scroll_depth IS NOT NULL) AS scroll_n
+    FROM (
+        SELECT session_key, event_type, duration_ms, scroll_depth FROM events WHERE site_id = ? AND ts >= ? AND ts < ?
+    ) AS near_edges
+    WHERE session_key IN (SELECT session_key FROM range_sessions WHERE crossing)
     GROUP BY session_key
-),
-hits AS (
-    SELECT e.session_key, e.visitor_key, e.event_type, e.duration_ms, e.scroll_depth,
-        s.pageviews AS session_pageviews, s.goals AS session_goals, s.duration AS session_duration,
-        0 AS converts
-    FROM ev AS e
-    JOIN ses AS s ON s.session_key = e.session_key
 ),
 per_session AS (
-    SELECT session_key, any_value(visitor_key) AS visitor_key,
-        count(*) FILTER (WHERE event_type IN ('pageview', 'goal')) AS counted,
-        count(*) FILTER (WHERE event_type = 'pageview') AS pageviews,
-        any_value(session_pageviews) AS session_pageviews, any_value(session_goals) AS session_goals, any_value(session_duration) AS session_duration,
-        sum(duration_ms) FILTER (WHERE event_type = '_leave') AS leave_ms, count(*) FILTER (WHERE event_type = '_leave' AND duration_ms IS NOT NULL) AS leave_n,
-        sum(scroll_depth) FILTER (WHERE event_type = '_leave') AS scroll, count(*) FILTER (WHERE event_type = '_leave' AND scroll_depth IS NOT NULL) AS scroll_n,
-        max(converts) AS converted
-    FROM hits
-    GROUP BY session_key
+    SELECT s.session_key, s.visitor_key,
+        CASE WHEN s.crossing THEN coalesce(e.counted, 0) ELSE s.pageviews + s.goals END AS counted,
+        CASE WHEN s.crossing THEN coalesce(e.pageviews, 0) ELSE s.pageviews END AS pageviews,
+        s.pageviews AS session_pageviews, s.goals AS session_goals, (epoch_ms(s.ended_at) - epoch_ms(s.started_at)) / 1000.0 AS session_duration,
+        CASE WHEN s.crossing THEN e.leave_ms ELSE s.leave_ms END AS leave_ms, CASE WHEN s.crossing THEN coalesce(e.leave_n, 0) ELSE s.leave_count END AS leave_n,
+        CASE WHEN s.crossing THEN e.scroll ELSE s.scroll END AS scroll, CASE WHEN s.crossing THEN coalesce(e.scroll_n, 0) ELSE s.scroll_count END AS scroll_n,
+        0 AS converted
+    FROM range_sessions AS s
+    LEFT JOIN edge AS e ON e.session_key = s.session_key
 )
 SELECT
     count(DISTINCT visitor_key) FILTER (WHERE counted > 0) AS visitors,
