@@ -19,6 +19,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Turns every failure into the public error shape {@code {"error": {"code", "message"}}}. Anything unexpected is a
@@ -27,6 +28,7 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 @RestControllerAdvice
 public class ApiErrors {
     private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     public static Map<String, Object> body(HttpStatusCode status, String message) {
         return Map.of("error", Map.of("code", status.value(), "message", message));
@@ -38,28 +40,12 @@ public class ApiErrors {
                 .body(body(status, message));
     }
 
-    /** For filters that answer before MVC: same shape, written by hand because no converter is involved. */
+    /** For filters that answer before MVC: same shape, serialised by the same JSON library. */
     public static void write(HttpServletResponse response, HttpStatus status, String message) throws IOException {
         response.setStatus(status.value());
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-        response.getWriter()
-                .write("{\"error\":{\"code\":" + status.value() + ",\"message\":\"" + jsonEscape(message) + "\"}}");
-    }
-
-    private static String jsonEscape(String s) {
-        StringBuilder out = new StringBuilder(s.length() + 8);
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                default -> {
-                    if (c < 0x20) out.append(String.format("\\u%04x", (int) c));
-                    else out.append(c);
-                }
-            }
-        }
-        return out.toString();
+        response.getWriter().write(JSON.writeValueAsString(body(status, message)));
     }
 
     @ExceptionHandler(ApiException.class)

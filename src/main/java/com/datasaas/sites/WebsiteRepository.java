@@ -32,35 +32,28 @@ class WebsiteRepository implements WebsiteOwnership {
         jdbc.sql("INSERT INTO websites (id, account_id, domain, name, timezone, currency, allowed_hostnames,"
                         + " excluded_ips, excluded_paths, excluded_countries, created_at)"
                         + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                .params(
-                        w.id(),
-                        w.accountId(),
-                        w.domain(),
-                        w.name(),
-                        w.timezone(),
-                        w.currency(),
-                        json.writeValueAsString(w.allowedHostnames()),
-                        json.writeValueAsString(w.excludedIps()),
-                        json.writeValueAsString(w.excludedPaths()),
-                        json.writeValueAsString(w.excludedCountries()),
-                        w.createdAt().toString())
+                .params(w.id(), w.accountId(), w.domain(), w.name(), w.timezone(), w.currency())
+                .params(lists(w))
+                .param(w.createdAt().toString())
                 .update();
     }
 
     void update(Website w) {
         jdbc.sql("UPDATE websites SET domain = ?, name = ?, timezone = ?, currency = ?, allowed_hostnames = ?,"
                         + " excluded_ips = ?, excluded_paths = ?, excluded_countries = ? WHERE id = ?")
-                .params(
-                        w.domain(),
-                        w.name(),
-                        w.timezone(),
-                        w.currency(),
-                        json.writeValueAsString(w.allowedHostnames()),
-                        json.writeValueAsString(w.excludedIps()),
-                        json.writeValueAsString(w.excludedPaths()),
-                        json.writeValueAsString(w.excludedCountries()),
-                        w.id())
+                .params(w.domain(), w.name(), w.timezone(), w.currency())
+                .params(lists(w))
+                .param(w.id())
                 .update();
+    }
+
+    /** The rule lists in column order, as JSON text. */
+    private List<Object> lists(Website w) {
+        return List.of(
+                json.writeValueAsString(w.allowedHostnames()),
+                json.writeValueAsString(w.excludedIps()),
+                json.writeValueAsString(w.excludedPaths()),
+                json.writeValueAsString(w.excludedCountries()));
     }
 
     boolean delete(String id) {
