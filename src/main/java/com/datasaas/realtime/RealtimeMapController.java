@@ -6,7 +6,6 @@ import com.datasaas.revenue.Money;
 import com.datasaas.revenue.PaymentFacts;
 import com.datasaas.sites.Website;
 import com.datasaas.sites.Websites;
-import com.datasaas.stats.StatsEngine;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,16 +31,15 @@ final class RealtimeMapController {
 
     private final Presence presence;
     private final Websites websites;
-    private final StatsEngine engine;
+    private final Activity activity;
     private final Clock clock;
     private final PaymentFacts payments;
 
-    RealtimeMapController(
-            Presence presence, Websites websites, StatsEngine engine, Clock clock, PaymentFacts payments) {
+    RealtimeMapController(Presence presence, Websites websites, Activity activity, Clock clock, PaymentFacts payments) {
         this.payments = payments;
         this.presence = presence;
         this.websites = websites;
-        this.engine = engine;
+        this.activity = activity;
         this.clock = clock;
     }
 
@@ -51,7 +49,7 @@ final class RealtimeMapController {
         Instant now = clock.instant();
         Map<Long, Instant> online = presence.onlineVisitors(site.id(), now);
         Map<Long, Map<String, Object>> details = new HashMap<>();
-        for (Map<String, Object> row : engine.activeVisitors(site.id(), now.minus(Presence.WINDOW))) {
+        for (Map<String, Object> row : activity.activeVisitors(site.id(), now.minus(Presence.WINDOW))) {
             details.put(((Number) row.get("visitor_key")).longValue(), row);
         }
         List<Map<String, Object>> visitors = new ArrayList<>();
@@ -99,7 +97,7 @@ final class RealtimeMapController {
             }
         }
         List<Map<String, Object>> events = new ArrayList<>();
-        for (Map<String, Object> row : engine.recentEvents(site.id(), n)) {
+        for (Map<String, Object> row : activity.recentEvents(site.id(), n)) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("type", row.get("event_type"));
             out.put("goal_name", row.get("goal_name"));

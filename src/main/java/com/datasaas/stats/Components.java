@@ -21,23 +21,23 @@ record Components(
 
     static final Components ZERO = new Components(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
-    static Components read(ResultSet rs, int firstColumn) throws SQLException {
-        int c = firstColumn;
+    /** Reads the components by the column names the query compiler gives them, not by position. */
+    static Components read(ResultSet rs) throws SQLException {
         return new Components(
-                rs.getLong(c),
-                rs.getLong(c + 1),
-                rs.getLong(c + 2),
-                rs.getLong(c + 3),
-                sum(rs, c + 4),
-                sum(rs, c + 5),
-                rs.getLong(c + 6),
-                sum(rs, c + 7),
-                rs.getLong(c + 8),
-                rs.getLong(c + 9));
+                rs.getLong("visitors"),
+                rs.getLong("sessions"),
+                rs.getLong("pageviews"),
+                rs.getLong("bounces"),
+                sum(rs, "duration_sum"),
+                sum(rs, "leave_ms_sum"),
+                rs.getLong("leave_count"),
+                sum(rs, "scroll_sum"),
+                rs.getLong("scroll_count"),
+                rs.getLong("converted_visitors"));
     }
 
     /** A SQL sum over no rows is NULL, which the DuckDB driver reads as NaN; here it is 0. */
-    private static double sum(ResultSet rs, int column) throws SQLException {
+    private static double sum(ResultSet rs, String column) throws SQLException {
         double value = rs.getDouble(column);
         return rs.wasNull() || Double.isNaN(value) ? 0 : value;
     }

@@ -57,6 +57,14 @@ public enum Dimension {
         return level;
     }
 
+    /**
+     * The column holding the dimension: on the {@code sessions} row for session-level ones, on the event for the
+     * others. Screen sizes are classes of the stored width.
+     */
+    String column() {
+        return this == SCREEN_SIZE ? "screen_width" : apiName;
+    }
+
     public static Optional<Dimension> fromApiName(String name) {
         return Arrays.stream(values()).filter(d -> d.apiName.equals(name)).findFirst();
     }

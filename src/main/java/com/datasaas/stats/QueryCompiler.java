@@ -1,21 +1,69 @@
 package com.datasaas.stats;
 
+import static com.datasaas.sql.Sql.and;
+import static com.datasaas.sql.Sql.any;
+import static com.datasaas.sql.Sql.as;
+import static com.datasaas.sql.Sql.asc;
+import static com.datasaas.sql.Sql.caseWhen;
+import static com.datasaas.sql.Sql.coalesce;
+import static com.datasaas.sql.Sql.col;
+import static com.datasaas.sql.Sql.columns;
+import static com.datasaas.sql.Sql.constant;
+import static com.datasaas.sql.Sql.contains;
+import static com.datasaas.sql.Sql.count;
+import static com.datasaas.sql.Sql.countDistinctIf;
+import static com.datasaas.sql.Sql.countIf;
+import static com.datasaas.sql.Sql.eq;
+import static com.datasaas.sql.Sql.ge;
+import static com.datasaas.sql.Sql.gt;
+import static com.datasaas.sql.Sql.in;
+import static com.datasaas.sql.Sql.isNotNull;
+import static com.datasaas.sql.Sql.isNull;
+import static com.datasaas.sql.Sql.item;
+import static com.datasaas.sql.Sql.join;
+import static com.datasaas.sql.Sql.leftJoin;
+import static com.datasaas.sql.Sql.like;
+import static com.datasaas.sql.Sql.lt;
+import static com.datasaas.sql.Sql.max;
+import static com.datasaas.sql.Sql.notIn;
+import static com.datasaas.sql.Sql.or;
+import static com.datasaas.sql.Sql.plus;
+import static com.datasaas.sql.Sql.secondsBetween;
+import static com.datasaas.sql.Sql.select;
+import static com.datasaas.sql.Sql.subquery;
+import static com.datasaas.sql.Sql.sum;
+import static com.datasaas.sql.Sql.sumIf;
+import static com.datasaas.sql.Sql.table;
+import static com.datasaas.sql.Sql.value;
+import static com.datasaas.sql.Sql.values;
+import static com.datasaas.sql.Sql.when;
+
+import com.datasaas.events.EventType;
 import com.datasaas.goals.Goal;
+import com.datasaas.sql.Sql;
+import com.datasaas.sql.Sql.Expr;
+import com.datasaas.sql.Sql.Item;
+import com.datasaas.sql.Sql.OrderTerm;
+import com.datasaas.sql.Sql.Query;
+import com.datasaas.sql.Sql.Relation;
+import com.datasaas.sql.Sql.Select;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * Turns a {@link StatsQuery} into SQL through a {@link Dialect}. A query that needs nothing below the session
- * (overview; entry page, channel, referrer, UTM dimensions and filters) reads the {@code sessions} table kept at
- * write time (see {@link #writeSessionsOnly}). Every other query has four steps:
+ * Turns a {@link StatsQuery} into a {@link Sql} tree, which the event store's dialect prints. A query that needs
+ * nothing below the session (overview; entry page, channel, referrer, UTM dimensions and filters) reads the
+ * {@code sessions} table kept at write time (see {@link #sessionsOnlyPerSession}). Every other query nests four
+ * steps:
  *
  * <ol>
- *   <li>{@code ev}: the site's events in the range;
- *   <li>{@code ses}: one row per session overlapping the range, from the {@code sessions} table, which holds each
+ *   <li>{@code e}: the site's events in the range;
+ *   <li>{@code s}: one row per session overlapping the range, from the {@code sessions} table, which holds each
  *       session's whole-life numbers (so a session crossing midnight has the same duration, bounce and entry page
  *       on both days) and its session-level dimensions, taken from its first pageview;
  *   <li>{@code hits}: events joined to their session and filtered, which is how a session-level filter keeps or drops
@@ -24,27 +72,17 @@ import java.util.Set;
  *       dimensions, so session metrics are averaged over sessions, not over events.
  * </ol>
  *
- * The outer query returns additive components (visitors, sessions, bounces, duration sum, ...) for every metric; the
- * ratios are computed in Java so rounding is the same for every engine.
+ * The outer query returns additive components (visitors, sessions, bounces, duration sum, ...) for every metric,
+ * named as {@link Components} reads them; the ratios are computed in Java so rounding is the same for every engine.
  */
 final class QueryCompiler {
-    /** Events that make a visitor or a session count (design section 5). */
-    static final String COUNTED = "event_type IN ('pageview', 'goal')";
-
-    static final String PAGEVIEW = "event_type = 'pageview'";
-    static final String LEAVE = "event_type = '_leave'";
-
     /**
      * No session lasts longer than this (sessions end after 30 minutes of inactivity), so a session crossing an edge
      * of the range has all its in-range events within this distance of that edge.
      */
     static final Duration SESSION_MARGIN = Duration.ofDays(1);
 
-    private final Dialect dialect;
-
-    QueryCompiler(Dialect dialect) {
-        this.dialect = dialect;
-    }
+    private QueryCompiler() {}
 
     /** Group names in the result, in order: {@code bucket} for the timeseries interval, then each dimension. */
     static List<String> groupNames(StatsQuery q) {
@@ -65,266 +103,101 @@ final class QueryCompiler {
                 && q.filters().stream().allMatch(f -> f.dimension().level() == Dimension.Level.SESSION);
     }
 
-    private void writePerSession(SqlText sql, StatsQuery q) {
-        if (sessionsOnly(q)) {
-            writeSessionsOnly(sql, q);
-        } else {
-            writeHitsAndSessions(sql, q);
-        }
+    // ---------------------------------------------------------------- event conditions
+
+    private static Expr type(String table, EventType type) {
+        return eq(col(table, "event_type"), constant(type.wireName()));
     }
 
-    CompiledQuery aggregate(StatsQuery q) {
-        SqlText sql = new SqlText(dialect);
-        int groups = groupNames(q).size();
-        writePerSession(sql, q);
-        sql.sql("SELECT");
-        for (int i = 0; i < groups; i++) sql.sql(" g" + i + ",");
-        sql.sql("\n    " + dialect.uniqIf("visitor_key", "counted > 0") + " AS visitors,");
-        sql.sql("\n    " + dialect.countIf("counted > 0") + " AS sessions,");
-        sql.sql("\n    sum(pageviews) AS pageviews,");
-        sql.sql("\n    " + dialect.countIf("counted > 0 AND session_pageviews = 1 AND session_goals = 0")
-                + " AS bounces,");
-        sql.sql("\n    " + dialect.sumIf("session_duration", "counted > 0") + " AS duration_sum,");
-        sql.sql("\n    sum(leave_ms) AS leave_ms_sum,");
-        sql.sql("\n    sum(leave_n) AS leave_count,");
-        sql.sql("\n    sum(scroll) AS scroll_sum,");
-        sql.sql("\n    sum(scroll_n) AS scroll_count,");
-        sql.sql("\n    " + dialect.uniqIf("visitor_key", "converted > 0") + " AS converted_visitors");
-        sql.sql("\nFROM per_session");
-        if (groups > 0) {
-            sql.sql("\nGROUP BY " + groupList(groups));
+    private static Expr type(EventType type) {
+        return type(null, type);
+    }
+
+    /** Events that make a visitor or a session count (design section 5). */
+    private static Expr counted() {
+        return in(
+                col("event_type"),
+                List.of(constant(EventType.PAGEVIEW.wireName()), constant(EventType.GOAL.wireName())));
+    }
+
+    private static Expr positive(String column) {
+        return gt(col(column), constant(0));
+    }
+
+    // ---------------------------------------------------------------- aggregate and group count
+
+    static Query aggregate(StatsQuery q) {
+        List<Expr> groups = groupColumns(q);
+        List<Item> items = new ArrayList<>();
+        groups.forEach(g -> items.add(item(g)));
+        items.addAll(components());
+        Sql.SelectBuilder select = select(items).from(subquery(perSession(q), "per_session"));
+        if (!groups.isEmpty()) {
             // A group whose events were all heartbeats or leaves has no visitor; it is not a row of the answer.
-            sql.sql("\nHAVING " + dialect.countIf("counted > 0") + " > 0");
-            sql.sql("\nORDER BY " + orderBy(q, groups));
-            if (q.limit() > 0) {
-                sql.sql("\nLIMIT ").value(q.limit()).sql(" OFFSET ").value(q.offset());
-            }
+            select.groupBy(groups)
+                    .having(gt(countIf(positive("counted")), constant(0)))
+                    .orderBy(orderBy(q, groups.size()));
+            if (q.limit() > 0) select.limit(value(q.limit()), value(q.offset()));
         }
-        return sql.build();
+        return select.build();
+    }
+
+    /** The additive numbers of {@link Components}, by the names {@link Components#read} looks them up with. */
+    private static List<Item> components() {
+        return List.of(
+                as(countDistinctIf(col("visitor_key"), positive("counted")), "visitors"),
+                as(countIf(positive("counted")), "sessions"),
+                as(sum(col("pageviews")), "pageviews"),
+                as(
+                        countIf(and(
+                                positive("counted"),
+                                eq(col("session_pageviews"), constant(1)),
+                                eq(col("session_goals"), constant(0)))),
+                        "bounces"),
+                as(sumIf(col("session_duration"), positive("counted")), "duration_sum"),
+                as(sum(col("leave_ms")), "leave_ms_sum"),
+                as(sum(col("leave_n")), "leave_count"),
+                as(sum(col("scroll")), "scroll_sum"),
+                as(sum(col("scroll_n")), "scroll_count"),
+                as(countDistinctIf(col("visitor_key"), positive("converted")), "converted_visitors"));
     }
 
     /** How many rows {@link #aggregate} would return without limit and offset (the breakdown's meta.total). */
-    CompiledQuery groupCount(StatsQuery q) {
-        SqlText sql = new SqlText(dialect);
-        int groups = groupNames(q).size();
-        writePerSession(sql, q);
-        sql.sql("SELECT count(*) FROM (SELECT " + groupList(groups) + " FROM per_session GROUP BY " + groupList(groups)
-                + " HAVING " + dialect.countIf("counted > 0") + " > 0) AS grouped");
-        return sql.build();
+    static Query groupCount(StatsQuery q) {
+        List<Expr> groups = groupColumns(q);
+        Select grouped = select(groups.stream().map(Sql::item).toList())
+                .from(subquery(perSession(q), "per_session"))
+                .groupBy(groups)
+                .having(gt(countIf(positive("counted")), constant(0)))
+                .build();
+        return select(item(count())).from(subquery(grouped, "grouped")).build();
     }
 
-    /** Per goal: distinct visitors who completed it and completions; plus all visitors, for the rate. */
-    CompiledQuery goals(StatsQuery q) {
-        SqlText sql = new SqlText(dialect);
-        sql.sql("SELECT " + dialect.uniqIf("visitor_key", COUNTED) + " AS visitors");
-        for (int i = 0; i < q.goals().size(); i++) {
-            Goal goal = q.goals().get(i);
-            sql.sql(",\n    " + dialect.uniqIf("visitor_key", "goal_" + i) + " AS goal_" + i + "_visitors");
-            sql.sql(",\n    " + dialect.countIf("goal_" + i) + " AS goal_" + i + "_completions");
-        }
-        sql.sql("\nFROM (\n    SELECT visitor_key, event_type");
-        for (int i = 0; i < q.goals().size(); i++) {
-            sql.sql(",\n        ");
-            writeGoalMatch(sql, q.goals().get(i));
-            sql.sql(" AS goal_" + i);
-        }
-        sql.sql("\n    FROM events\n    WHERE site_id = ")
-                .value(q.siteId())
-                .sql(" AND ts >= ")
-                .value(q.from())
-                .sql(" AND ts < ")
-                .value(q.until())
-                .sql("\n) AS matched");
-        return sql.build();
+    private static List<Expr> groupColumns(StatsQuery q) {
+        List<Expr> out = new ArrayList<>();
+        for (int i = 0; i < groupNames(q).size(); i++) out.add(col("g" + i));
+        return out;
     }
 
-    /**
-     * The sessions-table form. {@code sessions} holds each session's whole-life numbers and entry values, kept at
-     * write time. Sessions wholly inside the range use them as they are; the few crossing an edge of the range get
-     * their in-range counts from the events within a day of that edge. Conversions always come from events, because
-     * goals are defined at query time. Produces the same {@code per_session} columns as {@link
-     * #writeHitsAndSessions}, so the outer query is shared.
-     */
-    private void writeSessionsOnly(SqlText sql, StatsQuery q) {
-        Instant from = q.from();
-        Instant until = q.until();
-        sql.sql("WITH range_sessions AS (\n    SELECT *, started_at < ")
-                .value(from)
-                .sql(" OR ended_at >= ")
-                .value(until)
-                .sql(" AS crossing\n    FROM sessions\n    WHERE site_id = ")
-                .value(q.siteId())
-                .sql(" AND started_at < ")
-                .value(until)
-                .sql(" AND ended_at >= ")
-                .value(from)
-                .sql("\n),\n");
-        sql.sql("edge AS (\n    SELECT session_key,");
-        sql.sql("\n        " + dialect.countIf(COUNTED) + " AS counted,");
-        sql.sql(" " + dialect.countIf(PAGEVIEW) + " AS pageviews,");
-        sql.sql("\n        " + dialect.sumIf("duration_ms", LEAVE) + " AS leave_ms,");
-        sql.sql(" " + dialect.countIf(LEAVE + " AND duration_ms IS NOT NULL") + " AS leave_n,");
-        sql.sql("\n        " + dialect.sumIf("scroll_depth", LEAVE) + " AS scroll,");
-        sql.sql(" " + dialect.countIf(LEAVE + " AND scroll_depth IS NOT NULL") + " AS scroll_n");
-        sql.sql("\n    FROM (");
-        // Crossing sessions have their in-range events within a day of an edge; one window when the edges are close.
-        List<Instant[]> windows = Duration.between(from, until).compareTo(SESSION_MARGIN.multipliedBy(2)) <= 0
-                ? List.<Instant[]>of(new Instant[] {from, until})
-                : List.of(
-                        new Instant[] {from, from.plus(SESSION_MARGIN)},
-                        new Instant[] {until.minus(SESSION_MARGIN), until});
-        for (int i = 0; i < windows.size(); i++) {
-            if (i > 0) sql.sql("\n        UNION ALL");
-            sql.sql("\n        SELECT session_key, event_type, duration_ms, scroll_depth FROM events WHERE site_id = ")
-                    .value(q.siteId())
-                    .sql(" AND ts >= ")
-                    .value(windows.get(i)[0])
-                    .sql(" AND ts < ")
-                    .value(windows.get(i)[1]);
-        }
-        sql.sql(
-                "\n    ) AS near_edges\n    WHERE session_key IN (SELECT session_key FROM range_sessions WHERE crossing)"
-                        + "\n    GROUP BY session_key\n),\n");
-        if (!q.goals().isEmpty()) {
-            sql.sql("converting AS (\n    SELECT DISTINCT session_key\n    FROM events\n    WHERE site_id = ")
-                    .value(q.siteId())
-                    .sql(" AND ts >= ")
-                    .value(from)
-                    .sql(" AND ts < ")
-                    .value(until)
-                    .sql(" AND ");
-            writeConverts(sql, q, "");
-            sql.sql(" = 1\n),\n");
-        }
-        sql.sql("per_session AS (\n    SELECT ");
-        for (int i = 0; i < q.dimensions().size(); i++) {
-            sql.sql("s." + q.dimensions().get(i).apiName() + " AS g" + i + ", ");
-        }
-        sql.sql("s.session_key, s.visitor_key,"
-                + "\n        CASE WHEN s.crossing THEN coalesce(e.counted, 0) ELSE s.pageviews + s.goals END AS counted,"
-                + "\n        CASE WHEN s.crossing THEN coalesce(e.pageviews, 0) ELSE s.pageviews END AS pageviews,"
-                + "\n        s.pageviews AS session_pageviews, s.goals AS session_goals, "
-                + dialect.secondsBetween("s.started_at", "s.ended_at") + " AS session_duration,"
-                + "\n        CASE WHEN s.crossing THEN e.leave_ms ELSE s.leave_ms END AS leave_ms,"
-                + " CASE WHEN s.crossing THEN coalesce(e.leave_n, 0) ELSE s.leave_count END AS leave_n,"
-                + "\n        CASE WHEN s.crossing THEN e.scroll ELSE s.scroll END AS scroll,"
-                + " CASE WHEN s.crossing THEN coalesce(e.scroll_n, 0) ELSE s.scroll_count END AS scroll_n,");
-        if (q.goals().isEmpty()) {
-            sql.sql(
-                    "\n        0 AS converted\n    FROM range_sessions AS s\n    LEFT JOIN edge AS e ON e.session_key = s.session_key");
-        } else {
-            sql.sql("\n        CASE WHEN c.session_key IS NULL THEN 0 ELSE 1 END AS converted"
-                    + "\n    FROM range_sessions AS s\n    LEFT JOIN edge AS e ON e.session_key = s.session_key"
-                    + "\n    LEFT JOIN converting AS c ON c.session_key = s.session_key");
-        }
-        for (int i = 0; i < q.filters().size(); i++) {
-            sql.sql(i == 0 ? "\n    WHERE " : "\n        AND ");
-            writeFilter(
-                    sql,
-                    q.filters().get(i),
-                    "s." + q.filters().get(i).dimension().apiName());
-        }
-        sql.sql("\n)\n");
-    }
-
-    private void writeHitsAndSessions(SqlText sql, StatsQuery q) {
-        Set<Dimension> used = new LinkedHashSet<>(q.dimensions());
-        q.filters().forEach(f -> used.add(f.dimension()));
-
-        Set<String> eventColumns = new LinkedHashSet<>(
-                List.of("session_key", "visitor_key", "ts", "event_type", "pathname", "duration_ms", "scroll_depth"));
-        if (!q.goals().isEmpty()) eventColumns.add("goal_name");
-        for (Dimension d : used) {
-            if (d.level() == Dimension.Level.EVENT) eventColumns.add(eventColumn(d));
-        }
-
-        sql.sql("WITH ev AS (\n    SELECT " + String.join(", ", eventColumns)
-                        + "\n    FROM events\n    WHERE site_id = ")
-                .value(q.siteId())
-                .sql(" AND ts >= ")
-                .value(q.from())
-                .sql(" AND ts < ")
-                .value(q.until())
-                .sql("\n),\n");
-
-        // Whole-session numbers and entry values come from the sessions table: the same values a group-by over the
-        // session's events gives, without that group-by.
-        sql.sql("ses AS (\n    SELECT session_key, pageviews, goals, "
-                + dialect.secondsBetween("started_at", "ended_at") + " AS duration");
-        for (Dimension d : used) {
-            if (d.level() == Dimension.Level.SESSION) sql.sql(", " + d.apiName());
-        }
-        sql.sql("\n    FROM sessions\n    WHERE site_id = ")
-                .value(q.siteId())
-                .sql(" AND started_at < ")
-                .value(q.until())
-                .sql(" AND ended_at >= ")
-                .value(q.from())
-                .sql("\n),\n");
-
-        sql.sql("hits AS (\n    SELECT ");
-        int g = 0;
+    private static List<OrderTerm> orderBy(StatsQuery q, int groups) {
+        List<OrderTerm> terms = new ArrayList<>();
+        Set<Integer> used = new HashSet<>();
         if (q.interval() != null) {
-            dialect.bucket(sql, q.interval(), "e.ts", q.zone());
-            sql.sql(" AS g" + g++ + ", ");
-        }
-        for (Dimension d : q.dimensions()) {
-            sql.sql(groupExpression(d) + " AS g" + g++ + ", ");
-        }
-        sql.sql("e.session_key, e.visitor_key, e.event_type, e.duration_ms, e.scroll_depth,"
-                + "\n        s.pageviews AS session_pageviews, s.goals AS session_goals,"
-                + " s.duration AS session_duration,\n        ");
-        writeConverts(sql, q, "e.");
-        sql.sql(" AS converts\n    FROM ev AS e\n    JOIN ses AS s ON s.session_key = e.session_key");
-        List<Runnable> conditions = new ArrayList<>();
-        for (Filter f : q.filters()) conditions.add(() -> writeFilter(sql, f));
-        // Goal breakdowns list goals, not the pages around them.
-        if (q.dimensions().contains(Dimension.GOAL_NAME)) conditions.add(() -> sql.sql("e.event_type = 'goal'"));
-        for (int i = 0; i < conditions.size(); i++) {
-            sql.sql(i == 0 ? "\n    WHERE " : "\n        AND ");
-            conditions.get(i).run();
-        }
-        sql.sql("\n),\n");
-
-        int groups = g;
-        sql.sql("per_session AS (\n    SELECT ");
-        for (int i = 0; i < groups; i++) sql.sql("g" + i + ", ");
-        sql.sql("session_key, " + dialect.anyValue("visitor_key") + " AS visitor_key,");
-        sql.sql("\n        " + dialect.countIf(COUNTED) + " AS counted,");
-        sql.sql("\n        " + dialect.countIf(PAGEVIEW) + " AS pageviews,");
-        sql.sql("\n        " + dialect.anyValue("session_pageviews") + " AS session_pageviews,");
-        sql.sql(" " + dialect.anyValue("session_goals") + " AS session_goals,");
-        sql.sql(" " + dialect.anyValue("session_duration") + " AS session_duration,");
-        sql.sql("\n        " + dialect.sumIf("duration_ms", LEAVE) + " AS leave_ms,");
-        sql.sql(" " + dialect.countIf(LEAVE + " AND duration_ms IS NOT NULL") + " AS leave_n,");
-        sql.sql("\n        " + dialect.sumIf("scroll_depth", LEAVE) + " AS scroll,");
-        sql.sql(" " + dialect.countIf(LEAVE + " AND scroll_depth IS NOT NULL") + " AS scroll_n,");
-        sql.sql("\n        max(converts) AS converted");
-        sql.sql("\n    FROM hits\n    GROUP BY " + (groups > 0 ? groupList(groups) + ", " : "") + "session_key\n)\n");
-    }
-
-    private static String groupList(int groups) {
-        List<String> names = new ArrayList<>();
-        for (int i = 0; i < groups; i++) names.add("g" + i);
-        return String.join(", ", names);
-    }
-
-    private static String orderBy(StatsQuery q, int groups) {
-        List<String> terms = new ArrayList<>();
-        if (q.interval() != null) {
-            terms.add("g0");
+            terms.add(asc(col("g0")));
+            used.add(0);
         } else if (q.order() != null) {
             String by = q.order().by();
-            String direction = q.order().descending() ? " DESC" : " ASC";
             boolean byDimension =
                     !q.dimensions().isEmpty() && q.dimensions().get(0).apiName().equals(by);
-            terms.add((byDimension ? "g0" : by) + direction);
+            if (byDimension) used.add(0);
+            // Only sortable metrics reach here (StatsParameters), and they are output names of the components.
+            terms.add(new OrderTerm(col(byDimension ? "g0" : by), q.order().descending()));
         }
         // Ties broken by the group values so pages never shuffle between requests.
         for (int i = 0; i < groups; i++) {
-            if (!terms.contains("g" + i)) terms.add("g" + i);
+            if (!used.contains(i)) terms.add(asc(col("g" + i)));
         }
-        return String.join(", ", terms);
+        return terms;
     }
 
     /** Metrics a result can be sorted by: the counts the outer query returns as they are. */
@@ -332,82 +205,292 @@ final class QueryCompiler {
         return List.of("visitors", "sessions", "pageviews").contains(metric);
     }
 
-    private static String eventColumn(Dimension d) {
-        return switch (d) {
-            case GOAL_NAME -> "goal_name";
-            case SCREEN_SIZE -> "screen_width";
-            default -> d.apiName();
+    private static Query perSession(StatsQuery q) {
+        return sessionsOnly(q) ? sessionsOnlyPerSession(q) : hitsPerSession(q);
+    }
+
+    // ---------------------------------------------------------------- the sessions-table form
+
+    /**
+     * The sessions-table form. {@code sessions} holds each session's whole-life numbers and entry values, kept at
+     * write time. Sessions wholly inside the range use them as they are; the few crossing an edge of the range get
+     * their in-range counts from the events within a day of that edge. Conversions always come from events, because
+     * goals are defined at query time. Produces the same {@code per_session} columns as {@link #hitsPerSession}, so
+     * the outer query is shared.
+     */
+    private static Select sessionsOnlyPerSession(StatsQuery q) {
+        Set<String> dimensionColumns = new LinkedHashSet<>();
+        q.dimensions().forEach(d -> dimensionColumns.add(d.column()));
+        q.filters().forEach(f -> dimensionColumns.add(f.dimension().column()));
+
+        List<Item> rangeItems = new ArrayList<>(columns(List.of(
+                "session_key",
+                "visitor_key",
+                "started_at",
+                "ended_at",
+                "pageviews",
+                "goals",
+                "leave_ms",
+                "leave_count",
+                "scroll",
+                "scroll_count")));
+        rangeItems.addAll(columns(List.copyOf(dimensionColumns)));
+        rangeItems.add(as(crossing(q), "crossing"));
+        Select rangeSessions =
+                select(rangeItems).from(table("sessions")).where(overlaps(q)).build();
+
+        Relation from = leftJoin(
+                subquery(rangeSessions, "s"),
+                subquery(edgeCounts(q), "e"),
+                eq(col("e", "session_key"), col("s", "session_key")));
+        if (!q.goals().isEmpty()) {
+            Select converting = select(item(col("session_key")))
+                    .distinct()
+                    .from(table("events"))
+                    .where(inRange(q, q.from(), q.until()), converts(q, null))
+                    .build();
+            from = leftJoin(from, subquery(converting, "c"), eq(col("c", "session_key"), col("s", "session_key")));
+        }
+
+        Expr crossing = col("s", "crossing");
+        List<Item> items = new ArrayList<>();
+        for (int i = 0; i < q.dimensions().size(); i++) {
+            items.add(as(col("s", q.dimensions().get(i).column()), "g" + i));
+        }
+        items.add(item(col("s", "session_key")));
+        items.add(item(col("s", "visitor_key")));
+        items.add(as(
+                caseWhen(
+                        crossing,
+                        coalesce(col("e", "counted"), constant(0)),
+                        plus(col("s", "pageviews"), col("s", "goals"))),
+                "counted"));
+        items.add(as(
+                caseWhen(crossing, coalesce(col("e", "pageviews"), constant(0)), col("s", "pageviews")), "pageviews"));
+        items.add(as(col("s", "pageviews"), "session_pageviews"));
+        items.add(as(col("s", "goals"), "session_goals"));
+        items.add(as(secondsBetween(col("s", "started_at"), col("s", "ended_at")), "session_duration"));
+        items.add(as(caseWhen(crossing, col("e", "leave_ms"), col("s", "leave_ms")), "leave_ms"));
+        items.add(as(
+                caseWhen(crossing, coalesce(col("e", "leave_n"), constant(0)), col("s", "leave_count")), "leave_n"));
+        items.add(as(caseWhen(crossing, col("e", "scroll"), col("s", "scroll")), "scroll"));
+        items.add(as(
+                caseWhen(crossing, coalesce(col("e", "scroll_n"), constant(0)), col("s", "scroll_count")), "scroll_n"));
+        items.add(as(
+                q.goals().isEmpty() ? constant(0) : caseWhen(isNull(col("c", "session_key")), constant(0), constant(1)),
+                "converted"));
+        List<Expr> filters = new ArrayList<>();
+        for (Filter f : q.filters())
+            filters.add(filter(f, col("s", f.dimension().column())));
+        return select(items).from(from).where(filters).build();
+    }
+
+    /** Sessions of the site overlapping the range. */
+    private static Expr overlaps(StatsQuery q) {
+        return and(
+                eq(col("site_id"), value(q.siteId())),
+                lt(col("started_at"), value(q.until())),
+                ge(col("ended_at"), value(q.from())));
+    }
+
+    /** A session that started before the range or ended after it: its whole-life numbers are not the range's. */
+    private static Expr crossing(StatsQuery q) {
+        return or(lt(col("started_at"), value(q.from())), ge(col("ended_at"), value(q.until())));
+    }
+
+    private static Expr inRange(StatsQuery q, Instant from, Instant until) {
+        return and(eq(col("site_id"), value(q.siteId())), ge(col("ts"), value(from)), lt(col("ts"), value(until)));
+    }
+
+    /** In-range counts of the sessions crossing an edge, from their events near the edges. */
+    private static Select edgeCounts(StatsQuery q) {
+        Instant from = q.from();
+        Instant until = q.until();
+        // Crossing sessions have their in-range events within a day of an edge; one window when the edges are close.
+        List<Instant[]> windows = Duration.between(from, until).compareTo(SESSION_MARGIN.multipliedBy(2)) <= 0
+                ? List.<Instant[]>of(new Instant[] {from, until})
+                : List.of(
+                        new Instant[] {from, from.plus(SESSION_MARGIN)},
+                        new Instant[] {until.minus(SESSION_MARGIN), until});
+        List<Select> parts = new ArrayList<>();
+        for (Instant[] w : windows) {
+            parts.add(select(columns(List.of("session_key", "event_type", "duration_ms", "scroll_depth")))
+                    .from(table("events"))
+                    .where(inRange(q, w[0], w[1]))
+                    .build());
+        }
+        Select crossingSessions = select(item(col("session_key")))
+                .from(table("sessions"))
+                .where(overlaps(q), crossing(q))
+                .build();
+        List<Item> items = new ArrayList<>();
+        items.add(item(col("session_key")));
+        items.addAll(eventCounts());
+        return select(items)
+                .from(subquery(parts.size() == 1 ? parts.get(0) : new Sql.UnionAll(parts), "near_edges"))
+                .where(in(col("session_key"), crossingSessions))
+                .groupBy(List.of(col("session_key")))
+                .build();
+    }
+
+    /** Per-session counts over events: the columns both forms of {@code per_session} provide. */
+    private static List<Item> eventCounts() {
+        Expr leave = type(EventType.LEAVE);
+        return List.of(
+                as(countIf(counted()), "counted"),
+                as(countIf(type(EventType.PAGEVIEW)), "pageviews"),
+                as(sumIf(col("duration_ms"), leave), "leave_ms"),
+                as(countIf(and(leave, isNotNull(col("duration_ms")))), "leave_n"),
+                as(sumIf(col("scroll_depth"), leave), "scroll"),
+                as(countIf(and(leave, isNotNull(col("scroll_depth")))), "scroll_n"));
+    }
+
+    // ---------------------------------------------------------------- the events form
+
+    private static Select hitsPerSession(StatsQuery q) {
+        Set<Dimension> used = new LinkedHashSet<>(q.dimensions());
+        q.filters().forEach(f -> used.add(f.dimension()));
+
+        Set<String> eventColumns = new LinkedHashSet<>(
+                List.of("session_key", "visitor_key", "ts", "event_type", "pathname", "duration_ms", "scroll_depth"));
+        if (!q.goals().isEmpty()) eventColumns.add("goal_name");
+        List<Item> sessionItems = new ArrayList<>(columns(List.of("session_key", "pageviews", "goals")));
+        sessionItems.add(as(secondsBetween(col("started_at"), col("ended_at")), "duration"));
+        for (Dimension d : used) {
+            if (d.level() == Dimension.Level.EVENT) {
+                eventColumns.add(d.column());
+            } else {
+                sessionItems.add(item(col(d.column())));
+            }
+        }
+        Select events = select(columns(List.copyOf(eventColumns)))
+                .from(table("events"))
+                .where(inRange(q, q.from(), q.until()))
+                .build();
+        // Whole-session numbers and entry values come from the sessions table: the same values a group-by over the
+        // session's events gives, without that group-by.
+        Select sessions =
+                select(sessionItems).from(table("sessions")).where(overlaps(q)).build();
+
+        List<Item> hitItems = new ArrayList<>();
+        int g = 0;
+        if (q.interval() != null) {
+            hitItems.add(as(
+                    new Sql.TimeBucket(bucketSize(q.interval()), col("e", "ts"), q.zone(), q.from(), q.until()),
+                    "g" + g++));
+        }
+        for (Dimension d : q.dimensions()) hitItems.add(as(groupExpression(d), "g" + g++));
+        for (String c : List.of("session_key", "visitor_key", "event_type", "duration_ms", "scroll_depth")) {
+            hitItems.add(item(col("e", c)));
+        }
+        hitItems.add(as(col("s", "pageviews"), "session_pageviews"));
+        hitItems.add(as(col("s", "goals"), "session_goals"));
+        hitItems.add(as(col("s", "duration"), "session_duration"));
+        hitItems.add(as(converts(q, "e"), "converts"));
+        List<Expr> conditions = new ArrayList<>();
+        for (Filter f : q.filters()) conditions.add(filter(f, groupExpression(f.dimension())));
+        // Goal breakdowns list goals, not the pages around them.
+        if (q.dimensions().contains(Dimension.GOAL_NAME)) conditions.add(type("e", EventType.GOAL));
+        Select hits = select(hitItems)
+                .from(join(
+                        subquery(events, "e"),
+                        subquery(sessions, "s"),
+                        eq(col("s", "session_key"), col("e", "session_key"))))
+                .where(conditions)
+                .build();
+
+        int groups = g;
+        List<Expr> groupBy = new ArrayList<>();
+        List<Item> items = new ArrayList<>();
+        for (int i = 0; i < groups; i++) {
+            groupBy.add(col("g" + i));
+            items.add(item(col("g" + i)));
+        }
+        groupBy.add(col("session_key"));
+        items.add(item(col("session_key")));
+        items.add(as(any(col("visitor_key")), "visitor_key"));
+        List<Item> counts = eventCounts();
+        items.add(counts.get(0));
+        items.add(counts.get(1));
+        items.add(as(any(col("session_pageviews")), "session_pageviews"));
+        items.add(as(any(col("session_goals")), "session_goals"));
+        items.add(as(any(col("session_duration")), "session_duration"));
+        items.addAll(counts.subList(2, counts.size()));
+        items.add(as(max(col("converts")), "converted"));
+        return select(items).from(subquery(hits, "hits")).groupBy(groupBy).build();
+    }
+
+    private static Sql.BucketSize bucketSize(Interval interval) {
+        return switch (interval) {
+            case HOUR -> Sql.BucketSize.HOUR;
+            case DAY -> Sql.BucketSize.DAY;
+            case WEEK -> Sql.BucketSize.WEEK;
+            case MONTH -> Sql.BucketSize.MONTH;
         };
     }
 
-    /** The value of a dimension in {@code hits}: session-level ones come from {@code ses}, the rest from events. */
-    private static String groupExpression(Dimension d) {
-        if (d.level() == Dimension.Level.SESSION) return "s." + d.apiName();
+    /** The value of a dimension in {@code hits}: session-level ones come from {@code s}, the rest from events. */
+    private static Expr groupExpression(Dimension d) {
+        if (d.level() == Dimension.Level.SESSION) return col("s", d.column());
+        Expr column = col("e", d.column());
         return switch (d) {
-            case GOAL_NAME -> "CASE WHEN e.event_type = 'goal' THEN e.goal_name END";
+            case GOAL_NAME -> caseWhen(type("e", EventType.GOAL), column, null);
             case SCREEN_SIZE ->
-                "CASE WHEN e.screen_width IS NULL THEN NULL"
-                        + " WHEN e.screen_width < " + Dimension.MOBILE_BELOW + " THEN 'mobile'"
-                        + " WHEN e.screen_width < " + Dimension.TABLET_BELOW + " THEN 'tablet'"
-                        + " WHEN e.screen_width < " + Dimension.LAPTOP_BELOW + " THEN 'laptop'"
-                        + " ELSE 'desktop' END";
-            default -> "e." + d.apiName();
+                caseWhen(
+                        List.of(
+                                when(isNull(column), null),
+                                when(lt(column, constant(Dimension.MOBILE_BELOW)), constant("mobile")),
+                                when(lt(column, constant(Dimension.TABLET_BELOW)), constant("tablet")),
+                                when(lt(column, constant(Dimension.LAPTOP_BELOW)), constant("laptop"))),
+                        constant("desktop"));
+            default -> column;
         };
     }
 
-    private void writeFilter(SqlText sql, Filter f) {
-        writeFilter(sql, f, groupExpression(f.dimension()));
-    }
-
-    private void writeFilter(SqlText sql, Filter f, String expression) {
-        switch (f.operator()) {
-            case IS -> sql.sql(expression + " IN (").values(f.values()).sql(")");
+    private static Expr filter(Filter f, Expr expression) {
+        return switch (f.operator()) {
+            case IS -> in(expression, values(f.values()));
             // A missing value is "not X" too: a visit without a referrer is not from Google.
-            case IS_NOT ->
-                sql.sql("(" + expression + " IS NULL OR " + expression + " NOT IN (")
-                        .values(f.values())
-                        .sql("))");
-            case CONTAINS -> {
-                sql.sql("(");
-                for (int i = 0; i < f.values().size(); i++) {
-                    if (i > 0) sql.sql(" OR ");
-                    dialect.contains(sql, expression, f.values().get(i));
-                }
-                sql.sql(")");
-            }
-        }
+            case IS_NOT -> or(isNull(expression), notIn(expression, values(f.values())));
+            case CONTAINS ->
+                or(f.values().stream().map(v -> contains(expression, value(v))).toList());
+        };
     }
 
-    /** 1 when the event completes any of the query's goals, else 0. */
-    private void writeConverts(SqlText sql, StatsQuery q, String alias) {
-        if (q.goals().isEmpty()) {
-            sql.sql("0");
-            return;
-        }
-        sql.sql("CASE WHEN ");
+    // ---------------------------------------------------------------- goals
+
+    /** 1 when the event completes any of the query's goals, else 0; {@code table} qualifies the event columns. */
+    private static Expr converts(StatsQuery q, String table) {
+        if (q.goals().isEmpty()) return table == null ? null : constant(0);
+        Expr any = or(q.goals().stream().map(goal -> goalMatch(goal, table)).toList());
+        // The sessions form only keeps matching events; the events form needs a number to take max() of.
+        return table == null ? any : caseWhen(any, constant(1), constant(0));
+    }
+
+    private static Expr goalMatch(Goal goal, String table) {
+        return switch (goal.type()) {
+            case CUSTOM -> and(type(table, EventType.GOAL), eq(col(table, "goal_name"), value(goal.name())));
+            case PAGEVIEW ->
+                and(type(table, EventType.PAGEVIEW), like(col(table, "pathname"), value(likePattern(goal.path()))));
+        };
+    }
+
+    /** Per goal: distinct visitors who completed it and completions; plus all visitors, for the rate. */
+    static Query goals(StatsQuery q) {
+        List<Item> inner = new ArrayList<>(columns(List.of("visitor_key", "event_type")));
+        List<Item> outer = new ArrayList<>();
+        outer.add(as(countDistinctIf(col("visitor_key"), counted()), "visitors"));
         for (int i = 0; i < q.goals().size(); i++) {
-            if (i > 0) sql.sql(" OR ");
-            sql.sql("(");
-            writeGoalMatch(sql, q.goals().get(i), alias);
-            sql.sql(")");
+            String name = "goal_" + i;
+            inner.add(as(goalMatch(q.goals().get(i), null), name));
+            outer.add(as(countDistinctIf(col("visitor_key"), col(name)), name + "_visitors"));
+            outer.add(as(countIf(col(name)), name + "_completions"));
         }
-        sql.sql(" THEN 1 ELSE 0 END");
-    }
-
-    private void writeGoalMatch(SqlText sql, Goal goal) {
-        writeGoalMatch(sql, goal, "");
-    }
-
-    private void writeGoalMatch(SqlText sql, Goal goal, String alias) {
-        switch (goal.type()) {
-            case CUSTOM ->
-                sql.sql(alias + "event_type = 'goal' AND " + alias + "goal_name = ")
-                        .value(goal.name());
-            case PAGEVIEW -> {
-                sql.sql(alias + "event_type = 'pageview' AND ");
-                dialect.like(sql, alias + "pathname", likePattern(goal.path()));
-            }
-        }
+        Select matched = select(inner)
+                .from(table("events"))
+                .where(inRange(q, q.from(), q.until()))
+                .build();
+        return select(outer).from(subquery(matched, "matched")).build();
     }
 
     /** A goal's path pattern as LIKE: {@code *} is any run of characters; LIKE's own wildcards are taken literally. */
@@ -424,55 +507,38 @@ final class QueryCompiler {
     }
 
     /** The visitor's latest pageview on the site, to hang a server-side goal on the right session. */
-    CompiledQuery lastPageview(String siteId, long visitorKey) {
-        SqlText sql = new SqlText(dialect);
-        sql.sql("SELECT ts, visitor_id, session_id, session_key, url, hostname, pathname, referrer, referrer_domain,"
-                        + " referrer_source, channel, screen_width, language, device_type, browser, browser_version, os,"
-                        + " os_version, country, region, city, latitude, longitude\nFROM events\nWHERE site_id = ")
-                .value(siteId)
-                .sql(" AND visitor_key = ")
-                .value(visitorKey)
-                .sql(" AND " + PAGEVIEW + "\nORDER BY ts DESC\nLIMIT 1");
-        return sql.build();
-    }
-
-    /** The latest details of every visitor with an event since {@code since}, and their current session's start. */
-    CompiledQuery activeVisitors(String siteId, Instant since) {
-        SqlText sql = new SqlText(dialect);
-        String any = "ts IS NOT NULL";
-        sql.sql("WITH latest AS (\n    SELECT visitor_key");
-        for (String column : List.of(
-                "session_key", "country", "region", "city", "latitude", "longitude", "browser", "os", "device_type")) {
-            sql.sql(",\n        " + dialect.lastBy(column, "ts", any) + " AS " + column);
-        }
-        sql.sql(",\n        " + dialect.lastBy("pathname", "ts", PAGEVIEW) + " AS pathname");
-        sql.sql(",\n        max(ts) AS last_seen");
-        sql.sql("\n    FROM events\n    WHERE site_id = ")
-                .value(siteId)
-                .sql(" AND ts >= ")
-                .value(since)
-                .sql("\n    GROUP BY visitor_key\n),\nstarts AS (\n    SELECT session_key, min(ts) AS started_at,");
-        sql.sql("\n        " + dialect.firstBy("coalesce(referrer_source, referrer_domain)", "ts", PAGEVIEW)
-                + " AS referrer");
-        sql.sql("\n    FROM events\n    WHERE site_id = ")
-                .value(siteId)
-                .sql(" AND ts >= ")
-                .value(since.minus(SESSION_MARGIN))
-                .sql(" AND session_key IN (SELECT session_key FROM latest)\n    GROUP BY session_key\n)\n");
-        sql.sql("SELECT l.visitor_key, l.country, l.region, l.city, l.latitude, l.longitude, l.browser, l.os,"
-                + " l.device_type, l.pathname, s.referrer, s.started_at, l.last_seen\nFROM latest AS l"
-                + "\nLEFT JOIN starts AS s ON s.session_key = l.session_key\nORDER BY l.last_seen DESC");
-        return sql.build();
-    }
-
-    /** The newest accepted events, heartbeats left out: they say only that a tab is still open. */
-    CompiledQuery recentEvents(String siteId, int limit) {
-        SqlText sql = new SqlText(dialect);
-        sql.sql("SELECT ts, event_type, goal_name, pathname, country, region, city, device_type, browser, os"
-                        + "\nFROM events\nWHERE site_id = ")
-                .value(siteId)
-                .sql(" AND event_type <> '_heartbeat'\nORDER BY ts DESC\nLIMIT ")
-                .value(limit);
-        return sql.build();
+    static Query lastPageview(String siteId, long visitorKey) {
+        return select(columns(List.of(
+                        "ts",
+                        "visitor_id",
+                        "session_id",
+                        "session_key",
+                        "url",
+                        "hostname",
+                        "pathname",
+                        "referrer",
+                        "referrer_domain",
+                        "referrer_source",
+                        "channel",
+                        "screen_width",
+                        "language",
+                        "device_type",
+                        "browser",
+                        "browser_version",
+                        "os",
+                        "os_version",
+                        "country",
+                        "region",
+                        "city",
+                        "latitude",
+                        "longitude")))
+                .from(table("events"))
+                .where(
+                        eq(col("site_id"), value(siteId)),
+                        eq(col("visitor_key"), value(visitorKey)),
+                        type(EventType.PAGEVIEW))
+                .orderBy(Sql.desc(col("ts")))
+                .limit(constant(1))
+                .build();
     }
 }

@@ -1,6 +1,7 @@
 package com.datasaas.stats;
 
 import com.datasaas.events.DuckDbEventStore;
+import com.datasaas.sql.DuckDbDialect;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

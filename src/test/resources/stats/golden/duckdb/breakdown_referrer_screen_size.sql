@@ -1,32 +1,3 @@
-WITH ev AS (
-    SELECT session_key, visitor_key, ts, event_type, pathname, duration_ms, scroll_depth, screen_width
-    FROM events
-    WHERE site_id = ? AND ts >= ? AND ts < ?
-),
-ses AS (
-    SELECT session_key, pageviews, goals, (epoch_ms(ended_at) - epoch_ms(started_at)) / 1000.0 AS duration, referrer
-    FROM sessions
-    WHERE site_id = ? AND started_at < ? AND ended_at >= ?
-),
-hits AS (
-    SELECT CASE WHEN e.screen_width IS NULL THEN NULL WHEN e.screen_width < 576 THEN 'mobile' WHEN e.screen_width < 992 THEN 'tablet' WHEN e.screen_width < 1440 THEN 'laptop' ELSE 'desktop' END AS g0, e.session_key, e.visitor_key, e.event_type, e.duration_ms, e.scroll_depth,
-        s.pageviews AS session_pageviews, s.goals AS session_goals, s.duration AS session_duration,
-        0 AS converts
-    FROM ev AS e
-    JOIN ses AS s ON s.session_key = e.session_key
-    WHERE s.referrer IN (?)
-),
-per_session AS (
-    SELECT g0, session_key, any_value(visitor_key) AS visitor_key,
-        count(*) FILTER (WHERE event_type IN ('pageview', 'goal')) AS counted,
-        count(*) FILTER (WHERE event_type = 'pageview') AS pageviews,
-        any_value(session_pageviews) AS session_pageviews, any_value(session_goals) AS session_goals, any_value(session_duration) AS session_duration,
-        sum(duration_ms) FILTER (WHERE event_type = '_leave') AS leave_ms, count(*) FILTER (WHERE event_type = '_leave' AND duration_ms IS NOT NULL) AS leave_n,
-        sum(scroll_depth) FILTER (WHERE event_type = '_leave') AS scroll, count(*) FILTER (WHERE event_type = '_leave' AND scroll_depth IS NOT NULL) AS scroll_n,
-        max(converts) AS converted
-    FROM hits
-    GROUP BY g0, session_key
-)
 SELECT g0,
     count(DISTINCT visitor_key) FILTER (WHERE counted > 0) AS visitors,
     count(*) FILTER (WHERE counted > 0) AS sessions,
@@ -38,7 +9,60 @@ SELECT g0,
     sum(scroll) AS scroll_sum,
     sum(scroll_n) AS scroll_count,
     count(DISTINCT visitor_key) FILTER (WHERE converted > 0) AS converted_visitors
-FROM per_session
+FROM (
+    SELECT g0,
+        session_key,
+        any_value(visitor_key) AS visitor_key,
+        count(*) FILTER (WHERE event_type IN ('pageview', 'goal')) AS counted,
+        count(*) FILTER (WHERE event_type = 'pageview') AS pageviews,
+        any_value(session_pageviews) AS session_pageviews,
+        any_value(session_goals) AS session_goals,
+        any_value(session_duration) AS session_duration,
+        sum(duration_ms) FILTER (WHERE event_type = '_leave') AS leave_ms,
+        count(*) FILTER (WHERE event_type = '_leave' AND duration_ms IS NOT NULL) AS leave_n,
+        sum(scroll_depth) FILTER (WHERE event_type = '_leave') AS scroll,
+        count(*) FILTER (WHERE event_type = '_leave' AND scroll_depth IS NOT NULL) AS scroll_n,
+        max(converts) AS converted
+    FROM (
+        SELECT CASE WHEN e.screen_width IS NULL THEN NULL WHEN e.screen_width < 576 THEN 'mobile' WHEN e.screen_width < 992 THEN 'tablet' WHEN e.screen_width < 1440 THEN 'laptop' ELSE 'desktop' END AS g0,
+            e.session_key,
+            e.visitor_key,
+            e.event_type,
+            e.duration_ms,
+            e.scroll_depth,
+            s.pageviews AS session_pageviews,
+            s.goals AS session_goals,
+            s.duration AS session_duration,
+            0 AS converts
+        FROM (
+            SELECT session_key,
+                visitor_key,
+                ts,
+                event_type,
+                pathname,
+                duration_ms,
+                scroll_depth,
+                screen_width
+            FROM events
+            WHERE site_id = ?
+                AND ts >= ?
+                AND ts < ?
+        ) AS e
+        JOIN (
+            SELECT session_key,
+                pageviews,
+                goals,
+                (epoch_ms(ended_at) - epoch_ms(started_at)) / 1000.0 AS duration,
+                referrer
+            FROM sessions
+            WHERE site_id = ?
+                AND started_at < ?
+                AND ended_at >= ?
+        ) AS s ON s.session_key = e.session_key
+        WHERE s.referrer IN (?)
+    ) AS hits
+    GROUP BY g0, session_key
+) AS per_session
 GROUP BY g0
 HAVING count(*) FILTER (WHERE counted > 0) > 0
 ORDER BY visitors DESC, g0

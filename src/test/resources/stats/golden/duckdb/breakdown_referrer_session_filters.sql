@@ -1,38 +1,3 @@
-WITH range_sessions AS (
-    SELECT *, started_at < ? OR ended_at >= ? AS crossing
-    FROM sessions
-    WHERE site_id = ? AND started_at < ? AND ended_at >= ?
-),
-edge AS (
-    SELECT session_key,
-        count(*) FILTER (WHERE event_type IN ('pageview', 'goal')) AS counted, count(*) FILTER (WHERE event_type = 'pageview') AS pageviews,
-        sum(duration_ms) FILTER (WHERE event_type = '_leave') AS leave_ms, count(*) FILTER (WHERE event_type = '_leave' AND duration_ms IS NOT NULL) AS leave_n,
-        sum(scroll_depth) FILTER (WHERE event_type = '_leave') AS scroll, count(*) FILTER (WHERE event_type = '_leave' AND scroll_depth IS NOT NULL) AS scroll_n
-    FROM (
-        SELECT session_key, event_type, duration_ms, scroll_depth FROM events WHERE site_id = ? AND ts >= ? AND ts < ?
-    ) AS near_edges
-    WHERE session_key IN (SELECT session_key FROM range_sessions WHERE crossing)
-    GROUP BY session_key
-),
-converting AS (
-    SELECT DISTINCT session_key
-    FROM events
-    WHERE site_id = ? AND ts >= ? AND ts < ? AND CASE WHEN (event_type = 'goal' AND goal_name = ?) OR (event_type = 'pageview' AND pathname LIKE ? ESCAPE '\') THEN 1 ELSE 0 END = 1
-),
-per_session AS (
-    SELECT s.referrer AS g0, s.session_key, s.visitor_key,
-        CASE WHEN s.crossing THEN coalesce(e.counted, 0) ELSE s.pageviews + s.goals END AS counted,
-        CASE WHEN s.crossing THEN coalesce(e.pageviews, 0) ELSE s.pageviews END AS pageviews,
-        s.pageviews AS session_pageviews, s.goals AS session_goals, (epoch_ms(s.ended_at) - epoch_ms(s.started_at)) / 1000.0 AS session_duration,
-        CASE WHEN s.crossing THEN e.leave_ms ELSE s.leave_ms END AS leave_ms, CASE WHEN s.crossing THEN coalesce(e.leave_n, 0) ELSE s.leave_count END AS leave_n,
-        CASE WHEN s.crossing THEN e.scroll ELSE s.scroll END AS scroll, CASE WHEN s.crossing THEN coalesce(e.scroll_n, 0) ELSE s.scroll_count END AS scroll_n,
-        CASE WHEN c.session_key IS NULL THEN 0 ELSE 1 END AS converted
-    FROM range_sessions AS s
-    LEFT JOIN edge AS e ON e.session_key = s.session_key
-    LEFT JOIN converting AS c ON c.session_key = s.session_key
-    WHERE s.channel IN (?)
-        AND (contains(lower(s.utm_campaign), lower(?)))
-)
 SELECT g0,
     count(DISTINCT visitor_key) FILTER (WHERE counted > 0) AS visitors,
     count(*) FILTER (WHERE counted > 0) AS sessions,
@@ -44,7 +9,79 @@ SELECT g0,
     sum(scroll) AS scroll_sum,
     sum(scroll_n) AS scroll_count,
     count(DISTINCT visitor_key) FILTER (WHERE converted > 0) AS converted_visitors
-FROM per_session
+FROM (
+    SELECT s.referrer AS g0,
+        s.session_key,
+        s.visitor_key,
+        CASE WHEN s.crossing THEN coalesce(e.counted, 0) ELSE s.pageviews + s.goals END AS counted,
+        CASE WHEN s.crossing THEN coalesce(e.pageviews, 0) ELSE s.pageviews END AS pageviews,
+        s.pageviews AS session_pageviews,
+        s.goals AS session_goals,
+        (epoch_ms(s.ended_at) - epoch_ms(s.started_at)) / 1000.0 AS session_duration,
+        CASE WHEN s.crossing THEN e.leave_ms ELSE s.leave_ms END AS leave_ms,
+        CASE WHEN s.crossing THEN coalesce(e.leave_n, 0) ELSE s.leave_count END AS leave_n,
+        CASE WHEN s.crossing THEN e.scroll ELSE s.scroll END AS scroll,
+        CASE WHEN s.crossing THEN coalesce(e.scroll_n, 0) ELSE s.scroll_count END AS scroll_n,
+        CASE WHEN c.session_key IS NULL THEN 0 ELSE 1 END AS converted
+    FROM (
+        SELECT session_key,
+            visitor_key,
+            started_at,
+            ended_at,
+            pageviews,
+            goals,
+            leave_ms,
+            leave_count,
+            scroll,
+            scroll_count,
+            referrer,
+            channel,
+            utm_campaign,
+            started_at < ? OR ended_at >= ? AS crossing
+        FROM sessions
+        WHERE site_id = ?
+            AND started_at < ?
+            AND ended_at >= ?
+    ) AS s
+    LEFT JOIN (
+        SELECT session_key,
+            count(*) FILTER (WHERE event_type IN ('pageview', 'goal')) AS counted,
+            count(*) FILTER (WHERE event_type = 'pageview') AS pageviews,
+            sum(duration_ms) FILTER (WHERE event_type = '_leave') AS leave_ms,
+            count(*) FILTER (WHERE event_type = '_leave' AND duration_ms IS NOT NULL) AS leave_n,
+            sum(scroll_depth) FILTER (WHERE event_type = '_leave') AS scroll,
+            count(*) FILTER (WHERE event_type = '_leave' AND scroll_depth IS NOT NULL) AS scroll_n
+        FROM (
+            SELECT session_key,
+                event_type,
+                duration_ms,
+                scroll_depth
+            FROM events
+            WHERE site_id = ?
+                AND ts >= ?
+                AND ts < ?
+        ) AS near_edges
+        WHERE session_key IN (
+            SELECT session_key
+            FROM sessions
+            WHERE site_id = ?
+                AND started_at < ?
+                AND ended_at >= ?
+                AND (started_at < ? OR ended_at >= ?)
+        )
+        GROUP BY session_key
+    ) AS e ON e.session_key = s.session_key
+    LEFT JOIN (
+        SELECT DISTINCT session_key
+        FROM events
+        WHERE site_id = ?
+            AND ts >= ?
+            AND ts < ?
+            AND ((event_type = 'goal' AND goal_name = ?) OR (event_type = 'pageview' AND pathname LIKE ? ESCAPE '\'))
+    ) AS c ON c.session_key = s.session_key
+    WHERE s.channel IN (?)
+        AND contains(lower(s.utm_campaign), lower(?))
+) AS per_session
 GROUP BY g0
 HAVING count(*) FILTER (WHERE counted > 0) > 0
 ORDER BY visitors DESC, g0

@@ -1,5 +1,29 @@
-SELECT ts, visitor_id, session_id, session_key, url, hostname, pathname, referrer, referrer_domain, referrer_source, channel, screen_width, language, device_type, browser, browser_version, os, os_version, country, region, city, latitude, longitude
+SELECT ts,
+    visitor_id,
+    session_id,
+    session_key,
+    url,
+    hostname,
+    pathname,
+    referrer,
+    referrer_domain,
+    referrer_source,
+    channel,
+    screen_width,
+    language,
+    device_type,
+    browser,
+    browser_version,
+    os,
+    os_version,
+    country,
+    region,
+    city,
+    latitude,
+    longitude
 FROM events
-WHERE site_id = ? AND visitor_key = ? AND event_type = 'pageview'
+WHERE site_id = ?
+    AND visitor_key = ?
+    AND event_type = 'pageview'
 ORDER BY ts DESC
 LIMIT 1

@@ -1,4 +1,4 @@
-package com.datasaas.stats;
+package com.datasaas.sql;
 
 import java.util.List;
 
