@@ -21,9 +21,12 @@ import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.temporal.TemporalAdjusters;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
@@ -86,13 +89,13 @@ class DuckDbTimeBucketTest {
                         .orderBy(asc(col("bucket")))
                         .build()));
                 Map<LocalDateTime, Long> converted = run(new CompiledQuery(
-                        "SELECT date_trunc('" + size.name().toLowerCase(java.util.Locale.ROOT)
+                        "SELECT date_trunc('" + size.name().toLowerCase(Locale.ROOT)
                                 + "', timezone(?, ts)) AS bucket, count(*) FROM events WHERE ts >= ? AND ts < ?"
                                 + " GROUP BY bucket",
                         List.of(
                                 zone.getId(),
-                                java.time.OffsetDateTime.ofInstant(from, java.time.ZoneOffset.UTC),
-                                java.time.OffsetDateTime.ofInstant(until, java.time.ZoneOffset.UTC))));
+                                OffsetDateTime.ofInstant(from, ZoneOffset.UTC),
+                                OffsetDateTime.ofInstant(until, ZoneOffset.UTC))));
                 assertThat(expected).as(zone + " " + size).isNotEmpty();
                 assertThat(buckets).as(zone + " " + size).isEqualTo(expected).isEqualTo(converted);
             }
