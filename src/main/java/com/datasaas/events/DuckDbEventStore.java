@@ -215,7 +215,11 @@ public class DuckDbEventStore implements EventStore {
                 st.execute("COPY FROM DATABASE \"" + database.replace("\"", "\"\"") + "\" TO " + alias);
                 st.execute("COMMIT");
             } catch (SQLException e) {
-                st.execute("ROLLBACK");
+                try {
+                    st.execute("ROLLBACK");
+                } catch (SQLException rollback) {
+                    e.addSuppressed(rollback); // no transaction left to roll back
+                }
                 throw e;
             } finally {
                 st.execute("DETACH " + alias);

@@ -2,6 +2,7 @@ package com.datasaas.operations;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -99,8 +100,10 @@ public final class Restore {
         if (name.equals(Backup.SECRET_KEY)) {
             createOwnerOnly(target);
         }
-        try (InputStream in = zip.getInputStream(entry)) {
-            Files.copy(in, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        // Written into the file (not replaced), so secret.key keeps the owner-only permissions it was created with.
+        try (InputStream in = zip.getInputStream(entry);
+                OutputStream out = Files.newOutputStream(target)) {
+            in.transferTo(out);
         }
         if (Files.size(target) != content.bytes() || !Backup.sha256(target).equals(content.sha256())) {
             throw new Refused("The backup is damaged: " + name + " does not match the checksum in its manifest.");

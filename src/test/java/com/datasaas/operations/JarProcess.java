@@ -54,11 +54,17 @@ final class JarProcess {
     }
 
     Server serve(Path jar, Path dataDir, int port) throws Exception {
+        return serve(jar, dataDir, port, Integer.toString(port));
+    }
+
+    /** Starts the server with {@code PORT=envPort} and the given arguments (which may choose another port). */
+    Server serve(Path jar, Path dataDir, int port, String envPort, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(java(), "-jar", jar.toString()));
+        command.addAll(List.of(args));
         Path log = workDir.resolve("server-" + (++runs) + ".log");
         ProcessBuilder builder =
                 builder(command, dataDir).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().put("PORT", Integer.toString(port));
+        builder.environment().put("PORT", envPort);
         Process process = builder.start();
         started.add(process);
         awaitHealthy(process, port, log);

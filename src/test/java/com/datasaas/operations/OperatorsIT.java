@@ -343,7 +343,14 @@ class OperatorsIT {
         } catch (UnsupportedOperationException | java.io.IOException e) {
             Files.copy(JarProcess.JAR, lonelyJar);
         }
-        JarProcess.Server e = jar.serve(lonelyJar, temp.resolve("no-geo"));
+        // Spring's own --name=value arguments still reach the server when no command is given
+        int port = JarProcess.freePort();
+        JarProcess.Server e = jar.serve(
+                lonelyJar,
+                temp.resolve("no-geo"),
+                port,
+                Integer.toString(JarProcess.freePort()),
+                "--server.port=" + port);
         JsonNode geoip =
                 e.client().get("/actuator/health").json().path("components").path("geoip");
         assertThat(geoip.path("status").asString()).isEqualTo("UP");
