@@ -6,8 +6,10 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
@@ -18,6 +20,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
@@ -27,10 +31,13 @@ import java.util.zip.ZipOutputStream;
  * A consistent backup of a data dir, taken in an order that restores correctly while the service writes:
  *
  * <ol>
+ *   <li>the event spool folder, when there is one, copied <em>before</em> the snapshot: an event acknowledged before
+ *       the backup began is then either in that copy or already moved into the store, even if the write path moves
+ *       its segment into the store and deletes it while the backup runs;
  *   <li>the event store (events, sessions, the write path's watermark), as one DuckDB snapshot;
- *   <li>then the event spool folder, when there is one: events that reached the spool after the snapshot are replayed
- *       into the restored store on its first start, and those already in it are skipped, so copying the spool
- *       <em>after</em> the snapshot loses nothing and counts nothing twice;
+ *   <li>the spool folder again, <em>after</em> the snapshot, over the first copy: events that reached the spool
+ *       meanwhile are kept too. The restored store replays the spool from its watermark on first start and skips ids
+ *       it already holds, so the overlap between the copies and the snapshot counts nothing twice;
  *   <li>the metadata store (accounts, websites, goals, keys, payments), with SQLite's {@code VACUUM INTO};
  *   <li>{@code secret.key}, unless left out.
  * </ol>
@@ -87,14 +94,19 @@ public final class Backup implements AutoCloseable {
         Path work = Files.createTempDirectory(dataDir, WORK_PREFIX);
         try {
             List<String> parts = new ArrayList<>();
+            Path spool = dataDir.resolve(SPOOL);
+            Set<String> spoolParts = new TreeSet<>();
+            if (Files.isDirectory(spool)) {
+                spoolParts.addAll(copyTree(spool, work.resolve(SPOOL), work));
+            }
             if (Files.exists(dataDir.resolve(EVENTS))) {
                 events.into(work.resolve(EVENTS));
                 parts.add(EVENTS);
             }
-            Path spool = dataDir.resolve(SPOOL);
             if (Files.isDirectory(spool)) {
-                parts.addAll(copyTree(spool, work.resolve(SPOOL), work));
+                spoolParts.addAll(copyTree(spool, work.resolve(SPOOL), work));
             }
+            parts.addAll(spoolParts);
             if (Files.exists(dataDir.resolve(METADATA))) {
                 metadata.into(work.resolve(METADATA));
                 parts.add(METADATA);
@@ -170,16 +182,21 @@ public final class Backup implements AutoCloseable {
         }
     }
 
+    /** Copies a folder over an earlier copy of it; a file that the write path deletes meanwhile is skipped. */
     private static List<String> copyTree(Path from, Path to, Path root) throws IOException {
         List<String> copied = new ArrayList<>();
         try (Stream<Path> files = Files.walk(from)) {
             for (Path file : files.sorted().toList()) {
                 Path target = to.resolve(from.relativize(file).toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(target);
-                } else if (Files.isRegularFile(file)) {
-                    Files.copy(file, target);
-                    copied.add(root.relativize(target).toString().replace('\\', '/'));
+                try {
+                    if (Files.isDirectory(file)) {
+                        Files.createDirectories(target);
+                    } else if (Files.isRegularFile(file)) {
+                        Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
+                        copied.add(root.relativize(target).toString().replace('\\', '/'));
+                    }
+                } catch (NoSuchFileException gone) {
+                    // moved into the store and deleted since the listing: the store or the other copy has it
                 }
             }
         }

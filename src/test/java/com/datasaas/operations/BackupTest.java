@@ -52,6 +52,42 @@ class BackupTest {
     }
 
     @Test
+    void spool_segments_moved_into_the_store_or_added_during_the_snapshot_are_all_kept() throws Exception {
+        Path data = dataDir("data");
+        Path file = temp.resolve("moving.zip");
+        // what the write path may do while the snapshot runs: move a segment into the store and delete it, and
+        // start a new one
+        Backup.EventsSnapshot snapshotWhileSpoolMoves = target -> {
+            try {
+                Files.delete(data.resolve("spool/segment-000001.log"));
+                Files.writeString(data.resolve("spool/segment-000002.log"), "event 3\n");
+                Files.writeString(target, "store");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        try (Backup backup = Backup.take(
+                        data,
+                        snapshotWhileSpoolMoves,
+                        target -> {
+                            try (Connection sqlite =
+                                    DriverManager.getConnection("jdbc:sqlite:" + data.resolve("datasaas.db"))) {
+                                Backup.vacuumInto(sqlite, target);
+                            }
+                        },
+                        Backup.SecretKey.INCLUDE,
+                        "online",
+                        "test");
+                OutputStream out = Files.newOutputStream(file)) {
+            backup.writeTo(out);
+        }
+        Path restored = temp.resolve("restored");
+        Restore.restore(file, restored);
+        assertThat(restored.resolve("spool/segment-000001.log")).hasContent("event 1\nevent 2\n");
+        assertThat(restored.resolve("spool/segment-000002.log")).hasContent("event 3\n");
+    }
+
+    @Test
     void the_secret_key_can_be_left_out() throws Exception {
         Path file = backup(dataDir("data"), Backup.SecretKey.LEAVE_OUT);
         Path restored = temp.resolve("restored");
