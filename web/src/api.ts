@@ -143,6 +143,30 @@ export const auth = {
   primeCsrf: () => request("GET", "/api/me", undefined, { quiet401: true }).catch(() => undefined),
 };
 
+// ---------------------------------------------------------------- instance
+
+/** What this installation can do; `geoip.available` is false when the server has no GeoIP database. */
+export interface Instance {
+  version: string;
+  owner: boolean;
+  geoip: { available: boolean; reason: string };
+}
+
+export function toInstance(j: unknown): Instance {
+  const o = obj(j);
+  const geoip = obj(o.geoip);
+  return {
+    version: str(o.version),
+    owner: o.owner === true,
+    // Anything but an explicit false counts as available: an older server without the field locates visitors.
+    geoip: { available: geoip.available !== false, reason: str(geoip.reason) },
+  };
+}
+
+export const instance = {
+  get: async (signal?: AbortSignal) => toInstance(await request("GET", "/api/instance", undefined, { signal })),
+};
+
 // ---------------------------------------------------------------- websites
 
 export interface Website {

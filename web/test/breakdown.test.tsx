@@ -1,6 +1,6 @@
-import { fireEvent, render, screen } from "@testing-library/preact";
+import { fireEvent, render, screen, waitFor } from "@testing-library/preact";
 import { describe, expect, it } from "vitest";
-import { BreakdownRows } from "../src/dashboard/Breakdown";
+import { BreakdownPanel, BreakdownRows, PANELS } from "../src/dashboard/Breakdown";
 import { mockApi } from "./helpers";
 
 describe("breakdown panel", () => {
@@ -62,5 +62,36 @@ describe("breakdown panel", () => {
     mockApi(() => ({ status: 400, body: { error: { code: 400, message: "Unknown dimension 'browzer'." } } }));
     render(<BreakdownRows q={{ siteId: "s1", start: "2026-03-01", end: "2026-03-02", filters: [] }} dimension="browzer" />);
     expect((await screen.findByRole("alert")).textContent).toContain("Unknown dimension 'browzer'.");
+  });
+});
+
+describe("locations panel", () => {
+  const q = { siteId: "s1", start: "2026-03-01", end: "2026-03-02", filters: [] };
+  const locations = PANELS.find((p) => p.locations)!;
+
+  it("says when the server has no GeoIP database", async () => {
+    history.replaceState(null, "", "/sites/s1");
+    mockApi((call) =>
+      call.url.pathname === "/api/instance"
+        ? { body: { version: "1", owner: true, geoip: { available: false, reason: "No GeoIP database found." } } }
+        : { body: { results: [{ country: null, visitors: 3 }] } },
+    );
+    render(<BreakdownPanel panel={locations} q={q} />);
+    const notice = await screen.findByRole("status");
+    expect(notice.textContent).toContain("Visitor locations are unavailable");
+    expect(notice.textContent).toContain("No GeoIP database found.");
+  });
+
+  it("shows no notice when locations work", async () => {
+    history.replaceState(null, "", "/sites/s1");
+    const calls = mockApi((call) =>
+      call.url.pathname === "/api/instance"
+        ? { body: { version: "1", owner: true, geoip: { available: true, reason: null } } }
+        : { body: { results: [{ country: "US", visitors: 3 }] } },
+    );
+    render(<BreakdownPanel panel={locations} q={q} />);
+    await waitFor(() => expect(calls.some((c) => c.url.pathname === "/api/instance")).toBe(true));
+    await new Promise((resolve) => setTimeout(resolve, 50)); // let the answer render
+    expect(screen.queryByText(/Visitor locations are unavailable/)).toBeNull();
   });
 });

@@ -4,7 +4,7 @@
  * paged list of the same dimension.
  */
 import { useEffect, useRef, useState } from "preact/hooks";
-import { DIMENSIONS, revenueSupported, stats, type BreakdownRow, type StatsQuery } from "../api";
+import { DIMENSIONS, instance, revenueSupported, stats, type BreakdownRow, type StatsQuery } from "../api";
 import { DbIpCredit, EmptyState, ErrorNote, Skeleton } from "../components/ui";
 import { countryName, formatMoney, formatNumber } from "../format";
 import { useAsync } from "../hooks";
@@ -152,6 +152,7 @@ export function BreakdownPanel({ panel, q, currency = "USD" }: { panel: PanelDef
           <BreakdownRows q={q} dimension={dimension} currency={currency} />
         )}
       </div>
+      {panel.locations && <GeoUnavailableNotice />}
       {panel.locations && <DbIpCredit />}
     </section>
   );
@@ -244,6 +245,17 @@ export function BarList({
         })}
       </ul>
     </div>
+  );
+}
+
+/** Without a GeoIP database every location is Unknown; say why here, where the owner would notice. */
+function GeoUnavailableNotice() {
+  const info = useAsync((signal) => instance.get(signal), []);
+  if (!info.data || info.data.geoip.available) return null;
+  return (
+    <p class="notice small" role="status">
+      <strong>Visitor locations are unavailable on this server.</strong> {info.data.geoip.reason}
+    </p>
   );
 }
 

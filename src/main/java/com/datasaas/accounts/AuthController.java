@@ -26,9 +26,6 @@ import org.springframework.web.bind.annotation.RestController;
 
 @RestController
 class AuthController {
-    static final int MIN_PASSWORD_LENGTH = 8;
-    // bcrypt ignores everything past 72 bytes; refusing longer passwords avoids a false sense of strength.
-    static final int MAX_PASSWORD_BYTES = 72;
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]{2,}$");
     private static final String BAD_LOGIN = "Email or password is incorrect.";
 
@@ -179,12 +176,9 @@ class AuthController {
     }
 
     private static void validatePassword(String field, String password) {
-        if (password == null || password.length() < MIN_PASSWORD_LENGTH) {
-            throw ApiException.badRequest(
-                    "Field '" + field + "' must be at least " + MIN_PASSWORD_LENGTH + " characters.");
-        }
-        if (password.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_PASSWORD_BYTES) {
-            throw ApiException.badRequest("Field '" + field + "' must be at most " + MAX_PASSWORD_BYTES + " bytes.");
+        String problem = PasswordRule.problem(password);
+        if (problem != null) {
+            throw ApiException.badRequest("Field '" + field + "' " + problem + ".");
         }
     }
 

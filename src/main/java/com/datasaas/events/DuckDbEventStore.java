@@ -186,6 +186,47 @@ public class DuckDbEventStore implements EventStore {
         }
     }
 
+    /**
+     * Writes a consistent copy of the whole store (events, sessions and any other table) into a new DuckDB file, while
+     * ingest goes on: the copy is one read transaction, so it sees every batch committed before it started and none
+     * after (DuckDB's MVCC), without holding the write lock for the minutes a large copy can take.
+     */
+    public void snapshotTo(Path target) {
+        try (Connection reader = connection.duplicate()) {
+            copyDatabase(reader, target);
+        } catch (SQLException e) {
+            throw new EventStoreException("Copying the event store to " + target + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Copies the database {@code source} is connected to into a new file, in one transaction. */
+    public static void copyDatabase(Connection source, Path target) throws SQLException {
+        // Unique per call: attached databases are shared by every connection of the instance.
+        String alias = "snapshot_" + Long.toUnsignedString(System.nanoTime());
+        try (var st = source.createStatement()) {
+            String database;
+            try (ResultSet rs = st.executeQuery("SELECT current_database()")) {
+                rs.next();
+                database = rs.getString(1);
+            }
+            st.execute("ATTACH '" + target.toAbsolutePath().toString().replace("'", "''") + "' AS " + alias);
+            try {
+                st.execute("BEGIN TRANSACTION");
+                st.execute("COPY FROM DATABASE \"" + database.replace("\"", "\"\"") + "\" TO " + alias);
+                st.execute("COMMIT");
+            } catch (SQLException e) {
+                try {
+                    st.execute("ROLLBACK");
+                } catch (SQLException rollback) {
+                    e.addSuppressed(rollback); // no transaction left to roll back
+                }
+                throw e;
+            } finally {
+                st.execute("DETACH " + alias);
+            }
+        }
+    }
+
     @PreDestroy
     public void close() throws SQLException {
         synchronized (writeLock) {

@@ -23,9 +23,11 @@ import java.util.SplittableRandom;
  * write the file.
  *
  * <pre>
- * java -cp target/datasaas.jar -Dloader.main=com.datasaas.stats.SampleData \
- *     org.springframework.boot.loader.launch.PropertiesLauncher --site mrf_x --events 1000000 --days 30 --data-dir ./data
+ * java -jar target/datasaas.jar sample-data --site mrf_x --events 1000000 --days 30 --data-dir ./data
  * </pre>
+ *
+ * (or, as before the command line existed, {@code java -cp target/datasaas.jar
+ * -Dloader.main=com.datasaas.stats.SampleData org.springframework.boot.loader.launch.PropertiesLauncher ...}).
  */
 public final class SampleData {
     private static final int BATCH = 50_000;
@@ -87,25 +89,16 @@ public final class SampleData {
         this.random = new SplittableRandom(seed);
     }
 
+    /**
+     * The form documented before the command line existed ({@code -Dloader.main=com.datasaas.stats.SampleData}); the
+     * same as {@code java -jar datasaas.jar sample-data ...}.
+     */
     public static void main(String[] args) {
-        String site = null;
-        long events = 1_000_000;
-        int days = 30;
-        Path dataDir = Path.of("data");
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            switch (args[i]) {
-                case "--site" -> site = args[i + 1];
-                case "--events" -> events = Long.parseLong(args[i + 1].replace("_", ""));
-                case "--days" -> days = Integer.parseInt(args[i + 1]);
-                case "--data-dir" -> dataDir = Path.of(args[i + 1]);
-                default ->
-                    throw new IllegalArgumentException(
-                            "Unknown option " + args[i] + "; use --site mrf_..., --events N, --days D, --data-dir DIR");
-            }
-        }
-        if (site == null) {
-            throw new IllegalArgumentException("--site is required: the id of a website created in DataSaaS");
-        }
+        System.exit(new picocli.CommandLine(new SampleDataCommand()).execute(args));
+    }
+
+    /** Writes the events and closes the store; returns how many were written. */
+    static long run(String site, long events, int days, Path dataDir) {
         DuckDbEventStore store = open(dataDir);
         try {
             long start = System.nanoTime();
@@ -113,6 +106,7 @@ public final class SampleData {
             System.out.printf(
                     "Wrote %,d events for %s over %d days in %.1f s%n",
                     written, site, days, (System.nanoTime() - start) / 1e9);
+            return written;
         } finally {
             try {
                 store.close();

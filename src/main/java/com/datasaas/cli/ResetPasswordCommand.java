@@ -1,0 +1,117 @@
+package com.datasaas.cli;
+
+import com.datasaas.accounts.PasswordRule;
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * Sets an account's password when its owner cannot log in and the instance has no mail server. Dashboard sessions
+ * live in the service's memory, so a stopped service has none left; on a running one the command says that sessions
+ * already open stay valid until the service restarts.
+ */
+@Command(
+        name = "reset-password",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Set a new password for an account: read from standard input (first line), or generated and printed"
+                    + " with --generate or when standard input is empty.",
+            "Sessions end when the service (re)starts; run it with the service stopped, or restart it afterwards."
+        })
+final class ResetPasswordCommand implements Callable<Integer> {
+    private static final int GENERATED_BYTES = 18; // 24 base64 characters
+
+    @Option(names = "--email", required = true, paramLabel = "EMAIL", description = "The account's email.")
+    String email;
+
+    @Option(names = "--generate", description = "Generate a random password and print it.")
+    boolean generate;
+
+    @Option(
+            names = "--data-dir",
+            paramLabel = "DIR",
+            description = "The data dir (default: DATASAAS_DATA_DIR, as the service).")
+    Path dataDir;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        Path dir = Settings.dataDir(dataDir);
+        Path metadata = dir.resolve("datasaas.db");
+        var err = spec.commandLine().getErr();
+        if (!Files.isRegularFile(metadata)) {
+            err.println("No metadata store at " + metadata.toAbsolutePath()
+                    + ": set DATASAAS_DATA_DIR or --data-dir to the folder the service uses.");
+            return 1;
+        }
+        String password = generate ? null : readPassword();
+        boolean generated = password == null || password.isEmpty();
+        if (generated) {
+            byte[] random = new byte[GENERATED_BYTES];
+            new SecureRandom().nextBytes(random);
+            password = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        }
+        String problem = PasswordRule.problem(password);
+        if (problem != null) {
+            err.println("The new password " + problem + ". Nothing was changed.");
+            return 1;
+        }
+        String normalised = email.strip().toLowerCase(Locale.ROOT);
+        int updated;
+        try (Connection sqlite = DriverManager.getConnection("jdbc:sqlite:" + metadata.toAbsolutePath())) {
+            try (var pragma = sqlite.createStatement()) {
+                pragma.execute("PRAGMA busy_timeout = 5000"); // the running service may be writing
+            }
+            PreparedStatement st = sqlite.prepareStatement("UPDATE accounts SET password_hash = ? WHERE email = ?");
+            st.setString(1, new BCryptPasswordEncoder().encode(password));
+            st.setString(2, normalised);
+            updated = st.executeUpdate();
+        }
+        if (updated == 0) {
+            err.println("No account with the email " + normalised + " in " + dir.toAbsolutePath() + ".");
+            return 1;
+        }
+        var out = spec.commandLine().getOut();
+        out.println(
+                generated
+                        ? "New password for " + normalised + ": " + password
+                        : "Password changed for " + normalised + ".");
+        if (EventStoreLock.heldElsewhere(dir)) {
+            out.println("The service is running: the new password works now, and the old one no longer does. Sessions"
+                    + " already logged in to this account stay valid until the service restarts (sessions are kept"
+                    + " in its memory): restart it now to end them, e.g. `systemctl restart datasaas`.");
+        } else {
+            out.println("The service is stopped, so no session of this account survives: they end with the process.");
+        }
+        return 0;
+    }
+
+    /** The first line of standard input; on a terminal, asked for without echo. */
+    private String readPassword() throws java.io.IOException {
+        Console console = System.console();
+        if (console != null) {
+            char[] typed = console.readPassword("New password for %s (empty to generate one): ", email);
+            return typed == null ? null : new String(typed);
+        }
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line = in.readLine();
+        return line == null ? null : line.replace("\r", "");
+    }
+}
