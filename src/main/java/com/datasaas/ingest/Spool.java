@@ -52,6 +52,7 @@ final class Spool implements AutoCloseable {
     static final int MAX_RECORD_BYTES = 1 << 20;
 
     private static final int MAX_GROUP = 4_096;
+    private static final long PROBE_INTERVAL_MILLIS = 1_000;
     private static final int READ_CHUNK_BYTES = 4 << 20;
     private static final String SUFFIX = ".seg";
 
@@ -127,7 +128,9 @@ final class Spool implements AutoCloseable {
     Spool(Path dir, long maxBytes, long segmentBytes, long storedWatermark, Runnable onDurable) throws IOException {
         this.dir = dir;
         this.maxBytes = maxBytes;
-        this.segmentBytes = segmentBytes;
+        // Only sealed segments are deleted, so the open one must be well below the bound or a full spool could stay
+        // full with everything stored.
+        this.segmentBytes = Math.max(1, Math.min(segmentBytes, maxBytes / 4));
         this.onDurable = onDurable;
         Files.createDirectories(dir);
         long lastId = storedWatermark;
@@ -234,14 +237,17 @@ final class Spool implements AutoCloseable {
     long append(byte[] payload, long timeoutMillis) throws Refused, InterruptedException {
         if (!accepting) throw new Refused("The service is shutting down", null);
         long size = HEADER_BYTES + (long) payload.length;
-        if (diskBytes.get() + queuedBytes.get() + size > maxBytes) {
-            refusedForSpace = true;
-            throw new Refused(
-                    "The event spool is full (" + maxBytes + " bytes of accepted events are waiting for the store)",
-                    null);
+        while (true) { // reserve the room atomically, so concurrent requests cannot overshoot the bound together
+            long queued = queuedBytes.get();
+            if (diskBytes.get() + queued + size > maxBytes) {
+                refusedForSpace = true;
+                throw new Refused(
+                        "The event spool is full (" + maxBytes + " bytes of accepted events are waiting for the store)",
+                        null);
+            }
+            if (queuedBytes.compareAndSet(queued, queued + size)) break;
         }
         Pending p = new Pending(payload);
-        queuedBytes.addAndGet(size);
         if (!queue.offer(p)) {
             queuedBytes.addAndGet(-size);
             throw new Refused("Too many events are waiting for the disk", null);
@@ -259,8 +265,11 @@ final class Spool implements AutoCloseable {
         List<Pending> group = new ArrayList<>(MAX_GROUP);
         while (accepting || !queue.isEmpty()) {
             try {
-                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) continue;
+                Pending first = queue.poll(PROBE_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    if (writeFailure != null) probe();
+                    continue;
+                }
                 group.add(first);
                 queue.drainTo(group, MAX_GROUP - 1);
                 writeGroup(group);
@@ -322,6 +331,30 @@ final class Spool implements AutoCloseable {
         long id = firstId;
         for (Pending p : group) p.done.complete(id++);
         onDurable.run();
+    }
+
+    /**
+     * While writes fail and no event comes to try again (a load balancer stops sending traffic to a node that is not
+     * UP), a small fsync'd probe file tells when the disk takes writes again, so health can recover by itself.
+     */
+    private void probe() {
+        Path file = dir.resolve("probe.tmp");
+        try (FileChannel ch = FileChannel.open(
+                file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.allocate(4096));
+            ch.force(false);
+        } catch (IOException stillFailing) {
+            return;
+        } finally {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // tried again at the next probe
+            }
+        }
+        log.info("Spool writes work again after {} failed groups: {}", failedGroups, dir);
+        writeFailure = null;
+        failedGroups = 0;
     }
 
     /** After a failed write: take the segment back to its last good record, or leave it for a new one. */
