@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.datasaas.app.DataSaasProperties;
 import com.datasaas.support.StoreOracle;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -126,6 +129,33 @@ class DuckDbEventStoreTest {
         assertThat(count("SELECT count(DISTINCT event_id) FROM events")).isEqualTo(150);
         assertThat(store.spoolWatermark()).isEqualTo(150);
         assertThat(StoreOracle.sessionsDifferingFromEvents(store)).isEmpty();
+    }
+
+    @Test
+    void upgrading_a_store_whose_sessions_missed_crashed_batches_rebuilds_them_from_the_events(@TempDir Path old)
+            throws SQLException {
+        // a schema-2 store as the old write path could leave it: events whose session rows were never merged
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + old.resolve("events.duckdb"));
+                Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at TIMESTAMPTZ NOT NULL"
+                    + " DEFAULT current_timestamp)");
+            for (int v = 1; v <= 2; v++) {
+                st.execute(DuckDbSchema.MIGRATIONS.get(v - 1));
+                st.execute("INSERT INTO schema_version (version) VALUES (" + v + ")");
+            }
+            st.execute("INSERT INTO events (site_id, ts, event_type, visitor_id, session_id, visitor_key, session_key,"
+                    + " pathname) SELECT 'mrf_old', TIMESTAMPTZ '2026-01-01 00:00:00+00' + to_seconds(i), 'pageview',"
+                    + " 'v' || (i % 3), 's' || (i % 3), i % 3, i % 3, '/p' || i FROM range(30) t(i)");
+        }
+        DuckDbEventStore upgraded = new DuckDbEventStore(new DataSaasProperties(old, null, null, null, null));
+        try {
+            assertThat(upgraded.spoolWatermark()).isZero();
+            assertThat(upgraded.query("SELECT sum(pageviews) FROM sessions", List.of(), (rs, n) -> rs.getLong(1)))
+                    .containsExactly(30L);
+            assertThat(StoreOracle.sessionsDifferingFromEvents(upgraded)).isEmpty();
+        } finally {
+            upgraded.close();
+        }
     }
 
     @Test
