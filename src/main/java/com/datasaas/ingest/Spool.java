@@ -235,6 +235,24 @@ final class Spool implements AutoCloseable {
      * @throws Refused when the spool is over its size bound, the disk write failed, or the spool is closing
      */
     long append(byte[] payload, long timeoutMillis) throws Refused, InterruptedException {
+        CompletableFuture<Long> durable = appendAsync(payload);
+        try {
+            return durable.get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new Refused(e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new Refused("The disk did not confirm the write within " + timeoutMillis + " ms", e);
+        }
+    }
+
+    /**
+     * Hands one record to the spool writer without waiting: the future completes with its id once the record is
+     * fsync'd, or exceptionally when the write failed. For a request path that answers asynchronously, so more events
+     * than request threads can share one fsync.
+     *
+     * @throws Refused at once when the spool is over its size bound or closing
+     */
+    CompletableFuture<Long> appendAsync(byte[] payload) throws Refused {
         if (!accepting) throw new Refused("The service is shutting down", null);
         long size = HEADER_BYTES + (long) payload.length;
         while (true) { // reserve the room atomically, so concurrent requests cannot overshoot the bound together
@@ -252,13 +270,7 @@ final class Spool implements AutoCloseable {
             queuedBytes.addAndGet(-size);
             throw new Refused("Too many events are waiting for the disk", null);
         }
-        try {
-            return p.done.get(timeoutMillis, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw new Refused(e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new Refused("The disk did not confirm the write within " + timeoutMillis + " ms", e);
-        }
+        return p.done;
     }
 
     private void writeLoop() {
