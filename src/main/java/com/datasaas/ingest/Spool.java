@@ -369,6 +369,16 @@ final class Spool implements AutoCloseable {
         failedGroups = 0;
     }
 
+    /**
+     * The operating system's reason without the file names around it ("No space left on device"), for answers that
+     * anyone can read (a 503 body, public health details); the log keeps the whole message.
+     */
+    static String publicCause(String message) {
+        if (message == null || message.isBlank()) return "I/O error";
+        String reason = message.substring(message.lastIndexOf(": ") + 1).strip();
+        return reason.isEmpty() || reason.contains("/") || reason.contains("\\") ? "I/O error (see the log)" : reason;
+    }
+
     /** After a failed write: take the segment back to its last good record, or leave it for a new one. */
     private void cutBack(long goodEnd) {
         try {
@@ -397,7 +407,7 @@ final class Spool implements AutoCloseable {
                     e.getMessage());
         }
         writeFailure = e;
-        IOException cause = new IOException("The event spool cannot write: " + e.getMessage(), e);
+        IOException cause = new IOException("The event spool cannot write: " + publicCause(e.getMessage()), e);
         for (Pending p : group) p.done.completeExceptionally(cause);
     }
 

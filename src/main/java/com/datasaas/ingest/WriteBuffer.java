@@ -112,14 +112,18 @@ final class WriteBuffer {
         return Math.max(0, spool.lastDurableId() - committedId);
     }
 
-    /** What keeps events from being stored or accepted right now, or null when all is well. */
+    /**
+     * What keeps events from being stored or accepted right now, or null when all is well. Without file names: health
+     * details may be public.
+     */
     String fault() {
         Fault f = storeFault;
         if (f != null) {
-            return "the event store cannot write since " + f.since() + ": " + f.cause();
+            return "the event store cannot write since " + f.since() + ": " + Spool.publicCause(f.cause());
         }
         IOException spoolFailure = spool.writeFailure();
-        if (spoolFailure != null) return "the event spool cannot write: " + spoolFailure.getMessage();
+        if (spoolFailure != null)
+            return "the event spool cannot write: " + Spool.publicCause(spoolFailure.getMessage());
         if (spool.full()) return "the event spool is full (" + spool.maxBytes() + " bytes)";
         return null;
     }

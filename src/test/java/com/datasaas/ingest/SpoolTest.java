@@ -122,6 +122,16 @@ class SpoolTest {
     }
 
     @Test
+    void public_messages_name_the_reason_but_no_file() {
+        assertThat(Spool.publicCause("Failed to commit: Could not write file \"/srv/data/events.duckdb.wal\": No space"
+                        + " left on device"))
+                .isEqualTo("No space left on device");
+        assertThat(Spool.publicCause("No space left on device")).isEqualTo("No space left on device");
+        assertThat(Spool.publicCause("/srv/data/spool/00000000000000000001.seg"))
+                .doesNotContain("/srv");
+    }
+
+    @Test
     void over_its_byte_bound_the_spool_refuses_and_says_so() throws Exception {
         Spool s = spool(0, 100, 1 << 20);
         s.append(payload(1), 5_000);
