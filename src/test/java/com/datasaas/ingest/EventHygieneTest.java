@@ -114,7 +114,8 @@ class EventHygieneTest extends RunningApp {
     void control_and_bidi_characters_are_stripped_from_every_stored_text() throws Exception {
         String dirty = "a\u0000b\u0007c\u001b[31md\u0085e\u202Ef\u2066g\r\nh";
         String clean = "abc[31mdefgh";
-        Map<String, Object> event = pageview("ctl\u0000v", "https://example.com/x?gclid=g\u0001id");
+        Map<String, Object> event = pageview("ctl\u0000v", "https://example.com/x");
+        event.put("click_ids", Map.of("gclid", "g\u0001id"));
         event.put("session_id", "s\u202E1");
         event.put("pathname", "/p" + dirty);
         event.put("title", dirty);
