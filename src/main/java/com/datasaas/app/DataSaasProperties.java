@@ -10,7 +10,7 @@ import org.springframework.boot.context.properties.bind.ConstructorBinding;
  * binding ({@code DATASAAS_DATA_DIR} becomes {@code datasaas.data-dir}).
  *
  * @param dataDir where the embedded stores live; created on first run
- * @param trustedProxies CIDRs whose {@code X-Forwarded-For}/{@code X-Real-IP} headers are believed
+ * @param trustedProxies CIDRs whose forwarding headers (client address, {@code X-Forwarded-Proto}) are believed
  * @param registration who may sign up: first-user, open or closed
  * @param secretKey base64 AES key for provider secrets; generated into the data dir when absent
  * @param geoipDb MMDB files (comma separated) to locate visitors with; default: the DB-IP files the build fetched
