@@ -176,11 +176,13 @@ class AuthController {
             throw ApiException.badRequest("The current password is incorrect.");
         }
         policy.check("new_password", body.newPassword(), account.email(), account.name());
-        accounts.updatePassword(account.id(), passwords.encode(body.newPassword()));
+        String hash = passwords.encode(body.newPassword());
+        accounts.updatePassword(account.id(), hash);
         // Whoever knew the old password loses every other session; this one gets a fresh id.
         HttpSession current = request.getSession(false);
         int ended = sessions.endOthers(account.id(), current);
         if (current != null) {
+            current.setAttribute(SessionCredentialsCheck.FINGERPRINT, SessionCredentialsCheck.fingerprint(hash));
             request.changeSessionId();
         }
         int revoked = Boolean.TRUE.equals(body.revokeApiKeys()) ? apiKeys.deleteAll(account.id()) : 0;
@@ -199,6 +201,10 @@ class AuthController {
             request.getSession(true);
         }
         sessions.register(account.id(), request.getSession());
+        request.getSession()
+                .setAttribute(
+                        SessionCredentialsCheck.FINGERPRINT,
+                        SessionCredentialsCheck.fingerprint(account.passwordHash()));
         SecurityContext context = SecurityContextHolder.createEmptyContext();
         context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(
                 Caller.session(account.id()), null, List.of(new SimpleGrantedAuthority("ROLE_USER"))));

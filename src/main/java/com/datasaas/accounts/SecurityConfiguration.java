@@ -61,7 +61,11 @@ class SecurityConfiguration {
     @Bean
     @Order(2)
     SecurityFilterChain securityFilterChain(
-            HttpSecurity http, ApiKeyRepository keys, Clock clock, SecurityContextRepository contexts)
+            HttpSecurity http,
+            ApiKeyRepository keys,
+            AccountRepository accounts,
+            Clock clock,
+            SecurityContextRepository contexts)
             throws Exception {
         http.csrf(csrf -> csrf.spa()
                         .csrfTokenRepository(new SessionBoundCsrfTokens())
@@ -77,6 +81,7 @@ class SecurityConfiguration {
                         .logoutSuccessHandler((request, response, authentication) ->
                                 response.setStatus(HttpStatus.NO_CONTENT.value())))
                 .addFilterBefore(new ApiKeyAuthenticationFilter(keys, clock), AnonymousAuthenticationFilter.class)
+                .addFilterBefore(new SessionCredentialsCheck(accounts), AnonymousAuthenticationFilter.class)
                 .authorizeHttpRequests(auth -> auth.requestMatchers(
                                 "/api/auth/signup", "/api/auth/login", "/api/auth/logout", "/api/webhooks/**")
                         .permitAll()

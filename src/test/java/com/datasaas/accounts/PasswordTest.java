@@ -6,10 +6,18 @@ import com.datasaas.support.ApiClient;
 import com.datasaas.support.RunningApp;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.security.crypto.password.PasswordEncoder;
 
 class PasswordTest extends RunningApp {
     static final String PASSWORD = AuthTest.PASSWORD;
     static final String NEW_PASSWORD = "violet kettle orbit 42";
+
+    @Autowired
+    AccountRepository accounts;
+
+    @Autowired
+    PasswordEncoder passwords;
 
     private ApiClient.Response signUp(String email, String password, String name) {
         return newClient().post("/api/auth/signup", Map.of("email", email, "password", password, "name", name));
@@ -69,6 +77,21 @@ class PasswordTest extends RunningApp {
         assertThat(owner.post("/api/api-keys", Map.of("name", "mine", "scope", "read"))
                         .status())
                 .isEqualTo(201);
+    }
+
+    @Test
+    void a_password_set_by_another_process_ends_the_sessions_that_logged_in_with_the_old_one() {
+        // What the reset-password command does: write a new hash straight into the metadata store.
+        ApiClient owner = newAccount();
+        long id = owner.get("/api/me").json().path("id").asLong();
+        accounts.updatePassword(id, passwords.encode(NEW_PASSWORD));
+        assertThat(owner.get("/api/me").status()).isEqualTo(401);
+        String email = accounts.findById(id).orElseThrow().email();
+        ApiClient again = newClient();
+        assertThat(again.post("/api/auth/login", Map.of("email", email, "password", NEW_PASSWORD))
+                        .status())
+                .isEqualTo(200);
+        assertThat(again.get("/api/me").status()).isEqualTo(200);
     }
 
     @Test
