@@ -21,7 +21,7 @@ J=$DATA/cookies
 curl -s -c "$J" -b "$J" "localhost:$PORT/api/me" >/dev/null
 X=$(awk '/XSRF-TOKEN/ {print $7}' "$J")
 curl -s -c "$J" -b "$J" -H "X-XSRF-TOKEN: $X" -H 'Content-Type: application/json' \
-  -d '{"email":"bench@example.com","password":"benchmark password"}' "localhost:$PORT/api/auth/signup" >/dev/null
+  -d '{"email":"bench@example.com","password":"violet kettle orbit 42"}' "localhost:$PORT/api/auth/signup" >/dev/null
 SITE=$(curl -s -c "$J" -b "$J" -H "X-XSRF-TOKEN: $X" -H 'Content-Type: application/json' \
   -d '{"domain":"example.com"}' "localhost:$PORT/api/websites" | sed 's/.*"id":"\([^"]*\)".*/\1/')
 until [ "$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: text/plain' -H 'User-Agent: Mozilla/5.0 Firefox/133.0' \

@@ -137,8 +137,13 @@ export const auth = {
   signup: async (email: string, password: string, name: string) =>
     toMe(await request("POST", "/api/auth/signup", { email, password, name }, { quiet401: true })),
   logout: () => request<void>("POST", "/api/auth/logout"),
-  changePassword: (currentPassword: string, newPassword: string) =>
-    request<void>("POST", "/api/me/password", { current_password: currentPassword, new_password: newPassword }),
+  /** Ends every other session of the account; with revokeApiKeys, deletes every API key too. */
+  changePassword: (currentPassword: string, newPassword: string, revokeApiKeys = false) =>
+    request<void>("POST", "/api/me/password", {
+      current_password: currentPassword,
+      new_password: newPassword,
+      revoke_api_keys: revokeApiKeys,
+    }),
   /** Any GET makes the server set the XSRF-TOKEN cookie; used before the first login/sign-up POST. */
   primeCsrf: () => request("GET", "/api/me", undefined, { quiet401: true }).catch(() => undefined),
 };

@@ -10,6 +10,7 @@ export function AccountSettings() {
   const [current, setCurrent] = useState("");
   const [next, setNext] = useState("");
   const [repeat, setRepeat] = useState("");
+  const [revokeKeys, setRevokeKeys] = useState(false);
   const [error, setError] = useState<Error | string | null>(null);
   const [done, setDone] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -22,7 +23,7 @@ export function AccountSettings() {
     setBusy(true);
     setError(null);
     try {
-      await auth.changePassword(current, next);
+      await auth.changePassword(current, next, revokeKeys);
       setDone(true);
       setCurrent("");
       setNext("");
@@ -57,7 +58,8 @@ export function AccountSettings() {
         <ErrorNote error={error} />
         {done && (
           <p class="ok-text" role="status">
-            Your password is changed.
+            Your password is changed. Every other session of this account is logged out
+            {revokeKeys ? " and every API key is revoked." : "."}
           </p>
         )}
         <label>
@@ -90,6 +92,10 @@ export function AccountSettings() {
             value={repeat}
             onInput={(e) => setRepeat(e.currentTarget.value)}
           />
+        </label>
+        <label>
+          <input type="checkbox" checked={revokeKeys} onChange={(e) => setRevokeKeys(e.currentTarget.checked)} /> Also revoke
+          every API key (do this if the old password may have leaked)
         </label>
         <div class="form-actions">
           <button type="submit" class="btn btn-primary" disabled={busy}>

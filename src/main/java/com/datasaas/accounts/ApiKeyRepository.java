@@ -66,6 +66,12 @@ class ApiKeyRepository {
                 > 0;
     }
 
+    int deleteAll(long accountId) {
+        return jdbc.sql("DELETE FROM api_keys WHERE account_id = ?")
+                .param(accountId)
+                .update();
+    }
+
     void touch(String id, Instant now) {
         jdbc.sql("UPDATE api_keys SET last_used_at = ? WHERE id = ?")
                 .params(now.toString(), id)

@@ -3,10 +3,12 @@ package com.datasaas.accounts;
 import com.datasaas.app.ApiException;
 import com.datasaas.app.ClientAddresses;
 import com.datasaas.app.DataSaasProperties;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,6 +34,10 @@ class AuthController {
     private final AccountRepository accounts;
     private final PasswordEncoder passwords;
     private final LoginThrottle throttle;
+    private final PasswordPolicy policy;
+    private final AccountSessions sessions;
+    private final ApiKeyRepository apiKeys;
+    private final Map<String, Counter> attempts;
     private final ClientAddresses clientAddresses;
     private final SecurityContextRepository securityContexts;
     private final DataSaasProperties properties;
@@ -43,13 +49,25 @@ class AuthController {
             AccountRepository accounts,
             PasswordEncoder passwords,
             LoginThrottle throttle,
+            PasswordPolicy policy,
+            AccountSessions sessions,
+            ApiKeyRepository apiKeys,
             ClientAddresses clientAddresses,
             SecurityContextRepository securityContexts,
             DataSaasProperties properties,
+            MeterRegistry meters,
             Clock clock) {
         this.accounts = accounts;
         this.passwords = passwords;
         this.throttle = throttle;
+        this.policy = policy;
+        this.sessions = sessions;
+        this.apiKeys = apiKeys;
+        // success + failure = password checks run; throttled attempts never reach the check.
+        this.attempts = Map.of(
+                "success", loginCounter(meters, "success"),
+                "failure", loginCounter(meters, "failure"),
+                "throttled", loginCounter(meters, "throttled"));
         this.clientAddresses = clientAddresses;
         this.securityContexts = securityContexts;
         this.properties = properties;
@@ -61,7 +79,14 @@ class AuthController {
 
     record LoginRequest(String email, String password) {}
 
-    record PasswordChange(String currentPassword, String newPassword) {}
+    record PasswordChange(String currentPassword, String newPassword, Boolean revokeApiKeys) {}
+
+    private static Counter loginCounter(MeterRegistry meters, String outcome) {
+        return Counter.builder("datasaas.login.attempts")
+                .description("Login attempts by outcome")
+                .tag("outcome", outcome)
+                .register(meters);
+    }
 
     @PostMapping("/api/auth/signup")
     @ResponseStatus(HttpStatus.CREATED)
@@ -74,7 +99,7 @@ class AuthController {
         if (name.length() > 100) {
             throw ApiException.badRequest("Field 'name' must be at most 100 characters.");
         }
-        validatePassword("password", body.password());
+        policy.check("password", body.password(), email, name);
         switch (properties.registration()) {
             case CLOSED ->
                 throw new ApiException(
@@ -94,6 +119,7 @@ class AuthController {
             throw new ApiException(HttpStatus.CONFLICT, "An account with this email already exists. Log in instead.");
         }
         Account account = accounts.create(email, name, passwords.encode(body.password()), clock.instant());
+        throttle.remember(email, clientAddresses.resolve(request));
         startSession(account, request, response);
         return view(account);
     }
@@ -105,19 +131,23 @@ class AuthController {
             throw ApiException.badRequest("Send 'email' and 'password'.");
         }
         String email = body.email().strip().toLowerCase(Locale.ROOT);
-        String address = clientAddresses.resolve(request).getHostAddress();
-        Duration wait = throttle.waitBeforeAttempt(email, address);
-        if (!wait.isZero()) {
+        LoginThrottle.Attempt attempt = throttle.begin(email, clientAddresses.resolve(request));
+        if (!attempt.allowed()) {
+            attempts.get("throttled").increment();
             throw new ApiException(
-                    HttpStatus.TOO_MANY_REQUESTS, "Too many failed logins. Try again in a few minutes.", wait);
+                    HttpStatus.TOO_MANY_REQUESTS,
+                    "Too many failed logins from this address or for this account. Try again in a few minutes.",
+                    attempt.wait);
         }
         var account = accounts.findByEmail(email);
         String hash = account.map(Account::passwordHash).orElse(dummyHash);
         boolean matches = passwords.matches(body.password(), hash);
         if (account.isEmpty() || !matches) {
-            throttle.recordFailure(email, address);
+            attempts.get("failure").increment();
             throw new ApiException(HttpStatus.UNAUTHORIZED, BAD_LOGIN);
         }
+        attempts.get("success").increment();
+        attempt.succeeded();
         startSession(account.get(), request, response);
         return view(account.get());
     }
@@ -135,7 +165,7 @@ class AuthController {
     }
 
     @PostMapping("/api/me/password")
-    Map<String, Object> changePassword(@RequestBody PasswordChange body) {
+    Map<String, Object> changePassword(@RequestBody PasswordChange body, HttpServletRequest request) {
         Caller caller = Caller.current();
         if (caller.viaApiKey()) {
             throw new ApiException(
@@ -145,9 +175,22 @@ class AuthController {
         if (body.currentPassword() == null || !passwords.matches(body.currentPassword(), account.passwordHash())) {
             throw ApiException.badRequest("The current password is incorrect.");
         }
-        validatePassword("new_password", body.newPassword());
-        accounts.updatePassword(account.id(), passwords.encode(body.newPassword()));
-        return Map.of("ok", true);
+        policy.check("new_password", body.newPassword(), account.email(), account.name());
+        String hash = passwords.encode(body.newPassword());
+        accounts.updatePassword(account.id(), hash);
+        // Whoever knew the old password loses every other session; this one gets a fresh id.
+        HttpSession current = request.getSession(false);
+        int ended = sessions.endOthers(account.id(), current);
+        if (current != null) {
+            current.setAttribute(SessionCredentialsCheck.FINGERPRINT, SessionCredentialsCheck.fingerprint(hash));
+            request.changeSessionId();
+        }
+        int revoked = Boolean.TRUE.equals(body.revokeApiKeys()) ? apiKeys.deleteAll(account.id()) : 0;
+        Map<String, Object> result = new java.util.LinkedHashMap<>();
+        result.put("ok", true);
+        result.put("sessions_ended", ended);
+        result.put("api_keys_revoked", revoked);
+        return result;
     }
 
     private void startSession(Account account, HttpServletRequest request, HttpServletResponse response) {
@@ -157,6 +200,11 @@ class AuthController {
         } else {
             request.getSession(true);
         }
+        sessions.register(account.id(), request.getSession());
+        request.getSession()
+                .setAttribute(
+                        SessionCredentialsCheck.FINGERPRINT,
+                        SessionCredentialsCheck.fingerprint(account.passwordHash()));
         SecurityContext context = SecurityContextHolder.createEmptyContext();
         context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(
                 Caller.session(account.id()), null, List.of(new SimpleGrantedAuthority("ROLE_USER"))));
@@ -173,13 +221,6 @@ class AuthController {
             throw ApiException.badRequest("Field 'email' must be a valid email address.");
         }
         return normalised;
-    }
-
-    private static void validatePassword(String field, String password) {
-        String problem = PasswordRule.problem(password);
-        if (problem != null) {
-            throw ApiException.badRequest("Field '" + field + "' " + problem + ".");
-        }
     }
 
     private static Map<String, Object> view(Account account) {

@@ -18,11 +18,14 @@ import org.springframework.security.web.csrf.CsrfException;
 
 /**
  * One filter chain: public ingest and realtime, public SPA assets, everything else under /api authenticated by a
- * session cookie (with CSRF, token in cookie XSRF-TOKEN echoed as header X-XSRF-TOKEN) or a bearer API key (no CSRF:
- * browsers never attach it on their own).
+ * session cookie (with CSRF: the token lives in the session, is handed to the dashboard in cookie XSRF-TOKEN and
+ * echoed as header X-XSRF-TOKEN) or a bearer API key (no CSRF: browsers never attach it on their own).
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
+    /** On every answer of the main chain, so every HTML page (the dashboard, /index.html, error pages) has it. */
+    static final String CONTENT_SECURITY_POLICY = "default-src 'self'; img-src 'self' data:; style-src 'self'"
+            + " 'unsafe-inline'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
     @Bean
     PasswordEncoder passwordEncoder() {
@@ -58,12 +61,19 @@ class SecurityConfiguration {
     @Bean
     @Order(2)
     SecurityFilterChain securityFilterChain(
-            HttpSecurity http, ApiKeyRepository keys, Clock clock, SecurityContextRepository contexts)
+            HttpSecurity http,
+            ApiKeyRepository keys,
+            AccountRepository accounts,
+            Clock clock,
+            SecurityContextRepository contexts)
             throws Exception {
         http.csrf(csrf -> csrf.spa()
+                        .csrfTokenRepository(new SessionBoundCsrfTokens())
                         .ignoringRequestMatchers("/api/webhooks/**")
                         .ignoringRequestMatchers(ApiKeyAuthenticationFilter::hasBearer))
                 .securityContext(c -> c.securityContextRepository(contexts))
+                // HSTS is Spring Security's default for requests that came over TLS (see ForwardedProtoValve).
+                .headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY)))
                 .httpBasic(AbstractHttpConfigurer::disable)
                 .formLogin(AbstractHttpConfigurer::disable)
                 .requestCache(AbstractHttpConfigurer::disable)
@@ -71,6 +81,7 @@ class SecurityConfiguration {
                         .logoutSuccessHandler((request, response, authentication) ->
                                 response.setStatus(HttpStatus.NO_CONTENT.value())))
                 .addFilterBefore(new ApiKeyAuthenticationFilter(keys, clock), AnonymousAuthenticationFilter.class)
+                .addFilterBefore(new SessionCredentialsCheck(accounts), AnonymousAuthenticationFilter.class)
                 .authorizeHttpRequests(auth -> auth.requestMatchers(
                                 "/api/auth/signup", "/api/auth/login", "/api/auth/logout", "/api/webhooks/**")
                         .permitAll()

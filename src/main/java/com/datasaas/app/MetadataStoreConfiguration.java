@@ -2,9 +2,6 @@ package com.datasaas.app;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import javax.sql.DataSource;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -19,16 +16,10 @@ class MetadataStoreConfiguration {
     private static final int BUSY_TIMEOUT_MILLIS = 5_000;
 
     @Bean
-    DataSource metadataDataSource(DataSaasProperties properties) {
-        try {
-            Files.createDirectories(properties.dataDir());
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create the data directory " + properties.dataDir(), e);
-        }
+    DataSource metadataDataSource(DataDirectory dataDir) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("metadata");
-        config.setJdbcUrl(
-                "jdbc:sqlite:" + properties.dataDir().resolve("datasaas.db").toAbsolutePath());
+        config.setJdbcUrl("jdbc:sqlite:" + dataDir.path().resolve("datasaas.db"));
         config.setMaximumPoolSize(POOL_SIZE);
         config.addDataSourceProperty("journal_mode", "WAL");
         config.addDataSourceProperty("synchronous", "NORMAL");

@@ -1,6 +1,7 @@
 package com.datasaas.cli;
 
-import com.datasaas.accounts.PasswordRule;
+import com.datasaas.accounts.PasswordPolicy;
+import com.datasaas.app.ApiException;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.InputStreamReader;
@@ -21,9 +22,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * Sets an account's password when its owner cannot log in and the instance has no mail server. Dashboard sessions
- * live in the service's memory, so a stopped service has none left; on a running one the command says that sessions
- * already open stay valid until the service restarts.
+ * Sets an account's password when its owner cannot log in and the instance has no mail server, under the same
+ * password policy as the dashboard. Sessions that logged in with the old password end at their next request: each
+ * session remembers which password hash it logged in with, so the running service notices the change.
  */
 @Command(
         name = "reset-password",
@@ -31,7 +32,7 @@ import picocli.CommandLine.Spec;
         description = {
             "Set a new password for an account: read from standard input (first line), or generated and printed"
                     + " with --generate or when standard input is empty.",
-            "Sessions end when the service (re)starts; run it with the service stopped, or restart it afterwards."
+            "Sessions that logged in with the old password end at their next request."
         })
 final class ResetPasswordCommand implements Callable<Integer> {
     private static final int GENERATED_BYTES = 18; // 24 base64 characters
@@ -68,21 +69,35 @@ final class ResetPasswordCommand implements Callable<Integer> {
             new SecureRandom().nextBytes(random);
             password = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
         }
-        String problem = PasswordRule.problem(password);
-        if (problem != null) {
-            err.println("The new password " + problem + ". Nothing was changed.");
-            return 1;
-        }
         String normalised = email.strip().toLowerCase(Locale.ROOT);
         int updated;
         try (Connection sqlite = DriverManager.getConnection("jdbc:sqlite:" + metadata.toAbsolutePath())) {
             try (var pragma = sqlite.createStatement()) {
                 pragma.execute("PRAGMA busy_timeout = 5000"); // the running service may be writing
             }
-            PreparedStatement st = sqlite.prepareStatement("UPDATE accounts SET password_hash = ? WHERE email = ?");
-            st.setString(1, new BCryptPasswordEncoder().encode(password));
-            st.setString(2, normalised);
-            updated = st.executeUpdate();
+            String name;
+            try (PreparedStatement find = sqlite.prepareStatement("SELECT name FROM accounts WHERE email = ?")) {
+                find.setString(1, normalised);
+                try (var rs = find.executeQuery()) {
+                    if (!rs.next()) {
+                        err.println("No account with the email " + normalised + " in " + dir.toAbsolutePath() + ".");
+                        return 1;
+                    }
+                    name = rs.getString(1);
+                }
+            }
+            try {
+                new PasswordPolicy().check("password", password, normalised, name);
+            } catch (ApiException e) {
+                err.println(e.getMessage() + " Nothing was changed.");
+                return 1;
+            }
+            try (PreparedStatement st =
+                    sqlite.prepareStatement("UPDATE accounts SET password_hash = ? WHERE email = ?")) {
+                st.setString(1, new BCryptPasswordEncoder().encode(password));
+                st.setString(2, normalised);
+                updated = st.executeUpdate();
+            }
         }
         if (updated == 0) {
             err.println("No account with the email " + normalised + " in " + dir.toAbsolutePath() + ".");
@@ -94,9 +109,8 @@ final class ResetPasswordCommand implements Callable<Integer> {
                         ? "New password for " + normalised + ": " + password
                         : "Password changed for " + normalised + ".");
         if (EventStoreLock.heldElsewhere(dir)) {
-            out.println("The service is running: the new password works now, and the old one no longer does. Sessions"
-                    + " already logged in to this account stay valid until the service restarts (sessions are kept"
-                    + " in its memory): restart it now to end them, e.g. `systemctl restart datasaas`.");
+            out.println("The service is running: the new password works now, the old one no longer does, and sessions"
+                    + " that logged in with the old password end at their next request.");
         } else {
             out.println("The service is stopped, so no session of this account survives: they end with the process.");
         }

@@ -11,8 +11,9 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Answers the dashboard's routes with its index.html so deep links and reloads work; the hashed assets under
- * /assets are plain static resources with a long cache lifetime. index.html itself is never cached, so a new
- * release is picked up on the next load.
+ * /assets are plain static resources with a long cache lifetime. index.html itself, also under its own name, is
+ * never cached, so a new release is picked up on the next load. Its Content-Security-Policy comes from the security
+ * chain, which puts it on every answer.
  */
 @RestController
 class DashboardController {
@@ -31,6 +32,7 @@ class DashboardController {
 
     @GetMapping({
         "/",
+        "/index.html",
         "/login",
         "/signup",
         "/sites/{id}",
@@ -45,9 +47,6 @@ class DashboardController {
         return ResponseEntity.ok()
                 .contentType(MediaType.TEXT_HTML)
                 .cacheControl(CacheControl.noCache())
-                .header(
-                        "Content-Security-Policy",
-                        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'")
                 .body(index);
     }
 }

@@ -20,10 +20,13 @@ final class EventDraft {
     Location location = Location.UNKNOWN;
     ReferrerInfo referrer;
     Channel channel;
+    /** The request's {@code _leave} duration, bounded by the time since its page view. */
+    Long durationMs;
 
     EventDraft(EventRequest request, InetAddress clientAddress, String userAgent) {
         this.request = request;
         this.clientAddress = clientAddress;
         this.userAgent = userAgent;
+        this.durationMs = request.durationMs();
     }
 }

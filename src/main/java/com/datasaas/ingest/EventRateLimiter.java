@@ -1,5 +1,6 @@
 package com.datasaas.ingest;
 
+import com.datasaas.app.ClientAddresses;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.Bandwidth;
@@ -14,7 +15,7 @@ import org.springframework.stereotype.Component;
 final class EventRateLimiter {
     private static final Duration PERIOD = Duration.ofMinutes(1);
 
-    private final Cache<InetAddress, Bucket> buckets;
+    private final Cache<String, Bucket> buckets;
     private final int perMinute;
 
     EventRateLimiter(IngestSettings settings) {
@@ -27,7 +28,9 @@ final class EventRateLimiter {
 
     /** Zero when the request may go on, otherwise how long the client should wait. */
     Duration take(InetAddress client) {
-        ConsumptionProbe probe = buckets.get(client, k -> newBucket()).tryConsumeAndReturnRemaining(1);
+        // IPv6 per /64: one subscriber's whole network is one client.
+        ConsumptionProbe probe =
+                buckets.get(ClientAddresses.bucketKey(client), k -> newBucket()).tryConsumeAndReturnRemaining(1);
         return probe.isConsumed() ? Duration.ZERO : Duration.ofNanos(probe.getNanosToWaitForRefill());
     }
 

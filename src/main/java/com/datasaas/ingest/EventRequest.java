@@ -3,6 +3,7 @@ package com.datasaas.ingest;
 import com.datasaas.app.ApiException;
 import com.datasaas.app.JsonBodies;
 import com.datasaas.events.EventType;
+import com.datasaas.sites.DomainNames;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -19,7 +20,9 @@ import tools.jackson.databind.JsonNode;
  * A validated POST /api/events body. Parsing is the whole contract of the endpoint's 400s: required ids, a known
  * event type, goal names and params within limits, numbers in range. Free text is truncated rather than refused,
  * so a long page title never costs us a pageview. Fields the tracker leaves out (hostname, pathname, UTM tags,
- * click ids) are derived from the URL.
+ * click ids) are derived from the URL. Every stored text loses its control characters (C0, C1) and bidi controls,
+ * which no page title or URL needs and which spoof what the dashboard and exports show; the hostname must be a host
+ * name; the pathname always starts with {@code /}.
  */
 record EventRequest(
         Instant receivedAt,
@@ -56,6 +59,8 @@ record EventRequest(
     static final List<String> CLICK_ID_NAMES = List.of("gclid", "fbclid", "msclkid", "ttclid", "li_fat_id", "twclid");
     private static final Pattern GOAL_NAME = Pattern.compile("^[a-z0-9_:-]{1,64}$");
     private static final Pattern PARAM_KEY = Pattern.compile("^[a-z0-9_-]{1,64}$");
+    private static final Pattern INVISIBLE =
+            Pattern.compile("[\\p{Cc}\\u061C\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069]");
 
     static EventRequest parse(JsonNode body, Instant receivedAt) {
         String websiteId = requiredId(body, "website_id");
@@ -71,17 +76,22 @@ record EventRequest(
 
         String url = text(body, "url", MAX_URL);
         URI uri = parseUri(url);
-        String hostname = text(body, "hostname", 253);
+        String hostname = JsonBodies.string(body, "hostname", Integer.MAX_VALUE);
         if (hostname == null && uri != null) hostname = uri.getHost();
         if (hostname == null || hostname.isBlank()) {
             throw ApiException.badRequest(
                     "Field 'hostname' is missing and cannot be derived: send 'url' or 'hostname'.");
         }
-        hostname = hostname.toLowerCase(Locale.ROOT);
+        String host = DomainNames.validHost(hostname);
+        if (host == null) {
+            throw ApiException.badRequest("Field 'hostname' must be a host name such as 'www.example.com'"
+                    + " (letters, digits, hyphens and dots; no scheme, port, path or spaces).");
+        }
+        hostname = host;
         String pathname = text(body, "pathname", MAX_URL);
-        if (pathname == null && uri != null)
-            pathname = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-        if (pathname == null) pathname = "/";
+        if (pathname == null && uri != null) pathname = clean(uri.getRawPath());
+        if (pathname == null || pathname.isEmpty()) pathname = "/";
+        if (!pathname.startsWith("/")) pathname = truncate("/" + pathname, MAX_URL);
 
         Map<String, String> query = uri == null ? Map.of() : queryParameters(uri.getRawQuery());
         String goalName = null;
@@ -143,18 +153,17 @@ record EventRequest(
         if (node == null || node.isNull()) {
             throw ApiException.badRequest("Field '" + field + "' is required.");
         }
-        if (!node.isString()
-                || node.stringValue().isBlank()
-                || node.stringValue().length() > MAX_ID) {
+        String value = node.isString() ? clean(node.stringValue()) : null;
+        if (value == null || value.isBlank() || value.length() > MAX_ID) {
             throw ApiException.badRequest(
-                    "Field '" + field + "' must be a non-empty string of at most " + MAX_ID + " characters.");
+                    "Field '" + field + "' must be a non-empty string of at most " + MAX_ID + " printable characters.");
         }
-        return node.stringValue();
+        return value;
     }
 
     /** Free text: wrong type is a 400, too long is truncated. */
     private static String text(JsonNode body, String field, int max) {
-        String value = JsonBodies.string(body, field, Integer.MAX_VALUE);
+        String value = clean(JsonBodies.string(body, field, Integer.MAX_VALUE));
         if (value == null) return null;
         return value.length() > max ? value.substring(0, max) : value;
     }
@@ -175,7 +184,7 @@ record EventRequest(
 
     private static String utm(JsonNode body, Map<String, String> query, String field) {
         String value = text(body, field, MAX_UTM);
-        if (value == null) value = query.get(field);
+        if (value == null) value = clean(query.get(field));
         if (value == null || value.isBlank()) return null;
         value = value.strip();
         return value.length() > MAX_UTM ? value.substring(0, MAX_UTM) : value;
@@ -190,13 +199,14 @@ record EventRequest(
             }
             for (String name : CLICK_ID_NAMES) {
                 JsonNode value = node.get(name);
-                if (value != null && value.isString() && !value.stringValue().isBlank()) {
-                    ids.put(name, truncate(value.stringValue(), MAX_PARAM_VALUE));
+                String id = value != null && value.isString() ? clean(value.stringValue()) : null;
+                if (id != null && !id.isBlank()) {
+                    ids.put(name, truncate(id, MAX_PARAM_VALUE));
                 }
             }
         }
         for (String name : CLICK_ID_NAMES) {
-            String value = query.get(name);
+            String value = clean(query.get(name));
             if (value != null && !value.isBlank()) ids.putIfAbsent(name, truncate(value, MAX_PARAM_VALUE));
         }
         return ids;
@@ -223,7 +233,7 @@ record EventRequest(
             if (!value.isValueNode()) {
                 throw ApiException.badRequest("Metadata '" + key + "' must be a string, number or boolean.");
             }
-            String text = value.asString();
+            String text = clean(value.asString());
             if (text.length() > MAX_PARAM_VALUE) {
                 throw ApiException.badRequest(
                         "Metadata '" + key + "' must be at most " + MAX_PARAM_VALUE + " characters.");
@@ -259,6 +269,12 @@ record EventRequest(
             }
         }
         return params;
+    }
+
+    /** Removes control characters and bidi controls; null stays null. */
+    static String clean(String s) {
+        if (s == null) return null;
+        return INVISIBLE.matcher(s).find() ? INVISIBLE.matcher(s).replaceAll("") : s;
     }
 
     private static String truncate(String s, int max) {

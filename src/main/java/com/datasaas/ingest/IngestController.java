@@ -10,6 +10,8 @@ import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -46,15 +48,32 @@ class IngestController {
         if (!wait.isZero()) {
             throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, "Too many events from this address; slow down.", wait);
         }
-        String contentType = request.getContentType();
-        if (contentType != null
-                && !contentType.startsWith("application/json")
-                && !contentType.startsWith("text/plain")) {
-            throw new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Send events as application/json or text/plain.");
-        }
+        checkMediaType(request.getContentType());
         EventRequest event = EventRequest.parse(JsonBodies.parseObject(json, readBody(request)), clock.instant());
         pipeline.run(new EventDraft(event, client, request.getHeader("User-Agent")));
         return ResponseEntity.accepted().build();
+    }
+
+    /**
+     * JSON, or text/plain (what {@code navigator.sendBeacon} sends without a CORS preflight). Parsed, not prefix
+     * matched: {@code APPLICATION/JSON; charset=utf-8} is fine, {@code application/jsonp} is not.
+     */
+    static void checkMediaType(String contentType) {
+        if (contentType == null) return;
+        MediaType type;
+        try {
+            type = MediaType.parseMediaType(contentType);
+        } catch (InvalidMediaTypeException e) {
+            throw unsupported();
+        }
+        if (!type.equalsTypeAndSubtype(MediaType.APPLICATION_JSON)
+                && !type.equalsTypeAndSubtype(MediaType.TEXT_PLAIN)) {
+            throw unsupported();
+        }
+    }
+
+    private static ApiException unsupported() {
+        return new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Send events as application/json or text/plain.");
     }
 
     private static byte[] readBody(HttpServletRequest request) throws IOException {

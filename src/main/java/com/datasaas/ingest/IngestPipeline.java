@@ -8,6 +8,7 @@ import com.datasaas.enrich.ReferrerClassifier;
 import com.datasaas.enrich.ReferrerKind;
 import com.datasaas.enrich.UserAgentParser;
 import com.datasaas.events.Event;
+import com.datasaas.events.EventType;
 import com.datasaas.events.IdKeys;
 import com.datasaas.realtime.Presence;
 import com.datasaas.sites.Websites;
@@ -41,6 +42,7 @@ final class IngestPipeline {
     private final ChannelClassifier channels;
     private final WriteBuffer buffer;
     private final Presence presence;
+    private final PageviewTimes pageviews;
     private final ObjectMapper json;
     private final List<Step> steps;
     private final Counter accepted;
@@ -55,6 +57,7 @@ final class IngestPipeline {
             ChannelClassifier channels,
             WriteBuffer buffer,
             Presence presence,
+            PageviewTimes pageviews,
             ObjectMapper json,
             MeterRegistry meters) {
         this.websites = websites;
@@ -65,6 +68,7 @@ final class IngestPipeline {
         this.channels = channels;
         this.buffer = buffer;
         this.presence = presence;
+        this.pageviews = pageviews;
         this.json = json;
         this.accepted = Counter.builder("datasaas.events.accepted").register(meters);
         for (DropReason reason : DropReason.values()) {
@@ -85,6 +89,7 @@ final class IngestPipeline {
                 step(meters, "drop_excluded_country", this::dropExcludedCountry),
                 step(meters, "put_referrer", this::putReferrer),
                 step(meters, "put_channel", this::putChannel),
+                step(meters, "bound_leave_duration", this::boundLeaveDuration),
                 step(meters, "write_to_buffer", this::writeToBuffer));
     }
 
@@ -175,6 +180,17 @@ final class IngestPipeline {
         return KEEP;
     }
 
+    private DropReason boundLeaveDuration(EventDraft draft) {
+        EventRequest r = draft.request;
+        if (r.type() == EventType.PAGEVIEW) {
+            pageviews.pageview(draft.site.id(), r.sessionId(), r.pathname(), r.receivedAt());
+        } else if (r.type() == EventType.LEAVE && r.durationMs() != null) {
+            draft.durationMs =
+                    pageviews.boundLeave(draft.site.id(), r.sessionId(), r.pathname(), r.durationMs(), r.receivedAt());
+        }
+        return KEEP;
+    }
+
     private DropReason writeToBuffer(EventDraft draft) {
         Event event = toEvent(draft);
         buffer.write(event); // returns once the event is durable in the spool, else throws a 503
@@ -222,7 +238,7 @@ final class IngestPipeline {
                 d.location.latitude(),
                 d.location.longitude(),
                 r.metadata().isEmpty() ? null : json.writeValueAsString(r.metadata()),
-                r.durationMs(),
+                d.durationMs,
                 r.scrollDepth(),
                 r.targetUrl());
     }

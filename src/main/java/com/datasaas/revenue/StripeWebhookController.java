@@ -38,6 +38,11 @@ final class StripeWebhookController {
         this.ledger = ledger;
     }
 
+    private static ApiException badSignature() {
+        return ApiException.badRequest("Invalid or missing Stripe-Signature: check that the signing secret stored for"
+                + " this website (Stripe integration settings, field 'webhook_secret') is this endpoint's.");
+    }
+
     @PostMapping("/api/webhooks/stripe/{websiteId}")
     Map<String, Object> receive(
             @PathVariable String websiteId,
@@ -46,19 +51,16 @@ final class StripeWebhookController {
         if (websites.tracked(websiteId).isEmpty()) {
             throw ApiException.notFound("Website " + websiteId + " not found.");
         }
-        String secret = integrations
-                .webhookSecret(websiteId, StripeProvider.ID)
-                .orElseThrow(() -> ApiException.badRequest("No Stripe webhook signing secret is set for this website:"
-                        + " add it in the Stripe integration settings (field 'webhook_secret')."));
-        if (signature == null || signature.isBlank() || body == null) {
-            throw ApiException.badRequest("Missing Stripe-Signature header or body.");
+        // No secret stored and a wrong signature get the same answer: whether a secret is set is not public.
+        String secret = integrations.webhookSecret(websiteId, StripeProvider.ID).orElse(null);
+        if (secret == null || signature == null || signature.isBlank() || body == null) {
+            throw badSignature();
         }
         Event event;
         try {
             event = Webhook.constructEvent(new String(body, StandardCharsets.UTF_8), signature, secret);
         } catch (SignatureVerificationException e) {
-            throw ApiException.badRequest("Invalid Stripe-Signature: " + e.getMessage()
-                    + " Check that the signing secret stored for this website is this endpoint's.");
+            throw badSignature();
         } catch (RuntimeException e) {
             throw ApiException.badRequest("The body is not a Stripe event.");
         }

@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /** Normalises what people paste as their site's domain ("https://www.Example.com:443/blog") to "example.com". */
-final class DomainNames {
+public final class DomainNames {
     private static final Pattern HOSTNAME = Pattern.compile(
             "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$");
 
@@ -28,9 +28,14 @@ final class DomainNames {
         return validHost(s);
     }
 
-    /** A host name as the tracker reports it, for comparisons: lowercase, punycode, no trailing dot. */
-    static String validHost(String host) {
+    /**
+     * A host name as the tracker reports it, for comparisons and storage: lowercase, punycode (IDNA via the JDK), no
+     * trailing dot, letters-digits-hyphen labels of 1-63 characters, 253 at most. Null for anything else (control
+     * characters, bidi overrides, markup, slashes, ports).
+     */
+    public static String validHost(String host) {
         if (host == null || host.isEmpty()) return null;
+        if (host.endsWith(".")) host = host.substring(0, host.length() - 1);
         String ascii;
         try {
             ascii = IDN.toASCII(host, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);

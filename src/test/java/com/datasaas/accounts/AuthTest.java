@@ -118,7 +118,7 @@ class AuthTest extends RunningApp {
         String email = unique("throttle") + "@example.com";
         newClient().signUp(email);
         ApiClient attacker = newClient();
-        for (int i = 0; i < LoginThrottle.FAILURES_PER_ACCOUNT; i++) {
+        for (int i = 0; i < LoginThrottle.FAILURES_PER_ACCOUNT_AND_ADDRESS; i++) {
             assertThat(attacker.post("/api/auth/login", Map.of("email", email, "password", "guess" + i))
                             .status())
                     .isEqualTo(401);
@@ -134,16 +134,16 @@ class AuthTest extends RunningApp {
         ApiClient client = newClient().signUp(email);
         assertThat(client.post(
                                 "/api/me/password",
-                                Map.of("current_password", "wrong", "new_password", "another pass 1"))
+                                Map.of("current_password", "wrong", "new_password", "violet kettle orbit 42"))
                         .status())
                 .isEqualTo(400);
         assertThat(client.post(
                                 "/api/me/password",
-                                Map.of("current_password", PASSWORD, "new_password", "another pass 1"))
+                                Map.of("current_password", PASSWORD, "new_password", "violet kettle orbit 42"))
                         .status())
                 .isEqualTo(200);
         assertThat(newClient()
-                        .post("/api/auth/login", Map.of("email", email, "password", "another pass 1"))
+                        .post("/api/auth/login", Map.of("email", email, "password", "violet kettle orbit 42"))
                         .status())
                 .isEqualTo(200);
     }

@@ -18,10 +18,14 @@ class RegistrationPolicyTest {
         @Test
         void only_the_first_account_may_sign_up() {
             ApiClient.Response first = newClient()
-                    .post("/api/auth/signup", Map.of("email", "owner@example.com", "password", "correct horse"));
+                    .post(
+                            "/api/auth/signup",
+                            Map.of("email", "owner@example.com", "password", "correct horse battery"));
             assertThat(first.status()).isEqualTo(201);
             ApiClient.Response second = newClient()
-                    .post("/api/auth/signup", Map.of("email", "second@example.com", "password", "correct horse"));
+                    .post(
+                            "/api/auth/signup",
+                            Map.of("email", "second@example.com", "password", "correct horse battery"));
             assertThat(second.status()).isEqualTo(403);
             assertThat(second.errorMessage()).contains("DATASAAS_REGISTRATION");
         }
@@ -33,7 +37,9 @@ class RegistrationPolicyTest {
         @Test
         void nobody_may_sign_up() {
             ApiClient.Response response = newClient()
-                    .post("/api/auth/signup", Map.of("email", "someone@example.com", "password", "correct horse"));
+                    .post(
+                            "/api/auth/signup",
+                            Map.of("email", "someone@example.com", "password", "correct horse battery"));
             assertThat(response.status()).isEqualTo(403);
         }
     }

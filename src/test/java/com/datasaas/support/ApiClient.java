@@ -24,6 +24,7 @@ public final class ApiClient {
     private final CookieManager cookies = new CookieManager();
     private final HttpClient http;
     private String bearer;
+    private String forwardedFor;
 
     public ApiClient(int port) {
         this.base = "http://localhost:" + port;
@@ -34,6 +35,12 @@ public final class ApiClient {
         ApiClient client = new ApiClient(Integer.parseInt(base.substring(base.lastIndexOf(':') + 1)));
         client.bearer = key;
         return client;
+    }
+
+    /** Every request of this client claims to come from {@code address} (loopback is a trusted proxy in tests). */
+    public ApiClient from(String address) {
+        this.forwardedFor = address;
+        return this;
     }
 
     public String base() {
@@ -92,6 +99,7 @@ public final class ApiClient {
 
     private Response send(HttpRequest.Builder builder, boolean csrf) {
         if (bearer != null) builder.header("Authorization", "Bearer " + bearer);
+        if (forwardedFor != null) builder.header("X-Forwarded-For", forwardedFor);
         if (csrf && bearer == null) {
             String token = xsrfToken();
             if (token == null) {

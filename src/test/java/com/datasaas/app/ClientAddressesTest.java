@@ -1,0 +1,98 @@
+package com.datasaas.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.springframework.mock.web.MockHttpServletRequest;
+
+/** One rule for every proxy shape; the request object is Spring's servlet fixture, the rule is the real one. */
+class ClientAddressesTest {
+    static final String PROXY = "10.0.0.2";
+    static final String SECOND_PROXY = "10.0.0.3";
+    static final String CLIENT = "203.0.113.7";
+
+    static ClientAddresses rule(String header, String... trusted) {
+        return new ClientAddresses(new DataSaasProperties(null, List.of(trusted), null, null, null, header));
+    }
+
+    static MockHttpServletRequest from(String peer) {
+        MockHttpServletRequest request = new MockHttpServletRequest();
+        request.setRemoteAddr(peer);
+        return request;
+    }
+
+    static String resolve(ClientAddresses rule, MockHttpServletRequest request) {
+        InetAddress address = rule.resolve(request);
+        return address.getHostAddress();
+    }
+
+    @Test
+    void nginx_setting_only_x_real_ip_is_believed_when_configured() {
+        MockHttpServletRequest request = from(PROXY);
+        request.addHeader("X-Real-IP", CLIENT);
+        assertThat(resolve(rule("X-Real-IP", "10.0.0.0/8"), request)).isEqualTo(CLIENT);
+    }
+
+    @Test
+    void x_real_ip_is_ignored_unless_configured() {
+        // nginx in front, but the operator did not say it sets X-Real-IP: a client-sent X-Real-IP must not count.
+        MockHttpServletRequest request = from(PROXY);
+        request.addHeader("X-Real-IP", "198.51.100.99");
+        assertThat(resolve(rule(null, "10.0.0.0/8"), request)).isEqualTo(PROXY);
+
+        MockHttpServletRequest junkForwardedFor = from(PROXY);
+        junkForwardedFor.addHeader("X-Forwarded-For", "unknown");
+        junkForwardedFor.addHeader("X-Real-IP", "198.51.100.99");
+        assertThat(resolve(rule(null, "10.0.0.0/8"), junkForwardedFor)).isEqualTo(PROXY);
+    }
+
+    @Test
+    void with_x_real_ip_configured_x_forwarded_for_is_not_read() {
+        MockHttpServletRequest request = from(PROXY);
+        request.addHeader("X-Real-IP", CLIENT);
+        request.addHeader("X-Forwarded-For", "198.51.100.99");
+        assertThat(resolve(rule("X-Real-IP", "10.0.0.0/8"), request)).isEqualTo(CLIENT);
+    }
+
+    @Test
+    void caddy_appends_the_peer_to_x_forwarded_for() {
+        // Caddy passes on what the client sent and appends the address it saw.
+        MockHttpServletRequest request = from(PROXY);
+        request.addHeader("X-Forwarded-For", "198.51.100.99, " + CLIENT);
+        assertThat(resolve(rule(null, PROXY), request)).isEqualTo(CLIENT);
+    }
+
+    @Test
+    void a_chain_of_two_proxies_yields_the_right_most_untrusted_hop() {
+        MockHttpServletRequest request = from(SECOND_PROXY);
+        request.addHeader("X-Forwarded-For", "198.51.100.99, " + CLIENT + ", " + PROXY);
+        assertThat(resolve(rule(null, "10.0.0.0/24"), request)).isEqualTo(CLIENT);
+
+        // the same chain split over two header lines
+        MockHttpServletRequest split = from(SECOND_PROXY);
+        split.addHeader("X-Forwarded-For", "198.51.100.99, " + CLIENT);
+        split.addHeader("X-Forwarded-For", PROXY);
+        assertThat(resolve(rule(null, "10.0.0.0/24"), split)).isEqualTo(CLIENT);
+    }
+
+    @Test
+    void headers_from_an_untrusted_peer_are_ignored() {
+        MockHttpServletRequest request = from(CLIENT);
+        request.addHeader("X-Forwarded-For", "198.51.100.99");
+        request.addHeader("X-Real-IP", "198.51.100.98");
+        assertThat(resolve(rule(null, PROXY), request)).isEqualTo(CLIENT);
+        assertThat(resolve(rule("X-Real-IP", PROXY), request)).isEqualTo(CLIENT);
+        assertThat(resolve(rule(null), request)).isEqualTo(CLIENT);
+    }
+
+    @Test
+    void ipv6_addresses_share_a_bucket_per_64() throws Exception {
+        assertThat(ClientAddresses.bucketKey(InetAddress.getByName("2001:db8:1:2:aaaa::1")))
+                .isEqualTo(ClientAddresses.bucketKey(InetAddress.getByName("2001:db8:1:2:bbbb::9")))
+                .isNotEqualTo(ClientAddresses.bucketKey(InetAddress.getByName("2001:db8:1:3::1")));
+        assertThat(ClientAddresses.bucketKey(InetAddress.getByName("203.0.113.7")))
+                .isEqualTo("203.0.113.7");
+    }
+}
