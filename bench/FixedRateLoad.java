@@ -32,6 +32,7 @@ public class FixedRateLoad {
         int total = rate * seconds;
         long[] latencies = new long[total];
         AtomicInteger failures = new AtomicInteger();
+        java.util.Map<String, AtomicInteger> failuresByKind = new java.util.concurrent.ConcurrentHashMap<>();
         CountDownLatch done = new CountDownLatch(total);
         BlockingQueue<long[]> due = new ArrayBlockingQueue<>(total);
         String[] pages = {"/", "/pricing", "/blog", "/docs", "/signup"};
@@ -47,18 +48,23 @@ public class FixedRateLoad {
                     } catch (InterruptedException e) {
                         return;
                     }
-                    boolean ok = false;
+                    String failure = null;
                     try {
                         if (connection == null) connection = Connection.open(base);
                         connection.out.write(request(base, site, pages, random));
                         connection.out.flush();
-                        ok = readStatus(connection.in) == 202;
+                        int status = readStatus(connection.in);
+                        if (status != 202) failure = "HTTP " + status;
                     } catch (IOException | RuntimeException e) {
+                        failure = e.getClass().getSimpleName();
                         if (connection != null) connection.close();
                         connection = null;
                     }
                     latencies[(int) job[0]] = System.nanoTime() - job[1];
-                    if (!ok) failures.incrementAndGet();
+                    if (failure != null) {
+                        failures.incrementAndGet();
+                        failuresByKind.computeIfAbsent(failure, k -> new AtomicInteger()).incrementAndGet();
+                    }
                     done.countDown();
                 }
             });
@@ -78,8 +84,8 @@ public class FixedRateLoad {
         double elapsed = (System.nanoTime() - start) / 1e9;
         Arrays.sort(latencies);
         System.out.printf(
-                "rate %d/s for %d s over %d connections: %d requests in %.1f s, failures %d%n",
-                rate, seconds, connections, total, elapsed, failures.get());
+                "rate %d/s for %d s over %d connections: %d requests in %.1f s, failures %d %s%n",
+                rate, seconds, connections, total, elapsed, failures.get(), failuresByKind);
         System.out.printf(
                 "latency p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms%n",
                 latencies[total / 2] / 1e6,

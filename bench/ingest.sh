@@ -4,12 +4,13 @@
 # comparable across machines even when the absolute figures are not.
 # Usage: bench/ingest.sh [wrk-seconds] [fixed-rate] [fixed-rate-seconds]
 # Needs: target/datasaas.jar (./mvnw -q package -DskipTests), apt-get install -y wrk nginx-light bc curl.
-# JAVA_OPTS is passed to the app's JVM (for example a CDS archive or heap flags, see docs/benchmarks.md).
+# JAR picks another build of the jar (to compare before and after); JAVA_OPTS is passed to the app's JVM (for example a CDS archive or heap flags, see docs/benchmarks.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_WRK=${1:-30}
 RATE=${2:-2500}
 SECONDS_RATE=${3:-30}
+JAR=${JAR:-target/datasaas.jar}
 WRK_FLAGS=(-t2 -c64)
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 PORT=${PORT:-$(free_port)}
@@ -51,7 +52,7 @@ NGINX=$!
 START=$(date +%s.%N)
 # shellcheck disable=SC2086 # JAVA_OPTS is a list of flags on purpose
 DATASAAS_DATA_DIR=$DATA PORT=$PORT DATASAAS_REGISTRATION=open DATASAAS_TRUSTED_PROXIES=127.0.0.1/32 \
-  java ${JAVA_OPTS:-} -jar target/datasaas.jar > "$DATA/app.log" 2>&1 &
+  java ${JAVA_OPTS:-} -jar "$JAR" > "$DATA/app.log" 2>&1 &
 APP=$!
 until curl -sf "localhost:$PORT/actuator/health" >/dev/null; do sleep 0.05; done
 echo "startup to healthy: $(echo "$(date +%s.%N) - $START" | bc) s"

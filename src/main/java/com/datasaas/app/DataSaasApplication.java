@@ -1,5 +1,6 @@
 package com.datasaas.app;
 
+import com.datasaas.enrich.UserAgentParser;
 import com.datasaas.ingest.IngestSettings;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -11,6 +12,7 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @EnableScheduling
 public class DataSaasApplication {
     public static void main(String[] args) {
+        UserAgentParser.startBuildingEarly();
         SpringApplication.run(DataSaasApplication.class, args);
     }
 }

@@ -3,7 +3,6 @@ package com.datasaas.ingest;
 import com.datasaas.app.ApiErrors;
 import com.datasaas.app.ApiException;
 import com.datasaas.app.ClientAddresses;
-import com.datasaas.app.JsonBodies;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
@@ -96,7 +95,7 @@ final class IngestEndpoint extends HttpFilter {
                 && !contentType.startsWith("text/plain")) {
             throw new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Send events as application/json or text/plain.");
         }
-        EventRequest event = EventRequest.parse(JsonBodies.parseObject(json, readBody(request)), clock.instant());
+        EventRequest event = EventRequest.parse(json, readBody(request), clock.instant());
         pipeline.run(new EventDraft(event, client, request.getHeader(HttpHeaders.USER_AGENT)));
     }
 
