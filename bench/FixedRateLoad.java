@@ -54,7 +54,12 @@ public class FixedRateLoad {
                         connection.out.write(request(base, site, pages, random));
                         connection.out.flush();
                         int status = readStatus(connection.in);
-                        if (status != 202) failure = "HTTP " + status;
+                        if (Math.abs(status) != 202) failure = "HTTP " + Math.abs(status);
+                        if (status < 0) {
+                            // The server said "Connection: close" (Tomcat does after max-keep-alive-requests).
+                            connection.close();
+                            connection = null;
+                        }
                     } catch (IOException | RuntimeException e) {
                         failure = e.getClass().getSimpleName();
                         if (connection != null) connection.close();
@@ -131,16 +136,21 @@ public class FixedRateLoad {
         return all;
     }
 
-    /** Reads one response (status line, headers, a Content-Length or chunked body) and returns its status. */
+    /**
+     * Reads one response (status line, headers, a Content-Length or chunked body) and returns its status, negated
+     * when the server closes the connection after it.
+     */
     private static int readStatus(InputStream in) throws IOException {
         String status = line(in);
         int code = Integer.parseInt(status.substring(9, 12));
         long length = 0;
         boolean chunked = false;
+        boolean closing = false;
         for (String header = line(in); !header.isEmpty(); header = line(in)) {
             String lower = header.toLowerCase();
             if (lower.startsWith("content-length:")) length = Long.parseLong(header.substring(15).trim());
             if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) chunked = true;
+            if (lower.startsWith("connection:") && lower.contains("close")) closing = true;
         }
         if (chunked) {
             for (long size = Long.parseLong(line(in).trim(), 16); size > 0; size = Long.parseLong(line(in).trim(), 16)) {
@@ -151,7 +161,7 @@ public class FixedRateLoad {
         } else {
             in.skipNBytes(length);
         }
-        return code;
+        return closing ? -code : code;
     }
 
     private static String line(InputStream in) throws IOException {
