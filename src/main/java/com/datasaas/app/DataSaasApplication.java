@@ -1,6 +1,5 @@
 package com.datasaas.app;
 
-import com.datasaas.enrich.UserAgentParser;
 import com.datasaas.ingest.IngestSettings;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -12,7 +11,6 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @EnableScheduling
 public class DataSaasApplication {
     public static void main(String[] args) {
-        UserAgentParser.startBuildingEarly();
         SpringApplication.run(DataSaasApplication.class, args);
     }
 }

@@ -13,7 +13,7 @@ import nl.basjes.parse.useragent.UserAgentAnalyzer;
  * Turns a user agent string into browser, OS and device type with Yauaa.
  *
  * <p>Yauaa's analyzer takes 3-5 s and over 100 MB to build on two cores, so it is built once, on a background
- * thread started by {@code main} (or else by the constructor): application start-up does not wait for it, and the first {@link #parse} waits
+ * thread started when Spring Boot starts ({@link EarlyAnalyzerBuild}; else by the constructor): application start-up does not wait for it, and the first {@link #parse} waits
  * only for what is left. It is restricted to the fields we store, which makes it start faster and use less memory.
  * Yauaa's own cache is off; we cache our small {@link UserAgentInfo} instead, because real traffic repeats a few
  * thousand user agents and the cached record is far smaller than Yauaa's full result.
@@ -57,9 +57,8 @@ public final class UserAgentParser {
     }
 
     /**
-     * Starts building the analyzer now. Called first thing in {@code main}: the build is the longest single task of
-     * start-up and health waits for it, so it runs beside the whole Spring context start instead of after the
-     * bean definitions, the metadata store and Flyway. The parser bean takes this build over.
+     * Starts building the analyzer now, unless a build started this way is still waiting to be taken over; the next
+     * parser created takes it over. See {@link EarlyAnalyzerBuild}.
      */
     public static void startBuildingEarly() {
         EARLY_BUILD.compareAndSet(null, startBuild());
