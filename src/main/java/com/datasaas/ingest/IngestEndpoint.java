@@ -18,7 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import tools.jackson.databind.ObjectMapper;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.core.util.JsonRecyclerPools;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * POST /api/events: limit, read, validate, run the pipeline, answer 202 (also for dropped events).
@@ -34,23 +36,25 @@ final class IngestEndpoint extends HttpFilter {
     static final String PATH = "/api/events";
     static final int MAX_BODY_BYTES = 32 * 1024;
     private static final Logger log = LoggerFactory.getLogger(IngestEndpoint.class);
+    /**
+     * Reads event bodies only. Its parser buffers are pooled per thread, which suits Tomcat's fixed pool of request
+     * threads; Jackson's default pool, a shared deque, showed up at ~4% of request time in JFR.
+     */
+    private static final JsonMapper EVENT_JSON = JsonMapper.builder(JsonFactory.builder()
+                    .recyclerPool(JsonRecyclerPools.threadLocalPool())
+                    .build())
+            .build();
 
     private final IngestPipeline pipeline;
     private final EventRateLimiter rateLimiter;
     private final ClientAddresses clientAddresses;
-    private final ObjectMapper json;
     private final Clock clock;
 
     IngestEndpoint(
-            IngestPipeline pipeline,
-            EventRateLimiter rateLimiter,
-            ClientAddresses clientAddresses,
-            ObjectMapper json,
-            Clock clock) {
+            IngestPipeline pipeline, EventRateLimiter rateLimiter, ClientAddresses clientAddresses, Clock clock) {
         this.pipeline = pipeline;
         this.rateLimiter = rateLimiter;
         this.clientAddresses = clientAddresses;
-        this.json = json;
         this.clock = clock;
     }
 
@@ -95,7 +99,7 @@ final class IngestEndpoint extends HttpFilter {
                 && !contentType.startsWith("text/plain")) {
             throw new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Send events as application/json or text/plain.");
         }
-        EventRequest event = EventRequest.parse(json, readBody(request), clock.instant());
+        EventRequest event = EventRequest.parse(EVENT_JSON, readBody(request), clock.instant());
         pipeline.run(new EventDraft(event, client, request.getHeader(HttpHeaders.USER_AGENT)));
     }
 

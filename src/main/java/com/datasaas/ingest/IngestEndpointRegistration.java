@@ -6,20 +6,15 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
-import tools.jackson.databind.ObjectMapper;
 
 /** Puts {@link IngestEndpoint} first in the servlet filter chain, for its one path only. */
 @Configuration(proxyBeanMethods = false)
 class IngestEndpointRegistration {
     @Bean
     FilterRegistrationBean<IngestEndpoint> ingestEndpoint(
-            IngestPipeline pipeline,
-            EventRateLimiter rateLimiter,
-            ClientAddresses clientAddresses,
-            ObjectMapper json,
-            Clock clock) {
+            IngestPipeline pipeline, EventRateLimiter rateLimiter, ClientAddresses clientAddresses, Clock clock) {
         FilterRegistrationBean<IngestEndpoint> registration =
-                new FilterRegistrationBean<>(new IngestEndpoint(pipeline, rateLimiter, clientAddresses, json, clock));
+                new FilterRegistrationBean<>(new IngestEndpoint(pipeline, rateLimiter, clientAddresses, clock));
         registration.addUrlPatterns(IngestEndpoint.PATH);
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         registration.setName("ingestEndpoint");
