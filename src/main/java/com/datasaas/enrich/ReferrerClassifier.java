@@ -46,6 +46,9 @@ public final class ReferrerClassifier {
     private static final Pattern HOST =
             Pattern.compile("[\\p{L}\\p{N}_-]+(?:\\.[\\p{L}\\p{N}_-]+)*|\\[[0-9a-f:.]+]", Pattern.CASE_INSENSITIVE);
 
+    /** Compiled once: {@code String.replaceAll} compiles its pattern on every call, and this runs per tagged event. */
+    private static final Pattern NOT_LETTER_OR_DIGIT = Pattern.compile("[^\\p{L}\\p{N}]");
+
     /** Short utm_source values people use for networks Matomo lists under longer names. */
     private static final Map<String, ReferrerKind> SOURCE_ALIASES = Map.of(
             "fb", ReferrerKind.SOCIAL,
@@ -249,7 +252,7 @@ public final class ReferrerClassifier {
     }
 
     private static String foldName(String name) {
-        return name.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N}]", "");
+        return NOT_LETTER_OR_DIGIT.matcher(name.toLowerCase(Locale.ROOT)).replaceAll("");
     }
 
     // ---- loading the lists

@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import nl.basjes.parse.useragent.UserAgent;
 import nl.basjes.parse.useragent.UserAgentAnalyzer;
 
@@ -12,7 +13,7 @@ import nl.basjes.parse.useragent.UserAgentAnalyzer;
  * Turns a user agent string into browser, OS and device type with Yauaa.
  *
  * <p>Yauaa's analyzer takes 3-5 s and over 100 MB to build on two cores, so it is built once, on a background
- * thread started by the constructor: application start-up does not wait for it, and the first {@link #parse} waits
+ * thread started when Spring Boot starts ({@link EarlyAnalyzerBuild}; else by the constructor): application start-up does not wait for it, and the first {@link #parse} waits
  * only for what is left. It is restricted to the fields we store, which makes it start faster and use less memory.
  * Yauaa's own cache is off; we cache our small {@link UserAgentInfo} instead, because real traffic repeats a few
  * thousand user agents and the cached record is far smaller than Yauaa's full result.
@@ -47,8 +48,24 @@ public final class UserAgentParser {
     private final Cache<String, UserAgentInfo> cache =
             Caffeine.newBuilder().maximumSize(CACHE_SIZE).build();
 
+    /** A build started before the Spring context, waiting for the first parser to take it over. */
+    private static final AtomicReference<CompletableFuture<UserAgentAnalyzer>> EARLY_BUILD = new AtomicReference<>();
+
     public UserAgentParser() {
-        analyzer = CompletableFuture.supplyAsync(UserAgentParser::buildAnalyzer, runnable -> {
+        CompletableFuture<UserAgentAnalyzer> early = EARLY_BUILD.getAndSet(null);
+        analyzer = early != null ? early : startBuild();
+    }
+
+    /**
+     * Starts building the analyzer now, unless a build started this way is still waiting to be taken over; the next
+     * parser created takes it over. See {@link EarlyAnalyzerBuild}.
+     */
+    public static void startBuildingEarly() {
+        EARLY_BUILD.compareAndSet(null, startBuild());
+    }
+
+    private static CompletableFuture<UserAgentAnalyzer> startBuild() {
+        return CompletableFuture.supplyAsync(UserAgentParser::buildAnalyzer, runnable -> {
             Thread thread = new Thread(runnable, "yauaa-init");
             thread.setDaemon(true);
             thread.start();

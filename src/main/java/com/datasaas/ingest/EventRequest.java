@@ -1,7 +1,6 @@
 package com.datasaas.ingest;
 
 import com.datasaas.app.ApiException;
-import com.datasaas.app.JsonBodies;
 import com.datasaas.events.EventType;
 import com.datasaas.sites.DomainNames;
 import java.net.URI;
@@ -9,12 +8,17 @@ import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * A validated POST /api/events body. Parsing is the whole contract of the endpoint's 400s: required ids, a known
@@ -62,7 +66,12 @@ record EventRequest(
     private static final Pattern INVISIBLE =
             Pattern.compile("[\\p{Cc}\\u061C\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069]");
 
-    static EventRequest parse(JsonNode body, Instant receivedAt) {
+    /** Parses and validates a body; every refusal is an {@link ApiException} with a 4xx that names the field. */
+    static EventRequest parse(ObjectMapper json, byte[] bytes, Instant receivedAt) {
+        return parse(Fields.read(json, bytes), receivedAt);
+    }
+
+    private static EventRequest parse(Fields body, Instant receivedAt) {
         String websiteId = requiredId(body, "website_id");
         String visitorId = requiredId(body, "visitor_id");
         String sessionId = requiredId(body, "session_id");
@@ -76,7 +85,7 @@ record EventRequest(
 
         String url = text(body, "url", MAX_URL);
         URI uri = parseUri(url);
-        String hostname = JsonBodies.string(body, "hostname", Integer.MAX_VALUE);
+        String hostname = text(body, "hostname", Integer.MAX_VALUE);
         if (hostname == null && uri != null) hostname = uri.getHost();
         if (hostname == null || hostname.isBlank()) {
             throw ApiException.badRequest(
@@ -148,33 +157,37 @@ record EventRequest(
                 targetUrl);
     }
 
-    private static String requiredId(JsonNode body, String field) {
-        JsonNode node = body.get(field);
-        if (node == null || node.isNull()) {
+    private static String requiredId(Fields body, String field) {
+        Object value = body.get(field);
+        if (value == null) {
             throw ApiException.badRequest("Field '" + field + "' is required.");
         }
-        String value = node.isString() ? clean(node.stringValue()) : null;
-        if (value == null || value.isBlank() || value.length() > MAX_ID) {
+        String id = value instanceof String text ? clean(text) : null;
+        if (id == null || id.isBlank() || id.length() > MAX_ID) {
             throw ApiException.badRequest(
                     "Field '" + field + "' must be a non-empty string of at most " + MAX_ID + " printable characters.");
         }
-        return value;
+        return id;
     }
 
     /** Free text: wrong type is a 400, too long is truncated. */
-    private static String text(JsonNode body, String field, int max) {
-        String value = clean(JsonBodies.string(body, field, Integer.MAX_VALUE));
+    private static String text(Fields body, String field, int max) {
+        Object value = body.get(field);
         if (value == null) return null;
-        return value.length() > max ? value.substring(0, max) : value;
+        if (!(value instanceof String raw)) {
+            throw ApiException.badRequest("Field '" + field + "' must be a string.");
+        }
+        String text = clean(raw);
+        return text.length() > max ? text.substring(0, max) : text;
     }
 
-    private static Long integer(JsonNode body, String field, long min, long max) {
-        JsonNode node = body.get(field);
-        if (node == null || node.isNull()) return null;
-        if (!node.isNumber()) {
+    private static Long integer(Fields body, String field, long min, long max) {
+        Object number = body.get(field);
+        if (number == null) return null;
+        if (!(number instanceof Double)) {
             throw ApiException.badRequest("Field '" + field + "' must be a number.");
         }
-        double value = node.doubleValue();
+        double value = (Double) number;
         if (value < min || value > max || Double.isNaN(value)) {
             throw ApiException.badRequest("Field '" + field + "' must be between " + min + " and "
                     + (max == Long.MAX_VALUE ? "any" : max) + ".");
@@ -182,7 +195,7 @@ record EventRequest(
         return (long) value;
     }
 
-    private static String utm(JsonNode body, Map<String, String> query, String field) {
+    private static String utm(Fields body, Map<String, String> query, String field) {
         String value = text(body, field, MAX_UTM);
         if (value == null) value = clean(query.get(field));
         if (value == null || value.isBlank()) return null;
@@ -190,11 +203,11 @@ record EventRequest(
         return value.length() > MAX_UTM ? value.substring(0, MAX_UTM) : value;
     }
 
-    private static Map<String, String> clickIds(JsonNode body, Map<String, String> query) {
+    private static Map<String, String> clickIds(Fields body, Map<String, String> query) {
         Map<String, String> ids = new LinkedHashMap<>();
-        JsonNode node = body.get("click_ids");
-        if (node != null && !node.isNull()) {
-            if (!node.isObject()) {
+        Object found = body.get("click_ids");
+        if (found != null) {
+            if (!(found instanceof JsonNode node) || !node.isObject()) {
                 throw ApiException.badRequest("Field 'click_ids' must be an object such as {\"gclid\": \"...\"}.");
             }
             for (String name : CLICK_ID_NAMES) {
@@ -212,10 +225,10 @@ record EventRequest(
         return ids;
     }
 
-    private static Map<String, String> metadata(JsonNode body) {
-        JsonNode node = body.get("metadata");
-        if (node == null || node.isNull()) return Map.of();
-        if (!node.isObject()) {
+    private static Map<String, String> metadata(Fields body) {
+        Object found = body.get("metadata");
+        if (found == null) return Map.of();
+        if (!(found instanceof JsonNode node) || !node.isObject()) {
             throw ApiException.badRequest("Field 'metadata' must be an object of string values.");
         }
         if (node.size() > MAX_PARAMS) {
@@ -279,5 +292,67 @@ record EventRequest(
 
     private static String truncate(String s, int max) {
         return s.length() > max ? s.substring(0, max) : s;
+    }
+
+    /**
+     * The body's top-level fields, read with Jackson's streaming parser rather than into a tree: an event is a flat
+     * object of a dozen short fields, and building a tree of it cost more than validating it. Values are a
+     * {@code String}, a {@code Double} (any JSON number), a {@code Boolean}, a {@link JsonNode} for the two fields
+     * that are objects ({@code click_ids}, {@code metadata}), or {@link #NESTED} for an object or array elsewhere,
+     * which is always a wrong type. JSON {@code null} reads as absent; a repeated field keeps its last value.
+     */
+    static final class Fields {
+        static final Object NESTED = new Object();
+        private static final int EXPECTED_FIELDS = 16;
+
+        private final Map<String, Object> values = new HashMap<>(EXPECTED_FIELDS * 2);
+
+        Object get(String field) {
+            return values.get(field);
+        }
+
+        static Fields read(ObjectMapper json, byte[] body) {
+            if (body == null || body.length == 0) {
+                throw ApiException.badRequest("The request body is empty: send a JSON object.");
+            }
+            Fields fields = new Fields();
+            try (JsonParser parser = json.createParser(body)) {
+                if (parser.nextToken() != JsonToken.START_OBJECT) {
+                    throw ApiException.badRequest("The request body must be a JSON object.");
+                }
+                for (String name = parser.nextName(); name != null; name = parser.nextName()) {
+                    Object value = value(parser, parser.nextToken(), name);
+                    if (value == null) {
+                        fields.values.remove(name);
+                    } else {
+                        fields.values.put(name, value);
+                    }
+                }
+                if (parser.nextToken() != null) {
+                    throw ApiException.badRequest("The request body is not valid JSON: it goes on after the object.");
+                }
+            } catch (JacksonException e) {
+                throw ApiException.badRequest("The request body is not valid JSON.");
+            }
+            return fields;
+        }
+
+        private static Object value(JsonParser parser, JsonToken token, String name) {
+            return switch (token) {
+                case VALUE_STRING -> parser.getString();
+                case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> parser.getDoubleValue();
+                case VALUE_TRUE -> Boolean.TRUE;
+                case VALUE_FALSE -> Boolean.FALSE;
+                case VALUE_NULL -> null;
+                case START_OBJECT, START_ARRAY -> {
+                    if (name.equals("click_ids") || name.equals("metadata")) {
+                        yield parser.readValueAsTree();
+                    }
+                    parser.skipChildren();
+                    yield NESTED;
+                }
+                default -> NESTED;
+            };
+        }
     }
 }

@@ -349,6 +349,15 @@ class EventsEndpointTest extends RunningApp {
     }
 
     @Test
+    void other_methods_than_post_are_405_with_the_error_shape() {
+        ApiClient.Response get = newClient()
+                .raw(HttpRequest.newBuilder(URI.create(owner.base() + "/api/events"))
+                        .GET());
+        assertThat(get.status()).isEqualTo(405);
+        assertThat(get.errorMessage()).contains("GET");
+    }
+
+    @Test
     void injection_strings_are_stored_verbatim_not_executed() throws Exception {
         String nasty = "'); DROP TABLE events; -- <script>alert(1)</script>";
         Map<String, Object> event = pageview("inj", "https://example.com/x");
