@@ -12,6 +12,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -28,6 +29,12 @@ import org.springframework.stereotype.Component;
 /**
  * Events in a DuckDB file under the data dir. DuckDB allows one writing process, so this class owns the only
  * connection; the single writer thread appends through it, and each query runs on a cheap duplicate of it.
+ *
+ * <p>A batch is one real transaction. DuckDB's appender commits on its own whatever the connection's auto-commit
+ * says, so it only ever fills {@code event_batch}, a TEMP table (in memory, private to this connection, emptied
+ * before every batch). Then one explicit transaction copies those rows into {@code events}, merges their sessions and,
+ * for spooled events, raises the watermark: a failure at any point leaves none of it behind, and a retry of the same
+ * batch cannot duplicate.
  */
 @Component
 public class DuckDbEventStore implements EventStore {
@@ -39,8 +46,17 @@ public class DuckDbEventStore implements EventStore {
      */
     static final String MEMORY_LIMIT = "1GB";
 
-    private final DuckDBConnection connection;
+    private static final String BATCH_TABLE = "event_batch";
+
+    /** Test seam: called with each step's name before it runs, so a test can fail a batch between statements. */
+    interface StepHook {
+        void before(String step) throws SQLException;
+    }
+
+    private final Path file;
     private final Object writeLock = new Object();
+    private volatile DuckDBConnection connection;
+    private volatile StepHook stepHook = step -> {};
 
     public DuckDbEventStore(DataSaasProperties properties) throws SQLException {
         Path dir = properties.dataDir();
@@ -49,12 +65,27 @@ public class DuckDbEventStore implements EventStore {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create the data directory " + dir, e);
         }
-        Path file = dir.resolve("events.duckdb").toAbsolutePath();
+        this.file = dir.resolve("events.duckdb").toAbsolutePath();
+        this.connection = open(file);
+        log.info("Event store ready: {} (schema version {})", file, DuckDbSchema.MIGRATIONS.size());
+    }
+
+    private static DuckDBConnection open(Path file) throws SQLException {
         java.util.Properties config = new java.util.Properties();
         config.setProperty("memory_limit", MEMORY_LIMIT);
-        this.connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file, config);
-        int version = DuckDbSchema.migrate(connection);
-        log.info("Event store ready: {} (schema version {})", file, version);
+        DuckDBConnection c = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file, config);
+        try (Statement st = c.createStatement()) {
+            DuckDbSchema.migrate(c);
+            st.execute("CREATE TEMP TABLE IF NOT EXISTS " + BATCH_TABLE + " AS SELECT * FROM events LIMIT 0");
+        } catch (SQLException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
+    void onEachStep(StepHook hook) {
+        this.stepHook = hook;
     }
 
     @Override
@@ -64,36 +95,118 @@ public class DuckDbEventStore implements EventStore {
 
     @Override
     public void append(List<Event> batch) {
-        if (batch.isEmpty()) return;
+        write(
+                batch.size(),
+                appender -> {
+                    for (Event e : batch) appendRow(appender, e, null);
+                },
+                false);
+    }
+
+    @Override
+    public void appendSpooled(List<SpooledEvent> batch) {
+        write(
+                batch.size(),
+                appender -> {
+                    for (SpooledEvent e : batch) appendRow(appender, e.event(), e.id());
+                },
+                true);
+    }
+
+    @Override
+    public long spoolWatermark() {
         synchronized (writeLock) {
+            try (Statement st = connection.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT max(event_id) FROM spool_watermark")) {
+                rs.next();
+                return rs.getLong(1);
+            } catch (SQLException e) {
+                throw new EventStoreException("Reading the spool watermark failed: " + rootCause(e), e);
+            }
+        }
+    }
+
+    private interface Rows {
+        void appendTo(DuckDBAppender appender) throws SQLException;
+    }
+
+    private void write(int size, Rows rows, boolean spooled) {
+        if (size == 0) return;
+        synchronized (writeLock) {
+            DuckDBConnection c = connection;
             try {
-                connection.setAutoCommit(false);
-                try (DuckDBAppender appender = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "events")) {
-                    for (Event e : batch) {
-                        appendRow(appender, e);
-                    }
+                run(c, "clear_batch", "DELETE FROM " + BATCH_TABLE); // what a failed batch may have left
+                try (DuckDBAppender appender = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, BATCH_TABLE)) {
+                    rows.appendTo(appender);
                     appender.flush();
                 }
-                SessionRollup.merge(connection, batch);
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                try {
-                    connection.rollback();
-                } catch (SQLException rollback) {
-                    e.addSuppressed(rollback);
+                run(c, "begin", "BEGIN TRANSACTION");
+                if (spooled) {
+                    run(
+                            c,
+                            "skip_stored",
+                            "DELETE FROM " + BATCH_TABLE
+                                    + " WHERE event_id <= (SELECT max(event_id) FROM spool_watermark)");
                 }
-                throw new EventStoreException("Writing " + batch.size() + " events failed", e);
+                run(c, "insert_events", "INSERT INTO events SELECT * FROM " + BATCH_TABLE);
+                run(c, "merge_sessions", SessionRollup.merge(BATCH_TABLE));
+                if (spooled) {
+                    run(
+                            c,
+                            "raise_watermark",
+                            "UPDATE spool_watermark SET event_id = greatest(event_id, (SELECT"
+                                    + " coalesce(max(event_id), 0) FROM " + BATCH_TABLE + "))");
+                }
+                run(c, "commit", "COMMIT");
+            } catch (SQLException | RuntimeException e) {
+                rollback(c, e);
+                throw new EventStoreException("Writing " + size + " events failed: " + rootCause(e), e);
             } finally {
-                try {
-                    connection.setAutoCommit(true);
+                try (Statement st = c.createStatement()) {
+                    st.execute("DELETE FROM " + BATCH_TABLE);
                 } catch (SQLException ignored) {
-                    // the next append sets it again
+                    // the next batch clears it first anyway
                 }
             }
         }
     }
 
-    private static void appendRow(DuckDBAppender a, Event e) throws SQLException {
+    private void run(DuckDBConnection c, String step, String sql) throws SQLException {
+        stepHook.before(step);
+        // A fresh statement each time: DuckDB's driver closes a statement whose execution failed.
+        try (Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    private void rollback(DuckDBConnection c, Exception cause) {
+        try (Statement st = c.createStatement()) {
+            st.execute("ROLLBACK");
+        } catch (SQLException e) {
+            // "no transaction is active" is the normal answer when the failure came before BEGIN or in COMMIT
+            if (!String.valueOf(e.getMessage()).contains("no transaction is active")) cause.addSuppressed(e);
+        }
+        if (String.valueOf(rootCause(cause)).contains("invalidated")) {
+            // DuckDB refuses every statement after a fatal error until the database is opened again.
+            try {
+                DuckDBConnection fresh = open(file);
+                connection = fresh;
+                c.close();
+                log.warn("Reopened the event store after a fatal DuckDB error");
+            } catch (SQLException e) {
+                cause.addSuppressed(e);
+            }
+        }
+    }
+
+    /** The innermost message, e.g. "No space left on device", which is what an operator needs to read. */
+    static String rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
+    private static void appendRow(DuckDBAppender a, Event e, Long id) throws SQLException {
         a.beginRow();
         a.append(e.siteId());
         a.append(OffsetDateTime.ofInstant(e.timestamp(), ZoneOffset.UTC));
@@ -133,6 +246,7 @@ public class DuckDbEventStore implements EventStore {
         a.append(e.durationMs());
         a.append(e.scrollDepth() == null ? null : e.scrollDepth().shortValue());
         a.append(e.targetUrl());
+        a.append(id);
         a.endRow();
     }
 

@@ -109,7 +109,18 @@ final class DuckDbSchema {
                 arg_max_null(pathname, ts) FILTER (WHERE event_type = 'pageview')
             FROM events
             GROUP BY site_id, session_key
-            """);
+            """,
+            // 3: every event that came through the spool carries its spool id, and the store records the highest id
+            // it holds in the same transaction as the rows, so a replay after a crash skips what is already here.
+            // Sessions are now merged from a group-by over each batch's staging rows, so session_batch goes.
+            """
+            ALTER TABLE events ADD COLUMN event_id BIGINT;
+            CREATE TABLE spool_watermark (event_id BIGINT NOT NULL);
+            INSERT INTO spool_watermark VALUES (0);
+            DROP TABLE session_batch;
+            """
+                    // Sessions of older stores may have missed the batches a crash cut short: derive them again.
+                    + SessionRollup.REBUILD);
 
     private DuckDbSchema() {}
 

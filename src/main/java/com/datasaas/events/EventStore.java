@@ -10,8 +10,22 @@ import org.springframework.jdbc.core.RowMapper;
  */
 public interface EventStore {
 
-    /** Writes the whole batch or nothing; throws {@link EventStoreException} so the caller can retry it. */
+    /**
+     * Writes the whole batch and its sessions in one transaction, or nothing; throws {@link EventStoreException} so
+     * the caller can retry it. For writes that answer their caller only after the commit (sample data, server-side
+     * goals); tracked events go through the ingest spool and {@link #appendSpooled}.
+     */
     void append(List<Event> batch);
+
+    /**
+     * Writes events taken from the ingest spool, their sessions and the new {@link #spoolWatermark()} (the batch's
+     * highest id) in one transaction, or nothing. Events at or below the stored watermark are skipped: they are here
+     * already, so replaying the spool after a crash or retrying after an unclear failure never duplicates.
+     */
+    void appendSpooled(List<SpooledEvent> batch);
+
+    /** Highest spool id whose event is stored (0 when none): the spool replays only what lies above it. */
+    long spoolWatermark();
 
     /** Visitors with any event at or after {@code since}, for rebuilding presence after a restart. */
     List<ActiveVisitor> activeSince(Instant since);

@@ -14,12 +14,10 @@ import com.datasaas.sites.Websites;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.ObjectMapper;
 
@@ -179,10 +177,7 @@ final class IngestPipeline {
 
     private DropReason writeToBuffer(EventDraft draft) {
         Event event = toEvent(draft);
-        if (!buffer.offer(event)) {
-            throw new ApiException(
-                    HttpStatus.SERVICE_UNAVAILABLE, "The event buffer is full; retry shortly.", Duration.ofSeconds(1));
-        }
+        buffer.write(event); // returns once the event is durable in the spool, else throws a 503
         presence.seen(event.siteId(), event.visitorKey(), event.timestamp());
         return KEEP;
     }

@@ -1,48 +1,82 @@
 package com.datasaas.ingest;
 
+import com.datasaas.app.ApiException;
+import com.datasaas.app.DataSaasProperties;
 import com.datasaas.events.Event;
 import com.datasaas.events.EventStore;
+import com.datasaas.events.SpooledEvent;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.annotation.PreDestroy;
+import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Accepted events wait here for the single writer thread, which appends them in batches at least every flush
- * interval. Bounded so memory is too: when full, {@link #offer} says no and the endpoint answers 503 rather than
- * accept an event it would lose. A failing store is retried with backoff while the batch stays in hand; on shutdown
- * everything still buffered is written before the store closes.
+ * Between an accepted event and the event store. {@link #write} returns only once the event is fsync'd in the
+ * {@link Spool} under the data dir, so a 202 survives kill -9 and power loss; when the spool cannot take it (over its
+ * size bound, or the disk refuses the write) the caller answers 503 instead. The single writer thread moves spooled
+ * events into the store in batches, at least every flush interval; each batch is one store transaction that also
+ * records the batch's highest spool id, and only segments the store holds are deleted. At start-up the spool is
+ * replayed from the store's watermark, so nothing is lost and nothing counted twice.
+ *
+ * <p>A failing store is retried with backoff while events stay in the spool. The fault is logged once per episode,
+ * with its root cause, and shown by {@link IngestHealth} until a batch commits again.
  */
 @Component
 final class WriteBuffer {
     private static final Logger log = LoggerFactory.getLogger(WriteBuffer.class);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
-    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(60);
+    /** How long a request waits for its fsync before it is answered 503 (a disk that stalls, not one that fails). */
+    private static final long SPOOL_WAIT_MILLIS = 10_000;
 
-    private final BlockingQueue<Event> queue;
+    static final Duration RETRY_AFTER = Duration.ofSeconds(5);
+
+    /** Spool record payloads: the stored event as JSON, independent of the web layer's JSON settings. */
+    private static final JsonMapper RECORDS = JsonMapper.builder().build();
+
+    /** A store fault in progress: what failed, since when, how often. */
+    record Fault(String cause, Instant since, long attempts) {}
+
     private final EventStore store;
+    private final Spool spool;
     private final int maxBatch;
     private final long flushIntervalNanos;
+    private final Duration shutdownFlush;
     private final Thread writer;
     private final DistributionSummary flushSize;
     private final Timer flushLatency;
-    private volatile boolean running = true;
+    private volatile boolean stopping;
+    private volatile long stopDeadlineNanos;
+    private volatile Fault storeFault;
+    /** Highest spool id the store holds. */
+    private volatile long committedId;
 
-    WriteBuffer(EventStore store, IngestSettings settings, MeterRegistry meters) {
+    WriteBuffer(EventStore store, IngestSettings settings, DataSaasProperties properties, MeterRegistry meters)
+            throws IOException {
         this.store = store;
-        this.queue = new ArrayBlockingQueue<>(settings.bufferCapacity());
         this.maxBatch = settings.maxBatch();
         this.flushIntervalNanos = settings.flushInterval().toNanos();
-        meters.gauge("datasaas.ingest.buffer.depth", queue, BlockingQueue::size);
+        this.shutdownFlush = settings.shutdownFlush();
+        this.committedId = store.spoolWatermark();
+        this.spool = new Spool(
+                properties.dataDir().resolve("spool"),
+                settings.spoolMaxSize().toBytes(),
+                settings.spoolSegmentSize().toBytes(),
+                committedId,
+                this::onDurable);
+        meters.gauge("datasaas.ingest.buffer.depth", this, WriteBuffer::depth);
+        meters.gauge("datasaas.ingest.spool.bytes", spool, Spool::diskBytes);
         this.flushSize = DistributionSummary.builder("datasaas.ingest.flush.size")
                 .description("Events written per batch")
                 .register(meters);
@@ -54,75 +88,154 @@ final class WriteBuffer {
         this.writer.start();
     }
 
-    boolean offer(Event event) {
-        return running && queue.offer(event);
-    }
-
-    int depth() {
-        return queue.size();
-    }
-
-    private void writeLoop() {
-        List<Event> batch = new ArrayList<>(Math.min(maxBatch, 65_536));
-        while (running || !queue.isEmpty()) {
-            try {
-                Event first = queue.poll(flushIntervalNanos, TimeUnit.NANOSECONDS);
-                if (first == null) continue;
-                batch.add(first);
-                // Wait a little for company: one append of many rows is far cheaper than many appends of one.
-                long deadline = System.nanoTime() + flushIntervalNanos;
-                while (batch.size() < maxBatch && running) {
-                    queue.drainTo(batch, maxBatch - batch.size());
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0 || batch.size() >= maxBatch) break;
-                    Event next = queue.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(20)), TimeUnit.NANOSECONDS);
-                    if (next != null) batch.add(next);
-                }
-                queue.drainTo(batch, maxBatch - batch.size());
-                writeUntilStored(batch);
-                batch.clear();
-            } catch (InterruptedException e) {
-                // Shutdown interrupts only after the grace period; the remaining batch is lost then, say so.
-                log.error("Event writer interrupted with {} events unwritten", batch.size() + queue.size());
-                Thread.currentThread().interrupt();
-                return;
-            }
+    /**
+     * Returns once the event is on disk in the spool (then a 202 may promise it is kept); otherwise throws a 503 that
+     * says why, with Retry-After.
+     */
+    void write(Event event) {
+        try {
+            spool.append(RECORDS.writeValueAsBytes(event), SPOOL_WAIT_MILLIS);
+        } catch (Spool.Refused e) {
+            throw new ApiException(
+                    HttpStatus.SERVICE_UNAVAILABLE,
+                    e.getMessage() + ". The event was not recorded; send it again in a few seconds.",
+                    RETRY_AFTER);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(
+                    HttpStatus.SERVICE_UNAVAILABLE, "The service is shutting down; send the event again.", RETRY_AFTER);
         }
     }
 
-    private void writeUntilStored(List<Event> batch) throws InterruptedException {
+    /** Spooled events not yet in the store (at most: ids of refused writes leave gaps). */
+    long depth() {
+        return Math.max(0, spool.lastDurableId() - committedId);
+    }
+
+    /** What keeps events from being stored or accepted right now, or null when all is well. */
+    String fault() {
+        Fault f = storeFault;
+        if (f != null) {
+            return "the event store cannot write since " + f.since() + ": " + f.cause();
+        }
+        IOException spoolFailure = spool.writeFailure();
+        if (spoolFailure != null) return "the event spool cannot write: " + spoolFailure.getMessage();
+        if (spool.full()) return "the event spool is full (" + spool.maxBytes() + " bytes)";
+        return null;
+    }
+
+    private void onDurable() {
+        if (spool.unread() >= maxBatch) LockSupport.unpark(writer);
+    }
+
+    private void writeLoop() {
+        long lastFlush = System.nanoTime();
+        while (true) {
+            long waitNanos = lastFlush + flushIntervalNanos - System.nanoTime();
+            if (!stopping && waitNanos > 0 && spool.unread() < maxBatch) {
+                LockSupport.parkNanos(this, waitNanos); // a full batch or shutdown wakes us early
+                continue;
+            }
+            lastFlush = System.nanoTime();
+            List<SpooledEvent> batch;
+            try {
+                batch = readBatch();
+            } catch (IOException e) {
+                log.error("Reading the event spool failed: {}", e.getMessage(), e);
+                if (stopping) return;
+                LockSupport.parkNanos(MAX_BACKOFF.toNanos());
+                continue;
+            }
+            if (batch.isEmpty()) {
+                if (stopping) return;
+                continue;
+            }
+            if (stopping && System.nanoTime() - stopDeadlineNanos > 0) return; // the rest is replayed at next start
+            if (!storeUntilCommitted(batch)) return;
+            committedId = batch.get(batch.size() - 1).id();
+            spool.release(committedId);
+        }
+    }
+
+    private List<SpooledEvent> readBatch() throws IOException {
+        List<Spool.Record> records = spool.read(maxBatch);
+        List<SpooledEvent> batch = new ArrayList<>(records.size());
+        for (Spool.Record r : records) {
+            try {
+                batch.add(new SpooledEvent(r.id(), RECORDS.readValue(r.payload(), Event.class)));
+            } catch (RuntimeException e) {
+                // The CRC matched, so the bytes are what we wrote: only a format change between releases gets here.
+                log.error("Spool record {} cannot be read as an event and is skipped: {}", r.id(), e.getMessage());
+            }
+        }
+        return batch;
+    }
+
+    /** Retries until the batch is committed; false when shutdown's grace ran out first (the batch stays spooled). */
+    private boolean storeUntilCommitted(List<SpooledEvent> batch) {
         long backoffMillis = 100;
         while (true) {
             long start = System.nanoTime();
             try {
-                store.append(batch);
+                store.appendSpooled(batch);
                 flushLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                 flushSize.record(batch.size());
-                return;
+                Fault recovered = storeFault;
+                if (recovered != null) {
+                    storeFault = null;
+                    log.info(
+                            "The event store writes again after {} failed attempts since {}",
+                            recovered.attempts(),
+                            recovered.since());
+                }
+                return true;
             } catch (RuntimeException e) {
-                log.warn(
-                        "Writing {} events failed, retrying in {} ms (buffered: {}): {}",
-                        batch.size(),
-                        backoffMillis,
-                        queue.size(),
-                        e.getMessage());
-                Thread.sleep(backoffMillis);
+                Fault f = storeFault;
+                if (f == null) {
+                    // Once per episode, with the root cause; the retries below stay quiet until it recovers.
+                    log.error(
+                            "Cannot write events to the store: {}. Accepted events wait in the spool ({} bytes, bound"
+                                    + " {}) and are retried with backoff up to {} s.",
+                            e.getMessage(),
+                            spool.diskBytes(),
+                            spool.maxBytes(),
+                            MAX_BACKOFF.toSeconds(),
+                            e);
+                    storeFault = new Fault(e.getMessage(), Instant.now(), 1);
+                } else {
+                    storeFault = new Fault(e.getMessage(), f.since(), f.attempts() + 1);
+                }
+                if (stopping && System.nanoTime() - stopDeadlineNanos > 0) return false;
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backoffMillis));
                 backoffMillis = Math.min(backoffMillis * 2, MAX_BACKOFF.toMillis());
             }
         }
     }
 
-    /** Runs before the event store closes (it depends on the store), after the web server stopped taking requests. */
+    /**
+     * Runs before the event store closes (it depends on the store), after the web server stopped taking requests:
+     * moves what the spool holds into the store for up to the shutdown-flush setting; what is left stays in the spool
+     * and is stored at the next start.
+     */
     @PreDestroy
-    void flushAndStop() throws InterruptedException {
-        int pending = queue.size();
-        running = false;
-        writer.join(SHUTDOWN_GRACE.toMillis());
+    void flushAndStop() throws InterruptedException, IOException {
+        spool.stopAccepting();
+        stopDeadlineNanos = System.nanoTime() + shutdownFlush.toNanos();
+        stopping = true;
+        LockSupport.unpark(writer);
+        writer.join(shutdownFlush.toMillis() + 5_000);
         if (writer.isAlive()) {
             writer.interrupt();
             writer.join(1_000);
-        } else {
-            log.info("Event writer stopped; flushed {} buffered events", pending);
         }
+        long left = depth();
+        if (left > 0) {
+            log.warn(
+                    "Event writer stopped with about {} events still in the spool; they are stored at the next start",
+                    left);
+        } else {
+            log.info("Event writer stopped; everything accepted is in the store");
+        }
+        spool.close();
     }
 }

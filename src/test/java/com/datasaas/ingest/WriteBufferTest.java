@@ -1,78 +1,148 @@
 package com.datasaas.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.datasaas.app.ApiException;
+import com.datasaas.app.DataSaasProperties;
 import com.datasaas.events.ActiveVisitor;
+import com.datasaas.events.DuckDbEventStore;
 import com.datasaas.events.Event;
 import com.datasaas.events.EventStore;
 import com.datasaas.events.EventStoreException;
 import com.datasaas.events.EventType;
+import com.datasaas.events.IdKeys;
+import com.datasaas.events.SpooledEvent;
+import com.datasaas.support.StoreOracle;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.RowMapper;
+import org.springframework.util.unit.DataSize;
 
-/** The buffer's promises under a store that fails or stalls; the store here is a stand-in we can break on purpose. */
+/**
+ * The write path's promises with the real DuckDB store behind a wrapper that fails on purpose: every event whose
+ * {@link WriteBuffer#write} returned is stored exactly once, sessions equal a group-by over the events, and a fault is
+ * visible until it is over.
+ */
 class WriteBufferTest {
+    @TempDir
+    Path dataDir;
 
+    final List<AutoCloseable> open = new ArrayList<>();
+
+    /** The real store; fails while {@code failuresLeft} > 0, half the time after the commit went through. */
     static final class FlakyStore implements EventStore {
-        final List<Event> stored = new CopyOnWriteArrayList<>();
+        final DuckDbEventStore real;
         final AtomicInteger failuresLeft = new AtomicInteger();
         final AtomicInteger attempts = new AtomicInteger();
         volatile CountDownLatch gate = new CountDownLatch(0);
 
+        FlakyStore(DuckDbEventStore real) {
+            this.real = real;
+        }
+
         @Override
         public void append(List<Event> batch) {
-            attempts.incrementAndGet();
+            real.append(batch);
+        }
+
+        @Override
+        public void appendSpooled(List<SpooledEvent> batch) {
+            int attempt = attempts.incrementAndGet();
             try {
                 gate.await();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
             if (failuresLeft.getAndDecrement() > 0) {
-                throw new EventStoreException("disk full", null);
+                if (attempt % 2 == 0) {
+                    real.appendSpooled(batch); // committed, but the caller hears a failure: the retry must not add
+                    throw new EventStoreException("connection reset after commit", null);
+                }
+                throw new EventStoreException("No space left on device", null);
             }
-            stored.addAll(batch);
+            real.appendSpooled(batch);
+        }
+
+        @Override
+        public long spoolWatermark() {
+            return real.spoolWatermark();
         }
 
         @Override
         public List<ActiveVisitor> activeSince(Instant since) {
-            return List.of();
+            return real.activeSince(since);
         }
 
         @Override
-        public void deleteSite(String siteId) {}
+        public void deleteSite(String siteId) {
+            real.deleteSite(siteId);
+        }
 
         @Override
         public String dialect() {
-            return "test";
+            return real.dialect();
         }
 
         @Override
         public <T> List<T> query(String sql, List<?> parameters, RowMapper<T> rows) {
-            return List.of();
+            return real.query(sql, parameters, rows);
         }
     }
 
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = open.size() - 1; i >= 0; i--) open.get(i).close();
+    }
+
+    FlakyStore store() throws Exception {
+        DuckDbEventStore real = new DuckDbEventStore(new DataSaasProperties(dataDir, null, null, null, null));
+        open.add(real::close);
+        return new FlakyStore(real);
+    }
+
+    WriteBuffer buffer(EventStore store, DataSize spoolMax) throws Exception {
+        WriteBuffer buffer = new WriteBuffer(
+                store,
+                new IngestSettings(
+                        100, 500, Duration.ofMillis(20), spoolMax, DataSize.ofKilobytes(64), Duration.ofSeconds(2)),
+                new DataSaasProperties(dataDir, null, null, null, null),
+                new SimpleMeterRegistry());
+        open.add(buffer::flushAndStop);
+        return buffer;
+    }
+
     static Event event(int i) {
+        String visitor = "v" + i; // the marker: one visitor per event
         return new Event(
                 "mrf_test",
                 Instant.now(),
-                EventType.PAGEVIEW,
-                "v" + i,
+                i % 3 == 2 ? EventType.LEAVE : EventType.PAGEVIEW,
+                visitor,
                 "s" + i,
-                i,
-                i,
+                IdKeys.of("mrf_test", visitor),
+                IdKeys.of("mrf_test", "s" + i),
                 null,
                 null,
                 "example.com",
-                "/",
+                "/p" + (i % 5),
                 null,
                 null,
                 null,
@@ -97,60 +167,136 @@ class WriteBufferTest {
                 null,
                 null,
                 null,
-                null,
-                null,
+                i % 3 == 2 ? 1_000L : null,
+                i % 3 == 2 ? 40 : null,
                 null);
     }
 
-    static WriteBuffer buffer(FlakyStore store, int capacity) {
-        return new WriteBuffer(
-                store, new IngestSettings(100, capacity, 1000, Duration.ofMillis(20)), new SimpleMeterRegistry());
-    }
-
-    static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean() && System.nanoTime() < deadline) Thread.sleep(10);
-        assertThat(condition.getAsBoolean()).isTrue();
-    }
-
-    @Test
-    void a_failing_store_is_retried_and_every_event_is_written_exactly_once() throws Exception {
-        FlakyStore store = new FlakyStore();
-        store.failuresLeft.set(3);
-        WriteBuffer buffer = buffer(store, 1000);
-        for (int i = 0; i < 50; i++) assertThat(buffer.offer(event(i))).isTrue();
-
-        await(() -> store.stored.size() == 50);
-        assertThat(store.attempts.get()).isGreaterThanOrEqualTo(4);
-        assertThat(store.stored).extracting(Event::visitorId).doesNotHaveDuplicates();
-        buffer.flushAndStop();
-    }
-
-    @Test
-    void a_full_buffer_refuses_instead_of_dropping() throws Exception {
-        FlakyStore store = new FlakyStore();
-        store.gate = new CountDownLatch(1); // the store stalls
-        WriteBuffer buffer = buffer(store, 10);
-        assertThat(buffer.offer(event(0))).isTrue();
-        await(() -> store.attempts.get() == 1); // the writer now holds that event, blocked in the store
-        int accepted = 1;
-        for (int i = 1; i < 100; i++) {
-            if (buffer.offer(event(i))) accepted++;
+    /** Writes events 0..n-1 from several threads; returns the markers whose write returned (a 202). */
+    static Set<String> writeConcurrently(WriteBuffer buffer, int n, int from) throws Exception {
+        Set<String> accepted = ConcurrentHashMap.newKeySet();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int i = from; i < from + n; i++) {
+            int id = i;
+            futures.add(pool.submit(() -> {
+                try {
+                    buffer.write(event(id));
+                    accepted.add("v" + id);
+                } catch (ApiException refused) {
+                    assertThat(refused.status()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+                    assertThat(refused.retryAfter()).isNotNull();
+                }
+            }));
         }
-        assertThat(accepted).isEqualTo(11);
-        store.gate.countDown();
-        int expected = accepted;
-        await(() -> store.stored.size() == expected);
-        buffer.flushAndStop();
+        for (Future<?> f : futures) f.get(30, TimeUnit.SECONDS);
+        pool.shutdown();
+        return accepted;
+    }
+
+    static void await(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) Thread.sleep(10);
+        assertThat(condition.getAsBoolean()).as(what).isTrue();
+    }
+
+    static Map<String, Long> stored(EventStore store) {
+        Map<String, Long> out = new ConcurrentHashMap<>();
+        store.query(
+                "SELECT visitor_id, count(*) FROM events GROUP BY visitor_id",
+                List.of(),
+                (rs, n) -> out.put(rs.getString(1), rs.getLong(2)));
+        return out;
+    }
+
+    /** The oracle every fault test ends with. */
+    static void assertExactlyOnce(EventStore store, Set<String> accepted) {
+        Map<String, Long> stored = stored(store);
+        assertThat(stored.keySet()).as("every accepted event is stored").containsAll(accepted);
+        assertThat(stored.entrySet().stream().filter(e -> e.getValue() != 1).toList())
+                .as("no event is stored twice")
+                .isEmpty();
+        assertThat(StoreOracle.sessionsDifferingFromEvents(store))
+                .as("sessions equal a group-by over events")
+                .isEmpty();
     }
 
     @Test
-    void stopping_writes_everything_still_buffered() throws Exception {
-        FlakyStore store = new FlakyStore();
-        WriteBuffer buffer = buffer(store, 10_000);
-        for (int i = 0; i < 5_000; i++) buffer.offer(event(i));
+    void a_store_that_fails_for_a_while_shows_the_fault_then_recovers_and_stores_every_event_once() throws Exception {
+        FlakyStore store = store();
+        store.failuresLeft.set(Integer.MAX_VALUE); // until we say so
+        WriteBuffer buffer = buffer(store, DataSize.ofMegabytes(64));
+
+        Set<String> accepted = writeConcurrently(buffer, 3_000, 0);
+        assertThat(accepted).as("the spool accepts while the store fails").hasSize(3_000);
+        await(() -> buffer.fault() != null, "the store fault is visible");
+        assertThat(buffer.fault()).contains("the event store cannot write").contains("No space left on device");
+        await(() -> store.attempts.get() >= 4, "the writer retries");
+
+        store.failuresLeft.set(0); // the fault goes away
+        await(() -> buffer.depth() == 0, "the writer catches up");
+        await(() -> buffer.fault() == null, "the fault clears by itself");
+        assertExactlyOnce(store, accepted);
+        assertThat(stored(store)).hasSize(3_000);
+    }
+
+    @Test
+    void a_full_spool_answers_503_and_everything_accepted_is_stored_once_when_the_store_is_back() throws Exception {
+        FlakyStore store = store();
+        store.gate = new CountDownLatch(1); // the store stalls
+        WriteBuffer buffer = buffer(store, DataSize.ofKilobytes(200));
+
+        Set<String> accepted = writeConcurrently(buffer, 2_000, 0);
+        assertThat(accepted.size())
+                .as("some events fit the 200 KB spool, not all")
+                .isBetween(1, 1_999);
+        assertThat(buffer.fault()).contains("spool is full");
+        assertThatThrownBy(() -> buffer.write(event(5_000)))
+                .isInstanceOf(ApiException.class)
+                .hasMessageContaining("spool is full")
+                .hasMessageContaining("send it again");
+
+        store.gate.countDown();
+        await(() -> buffer.depth() == 0 && buffer.fault() == null, "the writer drains the spool");
+        Set<String> more = writeConcurrently(buffer, 100, 10_000);
+        assertThat(more).as("accepted again once there is room").hasSize(100);
+        accepted.addAll(more);
+        await(() -> buffer.depth() == 0, "the writer stores the new events");
+        assertExactlyOnce(store, accepted);
+        assertThat(stored(store)).hasSize(accepted.size());
+    }
+
+    @Test
+    void events_not_stored_at_shutdown_stay_in_the_spool_and_are_stored_once_at_the_next_start() throws Exception {
+        FlakyStore store = store();
+        store.failuresLeft.set(Integer.MAX_VALUE); // the store never works during this run
+        WriteBuffer buffer = buffer(store, DataSize.ofMegabytes(64));
+        Set<String> accepted = writeConcurrently(buffer, 1_500, 0);
+        assertThat(accepted).hasSize(1_500);
         buffer.flushAndStop();
-        assertThat(store.stored).hasSize(5_000);
-        assertThat(buffer.offer(event(-1))).isFalse();
+        assertThatThrownBy(() -> buffer.write(event(9_999))).isInstanceOf(ApiException.class);
+        long storedBefore = stored(store).size(); // failures after commit did store some batches
+
+        store.failuresLeft.set(0); // next start: the store works
+        WriteBuffer restarted = buffer(store, DataSize.ofMegabytes(64));
+        await(() -> stored(store).size() == 1_500, "the spool is replayed into the store");
+        await(() -> restarted.depth() == 0, "the writer counts the replay as stored");
+        assertThat(storedBefore).isLessThan(1_500);
+        assertExactlyOnce(store, accepted);
+    }
+
+    @Test
+    void stopping_stores_everything_spooled() throws Exception {
+        FlakyStore store = store();
+        WriteBuffer buffer = buffer(store, DataSize.ofMegabytes(64));
+        Set<String> accepted = writeConcurrently(buffer, 5_000, 0);
+        buffer.flushAndStop();
+        assertThat(stored(store)).hasSize(5_000);
+        assertExactlyOnce(store, accepted);
+        try (var segments = java.nio.file.Files.list(dataDir.resolve("spool"))) {
+            assertThat(segments.count())
+                    .as("stored segments are deleted, at most the last one stays")
+                    .isLessThanOrEqualTo(1);
+        }
     }
 }

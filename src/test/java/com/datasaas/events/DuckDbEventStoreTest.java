@@ -1,0 +1,142 @@
+package com.datasaas.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.datasaas.app.DataSaasProperties;
+import com.datasaas.support.StoreOracle;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** One batch is one transaction: a failure between any two of its statements leaves nothing behind. */
+class DuckDbEventStoreTest {
+    @TempDir
+    Path dir;
+
+    DuckDbEventStore store;
+
+    @BeforeEach
+    void open() throws SQLException {
+        store = new DuckDbEventStore(new DataSaasProperties(dir, null, null, null, null));
+    }
+
+    @AfterEach
+    void close() throws SQLException {
+        store.close();
+    }
+
+    public static Event event(int i, EventType type) {
+        String session = "s" + (i % 7);
+        return new Event(
+                "mrf_store",
+                Instant.parse("2026-11-01T00:00:00Z").plusSeconds(i),
+                type,
+                "v" + (i % 7),
+                session,
+                IdKeys.of("mrf_store", "v" + (i % 7)),
+                IdKeys.of("mrf_store", session),
+                type == EventType.GOAL ? "signup" : null,
+                "https://example.com/p" + i,
+                "example.com",
+                "/p" + i,
+                null,
+                null,
+                null,
+                null,
+                "Direct",
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                1280,
+                "en",
+                "desktop",
+                "Firefox",
+                "133",
+                "Linux",
+                null,
+                "US",
+                null,
+                null,
+                null,
+                null,
+                "{\"marker\":\"m" + i + "\"}",
+                type == EventType.LEAVE ? 1000L + i : null,
+                type == EventType.LEAVE ? 50 : null,
+                null);
+    }
+
+    static final EventType[] TYPES = {EventType.PAGEVIEW, EventType.PAGEVIEW, EventType.GOAL, EventType.LEAVE};
+
+    static List<SpooledEvent> spooled(int from, int to) {
+        List<SpooledEvent> out = new ArrayList<>();
+        for (int i = from; i < to; i++) out.add(new SpooledEvent(i, event(i, TYPES[i % TYPES.length])));
+        return out;
+    }
+
+    long count(String sql) {
+        return store.query(sql, List.of(), (rs, n) -> rs.getLong(1)).get(0);
+    }
+
+    @ParameterizedTest(name = "failing before {0}")
+    @ValueSource(strings = {"insert_events", "merge_sessions", "raise_watermark", "commit"})
+    void a_batch_that_fails_between_its_statements_leaves_nothing_behind_and_its_retry_stores_it_once(String step) {
+        store.appendSpooled(spooled(1, 41));
+        long events = count("SELECT count(*) FROM events");
+        long pageviews = count("SELECT sum(pageviews) FROM sessions");
+        assertThat(events).isEqualTo(40);
+
+        store.onEachStep(s -> {
+            if (s.equals(step)) throw new SQLException("injected failure before " + s);
+        });
+        assertThatThrownBy(() -> store.appendSpooled(spooled(41, 81)))
+                .isInstanceOf(EventStoreException.class)
+                .hasMessageContaining("injected failure before " + step);
+
+        assertThat(count("SELECT count(*) FROM events")).isEqualTo(events);
+        assertThat(count("SELECT sum(pageviews) FROM sessions")).isEqualTo(pageviews);
+        assertThat(store.spoolWatermark()).isEqualTo(40);
+        assertThat(StoreOracle.sessionsDifferingFromEvents(store)).isEmpty();
+
+        store.onEachStep(s -> {});
+        store.appendSpooled(spooled(41, 81));
+        assertThat(count("SELECT count(*) FROM events")).isEqualTo(80);
+        assertThat(count("SELECT count(DISTINCT event_id) FROM events")).isEqualTo(80);
+        assertThat(store.spoolWatermark()).isEqualTo(80);
+        assertThat(StoreOracle.sessionsDifferingFromEvents(store)).isEmpty();
+    }
+
+    @Test
+    void a_replayed_batch_is_skipped_because_the_watermark_covers_it() {
+        store.appendSpooled(spooled(1, 101));
+        store.appendSpooled(spooled(1, 101)); // a retry after a commit whose answer was lost
+        store.appendSpooled(spooled(51, 151)); // half of it is stored already
+        assertThat(count("SELECT count(*) FROM events")).isEqualTo(150);
+        assertThat(count("SELECT count(DISTINCT event_id) FROM events")).isEqualTo(150);
+        assertThat(store.spoolWatermark()).isEqualTo(150);
+        assertThat(StoreOracle.sessionsDifferingFromEvents(store)).isEmpty();
+    }
+
+    @Test
+    void the_watermark_and_the_events_survive_a_reopen() throws SQLException {
+        store.appendSpooled(spooled(1, 11));
+        store.append(List.of(event(500, EventType.PAGEVIEW))); // a direct write has no spool id
+        store.close();
+        store = new DuckDbEventStore(new DataSaasProperties(dir, null, null, null, null));
+        assertThat(store.spoolWatermark()).isEqualTo(10);
+        assertThat(count("SELECT count(*) FROM events")).isEqualTo(11);
+        assertThat(count("SELECT count(*) FROM events WHERE event_id IS NULL")).isEqualTo(1);
+        assertThat(StoreOracle.sessionsDifferingFromEvents(store)).isEmpty();
+    }
+}

@@ -1,0 +1,98 @@
+package com.datasaas.support;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The oracle every fault test ends with, written independently of the code under test: the {@code sessions} table
+ * must equal a group-by over the raw events, column for column.
+ */
+public final class StoreOracle {
+    /** A session row computed from {@code events}, in the column order of {@code sessions}. */
+    public static final String SESSIONS_FROM_EVENTS = """
+            SELECT site_id, session_key, any_value(visitor_key), min(ts), max(ts),
+                min(ts) FILTER (WHERE event_type IN ('pageview', 'goal')),
+                max(ts) FILTER (WHERE event_type IN ('pageview', 'goal')),
+                count(*) FILTER (WHERE event_type = 'pageview'),
+                count(*) FILTER (WHERE event_type = 'goal'),
+                coalesce(sum(duration_ms) FILTER (WHERE event_type = '_leave'), 0),
+                count(duration_ms) FILTER (WHERE event_type = '_leave'),
+                coalesce(sum(scroll_depth) FILTER (WHERE event_type = '_leave'), 0),
+                count(scroll_depth) FILTER (WHERE event_type = '_leave'),
+                min(ts) FILTER (WHERE event_type = 'pageview'),
+                arg_min_null(pathname, ts) FILTER (WHERE event_type = 'pageview'),
+                arg_min_null(channel, ts) FILTER (WHERE event_type = 'pageview'),
+                arg_min_null(coalesce(referrer_source, referrer_domain), ts) FILTER (WHERE event_type = 'pageview'),
+                arg_min_null(utm_source, ts) FILTER (WHERE event_type = 'pageview'),
+                arg_min_null(utm_medium, ts) FILTER (WHERE event_type = 'pageview'),
+                arg_min_null(utm_campaign, ts) FILTER (WHERE event_type = 'pageview'),
+                arg_min_null(utm_term, ts) FILTER (WHERE event_type = 'pageview'),
+                arg_min_null(utm_content, ts) FILTER (WHERE event_type = 'pageview'),
+                max(ts) FILTER (WHERE event_type = 'pageview'),
+                arg_max_null(pathname, ts) FILTER (WHERE event_type = 'pageview')
+            FROM events
+            GROUP BY site_id, session_key
+            """;
+
+    private StoreOracle() {}
+
+    /**
+     * Rows of {@code sessions} that the group-by over events does not produce, and the other way round, as text for
+     * an assertion message; empty when the table is right.
+     */
+    public static List<String> sessionsDifferingFromEvents(Connection c) throws SQLException {
+        List<String> out = new ArrayList<>();
+        for (String sql : DIFFERENCES) out.addAll(rows(c, sql));
+        return out;
+    }
+
+    /** The same, through the store's query seam (in-process tests). */
+    public static List<String> sessionsDifferingFromEvents(com.datasaas.events.EventStore store) {
+        List<String> out = new ArrayList<>();
+        for (String sql : DIFFERENCES) {
+            out.addAll(store.query(sql, List.of(), (rs, n) -> {
+                StringBuilder row = new StringBuilder();
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    row.append(i == 1 ? "" : ", ").append(rs.getString(i));
+                }
+                return row.toString();
+            }));
+        }
+        return out;
+    }
+
+    private static final List<String> DIFFERENCES = List.of(
+            "SELECT 'only in sessions', * FROM (SELECT * FROM sessions EXCEPT ALL (" + SESSIONS_FROM_EVENTS
+                    + ")) LIMIT 10",
+            "SELECT 'missing from sessions', * FROM ((" + SESSIONS_FROM_EVENTS
+                    + ") EXCEPT ALL SELECT * FROM sessions) LIMIT 10");
+
+    /** How many times each value of {@code column} occurs among the events, for exactly-once checks. */
+    public static java.util.Map<String, Long> occurrences(Connection c, String column) throws SQLException {
+        java.util.Map<String, Long> out = new java.util.HashMap<>();
+        try (PreparedStatement st = c.prepareStatement("SELECT " + column + ", count(*) FROM events GROUP BY 1");
+                ResultSet rs = st.executeQuery()) {
+            while (rs.next()) out.put(rs.getString(1), rs.getLong(2));
+        }
+        return out;
+    }
+
+    private static List<String> rows(Connection c, String sql) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement st = c.prepareStatement(sql);
+                ResultSet rs = st.executeQuery()) {
+            int columns = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                StringBuilder row = new StringBuilder();
+                for (int i = 1; i <= columns; i++)
+                    row.append(i == 1 ? "" : ", ").append(rs.getString(i));
+                out.add(row.toString());
+            }
+        }
+        return out;
+    }
+}
