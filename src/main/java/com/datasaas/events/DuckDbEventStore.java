@@ -207,47 +207,7 @@ public class DuckDbEventStore implements EventStore {
     }
 
     private static void appendRow(DuckDBAppender a, Event e, Long id) throws SQLException {
-        a.beginRow();
-        a.append(e.siteId());
-        a.append(OffsetDateTime.ofInstant(e.timestamp(), ZoneOffset.UTC));
-        a.append(e.type().wireName());
-        a.append(e.visitorId());
-        a.append(e.sessionId());
-        a.append(e.visitorKey());
-        a.append(e.sessionKey());
-        a.append(e.goalName());
-        a.append(e.url());
-        a.append(e.hostname());
-        a.append(e.pathname());
-        a.append(e.title());
-        a.append(e.referrer());
-        a.append(e.referrerDomain());
-        a.append(e.referrerSource());
-        a.append(e.channel());
-        a.append(e.utmSource());
-        a.append(e.utmMedium());
-        a.append(e.utmCampaign());
-        a.append(e.utmTerm());
-        a.append(e.utmContent());
-        a.append(e.clickIds());
-        a.append(e.screenWidth());
-        a.append(e.language());
-        a.append(e.deviceType());
-        a.append(e.browser());
-        a.append(e.browserVersion());
-        a.append(e.os());
-        a.append(e.osVersion());
-        a.append(e.country());
-        a.append(e.region());
-        a.append(e.city());
-        a.append(e.latitude());
-        a.append(e.longitude());
-        a.append(e.metadata());
-        a.append(e.durationMs());
-        a.append(e.scrollDepth() == null ? null : e.scrollDepth().shortValue());
-        a.append(e.targetUrl());
-        a.append(id);
-        a.endRow();
+        EventColumn.appendRow(a, e, id);
     }
 
     @Override
