@@ -44,9 +44,33 @@ public class DuckDbEventStore implements EventStore {
 
     /**
      * DuckDB defaults to 80% of the machine's memory for its buffers; on a small shared server that crowds out
-     * everything else. Queries that need more spill to disk rather than fail.
+     * everything else, the JVM included. It gets a quarter of the machine's memory instead, between these bounds, so
+     * the whole process stays near 1.5 GB on an ordinary server; queries that need more spill to disk rather than
+     * fail.
      */
-    static final String MEMORY_LIMIT = "1GB";
+    static final long MIN_MEMORY_LIMIT_MB = 256;
+
+    static final long MAX_MEMORY_LIMIT_MB = 1024;
+
+    /** One DuckDB thread per processor this JVM may use (a container's CPU quota, not the host's core count). */
+    static int threads() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** A quarter of the machine's (or container's) memory, within the bounds above, in megabytes. */
+    static long memoryLimitMb() {
+        long total = physicalMemoryBytes();
+        long quarter = total <= 0 ? MAX_MEMORY_LIMIT_MB : total / 4 / (1024 * 1024);
+        return Math.max(MIN_MEMORY_LIMIT_MB, Math.min(MAX_MEMORY_LIMIT_MB, quarter));
+    }
+
+    private static long physicalMemoryBytes() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getTotalMemorySize(); // the cgroup limit inside a container (JDK 14+)
+        }
+        return -1;
+    }
 
     private static final String BATCH_TABLE = "event_batch";
 
@@ -69,12 +93,18 @@ public class DuckDbEventStore implements EventStore {
         }
         this.file = dir.resolve("events.duckdb").toAbsolutePath();
         this.connection = open(file);
-        log.info("Event store ready: {} (schema version {})", file, DuckDbSchema.MIGRATIONS.size());
+        log.info(
+                "Event store ready: {} (schema version {}, DuckDB memory limit {} MB, {} threads)",
+                file,
+                DuckDbSchema.MIGRATIONS.size(),
+                memoryLimitMb(),
+                threads());
     }
 
     private static DuckDBConnection open(Path file) throws SQLException {
         java.util.Properties config = new java.util.Properties();
-        config.setProperty("memory_limit", MEMORY_LIMIT);
+        config.setProperty("memory_limit", memoryLimitMb() + "MB");
+        config.setProperty("threads", Integer.toString(threads()));
         DuckDBConnection c = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file, config);
         try (Statement st = c.createStatement()) {
             DuckDbSchema.migrate(c);
@@ -209,47 +239,7 @@ public class DuckDbEventStore implements EventStore {
     }
 
     private static void appendRow(DuckDBAppender a, Event e, Long id) throws SQLException {
-        a.beginRow();
-        a.append(e.siteId());
-        a.append(OffsetDateTime.ofInstant(e.timestamp(), ZoneOffset.UTC));
-        a.append(e.type().wireName());
-        a.append(e.visitorId());
-        a.append(e.sessionId());
-        a.append(e.visitorKey());
-        a.append(e.sessionKey());
-        a.append(e.goalName());
-        a.append(e.url());
-        a.append(e.hostname());
-        a.append(e.pathname());
-        a.append(e.title());
-        a.append(e.referrer());
-        a.append(e.referrerDomain());
-        a.append(e.referrerSource());
-        a.append(e.channel());
-        a.append(e.utmSource());
-        a.append(e.utmMedium());
-        a.append(e.utmCampaign());
-        a.append(e.utmTerm());
-        a.append(e.utmContent());
-        a.append(e.clickIds());
-        a.append(e.screenWidth());
-        a.append(e.language());
-        a.append(e.deviceType());
-        a.append(e.browser());
-        a.append(e.browserVersion());
-        a.append(e.os());
-        a.append(e.osVersion());
-        a.append(e.country());
-        a.append(e.region());
-        a.append(e.city());
-        a.append(e.latitude());
-        a.append(e.longitude());
-        a.append(e.metadata());
-        a.append(e.durationMs());
-        a.append(e.scrollDepth() == null ? null : e.scrollDepth().shortValue());
-        a.append(e.targetUrl());
-        a.append(id);
-        a.endRow();
+        EventColumn.appendRow(a, e, id);
     }
 
     @Override

@@ -11,6 +11,32 @@ import java.util.List;
  * own transaction, and the version is recorded in {@code schema_version}.
  */
 final class DuckDbSchema {
+    /** Migration 3's rebuild as it was written then (positional, the 24 columns of schema 3); frozen on purpose. */
+    private static final String REBUILD_AT_3 = """
+            DELETE FROM sessions; INSERT INTO sessions SELECT site_id, session_key, any_value(visitor_key), min(ts), max(ts),
+                min(ts) FILTER (WHERE event_type IN ('pageview', 'goal')),
+                max(ts) FILTER (WHERE event_type IN ('pageview', 'goal')),
+                count(*) FILTER (WHERE event_type = 'pageview'),
+                count(*) FILTER (WHERE event_type = 'goal'),
+                coalesce(sum(duration_ms) FILTER (WHERE event_type = '_leave'), 0),
+                count(duration_ms) FILTER (WHERE event_type = '_leave'),
+                coalesce(sum(scroll_depth) FILTER (WHERE event_type = '_leave'), 0),
+                count(scroll_depth) FILTER (WHERE event_type = '_leave'),
+                min(ts) FILTER (WHERE event_type = 'pageview'),
+                arg_min_null(pathname, ts) FILTER (WHERE event_type = 'pageview'),
+                arg_min_null(channel, ts) FILTER (WHERE event_type = 'pageview'),
+                arg_min_null(coalesce(referrer_source, referrer_domain), ts) FILTER (WHERE event_type = 'pageview'),
+                arg_min_null(utm_source, ts) FILTER (WHERE event_type = 'pageview'),
+                arg_min_null(utm_medium, ts) FILTER (WHERE event_type = 'pageview'),
+                arg_min_null(utm_campaign, ts) FILTER (WHERE event_type = 'pageview'),
+                arg_min_null(utm_term, ts) FILTER (WHERE event_type = 'pageview'),
+                arg_min_null(utm_content, ts) FILTER (WHERE event_type = 'pageview'),
+                max(ts) FILTER (WHERE event_type = 'pageview'),
+                arg_max_null(pathname, ts) FILTER (WHERE event_type = 'pageview')
+            FROM events
+            GROUP BY site_id, session_key
+            """;
+
     static final List<String> MIGRATIONS = List.of(
             // 1: one wide table of events, appended in time order so DuckDB's zone maps prune by ts.
             """
@@ -120,7 +146,11 @@ final class DuckDbSchema {
             DROP TABLE session_batch;
             """
                     // Sessions of older stores may have missed the batches a crash cut short: derive them again.
-                    + SessionRollup.REBUILD);
+                    + REBUILD_AT_3,
+            // 4: the session's location, device, browser, OS, screen and language, from its first pageview, so
+            // visitors, bounce and duration by those dimensions never read events (SessionAttribute). Derived again
+            // from all events, which also fills them for existing data.
+            SessionAttribute.addedIn(4) + SessionRollup.rebuild(4));
 
     private DuckDbSchema() {}
 

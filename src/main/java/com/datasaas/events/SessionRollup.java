@@ -2,6 +2,9 @@ package com.datasaas.events;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * Keeps the {@code sessions} table in step with {@code events}, inside the same transaction as each batch. The batch's
@@ -10,76 +13,121 @@ import java.sql.SQLException;
  * (last) pageview is older (newer). Merging is order-free, so late or out-of-order batches give the same rows as one
  * big batch, which is also how a ClickHouse sessions table would be kept. The table spares the stats queries a
  * group-by over every event of every session.
+ *
+ * <p>Columns are named, never positional: the fixed numbers of a session below, then every {@link SessionAttribute}.
  */
 final class SessionRollup {
     private SessionRollup() {}
 
+    /** A sessions column and the aggregate over a session's events that defines it. */
+    private record Column(String name, String aggregate) {}
+
+    private static final List<Column> NUMBERS = List.of(
+            new Column("site_id", "site_id"),
+            new Column("session_key", "session_key"),
+            new Column("visitor_key", "any_value(visitor_key)"),
+            new Column("started_at", "min(ts)"),
+            new Column("ended_at", "max(ts)"),
+            new Column("first_counted_at", "min(ts) FILTER (WHERE event_type IN ('pageview', 'goal'))"),
+            new Column("last_counted_at", "max(ts) FILTER (WHERE event_type IN ('pageview', 'goal'))"),
+            new Column("pageviews", "count(*) FILTER (WHERE event_type = 'pageview')"),
+            new Column("goals", "count(*) FILTER (WHERE event_type = 'goal')"),
+            new Column("leave_ms", "coalesce(sum(duration_ms) FILTER (WHERE event_type = '_leave'), 0)"),
+            new Column("leave_count", "count(duration_ms) FILTER (WHERE event_type = '_leave')"),
+            new Column("scroll", "coalesce(sum(scroll_depth) FILTER (WHERE event_type = '_leave'), 0)"),
+            new Column("scroll_count", "count(scroll_depth) FILTER (WHERE event_type = '_leave')"),
+            new Column("entry_at", "min(ts) FILTER (WHERE event_type = 'pageview')"),
+            new Column("exit_at", "max(ts) FILTER (WHERE event_type = 'pageview')"));
+
+    /** The columns of a session row as of schema {@code version}. */
+    private static List<Column> columns(int version) {
+        List<Column> out = new ArrayList<>(NUMBERS);
+        for (SessionAttribute a : SessionAttribute.values()) {
+            if (a.since > version) continue;
+            out.add(new Column(
+                    a.column(), a.pick.aggregate + "(" + a.source + ", ts) FILTER (WHERE event_type = 'pageview')"));
+        }
+        return out;
+    }
+
+    private static int latest() {
+        return Arrays.stream(SessionAttribute.values())
+                .mapToInt(a -> a.since)
+                .max()
+                .orElse(0);
+    }
+
     /**
-     * One row per session of {@code relation} (a table of event rows), in the column order of {@code sessions}. This
+     * One row per session of {@code relation} (a table of event rows), its columns named as in {@code sessions}. This
      * is the definition of a session row; the merge and the rebuild both use it, and tests compare against it.
      */
     static String fold(String relation) {
-        return """
-                SELECT site_id, session_key, any_value(visitor_key), min(ts), max(ts),
-                    min(ts) FILTER (WHERE event_type IN ('pageview', 'goal')),
-                    max(ts) FILTER (WHERE event_type IN ('pageview', 'goal')),
-                    count(*) FILTER (WHERE event_type = 'pageview'),
-                    count(*) FILTER (WHERE event_type = 'goal'),
-                    coalesce(sum(duration_ms) FILTER (WHERE event_type = '_leave'), 0),
-                    count(duration_ms) FILTER (WHERE event_type = '_leave'),
-                    coalesce(sum(scroll_depth) FILTER (WHERE event_type = '_leave'), 0),
-                    count(scroll_depth) FILTER (WHERE event_type = '_leave'),
-                    min(ts) FILTER (WHERE event_type = 'pageview'),
-                    arg_min_null(pathname, ts) FILTER (WHERE event_type = 'pageview'),
-                    arg_min_null(channel, ts) FILTER (WHERE event_type = 'pageview'),
-                    arg_min_null(coalesce(referrer_source, referrer_domain), ts) FILTER (WHERE event_type = 'pageview'),
-                    arg_min_null(utm_source, ts) FILTER (WHERE event_type = 'pageview'),
-                    arg_min_null(utm_medium, ts) FILTER (WHERE event_type = 'pageview'),
-                    arg_min_null(utm_campaign, ts) FILTER (WHERE event_type = 'pageview'),
-                    arg_min_null(utm_term, ts) FILTER (WHERE event_type = 'pageview'),
-                    arg_min_null(utm_content, ts) FILTER (WHERE event_type = 'pageview'),
-                    max(ts) FILTER (WHERE event_type = 'pageview'),
-                    arg_max_null(pathname, ts) FILTER (WHERE event_type = 'pageview')
-                FROM %s
-                GROUP BY site_id, session_key
-                """.formatted(relation);
+        return fold(relation, latest());
+    }
+
+    private static String fold(String relation, int version) {
+        StringBuilder out = new StringBuilder("SELECT ");
+        List<Column> columns = columns(version);
+        for (int i = 0; i < columns.size(); i++) {
+            out.append(i == 0 ? "" : ",\n    ")
+                    .append(columns.get(i).aggregate())
+                    .append(" AS ")
+                    .append(columns.get(i).name());
+        }
+        return out.append("\nFROM ")
+                .append(relation)
+                .append("\nGROUP BY site_id, session_key")
+                .toString();
+    }
+
+    private static String insert(int version) {
+        return "INSERT INTO sessions ("
+                + String.join(", ", columns(version).stream().map(Column::name).toList())
+                + ") ";
     }
 
     /** Merges the sessions of the event rows in {@code batchTable} into {@code sessions}. */
     static String merge(String batchTable) {
-        return "INSERT INTO sessions " + fold(batchTable)
-                + " ON CONFLICT (site_id, session_key) DO UPDATE SET"
-                + " started_at = least(sessions.started_at, excluded.started_at),"
-                + " ended_at = greatest(sessions.ended_at, excluded.ended_at),"
-                + " first_counted_at = least(coalesce(sessions.first_counted_at, excluded.first_counted_at),"
-                + " coalesce(excluded.first_counted_at, sessions.first_counted_at)),"
-                + " last_counted_at = greatest(coalesce(sessions.last_counted_at, excluded.last_counted_at),"
-                + " coalesce(excluded.last_counted_at, sessions.last_counted_at)),"
-                + " pageviews = sessions.pageviews + excluded.pageviews,"
-                + " goals = sessions.goals + excluded.goals,"
-                + " leave_ms = sessions.leave_ms + excluded.leave_ms,"
-                + " leave_count = sessions.leave_count + excluded.leave_count,"
-                + " scroll = sessions.scroll + excluded.scroll,"
-                + " scroll_count = sessions.scroll_count + excluded.scroll_count,"
-                + entry("entry_at") + "," + entry("entry_page") + "," + entry("channel") + "," + entry("referrer")
-                + "," + entry("utm_source") + "," + entry("utm_medium") + "," + entry("utm_campaign") + ","
-                + entry("utm_term") + "," + entry("utm_content") + "," + exit("exit_page") + "," + exit("exit_at");
+        StringBuilder out = new StringBuilder(insert(latest()))
+                .append(fold(batchTable))
+                .append(" ON CONFLICT (site_id, session_key) DO UPDATE SET")
+                .append(" started_at = least(sessions.started_at, excluded.started_at),")
+                .append(" ended_at = greatest(sessions.ended_at, excluded.ended_at),")
+                .append(" first_counted_at = least(coalesce(sessions.first_counted_at, excluded.first_counted_at),")
+                .append(" coalesce(excluded.first_counted_at, sessions.first_counted_at)),")
+                .append(" last_counted_at = greatest(coalesce(sessions.last_counted_at, excluded.last_counted_at),")
+                .append(" coalesce(excluded.last_counted_at, sessions.last_counted_at)),");
+        for (String sum : List.of("pageviews", "goals", "leave_ms", "leave_count", "scroll", "scroll_count")) {
+            out.append(' ')
+                    .append(sum)
+                    .append(" = sessions.")
+                    .append(sum)
+                    .append(" + excluded.")
+                    .append(sum)
+                    .append(',');
+        }
+        for (SessionAttribute a : SessionAttribute.values()) {
+            out.append(pick(a.column(), a.pick)).append(',');
+        }
+        // The times last: SET reads the row as it was, so the attributes above compare against the old times.
+        out.append(pick("entry_at", SessionAttribute.Pick.FIRST_PAGEVIEW))
+                .append(',')
+                .append(pick("exit_at", SessionAttribute.Pick.LAST_PAGEVIEW));
+        return out.toString();
     }
 
-    /** Derives every session again from the events; a repair for tables written before batches were atomic. */
-    static final String REBUILD = "DELETE FROM sessions; INSERT INTO sessions " + fold("events");
-
-    // The batch's first pageview wins when it is older than the stored one; SET reads the row as it was.
-    private static String entry(String column) {
-        return " " + column + " = CASE WHEN excluded.entry_at IS NOT NULL AND (sessions.entry_at IS NULL OR"
-                + " excluded.entry_at < sessions.entry_at) THEN excluded." + column + " ELSE sessions." + column
-                + " END";
+    /** Derives every session again from the events, with the columns of schema {@code version}. */
+    static String rebuild(int version) {
+        return "DELETE FROM sessions; " + insert(version) + fold("events", version) + ";\n";
     }
 
-    private static String exit(String column) {
-        return " " + column + " = CASE WHEN excluded.exit_at IS NOT NULL AND (sessions.exit_at IS NULL OR"
-                + " excluded.exit_at > sessions.exit_at) THEN excluded." + column + " ELSE sessions." + column
-                + " END";
+    // The batch's first (last) pageview wins when it is older (newer) than the stored one; SET reads the row as it was.
+    private static String pick(String column, SessionAttribute.Pick pick) {
+        String at = pick.timeColumn;
+        String better = pick == SessionAttribute.Pick.FIRST_PAGEVIEW ? " < " : " > ";
+        return " " + column + " = CASE WHEN excluded." + at + " IS NOT NULL AND (sessions." + at + " IS NULL OR"
+                + " excluded." + at + better + "sessions." + at + ") THEN excluded." + column + " ELSE sessions."
+                + column + " END";
     }
 
     static void deleteSite(Connection connection, String siteId) throws SQLException {

@@ -1,34 +1,36 @@
 package com.datasaas.stats;
 
+import com.datasaas.events.SessionAttribute;
 import java.util.Arrays;
 import java.util.Optional;
 
 /**
  * What results can be grouped and filtered by. A {@link Level#SESSION} dimension belongs to a whole session and is
- * taken from its first pageview (exit page: its last), so filtering on it keeps or drops entire sessions; an
- * {@link Level#EVENT} dimension is read from each event.
+ * taken from its first pageview (exit page: its last), as Plausible does; it is kept on the {@code sessions} row
+ * ({@link SessionAttribute}), so filtering on it keeps or drops entire sessions and a visitor counts once per
+ * session, under the session's value. An {@link Level#EVENT} dimension is read from each event.
  */
 public enum Dimension {
-    REFERRER("referrer", Level.SESSION),
-    UTM_SOURCE("utm_source", Level.SESSION),
-    UTM_MEDIUM("utm_medium", Level.SESSION),
-    UTM_CAMPAIGN("utm_campaign", Level.SESSION),
-    UTM_TERM("utm_term", Level.SESSION),
-    UTM_CONTENT("utm_content", Level.SESSION),
-    CHANNEL("channel", Level.SESSION),
-    ENTRY_PAGE("entry_page", Level.SESSION),
-    EXIT_PAGE("exit_page", Level.SESSION),
-    COUNTRY("country", Level.EVENT),
-    REGION("region", Level.EVENT),
-    CITY("city", Level.EVENT),
-    BROWSER("browser", Level.EVENT),
-    OS("os", Level.EVENT),
-    DEVICE_TYPE("device_type", Level.EVENT),
-    PATHNAME("pathname", Level.EVENT),
-    GOAL_NAME("goal_name", Level.EVENT),
-    HOSTNAME("hostname", Level.EVENT),
-    LANGUAGE("language", Level.EVENT),
-    SCREEN_SIZE("screen_size", Level.EVENT);
+    REFERRER("referrer", SessionAttribute.REFERRER),
+    UTM_SOURCE("utm_source", SessionAttribute.UTM_SOURCE),
+    UTM_MEDIUM("utm_medium", SessionAttribute.UTM_MEDIUM),
+    UTM_CAMPAIGN("utm_campaign", SessionAttribute.UTM_CAMPAIGN),
+    UTM_TERM("utm_term", SessionAttribute.UTM_TERM),
+    UTM_CONTENT("utm_content", SessionAttribute.UTM_CONTENT),
+    CHANNEL("channel", SessionAttribute.CHANNEL),
+    ENTRY_PAGE("entry_page", SessionAttribute.ENTRY_PAGE),
+    EXIT_PAGE("exit_page", SessionAttribute.EXIT_PAGE),
+    COUNTRY("country", SessionAttribute.COUNTRY),
+    REGION("region", SessionAttribute.REGION),
+    CITY("city", SessionAttribute.CITY),
+    BROWSER("browser", SessionAttribute.BROWSER),
+    OS("os", SessionAttribute.OS),
+    DEVICE_TYPE("device_type", SessionAttribute.DEVICE_TYPE),
+    PATHNAME("pathname", null),
+    GOAL_NAME("goal_name", null),
+    HOSTNAME("hostname", null),
+    LANGUAGE("language", SessionAttribute.LANGUAGE),
+    SCREEN_SIZE("screen_size", SessionAttribute.SCREEN_WIDTH);
 
     public enum Level {
         EVENT,
@@ -42,11 +44,12 @@ public enum Dimension {
     static final int LAPTOP_BELOW = 1440;
 
     private final String apiName;
-    private final Level level;
+    /** The session row's column for session-level dimensions; null for event-level ones. */
+    private final SessionAttribute attribute;
 
-    Dimension(String apiName, Level level) {
+    Dimension(String apiName, SessionAttribute attribute) {
         this.apiName = apiName;
-        this.level = level;
+        this.attribute = attribute;
     }
 
     public String apiName() {
@@ -54,7 +57,7 @@ public enum Dimension {
     }
 
     public Level level() {
-        return level;
+        return attribute == null ? Level.EVENT : Level.SESSION;
     }
 
     /**
@@ -62,7 +65,7 @@ public enum Dimension {
      * others. Screen sizes are classes of the stored width.
      */
     String column() {
-        return this == SCREEN_SIZE ? "screen_width" : apiName;
+        return attribute != null ? attribute.column() : apiName;
     }
 
     public static Optional<Dimension> fromApiName(String name) {

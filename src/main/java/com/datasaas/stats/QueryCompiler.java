@@ -57,8 +57,8 @@ import java.util.Set;
 
 /**
  * Turns a {@link StatsQuery} into a {@link Sql} tree, which the event store's dialect prints. A query that needs
- * nothing below the session (overview; entry page, channel, referrer, UTM dimensions and filters) reads the
- * {@code sessions} table kept at write time (see {@link #sessionsOnlyPerSession}). Every other query nests four
+ * nothing below the session (overview; entry page, channel, referrer, UTM, location, device, browser, OS, screen and
+ * language dimensions and filters: {@link com.datasaas.events.SessionAttribute}) reads the {@code sessions} table kept at write time (see {@link #sessionsOnlyPerSession}). Every other query nests four
  * steps:
  *
  * <ol>
@@ -94,8 +94,8 @@ final class QueryCompiler {
 
     /**
      * Whether the query needs nothing below the session: no time buckets, no event-level dimension or filter. Such
-     * queries (the overview, entry pages, sources, channels, campaigns) read the sessions table instead of grouping
-     * events.
+     * queries (the overview, entry pages, sources, channels, campaigns, countries, devices ...) read the sessions
+     * table instead of grouping events; pathname, hostname and goal still need the events.
      */
     static boolean sessionsOnly(StatsQuery q) {
         return q.interval() == null
@@ -255,7 +255,7 @@ final class QueryCompiler {
         Expr crossing = col("s", "crossing");
         List<Item> items = new ArrayList<>();
         for (int i = 0; i < q.dimensions().size(); i++) {
-            items.add(as(col("s", q.dimensions().get(i).column()), "g" + i));
+            items.add(as(groupExpression(q.dimensions().get(i)), "g" + i));
         }
         items.add(item(col("s", "session_key")));
         items.add(item(col("s", "visitor_key")));
@@ -280,8 +280,7 @@ final class QueryCompiler {
                 q.goals().isEmpty() ? constant(0) : caseWhen(isNull(col("c", "session_key")), constant(0), constant(1)),
                 "converted"));
         List<Expr> filters = new ArrayList<>();
-        for (Filter f : q.filters())
-            filters.add(filter(f, col("s", f.dimension().column())));
+        for (Filter f : q.filters()) filters.add(filter(f, groupExpression(f.dimension())));
         return select(items).from(from).where(filters).build();
     }
 
@@ -429,10 +428,12 @@ final class QueryCompiler {
         };
     }
 
-    /** The value of a dimension in {@code hits}: session-level ones come from {@code s}, the rest from events. */
+    /**
+     * The value of a dimension in {@code hits} or in the sessions form: session-level ones come from the session row
+     * {@code s}, the rest from the event {@code e}.
+     */
     private static Expr groupExpression(Dimension d) {
-        if (d.level() == Dimension.Level.SESSION) return col("s", d.column());
-        Expr column = col("e", d.column());
+        Expr column = col(d.level() == Dimension.Level.SESSION ? "s" : "e", d.column());
         return switch (d) {
             case GOAL_NAME -> caseWhen(type("e", EventType.GOAL), column, null);
             case SCREEN_SIZE ->

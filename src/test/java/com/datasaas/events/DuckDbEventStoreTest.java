@@ -169,4 +169,39 @@ class DuckDbEventStoreTest {
         assertThat(count("SELECT count(*) FROM events WHERE event_id IS NULL")).isEqualTo(1);
         assertThat(StoreOracle.sessionsDifferingFromEvents(store)).isEmpty();
     }
+
+    @Test
+    void duckdb_gets_the_machines_processors_and_a_bounded_share_of_its_memory() {
+        assertThat(store.query("SELECT current_setting('threads')", List.of(), (rs, n) -> rs.getLong(1)))
+                .containsExactly((long) DuckDbEventStore.threads());
+        // DuckDB answers in its own units (e.g. "1.0 GiB"); compare bytes through its parser.
+        long limitBytes = store
+                .query(
+                        "SELECT (SELECT CAST(value AS VARCHAR) FROM duckdb_settings() WHERE name = 'memory_limit')",
+                        List.of(),
+                        (rs, n) -> rs.getString(1))
+                .stream()
+                .mapToLong(DuckDbEventStoreTest::bytes)
+                .findFirst()
+                .orElseThrow();
+        long expected = DuckDbEventStore.memoryLimitMb() * 1024 * 1024;
+        assertThat(limitBytes).isBetween(expected * 9 / 10, expected * 11 / 10);
+        assertThat(DuckDbEventStore.memoryLimitMb())
+                .isBetween(DuckDbEventStore.MIN_MEMORY_LIMIT_MB, DuckDbEventStore.MAX_MEMORY_LIMIT_MB);
+    }
+
+    private static long bytes(String size) {
+        String[] parts = size.trim().split(" ");
+        double value = Double.parseDouble(parts[0]);
+        long unit = switch (parts[1]) {
+            case "KiB" -> 1L << 10;
+            case "MiB" -> 1L << 20;
+            case "GiB" -> 1L << 30;
+            case "KB" -> 1000L;
+            case "MB" -> 1000L * 1000;
+            case "GB" -> 1000L * 1000 * 1000;
+            default -> throw new IllegalArgumentException(size);
+        };
+        return (long) (value * unit);
+    }
 }

@@ -48,7 +48,7 @@ class DialectNeutralTreeTest {
         assertThat(sql.sql())
                 .doesNotContain("?")
                 .doesNotContain("WITH ")
-                .contains("e.country IN ('x\\' OR 1=1 --\\\\')")
+                .contains("s.country IN ('x\\' OR 1=1 --\\\\')")
                 .contains("(positionCaseInsensitive(s.channel, 'search') > 0)")
                 .contains("ALL INNER JOIN")
                 .contains("uniqExactIf(visitor_key, counted > 0)")

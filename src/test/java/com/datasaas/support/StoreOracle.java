@@ -12,7 +12,16 @@ import java.util.List;
  * must equal a group-by over the raw events, column for column.
  */
 public final class StoreOracle {
-    /** A session row computed from {@code events}, in the column order of {@code sessions}. */
+    /**
+     * The columns compared, by name. A new session-level dimension is added here (and below) by hand, so the oracle
+     * stays independent of the descriptor it checks.
+     */
+    public static final String SESSION_COLUMNS = "site_id, session_key, visitor_key, started_at, ended_at,"
+            + " first_counted_at, last_counted_at, pageviews, goals, leave_ms, leave_count, scroll, scroll_count,"
+            + " entry_at, entry_page, channel, referrer, utm_source, utm_medium, utm_campaign, utm_term, utm_content,"
+            + " exit_at, exit_page, country, region, city, device_type, browser, os, screen_width, language";
+
+    /** A session row computed from {@code events}, in the order of {@link #SESSION_COLUMNS}. */
     public static final String SESSIONS_FROM_EVENTS = """
             SELECT site_id, session_key, any_value(visitor_key), min(ts), max(ts),
                 min(ts) FILTER (WHERE event_type IN ('pageview', 'goal')),
@@ -33,7 +42,15 @@ public final class StoreOracle {
                 arg_min_null(utm_term, ts) FILTER (WHERE event_type = 'pageview'),
                 arg_min_null(utm_content, ts) FILTER (WHERE event_type = 'pageview'),
                 max(ts) FILTER (WHERE event_type = 'pageview'),
-                arg_max_null(pathname, ts) FILTER (WHERE event_type = 'pageview')
+                arg_max_null(pathname, ts) FILTER (WHERE event_type = 'pageview'),
+                arg_min_null(country, ts) FILTER (WHERE event_type = 'pageview'),
+                arg_min_null(region, ts) FILTER (WHERE event_type = 'pageview'),
+                arg_min_null(city, ts) FILTER (WHERE event_type = 'pageview'),
+                arg_min_null(device_type, ts) FILTER (WHERE event_type = 'pageview'),
+                arg_min_null(browser, ts) FILTER (WHERE event_type = 'pageview'),
+                arg_min_null(os, ts) FILTER (WHERE event_type = 'pageview'),
+                arg_min_null(screen_width, ts) FILTER (WHERE event_type = 'pageview'),
+                arg_min_null(language, ts) FILTER (WHERE event_type = 'pageview')
             FROM events
             GROUP BY site_id, session_key
             """;
@@ -66,10 +83,10 @@ public final class StoreOracle {
     }
 
     private static final List<String> DIFFERENCES = List.of(
-            "SELECT 'only in sessions', * FROM (SELECT * FROM sessions EXCEPT ALL (" + SESSIONS_FROM_EVENTS
-                    + ")) LIMIT 10",
-            "SELECT 'missing from sessions', * FROM ((" + SESSIONS_FROM_EVENTS
-                    + ") EXCEPT ALL SELECT * FROM sessions) LIMIT 10");
+            "SELECT 'only in sessions', * FROM (SELECT " + SESSION_COLUMNS + " FROM sessions EXCEPT ALL ("
+                    + SESSIONS_FROM_EVENTS + ")) LIMIT 10",
+            "SELECT 'missing from sessions', * FROM ((" + SESSIONS_FROM_EVENTS + ") EXCEPT ALL SELECT "
+                    + SESSION_COLUMNS + " FROM sessions) LIMIT 10");
 
     /** How many times each value of {@code column} occurs among the events, for exactly-once checks. */
     public static java.util.Map<String, Long> occurrences(Connection c, String column) throws SQLException {

@@ -42,8 +42,7 @@ FROM (
                 pathname,
                 duration_ms,
                 scroll_depth,
-                goal_name,
-                country
+                goal_name
             FROM events
             WHERE site_id = ?
                 AND ts >= ?
@@ -54,13 +53,14 @@ FROM (
                 pageviews,
                 goals,
                 (epoch_ms(ended_at) - epoch_ms(started_at)) / 1000.0 AS duration,
+                country,
                 channel
             FROM sessions
             WHERE site_id = ?
                 AND started_at < ?
                 AND ended_at >= ?
         ) AS s ON s.session_key = e.session_key
-        WHERE e.country IN (?, ?)
+        WHERE s.country IN (?, ?)
             AND (s.channel IS NULL OR s.channel NOT IN (?))
             AND (contains(lower(e.pathname), lower(?)) OR contains(lower(e.pathname), lower(?)))
     ) AS hits

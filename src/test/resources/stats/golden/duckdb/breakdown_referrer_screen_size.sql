@@ -10,58 +10,67 @@ SELECT g0,
     sum(scroll_n) AS scroll_count,
     count(DISTINCT visitor_key) FILTER (WHERE converted > 0) AS converted_visitors
 FROM (
-    SELECT g0,
-        session_key,
-        any_value(visitor_key) AS visitor_key,
-        count(*) FILTER (WHERE event_type IN ('pageview', 'goal')) AS counted,
-        count(*) FILTER (WHERE event_type = 'pageview') AS pageviews,
-        any_value(session_pageviews) AS session_pageviews,
-        any_value(session_goals) AS session_goals,
-        any_value(session_duration) AS session_duration,
-        sum(duration_ms) FILTER (WHERE event_type = '_leave') AS leave_ms,
-        count(*) FILTER (WHERE event_type = '_leave' AND duration_ms IS NOT NULL) AS leave_n,
-        sum(scroll_depth) FILTER (WHERE event_type = '_leave') AS scroll,
-        count(*) FILTER (WHERE event_type = '_leave' AND scroll_depth IS NOT NULL) AS scroll_n,
-        max(converts) AS converted
+    SELECT CASE WHEN s.screen_width IS NULL THEN NULL WHEN s.screen_width < 576 THEN 'mobile' WHEN s.screen_width < 992 THEN 'tablet' WHEN s.screen_width < 1440 THEN 'laptop' ELSE 'desktop' END AS g0,
+        s.session_key,
+        s.visitor_key,
+        CASE WHEN s.crossing THEN coalesce(e.counted, 0) ELSE s.pageviews + s.goals END AS counted,
+        CASE WHEN s.crossing THEN coalesce(e.pageviews, 0) ELSE s.pageviews END AS pageviews,
+        s.pageviews AS session_pageviews,
+        s.goals AS session_goals,
+        (epoch_ms(s.ended_at) - epoch_ms(s.started_at)) / 1000.0 AS session_duration,
+        CASE WHEN s.crossing THEN e.leave_ms ELSE s.leave_ms END AS leave_ms,
+        CASE WHEN s.crossing THEN coalesce(e.leave_n, 0) ELSE s.leave_count END AS leave_n,
+        CASE WHEN s.crossing THEN e.scroll ELSE s.scroll END AS scroll,
+        CASE WHEN s.crossing THEN coalesce(e.scroll_n, 0) ELSE s.scroll_count END AS scroll_n,
+        0 AS converted
     FROM (
-        SELECT CASE WHEN e.screen_width IS NULL THEN NULL WHEN e.screen_width < 576 THEN 'mobile' WHEN e.screen_width < 992 THEN 'tablet' WHEN e.screen_width < 1440 THEN 'laptop' ELSE 'desktop' END AS g0,
-            e.session_key,
-            e.visitor_key,
-            e.event_type,
-            e.duration_ms,
-            e.scroll_depth,
-            s.pageviews AS session_pageviews,
-            s.goals AS session_goals,
-            s.duration AS session_duration,
-            0 AS converts
+        SELECT session_key,
+            visitor_key,
+            started_at,
+            ended_at,
+            pageviews,
+            goals,
+            leave_ms,
+            leave_count,
+            scroll,
+            scroll_count,
+            screen_width,
+            referrer,
+            started_at < ? OR ended_at >= ? AS crossing
+        FROM sessions
+        WHERE site_id = ?
+            AND started_at < ?
+            AND ended_at >= ?
+    ) AS s
+    LEFT JOIN (
+        SELECT session_key,
+            count(*) FILTER (WHERE event_type IN ('pageview', 'goal')) AS counted,
+            count(*) FILTER (WHERE event_type = 'pageview') AS pageviews,
+            sum(duration_ms) FILTER (WHERE event_type = '_leave') AS leave_ms,
+            count(*) FILTER (WHERE event_type = '_leave' AND duration_ms IS NOT NULL) AS leave_n,
+            sum(scroll_depth) FILTER (WHERE event_type = '_leave') AS scroll,
+            count(*) FILTER (WHERE event_type = '_leave' AND scroll_depth IS NOT NULL) AS scroll_n
         FROM (
             SELECT session_key,
-                visitor_key,
-                ts,
                 event_type,
-                pathname,
                 duration_ms,
-                scroll_depth,
-                screen_width
+                scroll_depth
             FROM events
             WHERE site_id = ?
                 AND ts >= ?
                 AND ts < ?
-        ) AS e
-        JOIN (
-            SELECT session_key,
-                pageviews,
-                goals,
-                (epoch_ms(ended_at) - epoch_ms(started_at)) / 1000.0 AS duration,
-                referrer
+        ) AS near_edges
+        WHERE session_key IN (
+            SELECT session_key
             FROM sessions
             WHERE site_id = ?
                 AND started_at < ?
                 AND ended_at >= ?
-        ) AS s ON s.session_key = e.session_key
-        WHERE s.referrer IN (?)
-    ) AS hits
-    GROUP BY g0, session_key
+                AND (started_at < ? OR ended_at >= ?)
+        )
+        GROUP BY session_key
+    ) AS e ON e.session_key = s.session_key
+    WHERE s.referrer IN (?)
 ) AS per_session
 GROUP BY g0
 HAVING count(*) FILTER (WHERE counted > 0) > 0

@@ -1,0 +1,130 @@
+package com.datasaas.events;
+
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
+import org.duckdb.DuckDBAppender;
+
+/**
+ * The columns of {@code events}, in table order, each with its SQL type and how it is read from an {@link Event}.
+ * This one list drives the appender row (the staging table and {@code events} have the same shape), the
+ * {@code ALTER TABLE} of a migration that adds a column ({@link #addedIn}), and {@code EventColumnsTest}, which checks
+ * the list against the table a migrated store really has. The spool id is not part of {@link Event}; it is appended
+ * after the listed columns by {@link #appendRow}.
+ *
+ * <p>To add an event column: add a constant at the end with the next migration's version, append
+ * {@code EventColumn.addedIn(version)} to {@link DuckDbSchema#MIGRATIONS}, and add the field to {@link Event}.
+ */
+enum EventColumn {
+    SITE_ID("site_id", Type.TEXT, Event::siteId, 1),
+    TS("ts", Type.TIMESTAMP, Event::timestamp, 1),
+    EVENT_TYPE("event_type", Type.TEXT, e -> e.type().wireName(), 1),
+    VISITOR_ID("visitor_id", Type.TEXT, Event::visitorId, 1),
+    SESSION_ID("session_id", Type.TEXT, Event::sessionId, 1),
+    VISITOR_KEY("visitor_key", Type.BIGINT, Event::visitorKey, 1),
+    SESSION_KEY("session_key", Type.BIGINT, Event::sessionKey, 1),
+    GOAL_NAME("goal_name", Type.TEXT, Event::goalName, 1),
+    URL("url", Type.TEXT, Event::url, 1),
+    HOSTNAME("hostname", Type.TEXT, Event::hostname, 1),
+    PATHNAME("pathname", Type.TEXT, Event::pathname, 1),
+    TITLE("title", Type.TEXT, Event::title, 1),
+    REFERRER("referrer", Type.TEXT, Event::referrer, 1),
+    REFERRER_DOMAIN("referrer_domain", Type.TEXT, Event::referrerDomain, 1),
+    REFERRER_SOURCE("referrer_source", Type.TEXT, Event::referrerSource, 1),
+    CHANNEL("channel", Type.TEXT, Event::channel, 1),
+    UTM_SOURCE("utm_source", Type.TEXT, Event::utmSource, 1),
+    UTM_MEDIUM("utm_medium", Type.TEXT, Event::utmMedium, 1),
+    UTM_CAMPAIGN("utm_campaign", Type.TEXT, Event::utmCampaign, 1),
+    UTM_TERM("utm_term", Type.TEXT, Event::utmTerm, 1),
+    UTM_CONTENT("utm_content", Type.TEXT, Event::utmContent, 1),
+    CLICK_IDS("click_ids", Type.TEXT, Event::clickIds, 1),
+    SCREEN_WIDTH("screen_width", Type.INTEGER, Event::screenWidth, 1),
+    LANGUAGE("language", Type.TEXT, Event::language, 1),
+    DEVICE_TYPE("device_type", Type.TEXT, Event::deviceType, 1),
+    BROWSER("browser", Type.TEXT, Event::browser, 1),
+    BROWSER_VERSION("browser_version", Type.TEXT, Event::browserVersion, 1),
+    OS("os", Type.TEXT, Event::os, 1),
+    OS_VERSION("os_version", Type.TEXT, Event::osVersion, 1),
+    COUNTRY("country", Type.TEXT, Event::country, 1),
+    REGION("region", Type.TEXT, Event::region, 1),
+    CITY("city", Type.TEXT, Event::city, 1),
+    LATITUDE("latitude", Type.DOUBLE, Event::latitude, 1),
+    LONGITUDE("longitude", Type.DOUBLE, Event::longitude, 1),
+    METADATA("metadata", Type.TEXT, Event::metadata, 1),
+    DURATION_MS("duration_ms", Type.BIGINT, Event::durationMs, 1),
+    SCROLL_DEPTH("scroll_depth", Type.SMALLINT, Event::scrollDepth, 1),
+    TARGET_URL("target_url", Type.TEXT, Event::targetUrl, 1);
+
+    /** The spool id column (migration 3), last in the table; null for events that did not come through the spool. */
+    static final String EVENT_ID = "event_id";
+
+    /** SQL types as DuckDB spells them, with the appender call each needs. */
+    enum Type {
+        TEXT("VARCHAR"),
+        TIMESTAMP("TIMESTAMP WITH TIME ZONE"),
+        BIGINT("BIGINT"),
+        INTEGER("INTEGER"),
+        SMALLINT("SMALLINT"),
+        DOUBLE("DOUBLE");
+
+        final String sql;
+
+        Type(String sql) {
+            this.sql = sql;
+        }
+    }
+
+    final String column;
+    final Type type;
+    private final Function<Event, ?> value;
+    /** The schema version whose migration created the column. */
+    final int since;
+
+    EventColumn(String column, Type type, Function<Event, ?> value, int since) {
+        this.column = column;
+        this.type = type;
+        this.value = value;
+        this.since = since;
+    }
+
+    /** The DDL that adds the columns introduced by migration {@code version}, for that migration's text. */
+    static String addedIn(int version) {
+        StringBuilder out = new StringBuilder();
+        for (EventColumn c : values()) {
+            if (c.since == version) {
+                out.append("ALTER TABLE events ADD COLUMN ")
+                        .append(c.column)
+                        .append(' ')
+                        .append(c.type.sql)
+                        .append(";\n");
+            }
+        }
+        return out.toString();
+    }
+
+    static List<String> names() {
+        return Arrays.stream(values()).map(c -> c.column).toList();
+    }
+
+    /** One row of {@code events} (or of a table of the same shape), then the spool id. */
+    static void appendRow(DuckDBAppender a, Event e, Long eventId) throws SQLException {
+        a.beginRow();
+        for (EventColumn c : values()) c.append(a, c.value.apply(e));
+        a.append(eventId);
+        a.endRow();
+    }
+
+    private void append(DuckDBAppender a, Object v) throws SQLException {
+        switch (type) {
+            case TEXT -> a.append((String) v);
+            case TIMESTAMP -> a.append(OffsetDateTime.ofInstant((java.time.Instant) v, ZoneOffset.UTC));
+            case BIGINT -> a.append((Long) v);
+            case INTEGER -> a.append((Integer) v);
+            case SMALLINT -> a.append(v == null ? null : ((Integer) v).shortValue());
+            case DOUBLE -> a.append((Double) v);
+        }
+    }
+}

@@ -1,0 +1,377 @@
+package com.datasaas.stats;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.datasaas.events.Event;
+import com.datasaas.events.EventStore;
+import com.datasaas.events.EventType;
+import com.datasaas.events.IdKeys;
+import com.datasaas.support.RunningApp;
+import com.datasaas.support.StoreOracle;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * Generated event sets and filter combinations: whatever form the planner picks (the sessions table, or events
+ * joined to sessions), its numbers must equal a group-by written here in plain Java over the raw events, following
+ * the definitions of design section 5 and the session semantics of {@link com.datasaas.events.SessionAttribute} (a
+ * session's location, device, screen, channel and entry page are those of its first pageview). Events arrive
+ * shuffled in batches of random size, so sessions are merged out of order; sessions cross midnight and the range's
+ * edges; some sessions have no pageview at all.
+ */
+class PlannerOracleTest extends RunningApp {
+    private static final ZoneId UTC = ZoneId.of("UTC");
+    private static final LocalDate FIRST_DAY = LocalDate.parse("2026-03-01");
+    private static final String[] COUNTRIES = {"US", "DE", "FR", null};
+    private static final String[] DEVICES = {"desktop", "mobile", null};
+    private static final Integer[] WIDTHS = {400, 800, 1280, 1600, null};
+    private static final String[] PATHS = {"/", "/a", "/b", "/blog/x"};
+    private static final String[] CHANNELS = {"Direct", "Email", "Organic Search"};
+
+    private static final List<Dimension> DIMENSIONS = List.of(
+            Dimension.COUNTRY,
+            Dimension.REGION,
+            Dimension.DEVICE_TYPE,
+            Dimension.SCREEN_SIZE,
+            Dimension.CHANNEL,
+            Dimension.ENTRY_PAGE,
+            Dimension.EXIT_PAGE,
+            Dimension.LANGUAGE,
+            Dimension.PATHNAME);
+
+    private static final List<Filter> FILTERS = List.of(
+            new Filter(Dimension.COUNTRY, Filter.Operator.IS, List.of("US")),
+            new Filter(Dimension.COUNTRY, Filter.Operator.IS_NOT, List.of("US", "FR")),
+            new Filter(Dimension.DEVICE_TYPE, Filter.Operator.IS, List.of("mobile")),
+            new Filter(Dimension.SCREEN_SIZE, Filter.Operator.IS, List.of("laptop", "mobile")),
+            new Filter(Dimension.CHANNEL, Filter.Operator.IS_NOT, List.of("Email")),
+            new Filter(Dimension.ENTRY_PAGE, Filter.Operator.IS_NOT, List.of("/")),
+            new Filter(Dimension.CITY, Filter.Operator.CONTAINS, List.of("BER")),
+            new Filter(Dimension.PATHNAME, Filter.Operator.IS, List.of("/a")),
+            new Filter(Dimension.PATHNAME, Filter.Operator.CONTAINS, List.of("B")));
+
+    @Autowired
+    EventStore store;
+
+    @Autowired
+    StatsEngine engine;
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2, 3})
+    void every_plan_gives_the_numbers_of_a_group_by_over_the_raw_events(long seed) {
+        String site = unique("mrf_planner");
+        SplittableRandom random = new SplittableRandom(seed);
+        List<Event> events = generate(site, random);
+        List<Event> shuffled = new ArrayList<>(events);
+        Collections.shuffle(shuffled, new Random(seed));
+        for (int i = 0; i < shuffled.size(); ) {
+            int n = 1 + random.nextInt(40);
+            store.append(shuffled.subList(i, Math.min(shuffled.size(), i + n)));
+            i += n;
+        }
+        assertThat(StoreOracle.sessionsDifferingFromEvents(store)).isEmpty();
+
+        int sessionsPlans = 0;
+        int eventPlans = 0;
+        for (int i = 0; i < 60; i++) {
+            StatsQuery q = randomQuery(site, random);
+            if (QueryCompiler.sessionsOnly(q)) sessionsPlans++;
+            else eventPlans++;
+            Map<List<Object>, Numbers> expected = groupByOverEvents(events, q);
+            Map<List<Object>, Numbers> actual = new HashMap<>();
+            for (StatsRow row : engine.aggregate(q)) {
+                Components c = row.components();
+                actual.put(
+                        row.groups(),
+                        new Numbers(
+                                c.visitors(),
+                                c.sessions(),
+                                c.pageviews(),
+                                c.bounces(),
+                                Math.round(c.durationSum() * 1000),
+                                c.leaveCount(),
+                                Math.round(c.leaveMsSum())));
+            }
+            assertThat(new TreeMap<>(stringKeys(actual)))
+                    .as("%s %s %s %s..%s", q.interval(), q.dimensions(), q.filters(), q.start(), q.end())
+                    .isEqualTo(new TreeMap<>(stringKeys(expected)));
+        }
+        // Both forms were exercised.
+        assertThat(sessionsPlans).isPositive();
+        assertThat(eventPlans).isPositive();
+    }
+
+    /** ~80 sessions of 1-7 events over three days, some crossing midnight, 30 visitors. */
+    private static List<Event> generate(String site, SplittableRandom random) {
+        List<Event> out = new ArrayList<>();
+        for (int s = 0; s < 80; s++) {
+            String visitor = "v" + random.nextInt(30);
+            String session = "s" + s;
+            Instant t = FIRST_DAY.atStartOfDay(ZoneOffset.UTC).toInstant().plusSeconds(random.nextLong(3 * 86_400));
+            // A tenth of the sessions start just before a midnight, so they cross it.
+            if (random.nextInt(10) == 0) t = t.truncatedTo(ChronoUnit.DAYS).plusSeconds(86_400 - 120);
+            int n = 1 + random.nextInt(7);
+            for (int e = 0; e < n; e++) {
+                EventType type = switch (random.nextInt(10)) {
+                    case 0, 1, 2, 3, 4, 5 -> EventType.PAGEVIEW;
+                    case 6 -> EventType.HEARTBEAT;
+                    case 7, 8 -> EventType.LEAVE;
+                    default -> EventType.GOAL;
+                };
+                String country = pick(random, COUNTRIES);
+                out.add(event(
+                        site,
+                        visitor,
+                        session,
+                        t,
+                        type,
+                        pick(random, PATHS),
+                        pick(random, CHANNELS),
+                        country,
+                        "US".equals(country) ? "Berlin, NH" : "DE".equals(country) ? "Berlin" : null,
+                        pick(random, DEVICES),
+                        pick(random, WIDTHS),
+                        type == EventType.LEAVE ? 1_000L * random.nextInt(100) : null));
+                t = t.plusSeconds(1 + random.nextInt(300)); // strictly increasing: one first pageview per session
+            }
+        }
+        return out;
+    }
+
+    private static <T> T pick(SplittableRandom random, T[] values) {
+        return values[random.nextInt(values.length)];
+    }
+
+    private static Event event(
+            String site,
+            String visitor,
+            String session,
+            Instant ts,
+            EventType type,
+            String path,
+            String channel,
+            String country,
+            String city,
+            String device,
+            Integer width,
+            Long durationMs) {
+        return new Event(
+                site,
+                ts,
+                type,
+                visitor,
+                session,
+                IdKeys.of(site, visitor),
+                IdKeys.of(site, session),
+                type == EventType.GOAL ? "signup" : null,
+                "https://example.com" + path,
+                "example.com",
+                path,
+                null,
+                null,
+                null,
+                null,
+                channel,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                width,
+                country == null ? null : country.toLowerCase(Locale.ROOT),
+                device,
+                "Firefox",
+                null,
+                "Linux",
+                null,
+                country,
+                country == null ? null : country + "-region",
+                city,
+                null,
+                null,
+                null,
+                durationMs,
+                durationMs == null ? null : 50,
+                null);
+    }
+
+    private static StatsQuery randomQuery(String site, SplittableRandom random) {
+        LocalDate start = FIRST_DAY.plusDays(random.nextInt(3));
+        LocalDate end = start.plusDays(random.nextInt(2));
+        Interval interval = random.nextInt(5) == 0 ? Interval.DAY : null;
+        List<Dimension> dims = new ArrayList<>();
+        if (random.nextInt(4) > 0) dims.add(DIMENSIONS.get(random.nextInt(DIMENSIONS.size())));
+        List<Filter> filters = new ArrayList<>();
+        int n = random.nextInt(3);
+        for (int i = 0; i < n; i++) {
+            Filter f = FILTERS.get(random.nextInt(FILTERS.size()));
+            if (filters.stream().noneMatch(g -> g.dimension() == f.dimension())) filters.add(f);
+        }
+        return new StatsQuery(
+                site,
+                start,
+                end,
+                UTC,
+                List.of(Metric.values()),
+                dims,
+                filters,
+                interval,
+                StatsQuery.Order.VISITORS_DESC,
+                10_000,
+                0,
+                List.of());
+    }
+
+    /** The numbers compared; the duration sum in milliseconds so doubles compare exactly. */
+    record Numbers(
+            long visitors,
+            long sessions,
+            long pageviews,
+            long bounces,
+            long durationMs,
+            long leaveCount,
+            long leaveMs) {}
+
+    private record Session(
+            Instant started, Instant ended, long pageviews, long goals, Event firstPageview, Event lastPageview) {}
+
+    private static Map<String, Numbers> stringKeys(Map<List<Object>, Numbers> in) {
+        Map<String, Numbers> out = new HashMap<>();
+        in.forEach((k, v) -> out.put(String.valueOf(k), v));
+        return out;
+    }
+
+    /** The answer from the definitions, computed over the raw events in memory. */
+    private static Map<List<Object>, Numbers> groupByOverEvents(List<Event> events, StatsQuery q) {
+        Map<String, List<Event>> bySession = new HashMap<>();
+        for (Event e : events)
+            bySession.computeIfAbsent(e.sessionId(), k -> new ArrayList<>()).add(e);
+        Map<String, Session> sessions = new HashMap<>();
+        bySession.forEach((id, list) -> {
+            Instant started =
+                    list.stream().map(Event::timestamp).min(Instant::compareTo).orElseThrow();
+            Instant ended =
+                    list.stream().map(Event::timestamp).max(Instant::compareTo).orElseThrow();
+            List<Event> pageviews = list.stream()
+                    .filter(e -> e.type() == EventType.PAGEVIEW)
+                    .sorted((a, b) -> a.timestamp().compareTo(b.timestamp()))
+                    .toList();
+            long goals = list.stream().filter(e -> e.type() == EventType.GOAL).count();
+            sessions.put(
+                    id,
+                    new Session(
+                            started,
+                            ended,
+                            pageviews.size(),
+                            goals,
+                            pageviews.isEmpty() ? null : pageviews.get(0),
+                            pageviews.isEmpty() ? null : pageviews.get(pageviews.size() - 1)));
+        });
+
+        // (group values, session) -> counted, pageviews, leave count, leave ms
+        Map<List<Object>, Map<String, long[]>> perSession = new HashMap<>();
+        for (Event e : events) {
+            if (e.timestamp().isBefore(q.from()) || !e.timestamp().isBefore(q.until())) continue;
+            Session s = sessions.get(e.sessionId());
+            boolean kept = true;
+            for (Filter f : q.filters()) kept &= matches(f, value(f.dimension(), e, s));
+            if (!kept) continue;
+            List<Object> groups = new ArrayList<>();
+            if (q.interval() != null) {
+                groups.add(
+                        LocalDateTime.ofInstant(e.timestamp(), ZoneOffset.UTC).truncatedTo(ChronoUnit.DAYS));
+            }
+            for (Dimension d : q.dimensions()) groups.add(value(d, e, s));
+            long[] n = perSession
+                    .computeIfAbsent(Collections.unmodifiableList(groups), k -> new HashMap<>())
+                    .computeIfAbsent(e.sessionId(), k -> new long[4]);
+            if (e.type() == EventType.PAGEVIEW || e.type() == EventType.GOAL) n[0]++;
+            if (e.type() == EventType.PAGEVIEW) n[1]++;
+            if (e.type() == EventType.LEAVE && e.durationMs() != null) {
+                n[2]++;
+                n[3] += e.durationMs();
+            }
+        }
+        Map<List<Object>, Numbers> out = new HashMap<>();
+        perSession.forEach((groups, bySessionId) -> {
+            Set<String> visitors = new HashSet<>();
+            long counted = 0, pageviews = 0, bounces = 0, durationMs = 0, leaves = 0, leaveMs = 0;
+            for (var entry : bySessionId.entrySet()) {
+                long[] n = entry.getValue();
+                Session s = sessions.get(entry.getKey());
+                pageviews += n[1];
+                leaves += n[2];
+                leaveMs += n[3];
+                if (n[0] == 0) continue;
+                counted++;
+                visitors.add(events.stream()
+                        .filter(e -> e.sessionId().equals(entry.getKey()))
+                        .findFirst()
+                        .orElseThrow()
+                        .visitorId());
+                if (s.pageviews() == 1 && s.goals() == 0) bounces++;
+                durationMs += s.ended().toEpochMilli() - s.started().toEpochMilli();
+            }
+            if (counted == 0) return; // a group of only heartbeats and leaves is not a row
+            out.put(groups, new Numbers(visitors.size(), counted, pageviews, bounces, durationMs, leaves, leaveMs));
+        });
+        return out;
+    }
+
+    /** A dimension's value for one event: session-level ones from the session's first (exit: last) pageview. */
+    private static Object value(Dimension d, Event e, Session s) {
+        Event first = s.firstPageview();
+        return switch (d) {
+            case PATHNAME -> e.pathname();
+            case EXIT_PAGE -> s.lastPageview() == null ? null : s.lastPageview().pathname();
+            case ENTRY_PAGE -> first == null ? null : first.pathname();
+            case COUNTRY -> first == null ? null : first.country();
+            case REGION -> first == null ? null : first.region();
+            case CITY -> first == null ? null : first.city();
+            case DEVICE_TYPE -> first == null ? null : first.deviceType();
+            case CHANNEL -> first == null ? null : first.channel();
+            case LANGUAGE -> first == null ? null : first.language();
+            case SCREEN_SIZE -> first == null ? null : screenSize(first.screenWidth());
+            default -> throw new IllegalArgumentException("not generated: " + d);
+        };
+    }
+
+    private static String screenSize(Integer width) {
+        if (width == null) return null;
+        if (width < 576) return "mobile";
+        if (width < 992) return "tablet";
+        if (width < 1440) return "laptop";
+        return "desktop";
+    }
+
+    private static boolean matches(Filter f, Object value) {
+        String v = (String) value;
+        return switch (f.operator()) {
+            case IS -> v != null && f.values().contains(v);
+            case IS_NOT -> v == null || !f.values().contains(v);
+            case CONTAINS ->
+                v != null
+                        && f.values().stream()
+                                .anyMatch(x -> v.toLowerCase(Locale.ROOT).contains(x.toLowerCase(Locale.ROOT)));
+        };
+    }
+}
