@@ -2,11 +2,12 @@ package com.datasaas.accounts;
 
 import com.datasaas.app.ApiException;
 import com.datasaas.app.RandomIds;
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.annotation.Nullable;
 import java.time.Clock;
-import java.util.LinkedHashMap;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -31,11 +32,55 @@ class ApiKeyController {
         this.clock = clock;
     }
 
-    record CreateKey(String name, String scope, String websiteId) {}
+    record CreateKey(
+            @Schema(maxLength = 100, example = "CI exports") String name,
+            @Schema(allowableValues = {"read", "write"}) String scope,
+
+            @Schema(description = "Limits the key to this website; account-wide when absent.") @Nullable
+            String websiteId) {}
+
+    /** A key as listed: never the secret itself. */
+    record KeyView(
+            String id,
+            String name,
+            @Schema(allowableValues = {"read", "write"}) String scope,
+            @Nullable String websiteId,
+
+            @Schema(description = "The first and last four characters of the key.")
+            String keyHint,
+
+            Instant createdAt,
+            @Nullable Instant lastUsedAt) {
+        static KeyView of(ApiKey key) {
+            return new KeyView(
+                    key.id(),
+                    key.name(),
+                    key.scope().name().toLowerCase(Locale.ROOT),
+                    key.websiteId(),
+                    key.keyHint(),
+                    key.createdAt(),
+                    key.lastUsedAt());
+        }
+    }
+
+    /** A key just created: the only answer that holds the key itself. */
+    record CreatedKey(
+            String id,
+            String name,
+            @Schema(allowableValues = {"read", "write"}) String scope,
+            @Nullable String websiteId,
+            String keyHint,
+            Instant createdAt,
+            @Nullable Instant lastUsedAt,
+
+            @Schema(description = "`ds_live_` + 32 letters and digits; shown only here.")
+            String key) {}
+
+    record KeyList(List<KeyView> apiKeys) {}
 
     @PostMapping("/api/api-keys")
     @ResponseStatus(HttpStatus.CREATED)
-    Map<String, Object> create(@RequestBody CreateKey body) {
+    CreatedKey create(@RequestBody CreateKey body) {
         Caller caller = Caller.current();
         caller.requireAccountWide();
         String name = body.name() == null ? "" : body.name().strip();
@@ -65,19 +110,24 @@ class ApiKeyController {
                 clock.instant(),
                 null);
         keys.insert(key, secret);
-        Map<String, Object> view = view(key);
-        view.put("key", secret);
-        return view;
+        KeyView view = KeyView.of(key);
+        return new CreatedKey(
+                view.id(),
+                view.name(),
+                view.scope(),
+                view.websiteId(),
+                view.keyHint(),
+                view.createdAt(),
+                view.lastUsedAt(),
+                secret);
     }
 
     @GetMapping("/api/api-keys")
-    Map<String, Object> list() {
+    KeyList list() {
         Caller caller = Caller.current();
         caller.requireAccountWide();
-        List<Map<String, Object>> views = keys.listByAccount(caller.accountId()).stream()
-                .map(ApiKeyController::view)
-                .toList();
-        return Map.of("api_keys", views);
+        return new KeyList(
+                keys.listByAccount(caller.accountId()).stream().map(KeyView::of).toList());
     }
 
     @DeleteMapping("/api/api-keys/{id}")
@@ -88,19 +138,5 @@ class ApiKeyController {
         if (!keys.delete(caller.accountId(), id)) {
             throw ApiException.notFound("API key " + id + " not found.");
         }
-    }
-
-    private static Map<String, Object> view(ApiKey key) {
-        Map<String, Object> view = new LinkedHashMap<>();
-        view.put("id", key.id());
-        view.put("name", key.name());
-        view.put("scope", key.scope().name().toLowerCase(Locale.ROOT));
-        view.put("website_id", key.websiteId());
-        view.put("key_hint", key.keyHint());
-        view.put("created_at", key.createdAt().toString());
-        view.put(
-                "last_used_at",
-                key.lastUsedAt() == null ? null : key.lastUsedAt().toString());
-        return view;
     }
 }

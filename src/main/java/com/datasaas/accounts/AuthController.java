@@ -3,13 +3,16 @@ package com.datasaas.accounts;
 import com.datasaas.app.ApiException;
 import com.datasaas.app.ClientAddresses;
 import com.datasaas.app.DataSaasProperties;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import jakarta.annotation.Nullable;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
@@ -60,15 +63,55 @@ class AuthController {
         this.dummyHash = passwords.encode("not-a-real-password");
     }
 
-    record SignupRequest(String email, String password, String name) {}
+    record SignupRequest(
+            @Schema(example = "jane@example.com") String email,
 
-    record LoginRequest(String email, String password) {}
+            @Schema(description = "8 to 72 bytes.", example = "correct horse battery")
+            String password,
 
-    record PasswordChange(String currentPassword, String newPassword) {}
+            @Schema(description = "Defaults to the part of the email before '@'.", maxLength = 100) @Nullable
+            String name) {}
+
+    record LoginRequest(
+            @Schema(example = "jane@example.com") String email,
+            @Schema(example = "correct horse battery") String password) {}
+
+    record PasswordChange(
+            String currentPassword,
+            @Schema(description = "8 to 72 bytes.") String newPassword) {}
+
+    /** The signed-in account. */
+    record AccountView(long id, String email, String name, Instant createdAt) {
+        static AccountView of(Account account) {
+            return new AccountView(account.id(), account.email(), account.name(), account.createdAt());
+        }
+    }
+
+    /** The caller: the account plus how it authenticated. */
+    record MeView(
+            long id,
+            String email,
+            String name,
+            Instant createdAt,
+
+            @Schema(allowableValues = {"session", "api_key"})
+            String auth,
+
+            @Schema(allowableValues = {"read", "write"}) String scope,
+
+            @Schema(description = "Set when the API key is limited to one website.") @Nullable
+            String websiteId) {}
+
+    record Done(boolean ok) {}
 
     @PostMapping("/api/auth/signup")
     @ResponseStatus(HttpStatus.CREATED)
-    synchronized Map<String, Object> signup(
+    @ApiResponse(responseCode = "201", description = "Signed up and logged in (sets the session cookie).")
+    @ApiResponse(responseCode = "409", description = "An account with this email already exists.")
+    @ApiResponse(
+            responseCode = "403",
+            description = "Registration is closed (DATASAAS_REGISTRATION), or the X-XSRF-TOKEN header is missing.")
+    synchronized AccountView signup(
             @RequestBody SignupRequest body, HttpServletRequest request, HttpServletResponse response) {
         String email = normaliseEmail(body.email());
         String name = body.name() == null || body.name().isBlank()
@@ -98,12 +141,14 @@ class AuthController {
         }
         Account account = accounts.create(email, name, passwords.encode(body.password()), clock.instant());
         startSession(account, request, response);
-        return view(account);
+        return AccountView.of(account);
     }
 
     @PostMapping("/api/auth/login")
-    Map<String, Object> login(
-            @RequestBody LoginRequest body, HttpServletRequest request, HttpServletResponse response) {
+    @ApiResponse(responseCode = "200", description = "Logged in; the answer sets a new session cookie.")
+    @ApiResponse(responseCode = "401", description = "Email or password is incorrect.")
+    @ApiResponse(responseCode = "429", description = "Too many failed logins; `Retry-After` says when to retry.")
+    AccountView login(@RequestBody LoginRequest body, HttpServletRequest request, HttpServletResponse response) {
         if (body.email() == null || body.password() == null) {
             throw ApiException.badRequest("Send 'email' and 'password'.");
         }
@@ -122,23 +167,26 @@ class AuthController {
             throw new ApiException(HttpStatus.UNAUTHORIZED, BAD_LOGIN);
         }
         startSession(account.get(), request, response);
-        return view(account.get());
+        return AccountView.of(account.get());
     }
 
     @GetMapping("/api/me")
-    Map<String, Object> me() {
+    MeView me() {
         Caller caller = Caller.current();
         Account account = accounts.findById(caller.accountId())
                 .orElseThrow(() -> new ApiException(HttpStatus.UNAUTHORIZED, "This account no longer exists."));
-        Map<String, Object> view = new java.util.LinkedHashMap<>(view(account));
-        view.put("auth", caller.viaApiKey() ? "api_key" : "session");
-        view.put("scope", caller.scope().name().toLowerCase(Locale.ROOT));
-        view.put("website_id", caller.websiteId());
-        return view;
+        return new MeView(
+                account.id(),
+                account.email(),
+                account.name(),
+                account.createdAt(),
+                caller.viaApiKey() ? "api_key" : "session",
+                caller.scope().name().toLowerCase(Locale.ROOT),
+                caller.websiteId());
     }
 
     @PostMapping("/api/me/password")
-    Map<String, Object> changePassword(@RequestBody PasswordChange body) {
+    Done changePassword(@RequestBody PasswordChange body) {
         Caller caller = Caller.current();
         if (caller.viaApiKey()) {
             throw new ApiException(
@@ -150,7 +198,7 @@ class AuthController {
         }
         validatePassword("new_password", body.newPassword());
         accounts.updatePassword(account.id(), passwords.encode(body.newPassword()));
-        return Map.of("ok", true);
+        return new Done(true);
     }
 
     private void startSession(Account account, HttpServletRequest request, HttpServletResponse response) {
@@ -186,13 +234,5 @@ class AuthController {
         if (password.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_PASSWORD_BYTES) {
             throw ApiException.badRequest("Field '" + field + "' must be at most " + MAX_PASSWORD_BYTES + " bytes.");
         }
-    }
-
-    private static Map<String, Object> view(Account account) {
-        return Map.of(
-                "id", account.id(),
-                "email", account.email(),
-                "name", account.name(),
-                "created_at", account.createdAt().toString());
     }
 }
