@@ -3,6 +3,7 @@ package com.datasaas.accounts;
 import com.datasaas.app.ApiException;
 import com.datasaas.app.RandomIds;
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.annotation.Nullable;
 import java.time.Clock;
 import java.time.Instant;
@@ -80,6 +81,8 @@ class ApiKeyController {
 
     @PostMapping("/api/api-keys")
     @ResponseStatus(HttpStatus.CREATED)
+    @ApiResponse(responseCode = "201", description = "Created; the answer is the only place the key is shown.")
+    @ApiResponse(responseCode = "404", description = "website_id names a website you cannot reach.")
     CreatedKey create(@RequestBody CreateKey body) {
         Caller caller = Caller.current();
         caller.requireAccountWide();

@@ -2,6 +2,7 @@ package com.datasaas.app;
 
 import io.swagger.v3.core.converter.AnnotatedType;
 import io.swagger.v3.core.converter.ModelConverters;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
@@ -166,6 +167,12 @@ class ApiDocument {
             new TreeMap<>(responses).forEach(sorted::addApiResponse);
             operation.setResponses(sorted);
             if (open) operation.setSecurity(List.of());
+            // Parameters documented by name only (the stats routes read theirs from the request) are strings.
+            if (operation.getParameters() != null) {
+                operation.getParameters().stream()
+                        .filter(p -> p.getSchema() == null && p.getContent() == null)
+                        .forEach(p -> p.setSchema(new Schema<>().typesItem("string")));
+            }
             return operation;
         };
     }
@@ -181,6 +188,7 @@ class ApiDocument {
             error.forEach(components.getSchemas()::putIfAbsent);
             Map<String, Schema> sorted = new TreeMap<>(components.getSchemas());
             sorted.values().forEach(ApiDocument::toWire);
+            closeResponseSchemas(openApi, sorted);
             // Read outside springdoc's property customizers: "field" is left out when there is none.
             Schema detail = sorted.get("ErrorDetail");
             if (detail != null && detail.getRequired() != null)
@@ -203,6 +211,48 @@ class ApiDocument {
                 }
             }
         };
+    }
+
+    /**
+     * Answers hold exactly the documented fields: every object schema reachable from a response gets
+     * {@code additionalProperties: false} (unless it says otherwise, like the metric maps), so a renamed or stray
+     * field in an answer fails the contract tests. Request schemas stay open: most bodies ignore unknown fields.
+     */
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    private static void closeResponseSchemas(OpenAPI openApi, Map<String, Schema> schemas) {
+        java.util.Deque<Schema> pending = new java.util.ArrayDeque<>();
+        if (openApi.getPaths() != null) {
+            openApi.getPaths().values().stream()
+                    .flatMap(item -> item.readOperations().stream())
+                    .filter(op -> op.getResponses() != null)
+                    .flatMap(op -> op.getResponses().values().stream())
+                    .filter(r -> r.getContent() != null)
+                    .flatMap(r -> r.getContent().values().stream())
+                    .map(MediaType::getSchema)
+                    .filter(java.util.Objects::nonNull)
+                    .forEach(pending::add);
+        }
+        Set<Schema> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        while (!pending.isEmpty()) {
+            Schema schema = pending.pop();
+            if (!seen.add(schema)) continue;
+            if (schema.get$ref() != null) {
+                Schema target =
+                        schemas.get(schema.get$ref().substring(schema.get$ref().lastIndexOf('/') + 1));
+                if (target != null) pending.add(target);
+                continue;
+            }
+            if (schema.getProperties() != null && schema.getAdditionalProperties() == null) {
+                schema.setAdditionalProperties(false);
+            }
+            if (schema.getProperties() != null)
+                pending.addAll(schema.getProperties().values());
+            if (schema.getItems() != null) pending.add(schema.getItems());
+            if (schema.getAdditionalProperties() instanceof Schema extra) pending.add(extra);
+            for (List<Schema> list : java.util.Arrays.asList(schema.getAnyOf(), schema.getOneOf(), schema.getAllOf())) {
+                if (list != null) pending.addAll(list);
+            }
+        }
     }
 
     /** snake_case names, required unless nullable, "null" in the type list of nullable ones; recursively. */
@@ -287,11 +337,16 @@ class ApiDocument {
     /** A website, key, goal ... named in the path or by a site id parameter. */
     private static boolean namesAResource(HandlerMethod handler) {
         return Arrays.stream(handler.getMethodParameters()).anyMatch(p -> {
-            if (p.hasParameterAnnotation(PathVariable.class)) return true;
-            RequestParam param = p.getParameterAnnotation(RequestParam.class);
-            String name = param == null ? "" : param.name().isEmpty() ? p.getParameterName() : param.name();
-            return name != null
-                    && name.toLowerCase(Locale.ROOT).replace("_", "").equals("siteid");
-        });
+                    if (p.hasParameterAnnotation(PathVariable.class)) return true;
+                    RequestParam param = p.getParameterAnnotation(RequestParam.class);
+                    String name = param == null ? "" : param.name().isEmpty() ? p.getParameterName() : param.name();
+                    return name != null && isSiteId(name);
+                })
+                || Arrays.stream(handler.getMethod().getAnnotationsByType(Parameter.class))
+                        .anyMatch(p -> isSiteId(p.name()));
+    }
+
+    private static boolean isSiteId(String name) {
+        return name.toLowerCase(Locale.ROOT).replace("_", "").equals("siteid");
     }
 }

@@ -83,6 +83,7 @@ public final class OpenApiContract {
                 .orElse(null);
         if (route == null) return;
         String verb = method.toLowerCase(Locale.ROOT);
+        if (verb.equals("options") || verb.equals("head")) return; // CORS preflights and HEAD are not operations
         JsonNode operation = route.item().get(verb);
         if (operation == null) {
             if (status == 405) return; // the method is refused by design
