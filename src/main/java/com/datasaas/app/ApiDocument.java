@@ -15,6 +15,7 @@ import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
+import io.swagger.v3.oas.models.servers.Server;
 import jakarta.annotation.Nullable;
 import java.lang.annotation.Annotation;
 import java.util.ArrayList;
@@ -111,6 +112,8 @@ class ApiDocument {
                                         .bearerFormat("ds_live_<32 letters and digits>")
                                         .description("An API key from Settings > API keys: read (GET only) or write,"
                                                 + " account-wide or limited to one website.")))
+                // Relative, so the document (and its committed snapshot) is the same on every host and port.
+                .servers(List.of(new Server().url("/").description("This DataSaaS server")))
                 .addSecurityItem(new SecurityRequirement().addList(API_KEY))
                 .addSecurityItem(new SecurityRequirement().addList(SESSION).addList(CSRF));
     }
@@ -167,6 +170,9 @@ class ApiDocument {
             new TreeMap<>(responses).forEach(sorted::addApiResponse);
             operation.setResponses(sorted);
             if (open) operation.setSecurity(List.of());
+            // Grouped by feature (the package), the way the code and docs/architecture.md are.
+            String feature = handler.getBeanType().getPackageName();
+            operation.setTags(List.of(feature.substring(feature.lastIndexOf('.') + 1)));
             // Parameters documented by name only (the stats routes read theirs from the request) are strings.
             if (operation.getParameters() != null) {
                 operation.getParameters().stream()

@@ -9,7 +9,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * The API reference page (/api/docs, Swagger UI served by springdoc from its webjar inside the jar) gets the same
+ * The API reference page (/api/docs, which redirects to /api/swagger-ui/index.html: Swagger UI served by springdoc
+ * from its webjar inside the jar) gets the same
  * kind of Content-Security-Policy as the dashboard: scripts and data from this server only. Swagger UI loads its
  * configuration from a script file, not an inline script, so no 'unsafe-inline' is needed for scripts; its React
  * components set inline styles, hence 'unsafe-inline' for styles (as the dashboard's policy allows too).
@@ -22,7 +23,7 @@ final class ApiReferenceHeaders extends OncePerRequestFilter {
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
         String path = request.getRequestURI();
-        return !(path.startsWith("/api/docs") || path.startsWith("/swagger-ui"));
+        return !(path.startsWith("/api/docs") || path.startsWith("/api/swagger-ui/"));
     }
 
     @Override
