@@ -3,12 +3,10 @@ package com.datasaas.stats;
 import com.datasaas.accounts.Caller;
 import com.datasaas.app.ApiException;
 import com.datasaas.app.JsonBodies;
-import com.datasaas.events.Event;
-import com.datasaas.events.EventStore;
-import com.datasaas.events.EventType;
 import com.datasaas.events.IdKeys;
 import com.datasaas.goals.Goal;
 import com.datasaas.goals.Goals;
+import com.datasaas.ingest.ServerEvents;
 import com.datasaas.sites.Website;
 import com.datasaas.sites.Websites;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
@@ -20,7 +18,6 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.annotation.Nullable;
 import jakarta.servlet.http.HttpServletRequest;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -30,9 +27,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -49,33 +44,27 @@ import tools.jackson.databind.ObjectMapper;
 @RestController
 final class StatsController {
     static final List<Metric> HEADLINE = List.of(Metric.values());
-    private static final Pattern PARAM_KEY = Pattern.compile("^[a-z0-9_-]{1,64}$");
-    private static final int MAX_PARAMS = 10;
-    private static final int MAX_PARAM_VALUE = 255;
 
     private final StatsEngine engine;
     private final Websites websites;
     private final Goals goals;
-    private final EventStore store;
     private final ObjectMapper json;
-    private final Clock clock;
     private final RevenueStats revenue;
+    private final ServerEvents serverEvents;
 
     StatsController(
             StatsEngine engine,
             Websites websites,
             Goals goals,
-            EventStore store,
             ObjectMapper json,
-            Clock clock,
-            RevenueStats revenue) {
+            RevenueStats revenue,
+            ServerEvents serverEvents) {
         this.revenue = revenue;
+        this.serverEvents = serverEvents;
         this.engine = engine;
         this.websites = websites;
         this.goals = goals;
-        this.store = store;
         this.json = json;
-        this.clock = clock;
     }
 
     /** What every endpoint starts from: the site (404 if out of reach), its zone, the range and the filters. */
@@ -504,94 +493,47 @@ final class StatsController {
         StatsParameters p = new StatsParameters(request.getParameterMap());
         Website site = websites.require(caller, p.siteId());
         JsonNode body = JsonBodies.parseObject(json, raw);
-        String name = JsonBodies.string(body, "name", 64);
-        if (name == null
-                || !Goals.NAME.matcher(name.strip().toLowerCase(Locale.ROOT)).matches()) {
-            throw ApiException.badRequest(
-                    "Field 'name' is required: 1 to 64 characters of a-z, 0-9, '_', ':' or '-' (e.g. \"purchase\").");
-        }
-        name = name.strip().toLowerCase(Locale.ROOT);
+        String name = ServerEvents.checkGoal(body);
         String visitorId = JsonBodies.string(body, "visitor_id", 128);
         if (visitorId == null || visitorId.isBlank()) {
-            throw ApiException.badRequest(
+            throw ApiException.invalid(
+                    "visitor_id",
                     "Field 'visitor_id' is required: the visitor id the tracker sent (window.datasaas visitor id).");
         }
-        String metadata = metadata(body.get("metadata"));
         List<Map<String, Object>> last = engine.lastPageview(site.id(), IdKeys.of(site.id(), visitorId));
         if (last.isEmpty()) {
             throw ApiException.notFound("Visitor '" + visitorId + "' has no pageview on website " + site.id()
                     + "; goals can only be recorded for visitors the tracker has seen.");
         }
         Map<String, Object> v = last.get(0);
-        Instant now = clock.instant();
         String sessionId = (String) v.get("session_id");
-        Event goal = new Event(
-                site.id(),
-                now,
-                EventType.GOAL,
-                visitorId,
-                sessionId,
-                IdKeys.of(site.id(), visitorId),
-                ((Number) v.get("session_key")).longValue(),
-                name,
-                (String) v.get("url"),
-                (String) v.get("hostname"),
-                (String) v.get("pathname"),
-                null,
-                (String) v.get("referrer"),
-                (String) v.get("referrer_domain"),
-                (String) v.get("referrer_source"),
-                (String) v.get("channel"),
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                v.get("screen_width") == null ? null : ((Number) v.get("screen_width")).intValue(),
-                (String) v.get("language"),
-                (String) v.get("device_type"),
-                (String) v.get("browser"),
-                (String) v.get("browser_version"),
-                (String) v.get("os"),
-                (String) v.get("os_version"),
-                (String) v.get("country"),
-                (String) v.get("region"),
-                (String) v.get("city"),
-                v.get("latitude") == null ? null : ((Number) v.get("latitude")).doubleValue(),
-                v.get("longitude") == null ? null : ((Number) v.get("longitude")).doubleValue(),
-                metadata,
-                null,
-                null,
-                null);
-        store.append(List.of(goal));
+        // Through the ingest pipeline like the tracker's goals: same rules, buffer, metrics and presence.
+        Instant now = serverEvents.recordGoal(
+                body,
+                new ServerEvents.Visit(
+                        site.id(),
+                        visitorId,
+                        sessionId,
+                        (String) v.get("url"),
+                        (String) v.get("hostname"),
+                        (String) v.get("pathname"),
+                        (String) v.get("referrer"),
+                        (String) v.get("referrer_domain"),
+                        (String) v.get("referrer_source"),
+                        (String) v.get("channel"),
+                        v.get("screen_width") == null ? null : ((Number) v.get("screen_width")).intValue(),
+                        (String) v.get("language"),
+                        (String) v.get("device_type"),
+                        (String) v.get("browser"),
+                        (String) v.get("browser_version"),
+                        (String) v.get("os"),
+                        (String) v.get("os_version"),
+                        (String) v.get("country"),
+                        (String) v.get("region"),
+                        (String) v.get("city"),
+                        v.get("latitude") == null ? null : ((Number) v.get("latitude")).doubleValue(),
+                        v.get("longitude") == null ? null : ((Number) v.get("longitude")).doubleValue()));
         return new RecordedGoal(name, visitorId, sessionId, now);
-    }
-
-    private String metadata(JsonNode node) {
-        if (node == null || node.isNull()) return null;
-        if (!node.isObject()) throw ApiException.badRequest("Field 'metadata' must be a JSON object.");
-        if (node.size() > MAX_PARAMS) {
-            throw ApiException.badRequest("Field 'metadata' may hold at most " + MAX_PARAMS + " entries.");
-        }
-        Map<String, String> out = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> e : node.properties()) {
-            if (!PARAM_KEY.matcher(e.getKey()).matches()) {
-                throw ApiException.badRequest(
-                        "Metadata key '" + e.getKey() + "' must be 1 to 64 characters of a-z, 0-9, '_' or '-'.");
-            }
-            JsonNode value = e.getValue();
-            if (!value.isValueNode() || value.isNull()) {
-                throw ApiException.badRequest("Metadata '" + e.getKey() + "' must be a string, number or boolean.");
-            }
-            String text = value.asString();
-            if (text.length() > MAX_PARAM_VALUE) {
-                throw ApiException.badRequest(
-                        "Metadata '" + e.getKey() + "' must be at most " + MAX_PARAM_VALUE + " characters.");
-            }
-            out.put(e.getKey(), text);
-        }
-        return out.isEmpty() ? null : json.writeValueAsString(out);
     }
 
     static Values values(Components c, List<Metric> metrics) {
