@@ -78,6 +78,25 @@ class ApiContractTest extends RunningApp {
                 .isEmpty();
     }
 
+    /** The JSON pointers where two documents differ (at most 20), for a readable failure. */
+    static void diff(String at, JsonNode committed, JsonNode served, List<String> out) {
+        if (out.size() >= 20 || committed.equals(served)) return;
+        if (committed.isObject() && served.isObject()) {
+            Set<String> names = new java.util.TreeSet<>(committed.propertyNames());
+            names.addAll(served.propertyNames());
+            for (String name : names) {
+                JsonNode a = committed.get(name);
+                JsonNode b = served.get(name);
+                String pointer = at + "/" + name.replace("~", "~0").replace("/", "~1");
+                if (a == null) out.add(pointer + ": only in the served document");
+                else if (b == null) out.add(pointer + ": only in web/openapi.json");
+                else diff(pointer, a, b, out);
+            }
+            return;
+        }
+        out.add(at + ": " + committed + " in web/openapi.json, " + served + " served");
+    }
+
     /**
      * {@code web/openapi.json} is what the dashboard's types are generated from, so it must be what the server
      * serves. After changing the API, refresh it with {@code ./mvnw test -Dskip.npm -Dtest=ApiContractTest
@@ -94,11 +113,13 @@ class ApiContractTest extends RunningApp {
         if (Boolean.getBoolean("openapi.update")) {
             Files.writeString(SNAPSHOT, text, StandardCharsets.UTF_8);
         }
-        String committed = Files.exists(SNAPSHOT) ? Files.readString(SNAPSHOT, StandardCharsets.UTF_8) : "";
-        assertThat(ApiClient.JSON.readTree(committed.isEmpty() ? "{}" : committed))
-                .as("web/openapi.json differs from the served /api/openapi.json. If the API change is intended,"
-                        + " regenerate it: ./mvnw test -Dskip.npm -Dtest=ApiContractTest -Dopenapi.update=true"
-                        + " (then rebuild web/, whose types come from it)")
-                .isEqualTo(served);
+        String committed = Files.exists(SNAPSHOT) ? Files.readString(SNAPSHOT, StandardCharsets.UTF_8) : "{}";
+        List<String> differences = new ArrayList<>();
+        diff("", ApiClient.JSON.readTree(committed), served, differences);
+        assertThat(differences)
+                .as("web/openapi.json differs from the served /api/openapi.json at these JSON pointers. If the API"
+                        + " change is intended, regenerate it: ./mvnw test -Dskip.npm -Dtest=ApiContractTest"
+                        + " -Dopenapi.update=true (then rebuild web/, whose types come from it)")
+                .isEmpty();
     }
 }
