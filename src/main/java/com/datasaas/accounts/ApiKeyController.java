@@ -5,6 +5,11 @@ import com.datasaas.app.RandomIds;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.annotation.Nullable;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -22,6 +27,8 @@ import org.springframework.web.bind.annotation.RestController;
 class ApiKeyController {
     static final String PREFIX = "ds_live_";
     static final int SECRET_LENGTH = 32;
+    private static final String NAME_RULE = "is required and must be at most 100 characters";
+    private static final String SCOPE_RULE = "must be \"read\" or \"write\"";
 
     private final ApiKeyRepository keys;
     private final WebsiteOwnership websites;
@@ -33,9 +40,15 @@ class ApiKeyController {
         this.clock = clock;
     }
 
+    /** The body of POST /api/api-keys, checked by Bean Validation (a 400 naming the field). */
     record CreateKey(
-            @Schema(maxLength = 100, example = "CI exports") String name,
-            @Schema(allowableValues = {"read", "write"}) String scope,
+            @Schema(example = "CI exports") @NotBlank(message = NAME_RULE) @Size(max = 100, message = NAME_RULE)
+            String name,
+
+            @Schema(allowableValues = {"read", "write"})
+            @NotNull(message = SCOPE_RULE)
+            @Pattern(regexp = "read|write", message = SCOPE_RULE)
+            String scope,
 
             @Schema(description = "Limits the key to this website; account-wide when absent.") @Nullable
             String websiteId) {}
@@ -83,21 +96,11 @@ class ApiKeyController {
     @ResponseStatus(HttpStatus.CREATED)
     @ApiResponse(responseCode = "201", description = "Created; the answer is the only place the key is shown.")
     @ApiResponse(responseCode = "404", description = "website_id names a website you cannot reach.")
-    CreatedKey create(@RequestBody CreateKey body) {
+    CreatedKey create(@Valid @RequestBody CreateKey body) {
         Caller caller = Caller.current();
         caller.requireAccountWide();
-        String name = body.name() == null ? "" : body.name().strip();
-        if (name.isEmpty() || name.length() > 100) {
-            throw ApiException.badRequest("Field 'name' is required and must be at most 100 characters.");
-        }
-        Caller.Scope scope;
-        if ("read".equals(body.scope())) {
-            scope = Caller.Scope.READ;
-        } else if ("write".equals(body.scope())) {
-            scope = Caller.Scope.WRITE;
-        } else {
-            throw ApiException.badRequest("Field 'scope' must be \"read\" or \"write\".");
-        }
+        String name = body.name().strip();
+        Caller.Scope scope = "write".equals(body.scope()) ? Caller.Scope.WRITE : Caller.Scope.READ;
         if (body.websiteId() != null && !websites.owns(caller.accountId(), body.websiteId())) {
             throw ApiException.notFound("Website " + body.websiteId() + " not found.");
         }
