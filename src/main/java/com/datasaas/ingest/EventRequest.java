@@ -62,6 +62,51 @@ record EventRequest(
     private static final Pattern INVISIBLE =
             Pattern.compile("[\\p{Cc}\\u061C\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069]");
 
+    /**
+     * A goal the site's own server records for a visitor (POST /api/v1/goals): the goal name and metadata follow
+     * exactly the rules of the tracker's goal events; page, hostname and referrer are those of the visitor's latest
+     * pageview, so the goal lands in that session.
+     */
+    static EventRequest serverGoal(JsonNode body, ServerEvents.Visit visit, Instant receivedAt) {
+        String name = serverGoalName(body);
+        return new EventRequest(
+                receivedAt,
+                visit.siteId(),
+                visit.visitorId(),
+                visit.sessionId(),
+                EventType.GOAL,
+                name,
+                visit.url(),
+                visit.hostname(),
+                visit.pathname(),
+                null,
+                visit.referrer(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                Map.of(),
+                visit.screenWidth(),
+                visit.language(),
+                metadata(body),
+                null,
+                null,
+                null);
+    }
+
+    /** The goal name of a server-recorded goal, lowercased, under the tracker's goal-name rule. */
+    static String serverGoalName(JsonNode body) {
+        String name = text(body, "name", 64);
+        if (name == null
+                || !GOAL_NAME.matcher(name.strip().toLowerCase(Locale.ROOT)).matches()) {
+            throw ApiException.invalid(
+                    "name",
+                    "Field 'name' is required: 1 to 64 characters of a-z, 0-9, '_', ':' or '-' (e.g. \"purchase\").");
+        }
+        return name.strip().toLowerCase(Locale.ROOT);
+    }
+
     static EventRequest parse(JsonNode body, Instant receivedAt) {
         String websiteId = requiredId(body, "website_id");
         String visitorId = requiredId(body, "visitor_id");
@@ -212,7 +257,7 @@ record EventRequest(
         return ids;
     }
 
-    private static Map<String, String> metadata(JsonNode body) {
+    static Map<String, String> metadata(JsonNode body) {
         JsonNode node = body.get("metadata");
         if (node == null || node.isNull()) return Map.of();
         if (!node.isObject()) {
