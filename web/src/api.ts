@@ -1,10 +1,17 @@
 /**
  * The one place that talks to the DataSaaS server. Every URL, query parameter
  * and JSON field name the dashboard depends on is written here, and every
- * response is normalised into the types below, so a renamed field is fixed in
- * one function rather than in every screen. Parsers are lenient on purpose: the
- * stats endpoints are young and a missing field should show as "-", not crash.
+ * response is mapped into the screens' types below. The server's shapes come
+ * from its OpenAPI document: `src/api-types.ts` is generated from
+ * `web/openapi.json` (a snapshot of /api/openapi.json that the Java test
+ * ApiContractTest keeps equal to what the server serves) by the build, so a
+ * field the contract does not have fails `tsc`, and the build.
  */
+
+import type { components } from "./api-types";
+
+/** The server's JSON shapes, by schema name (see /api/docs). */
+type Schemas = components["schemas"];
 
 // ---------------------------------------------------------------- transport
 
@@ -98,22 +105,12 @@ function qs(params: Record<string, string | number | undefined | null>): string 
   return s ? `?${s}` : "";
 }
 
-// ---------------------------------------------------------------- lenient readers
+// ---------------------------------------------------------------- readers
 
 type Json = Record<string, unknown>;
-const obj = (v: unknown): Json => (v && typeof v === "object" && !Array.isArray(v) ? (v as Json) : {});
-const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const str = (v: unknown): string => (typeof v === "string" ? v : v == null ? "" : String(v));
-const strs = (v: unknown): string[] => arr(v).map(str);
+/** Metric values arrive keyed by metric name (the contract's `Values`), so they are read by name. */
 function num(v: unknown): number | null {
-  if (typeof v === "number" && Number.isFinite(v)) return v;
-  if (typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v))) return Number(v);
-  return null;
-}
-/** First present field among several candidate names (for fields not final on the server). */
-function pick(o: Json, ...names: string[]): unknown {
-  for (const n of names) if (o[n] !== undefined && o[n] !== null) return o[n];
-  return undefined;
+  return typeof v === "number" && Number.isFinite(v) ? v : null;
 }
 
 // ---------------------------------------------------------------- accounts
@@ -125,25 +122,36 @@ export interface Me {
   createdAt: string;
 }
 
-function toMe(j: unknown): Me {
-  const o = obj(j);
-  return { id: str(o.id), email: str(o.email), name: str(o.name), createdAt: str(o.created_at) };
+function toMe(o: Schemas["AccountView"] | Schemas["MeView"]): Me {
+  return { id: String(o.id), email: o.email, name: o.name, createdAt: o.created_at };
 }
 
 export const auth = {
-  me: async (signal?: AbortSignal) => toMe(await request("GET", "/api/me", undefined, { signal, quiet401: true })),
+  me: async (signal?: AbortSignal) =>
+    toMe(await request<Schemas["MeView"]>("GET", "/api/me", undefined, { signal, quiet401: true })),
   login: async (email: string, password: string) =>
-    toMe(await request("POST", "/api/auth/login", { email, password }, { quiet401: true })),
+    toMe(
+      await request<Schemas["AccountView"]>("POST", "/api/auth/login", { email, password } satisfies Schemas["LoginRequest"], {
+        quiet401: true,
+      }),
+    ),
   signup: async (email: string, password: string, name: string) =>
-    toMe(await request("POST", "/api/auth/signup", { email, password, name }, { quiet401: true })),
+    toMe(
+      await request<Schemas["AccountView"]>(
+        "POST",
+        "/api/auth/signup",
+        { email, password, name } satisfies Schemas["SignupRequest"],
+        { quiet401: true },
+      ),
+    ),
   logout: () => request<void>("POST", "/api/auth/logout"),
   /** Ends every other session of the account; with revokeApiKeys, deletes every API key too. */
   changePassword: (currentPassword: string, newPassword: string, revokeApiKeys = false) =>
-    request<void>("POST", "/api/me/password", {
+    request<Schemas["PasswordChanged"]>("POST", "/api/me/password", {
       current_password: currentPassword,
       new_password: newPassword,
       revoke_api_keys: revokeApiKeys,
-    }),
+    } satisfies Schemas["PasswordChange"]),
   /** Any GET makes the server set the XSRF-TOKEN cookie; used before the first login/sign-up POST. */
   primeCsrf: () => request("GET", "/api/me", undefined, { quiet401: true }).catch(() => undefined),
 };
@@ -157,19 +165,13 @@ export interface Instance {
   geoip: { available: boolean; reason: string };
 }
 
-export function toInstance(j: unknown): Instance {
-  const o = obj(j);
-  const geoip = obj(o.geoip);
-  return {
-    version: str(o.version),
-    owner: o.owner === true,
-    // Anything but an explicit false counts as available: an older server without the field locates visitors.
-    geoip: { available: geoip.available !== false, reason: str(geoip.reason) },
-  };
+export function toInstance(o: Schemas["Instance"]): Instance {
+  return { version: o.version, owner: o.owner, geoip: { available: o.geoip.available, reason: o.geoip.reason ?? "" } };
 }
 
 export const instance = {
-  get: async (signal?: AbortSignal) => toInstance(await request("GET", "/api/instance", undefined, { signal })),
+  get: async (signal?: AbortSignal) =>
+    toInstance(await request<Schemas["Instance"]>("GET", "/api/instance", undefined, { signal })),
 };
 
 // ---------------------------------------------------------------- websites
@@ -188,24 +190,19 @@ export interface Website {
   trackingSnippet: string;
 }
 
-export function toWebsite(j: unknown): Website {
-  const o = obj(j);
-  const id = str(o.id);
-  const domain = str(o.domain);
+export function toWebsite(o: Schemas["WebsiteView"]): Website {
   return {
-    id,
-    domain,
-    name: str(o.name) || domain,
-    timezone: str(o.timezone) || "UTC",
-    currency: str(o.currency) || "USD",
-    allowedHostnames: strs(o.allowed_hostnames),
-    excludedIps: strs(o.excluded_ips),
-    excludedPaths: strs(o.excluded_paths),
-    excludedCountries: strs(o.excluded_countries),
-    createdAt: str(o.created_at),
-    trackingSnippet:
-      str(o.tracking_snippet) ||
-      `<script defer data-website-id="${id}" data-domain="${domain}" src="${location.origin}/js/script.js"></script>`,
+    id: o.id,
+    domain: o.domain,
+    name: o.name,
+    timezone: o.timezone,
+    currency: o.currency,
+    allowedHostnames: o.allowed_hostnames,
+    excludedIps: o.excluded_ips,
+    excludedPaths: o.excluded_paths,
+    excludedCountries: o.excluded_countries,
+    createdAt: o.created_at,
+    trackingSnippet: o.tracking_snippet,
   };
 }
 
@@ -220,8 +217,8 @@ export interface WebsiteChanges {
   excludedCountries?: string[];
 }
 
-function websiteBody(c: WebsiteChanges): Json {
-  const body: Json = {};
+function websiteBody(c: WebsiteChanges): Schemas["WebsiteChanges"] {
+  const body: Schemas["WebsiteChanges"] = {};
   if (c.domain !== undefined) body.domain = c.domain;
   if (c.name !== undefined) body.name = c.name;
   if (c.timezone !== undefined) body.timezone = c.timezone;
@@ -234,15 +231,19 @@ function websiteBody(c: WebsiteChanges): Json {
 }
 
 export const websites = {
-  list: async (signal?: AbortSignal) => {
-    const j = await request("GET", "/api/websites", undefined, { signal });
-    return arr(Array.isArray(j) ? j : obj(j).websites).map(toWebsite);
-  },
+  list: async (signal?: AbortSignal) =>
+    (await request<Schemas["WebsiteList"]>("GET", "/api/websites", undefined, { signal })).websites.map(toWebsite),
   get: async (id: string, signal?: AbortSignal) =>
-    toWebsite(await request("GET", `/api/websites/${encodeURIComponent(id)}`, undefined, { signal })),
-  create: async (c: WebsiteChanges & { domain: string }) => toWebsite(await request("POST", "/api/websites", websiteBody(c))),
+    toWebsite(await request<Schemas["WebsiteView"]>("GET", `/api/websites/${encodeURIComponent(id)}`, undefined, { signal })),
+  create: async (c: WebsiteChanges & { domain: string }) =>
+    toWebsite(
+      await request<Schemas["WebsiteView"]>("POST", "/api/websites", {
+        ...websiteBody(c),
+        domain: c.domain,
+      } satisfies Schemas["NewWebsite"]),
+    ),
   update: async (id: string, c: WebsiteChanges) =>
-    toWebsite(await request("PATCH", `/api/websites/${encodeURIComponent(id)}`, websiteBody(c))),
+    toWebsite(await request<Schemas["WebsiteView"]>("PATCH", `/api/websites/${encodeURIComponent(id)}`, websiteBody(c))),
   remove: (id: string) => request<void>("DELETE", `/api/websites/${encodeURIComponent(id)}`),
 };
 
@@ -260,27 +261,30 @@ export interface ApiKey {
   key?: string;
 }
 
-function toApiKey(j: unknown): ApiKey {
-  const o = obj(j);
+function toApiKey(o: Schemas["KeyView"] | Schemas["CreatedKey"]): ApiKey {
   return {
-    id: str(o.id),
-    name: str(o.name),
-    scope: o.scope === "write" ? "write" : "read",
-    websiteId: o.website_id ? str(o.website_id) : null,
-    keyHint: str(o.key_hint),
-    createdAt: str(o.created_at),
-    lastUsedAt: o.last_used_at ? str(o.last_used_at) : null,
-    key: o.key ? str(o.key) : undefined,
+    id: o.id,
+    name: o.name,
+    scope: o.scope,
+    websiteId: o.website_id ?? null,
+    keyHint: o.key_hint,
+    createdAt: o.created_at,
+    lastUsedAt: o.last_used_at ?? null,
+    key: "key" in o ? o.key : undefined,
   };
 }
 
 export const apiKeys = {
-  list: async (signal?: AbortSignal) => {
-    const j = await request("GET", "/api/api-keys", undefined, { signal });
-    return arr(Array.isArray(j) ? j : obj(j).api_keys).map(toApiKey);
-  },
+  list: async (signal?: AbortSignal) =>
+    (await request<Schemas["KeyList"]>("GET", "/api/api-keys", undefined, { signal })).api_keys.map(toApiKey),
   create: async (name: string, scope: "read" | "write", websiteId: string | null) =>
-    toApiKey(await request("POST", "/api/api-keys", { name, scope, ...(websiteId ? { website_id: websiteId } : {}) })),
+    toApiKey(
+      await request<Schemas["CreatedKey"]>("POST", "/api/api-keys", {
+        name,
+        scope,
+        ...(websiteId ? { website_id: websiteId } : {}),
+      } satisfies Schemas["CreateKey"]),
+    ),
   revoke: (id: string) => request<void>("DELETE", `/api/api-keys/${encodeURIComponent(id)}`),
 };
 
@@ -402,46 +406,15 @@ export interface Overview {
   previous: MetricValues | null;
 }
 
-function metricValues(o: Json): MetricValues {
+function metricValues(o: Schemas["Values"]): MetricValues {
   const out: MetricValues = {};
-  for (const m of [...METRICS, ...REVENUE_METRICS]) {
-    const v = o[m];
-    out[m] = num(v && typeof v === "object" ? pick(obj(v), "value", "current") : v);
-  }
+  for (const m of [...METRICS, ...REVENUE_METRICS]) out[m] = num(o[m]);
   return out;
 }
 
-/** Accepts {results:{visitors:1,...,previous:{...}}}, {results:{current,previous}} or {results:{visitors:{value,previous}}}. */
-export function toOverview(j: unknown): Overview {
-  const root = obj(j);
-  const results = obj(pick(root, "results") ?? root);
-  const meta = obj(root.meta);
-  if (results.current) {
-    const prev = pick(results, "previous", "comparison", "previous_period");
-    return { current: metricValues(obj(results.current)), previous: prev ? metricValues(obj(prev)) : null };
-  }
-  const current = metricValues(results);
-  // The server answers {results: {...}, previous: {...}, meta}: the previous period sits beside results.
-  let prevRaw =
-    pick(results, "previous", "previous_period", "comparison") ??
-    (results !== root ? pick(root, "previous", "previous_period", "comparison") : undefined) ??
-    pick(meta, "previous", "comparison");
-  if (!prevRaw) {
-    const nested: Json = {};
-    let any = false;
-    for (const m of METRICS) {
-      const v = results[m];
-      if (v && typeof v === "object") {
-        const p = pick(obj(v), "previous", "comparison", "previous_value");
-        if (p !== undefined) {
-          nested[m] = p;
-          any = true;
-        }
-      }
-    }
-    if (any) prevRaw = nested;
-  }
-  return { current, previous: prevRaw ? metricValues(obj(prevRaw)) : null };
+/** `results` holds the metrics; with compare=previous_period, `previous` sits beside it. */
+export function toOverview(o: Schemas["Overview"]): Overview {
+  return { current: metricValues(o.results), previous: o.previous ? metricValues(o.previous) : null };
 }
 
 export interface TimePoint {
@@ -449,13 +422,8 @@ export interface TimePoint {
   values: MetricValues;
 }
 
-export function toTimeseries(j: unknown): TimePoint[] {
-  const root = obj(j);
-  const rows = arr(Array.isArray(j) ? j : pick(root, "results", "timeseries"));
-  return rows.map((r) => {
-    const o = obj(r);
-    return { time: str(pick(o, "date", "time", "bucket", "timestamp", "period")), values: metricValues(o) };
-  });
+export function toTimeseries(o: Schemas["Rows"]): TimePoint[] {
+  return o.results.map((point) => ({ time: String(point.date), values: metricValues(point) }));
 }
 
 export interface BreakdownRow {
@@ -470,19 +438,16 @@ export interface Breakdown {
   total: number | null;
 }
 
-export function toBreakdown(j: unknown, dimension: string): Breakdown {
-  const root = obj(j);
-  const rows = arr(Array.isArray(j) ? j : root.results).map((r) => {
-    const o = obj(r);
-    return {
-      value: str(pick(o, dimension, "value", "name")),
-      visitors: num(o.visitors) ?? 0,
-      pageviews: num(o.pageviews),
-      revenue: num(o.revenue),
-      raw: o,
-    };
-  });
-  return { rows, total: num(obj(root.meta).total) };
+/** Rows are keyed by the dimension's name; a null value (e.g. the referrer of direct visits) shows as "". */
+export function toBreakdown(o: Schemas["Rows"], dimension: string): Breakdown {
+  const rows = o.results.map((row) => ({
+    value: row[dimension] == null ? "" : String(row[dimension]),
+    visitors: num(row.visitors) ?? 0,
+    pageviews: num(row.pageviews),
+    revenue: num(row.revenue),
+    raw: row as Json,
+  }));
+  return { rows, total: o.meta.total ?? null };
 }
 
 export interface GoalConversion {
@@ -493,32 +458,32 @@ export interface GoalConversion {
   conversionRate: number | null;
 }
 
-export function toGoalConversions(j: unknown): GoalConversion[] {
-  const root = obj(j);
-  return arr(Array.isArray(j) ? j : pick(root, "results", "goals")).map((r) => {
-    const o = obj(r);
-    const goalName = str(pick(o, "goal_name", "name"));
-    return {
-      goalName,
-      displayName: str(o.display_name) || goalName,
-      visitors: num(pick(o, "unique_visitors", "visitors", "conversions")) ?? 0,
-      completions: num(pick(o, "completion_count", "completions", "events")) ?? 0,
-      conversionRate: num(o.conversion_rate),
-    };
-  });
+export function toGoalConversions(o: Schemas["GoalRows"]): GoalConversion[] {
+  return o.results.map((row) => ({
+    goalName: row.goal_name,
+    displayName: row.display_name,
+    visitors: row.unique_visitors,
+    completions: row.completion_count,
+    conversionRate: row.conversion_rate,
+  }));
 }
 
 export const stats = {
   overview: async (q: StatsQuery, compare: boolean, signal?: AbortSignal) =>
     toOverview(
-      await request("GET", statsUrl("/api/v1/overview", q, { compare: compare ? "previous_period" : undefined }), undefined, {
-        signal,
-      }),
+      await request<Schemas["Overview"]>(
+        "GET",
+        statsUrl("/api/v1/overview", q, { compare: compare ? "previous_period" : undefined }),
+        undefined,
+        {
+          signal,
+        },
+      ),
     ),
   /** Revenue KPIs with the previous period; money in the site's currency. */
   revenueOverview: async (q: StatsQuery, signal?: AbortSignal) =>
     toOverview(
-      await request(
+      await request<Schemas["Overview"]>(
         "GET",
         statsUrl("/api/v1/overview", q, {
           compare: "previous_period",
@@ -530,9 +495,14 @@ export const stats = {
     ),
   timeseries: async (q: StatsQuery, interval: Interval, metrics: ChartMetric[], signal?: AbortSignal) =>
     toTimeseries(
-      await request("GET", statsUrl("/api/v1/timeseries", q, { interval, metrics: metrics.join(",") }), undefined, {
-        signal,
-      }),
+      await request<Schemas["Rows"]>(
+        "GET",
+        statsUrl("/api/v1/timeseries", q, { interval, metrics: metrics.join(",") }),
+        undefined,
+        {
+          signal,
+        },
+      ),
     ),
   breakdown: async (
     q: StatsQuery,
@@ -541,7 +511,7 @@ export const stats = {
     signal?: AbortSignal,
   ) =>
     toBreakdown(
-      await request(
+      await request<Schemas["Rows"]>(
         "GET",
         statsUrl("/api/v1/breakdown", q, {
           dimension,
@@ -555,7 +525,7 @@ export const stats = {
       dimension,
     ),
   goals: async (q: StatsQuery, signal?: AbortSignal) =>
-    toGoalConversions(await request("GET", statsUrl("/api/v1/goals", q, {}), undefined, { signal })),
+    toGoalConversions(await request<Schemas["GoalRows"]>("GET", statsUrl("/api/v1/goals", q, {}), undefined, { signal })),
 };
 
 export type Interval = "hour" | "day" | "week" | "month";
@@ -572,11 +542,13 @@ export const filterValues = async (
   end: string,
   signal?: AbortSignal,
 ): Promise<FilterValue[]> => {
-  const j = obj(await request("GET", `/api/filter-values${qs({ siteId, dimension, start, end })}`, undefined, { signal }));
-  return arr(j.values).map((v) => {
-    const o = obj(v);
-    return { value: str(o.value), visitors: num(o.visitors) ?? 0 };
-  });
+  const j = await request<Schemas["FilterValues"]>(
+    "GET",
+    `/api/filter-values${qs({ siteId, dimension, start, end })}`,
+    undefined,
+    { signal },
+  );
+  return j.values.map((v) => ({ value: String(v.value), visitors: v.visitors }));
 };
 
 // ---------------------------------------------------------------- goals
@@ -589,31 +561,23 @@ export interface Goal {
   path: string | null;
 }
 
-function toGoal(j: unknown): Goal {
-  const o = obj(j);
-  const name = str(o.name);
-  return {
-    id: str(o.id),
-    name,
-    displayName: str(o.display_name) || name,
-    goalType: o.goal_type === "pageview" ? "pageview" : "custom",
-    path: o.path ? str(o.path) : null,
-  };
+function toGoal(o: Schemas["GoalView"]): Goal {
+  return { id: o.id, name: o.name, displayName: o.display_name, goalType: o.goal_type, path: o.path ?? null };
 }
 
 export const goals = {
-  list: async (siteId: string, signal?: AbortSignal) => {
-    const j = await request("GET", `/api/websites/${encodeURIComponent(siteId)}/goals`, undefined, { signal });
-    return arr(Array.isArray(j) ? j : pick(obj(j), "goals", "results")).map(toGoal);
-  },
+  list: async (siteId: string, signal?: AbortSignal) =>
+    (
+      await request<Schemas["GoalList"]>("GET", `/api/websites/${encodeURIComponent(siteId)}/goals`, undefined, { signal })
+    ).goals.map(toGoal),
   create: async (siteId: string, g: { name: string; displayName: string; goalType: "custom" | "pageview"; path?: string }) =>
     toGoal(
-      await request("POST", `/api/websites/${encodeURIComponent(siteId)}/goals`, {
+      await request<Schemas["GoalView"]>("POST", `/api/websites/${encodeURIComponent(siteId)}/goals`, {
         name: g.name,
         display_name: g.displayName,
         goal_type: g.goalType,
         ...(g.goalType === "pageview" ? { path: g.path } : {}),
-      }),
+      } satisfies Schemas["NewGoal"]),
     ),
   remove: (siteId: string, goalId: string) =>
     request<void>("DELETE", `/api/websites/${encodeURIComponent(siteId)}/goals/${encodeURIComponent(goalId)}`),
@@ -623,19 +587,24 @@ export const goals = {
 
 export const realtime = {
   online: async (siteId: string, signal?: AbortSignal) =>
-    num(obj(await request("GET", `/api/realtime${qs({ siteId })}`, undefined, { signal })).online) ?? 0,
+    (await request<Schemas["Online"]>("GET", `/api/realtime${qs({ siteId })}`, undefined, { signal })).online,
   map: async (siteId: string, signal?: AbortSignal) => {
-    const j = obj(await request("GET", `/api/websites/${encodeURIComponent(siteId)}/realtime-map`, undefined, { signal }));
-    const visitors = arr(j.visitors).map(toActiveVisitor);
-    return { count: num(j.count) ?? visitors.length, visitors };
+    const j = await request<Schemas["RealtimeMap"]>(
+      "GET",
+      `/api/websites/${encodeURIComponent(siteId)}/realtime-map`,
+      undefined,
+      { signal },
+    );
+    return { count: j.count, visitors: j.visitors.map(toActiveVisitor) };
   },
   events: async (siteId: string, limit: number, signal?: AbortSignal) => {
-    const j = obj(
-      await request("GET", `/api/websites/${encodeURIComponent(siteId)}/realtime-map/events${qs({ limit })}`, undefined, {
-        signal,
-      }),
+    const j = await request<Schemas["Feed"]>(
+      "GET",
+      `/api/websites/${encodeURIComponent(siteId)}/realtime-map/events${qs({ limit })}`,
+      undefined,
+      { signal },
     );
-    return arr(j.events).map(toLiveEvent);
+    return j.events.map(toLiveEvent);
   },
 };
 
@@ -656,29 +625,21 @@ export interface ActiveVisitor extends Place {
   sessionStart: string;
 }
 
-function toPlace(o: Json): Place {
-  const loc = obj(o.location);
-  const src = Object.keys(loc).length ? loc : o;
-  return {
-    countryCode: str(pick(src, "country_code", "country")).toUpperCase(),
-    region: str(pick(src, "region", "region_name", "subdivision")),
-    city: str(src.city),
-  };
+function toPlace(o: { country?: string | null; region?: string | null; city?: string | null }): Place {
+  return { countryCode: (o.country ?? "").toUpperCase(), region: o.region ?? "", city: o.city ?? "" };
 }
 
-export function toActiveVisitor(j: unknown): ActiveVisitor {
-  const o = obj(j);
-  const loc = obj(o.location);
+export function toActiveVisitor(o: Schemas["OnlineVisitor"]): ActiveVisitor {
   return {
     ...toPlace(o),
-    latitude: num(pick(o, "latitude", "lat") ?? pick(loc, "latitude", "lat")),
-    longitude: num(pick(o, "longitude", "lon", "lng") ?? pick(loc, "longitude", "lon", "lng")),
-    browser: str(o.browser),
-    os: str(o.os),
-    deviceType: str(pick(o, "device_type", "device")),
-    page: str(pick(o, "current_page", "pathname", "page", "url")),
-    referrer: str(o.referrer),
-    sessionStart: str(pick(o, "session_start", "session_started_at", "started_at", "first_seen")),
+    latitude: o.latitude ?? null,
+    longitude: o.longitude ?? null,
+    browser: o.browser ?? "",
+    os: o.os ?? "",
+    deviceType: o.device_type ?? "",
+    page: o.page ?? "",
+    referrer: o.referrer ?? "",
+    sessionStart: o.session_start ?? "",
   };
 }
 
@@ -693,18 +654,21 @@ export interface LiveEvent extends Place {
   time: string;
 }
 
-export function toLiveEvent(j: unknown): LiveEvent {
-  const o = obj(j);
-  const device = o.device && typeof o.device === "object" ? obj(o.device) : null;
-  return {
+/** The feed's two kinds of entry: a payment says so in `type`; every other type is an event. */
+function isPayment(o: Schemas["FeedItem"]): o is Schemas["PaymentItem"] {
+  return o.type === "payment";
+}
+
+export function toLiveEvent(o: Schemas["FeedItem"]): LiveEvent {
+  const base = {
     ...toPlace(o),
-    type: str(pick(o, "type", "event_type")) || "pageview",
-    goalName: str(pick(o, "goal_name", "name")),
-    page: str(pick(o, "page", "pathname", "url")),
-    device: device ? str(pick(device, "device_type", "type", "browser")) : str(pick(o, "device", "device_type")),
-    time: str(pick(o, "time", "timestamp", "created_at")),
-    ...(o.type === "payment" ? { amount: num(o.amount), currency: str(o.currency) } : {}),
+    type: o.type,
+    page: o.page ?? "",
+    device: o.device_type ?? "",
+    time: o.timestamp,
   };
+  if (isPayment(o)) return { ...base, goalName: "", amount: o.amount ?? null, currency: o.currency };
+  return { ...base, goalName: o.goal_name ?? "" };
 }
 
 // ---------------------------------------------------------------- integrations
@@ -727,20 +691,23 @@ export interface IntegrationStatus {
   sync: { state: string; progress: number | null; error: string };
 }
 
-export function toIntegrationStatus(j: unknown): IntegrationStatus {
-  const o = obj(j);
-  const sync = obj(o.sync);
+export function toIntegrationStatus(o: Schemas["IntegrationStatus"]): IntegrationStatus {
+  const sync = o.sync;
   return {
-    provider: str(o.provider),
-    connected: o.connected === true,
-    accountName: str(o.account_name),
-    keyLast4: str(o.key_last4),
-    lastSyncedAt: str(o.last_synced_at),
-    lastError: str(o.last_error),
-    paymentsSynced: num(o.payments_synced) ?? 0,
-    webhookUrl: str(o.webhook_url),
-    webhookSecretSet: o.webhook_secret_set === true,
-    sync: { state: str(sync.state) || "idle", progress: num(sync.progress), error: str(sync.error) },
+    provider: o.provider,
+    connected: o.connected,
+    accountName: o.account_name ?? "",
+    keyLast4: o.key_last4 ?? "",
+    lastSyncedAt: o.last_synced_at ?? "",
+    lastError: o.last_error ?? "",
+    paymentsSynced: o.payments_synced,
+    webhookUrl: o.webhook_url,
+    webhookSecretSet: o.webhook_secret_set,
+    sync: {
+      state: sync.state,
+      progress: sync.progress ?? null,
+      error: "error" in sync ? (sync.error ?? "") : "",
+    },
   };
 }
 
@@ -748,14 +715,20 @@ const integrationsBase = (siteId: string) => `/api/websites/${encodeURIComponent
 
 export const integrations = {
   status: async (siteId: string, provider: string, signal?: AbortSignal) =>
-    toIntegrationStatus(await request("GET", `${integrationsBase(siteId)}/status${qs({ provider })}`, undefined, { signal })),
+    toIntegrationStatus(
+      // With `provider`, the status of that one provider (the contract's other shape is the list of all).
+      (await request<Schemas["IntegrationStatus"]>("GET", `${integrationsBase(siteId)}/status${qs({ provider })}`, undefined, {
+        signal,
+      })) satisfies Schemas["IntegrationStatus"],
+    ),
   connect: (siteId: string, c: { provider: string; apiKey: string; webhookSecret?: string }) =>
-    request("POST", `${integrationsBase(siteId)}/connect`, {
-      provider: c.provider,
+    request<Schemas["IntegrationStatus"]>("POST", `${integrationsBase(siteId)}/connect`, {
+      provider: c.provider as Schemas["Connection"]["provider"],
       api_key: c.apiKey,
       ...(c.webhookSecret ? { webhook_secret: c.webhookSecret } : {}),
-    }),
+    } satisfies Schemas["Connection"]),
   disconnect: (siteId: string, provider: string) =>
     request<void>("DELETE", `${integrationsBase(siteId)}/disconnect${qs({ provider })}`),
-  sync: (siteId: string, provider: string) => request("POST", `${integrationsBase(siteId)}/sync`, { provider }),
+  sync: (siteId: string, provider: string) =>
+    request<Schemas["SyncStarted"]>("POST", `${integrationsBase(siteId)}/sync`, { provider } satisfies Schemas["SyncRequest"]),
 };

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { App } from "../src/App";
 import { ErrorBoundary } from "../src/components/ErrorBoundary";
 import { DateRangePicker } from "../src/dashboard/DateRangePicker";
-import { mockApi, site } from "./helpers";
+import { meta, mockApi, site } from "./helpers";
 
 describe("app shell", () => {
   it("sends a logged-out visitor of a deep link to /login and keeps where they were going", async () => {
@@ -52,9 +52,10 @@ describe("app shell", () => {
     const calls = mockApi((c) => {
       if (c.url.pathname === "/api/me") return { body: { id: "u1", email: "me@example.com", name: "Me" } };
       if (c.url.pathname === "/api/websites/mrf_abc123") return { body: site };
-      if (c.url.pathname === "/api/v1/overview") return { body: { results: { visitors: 12, previous: { visitors: 6 } } } };
+      if (c.url.pathname === "/api/v1/overview") return { body: { results: { visitors: 12 }, previous: { visitors: 6 }, meta } };
       if (c.url.pathname === "/api/realtime") return { body: { online: 1 } };
-      return { body: { results: [] } };
+      if (c.url.pathname === "/api/websites/mrf_abc123/goals") return { body: { goals: [] } };
+      return { body: { results: [], meta: { ...meta, total: 0 } } };
     });
     render(<App />);
     await waitFor(() => expect(screen.getByTestId("kpi-visitors").textContent).toBe("12"));

@@ -1,7 +1,7 @@
 import { fireEvent, render, screen, waitFor } from "@testing-library/preact";
 import { describe, expect, it } from "vitest";
 import { BreakdownPanel, BreakdownRows, PANELS } from "../src/dashboard/Breakdown";
-import { mockApi } from "./helpers";
+import { meta, mockApi } from "./helpers";
 
 describe("breakdown panel", () => {
   it("clicking a row adds an 'is' filter for it to the URL", async () => {
@@ -12,7 +12,7 @@ describe("breakdown panel", () => {
           { country: "US", visitors: 5 },
           { country: "DE", visitors: 2 },
         ],
-        meta: { total: 2 },
+        meta: { ...meta, total: 2 },
       },
     }));
     const q = {
@@ -42,6 +42,7 @@ describe("breakdown panel", () => {
           { pathname: "/", visitors: 10 },
           { pathname: "/about", visitors: 5 },
         ],
+        meta: { ...meta, total: 2 },
       },
     }));
     const { container } = render(
@@ -53,7 +54,7 @@ describe("breakdown panel", () => {
   });
 
   it("says what to do when there is no data, and shows API errors", async () => {
-    mockApi(() => ({ body: { results: [] } }));
+    mockApi(() => ({ body: { results: [], meta: { ...meta, total: 0 } } }));
     render(<BreakdownRows q={{ siteId: "s1", start: "2026-03-01", end: "2026-03-02", filters: [] }} dimension="browser" />);
     expect(await screen.findByText("No data for this period")).toBeTruthy();
   });

@@ -48,3 +48,6 @@ export const site = {
   tracking_snippet:
     '<script defer data-website-id="mrf_abc123" data-domain="example.com" src="http://localhost:8080/js/script.js"></script>',
 };
+
+/** The `meta` every stats answer carries (the contract's `Meta`). */
+export const meta = { site_id: "mrf_abc123", start: "2026-11-01", end: "2026-11-07", timezone: "UTC", currency: "USD" };

@@ -5,7 +5,7 @@ import { BreakdownRows } from "../src/dashboard/Breakdown";
 import { KpiCards } from "../src/dashboard/KpiCards";
 import { formatMoney, formatRevenueMetric, kpiChange } from "../src/format";
 import { CHECKOUT_SNIPPET, IntegrationsPage } from "../src/pages/IntegrationsPage";
-import { mockApi, site } from "./helpers";
+import { meta, mockApi, site } from "./helpers";
 
 describe("money formatting", () => {
   it("has two decimals and the currency", () => {
@@ -31,11 +31,18 @@ describe("money formatting", () => {
   });
 
   it("reads revenue from the API's JSON numbers", () => {
-    const o = toOverview({ results: { visitors: 3, revenue: 101.5 }, previous: { visitors: 2, revenue: 0 }, meta: {} });
+    const o = toOverview({ results: { visitors: 3, revenue: 101.5 }, previous: { visitors: 2, revenue: 0 }, meta });
     expect(o.current.revenue).toBe(101.5);
     expect(o.previous?.revenue).toBe(0);
-    expect(toBreakdown({ results: [{ channel: "Unknown", visitors: 0, revenue: 7 }] }, "channel").rows[0].revenue).toBe(7);
-    const e = toLiveEvent({ type: "payment", amount: 49, currency: "EUR", country: "DE", timestamp: "2026-11-26T10:00:00Z" });
+    expect(toBreakdown({ results: [{ channel: "Unknown", visitors: 0, revenue: 7 }], meta }, "channel").rows[0].revenue).toBe(7);
+    const e = toLiveEvent({
+      type: "payment",
+      amount: 49,
+      currency: "EUR",
+      channel: "Direct",
+      country: "DE",
+      timestamp: "2026-11-26T10:00:00Z",
+    });
     expect(e).toMatchObject({ type: "payment", amount: 49, currency: "EUR", countryCode: "DE" });
   });
 
@@ -185,7 +192,7 @@ describe("revenue column in breakdown panels", () => {
   });
 
   it("leaves revenue out for dimensions payments do not carry", async () => {
-    const calls = mockApi(() => ({ body: { results: [{ pathname: "/", visitors: 5 }], meta: { total: 1 } } }));
+    const calls = mockApi(() => ({ body: { results: [{ pathname: "/", visitors: 5 }], meta: { ...meta, total: 1 } } }));
     render(<BreakdownRows q={q} dimension="pathname" />);
     await screen.findByRole("button", { name: /\// });
     expect(screen.queryAllByTestId("bar-revenue")).toHaveLength(0);

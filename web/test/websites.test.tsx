@@ -1,7 +1,7 @@
 import { fireEvent, render, screen, waitFor } from "@testing-library/preact";
 import { describe, expect, it } from "vitest";
 import { Websites } from "../src/pages/Websites";
-import { mockApi, site } from "./helpers";
+import { meta, mockApi, site } from "./helpers";
 
 describe("websites list", () => {
   it("with no websites, says what to do next and offers the add form", async () => {
@@ -18,7 +18,7 @@ describe("websites list", () => {
       if (c.url.pathname === "/api/websites" && c.method === "GET") return { body: { websites: [] } };
       if (c.url.pathname === "/api/websites" && c.method === "POST") return { status: 201, body: site };
       if (c.url.pathname === "/api/realtime") return { body: { online } };
-      return { body: { results: [] } };
+      return { body: { results: [], meta } };
     });
     render(<Websites />);
     fireEvent.input(await screen.findByLabelText(/Domain/), { target: { value: "https://example.com/" } });
@@ -34,8 +34,9 @@ describe("websites list", () => {
     mockApi((c) => {
       if (c.url.pathname === "/api/websites") return { body: { websites: [site] } };
       if (c.url.pathname === "/api/realtime") return { body: { online: 3 } };
-      if (c.url.pathname === "/api/v1/overview") return { body: { results: { visitors: 42 } } };
-      if (c.url.pathname === "/api/v1/timeseries") return { body: { results: [{ date: "2026-11-26T00:00:00", visitors: 1 }] } };
+      if (c.url.pathname === "/api/v1/overview") return { body: { results: { visitors: 42 }, meta } };
+      if (c.url.pathname === "/api/v1/timeseries")
+        return { body: { results: [{ date: "2026-11-26T00:00:00", visitors: 1 }], meta } };
       return undefined;
     });
     render(<Websites />);

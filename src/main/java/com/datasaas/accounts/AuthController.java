@@ -5,10 +5,14 @@ import com.datasaas.app.ClientAddresses;
 import com.datasaas.app.DataSaasProperties;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import jakarta.annotation.Nullable;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -75,11 +79,54 @@ class AuthController {
         this.dummyHash = passwords.encode("not-a-real-password");
     }
 
-    record SignupRequest(String email, String password, String name) {}
+    record SignupRequest(
+            @Schema(example = "jane@example.com") String email,
 
-    record LoginRequest(String email, String password) {}
+            @Schema(
+                    description = "8 to 72 bytes, and hard to guess (docs/security.md).",
+                    example = "correct horse battery")
+            String password,
 
-    record PasswordChange(String currentPassword, String newPassword, Boolean revokeApiKeys) {}
+            @Schema(description = "Defaults to the part of the email before '@'.", maxLength = 100) @Nullable
+            String name) {}
+
+    record LoginRequest(
+            @Schema(example = "jane@example.com") String email,
+            @Schema(example = "correct horse battery") String password) {}
+
+    record PasswordChange(
+            String currentPassword,
+
+            @Schema(description = "Must pass the password policy (see docs/security.md).")
+            String newPassword,
+
+            @Schema(description = "Also delete every API key of the account. Defaults to false.") @Nullable
+            Boolean revokeApiKeys) {}
+
+    /** The password changed; every other session ended, and the API keys too when asked. */
+    record PasswordChanged(boolean ok, int sessionsEnded, int apiKeysRevoked) {}
+
+    /** The signed-in account. */
+    record AccountView(long id, String email, String name, Instant createdAt) {
+        static AccountView of(Account account) {
+            return new AccountView(account.id(), account.email(), account.name(), account.createdAt());
+        }
+    }
+
+    /** The caller: the account plus how it authenticated. */
+    record MeView(
+            long id,
+            String email,
+            String name,
+            Instant createdAt,
+
+            @Schema(allowableValues = {"session", "api_key"})
+            String auth,
+
+            @Schema(allowableValues = {"read", "write"}) String scope,
+
+            @Schema(description = "Set when the API key is limited to one website.") @Nullable
+            String websiteId) {}
 
     private static Counter loginCounter(MeterRegistry meters, String outcome) {
         return Counter.builder("datasaas.login.attempts")
@@ -90,7 +137,12 @@ class AuthController {
 
     @PostMapping("/api/auth/signup")
     @ResponseStatus(HttpStatus.CREATED)
-    synchronized Map<String, Object> signup(
+    @ApiResponse(responseCode = "201", description = "Signed up and logged in (sets the session cookie).")
+    @ApiResponse(responseCode = "409", description = "An account with this email already exists.")
+    @ApiResponse(
+            responseCode = "403",
+            description = "Registration is closed (DATASAAS_REGISTRATION), or the X-XSRF-TOKEN header is missing.")
+    synchronized AccountView signup(
             @RequestBody SignupRequest body, HttpServletRequest request, HttpServletResponse response) {
         String email = normaliseEmail(body.email());
         String name = body.name() == null || body.name().isBlank()
@@ -121,12 +173,14 @@ class AuthController {
         Account account = accounts.create(email, name, passwords.encode(body.password()), clock.instant());
         throttle.remember(email, clientAddresses.resolve(request));
         startSession(account, request, response);
-        return view(account);
+        return AccountView.of(account);
     }
 
     @PostMapping("/api/auth/login")
-    Map<String, Object> login(
-            @RequestBody LoginRequest body, HttpServletRequest request, HttpServletResponse response) {
+    @ApiResponse(responseCode = "200", description = "Logged in; the answer sets a new session cookie.")
+    @ApiResponse(responseCode = "401", description = "Email or password is incorrect.")
+    @ApiResponse(responseCode = "429", description = "Too many failed logins; `Retry-After` says when to retry.")
+    AccountView login(@RequestBody LoginRequest body, HttpServletRequest request, HttpServletResponse response) {
         if (body.email() == null || body.password() == null) {
             throw ApiException.badRequest("Send 'email' and 'password'.");
         }
@@ -149,23 +203,31 @@ class AuthController {
         attempts.get("success").increment();
         attempt.succeeded();
         startSession(account.get(), request, response);
-        return view(account.get());
+        return AccountView.of(account.get());
     }
 
     @GetMapping("/api/me")
-    Map<String, Object> me() {
+    MeView me() {
         Caller caller = Caller.current();
         Account account = accounts.findById(caller.accountId())
                 .orElseThrow(() -> new ApiException(HttpStatus.UNAUTHORIZED, "This account no longer exists."));
-        Map<String, Object> view = new java.util.LinkedHashMap<>(view(account));
-        view.put("auth", caller.viaApiKey() ? "api_key" : "session");
-        view.put("scope", caller.scope().name().toLowerCase(Locale.ROOT));
-        view.put("website_id", caller.websiteId());
-        return view;
+        return new MeView(
+                account.id(),
+                account.email(),
+                account.name(),
+                account.createdAt(),
+                caller.viaApiKey() ? "api_key" : "session",
+                caller.scope().name().toLowerCase(Locale.ROOT),
+                caller.websiteId());
     }
 
     @PostMapping("/api/me/password")
-    Map<String, Object> changePassword(@RequestBody PasswordChange body, HttpServletRequest request) {
+    @ApiResponse(responseCode = "200", description = "Changed; other sessions ended, API keys revoked if asked.")
+    @ApiResponse(
+            responseCode = "400",
+            description = "The current password is incorrect, or the new one fails the password policy.")
+    @ApiResponse(responseCode = "403", description = "Called with an API key, or the X-XSRF-TOKEN header is missing.")
+    PasswordChanged changePassword(@RequestBody PasswordChange body, HttpServletRequest request) {
         Caller caller = Caller.current();
         if (caller.viaApiKey()) {
             throw new ApiException(
@@ -186,11 +248,7 @@ class AuthController {
             request.changeSessionId();
         }
         int revoked = Boolean.TRUE.equals(body.revokeApiKeys()) ? apiKeys.deleteAll(account.id()) : 0;
-        Map<String, Object> result = new java.util.LinkedHashMap<>();
-        result.put("ok", true);
-        result.put("sessions_ended", ended);
-        result.put("api_keys_revoked", revoked);
-        return result;
+        return new PasswordChanged(true, ended, revoked);
     }
 
     private void startSession(Account account, HttpServletRequest request, HttpServletResponse response) {
@@ -221,13 +279,5 @@ class AuthController {
             throw ApiException.badRequest("Field 'email' must be a valid email address.");
         }
         return normalised;
-    }
-
-    private static Map<String, Object> view(Account account) {
-        return Map.of(
-                "id", account.id(),
-                "email", account.email(),
-                "name", account.name(),
-                "created_at", account.createdAt().toString());
     }
 }

@@ -85,6 +85,9 @@ class SecurityConfiguration {
                 .authorizeHttpRequests(auth -> auth.requestMatchers(
                                 "/api/auth/signup", "/api/auth/login", "/api/auth/logout", "/api/webhooks/**")
                         .permitAll()
+                        // The API's OpenAPI document and its reference page are public, like the docs.
+                        .requestMatchers("/api/openapi.json", "/api/openapi.json/**", "/api/docs", "/api/swagger-ui/**")
+                        .permitAll()
                         .requestMatchers("/api/**", "/actuator/**")
                         .authenticated()
                         .anyRequest()

@@ -10,19 +10,30 @@ import org.springframework.http.HttpStatus;
 public class ApiException extends RuntimeException {
     private final HttpStatus status;
     private final Duration retryAfter;
+    private final String field;
 
     public ApiException(HttpStatus status, String message) {
         this(status, message, null);
     }
 
     public ApiException(HttpStatus status, String message, Duration retryAfter) {
+        this(status, message, retryAfter, null);
+    }
+
+    private ApiException(HttpStatus status, String message, Duration retryAfter, String field) {
         super(message, null, false, false);
         this.status = status;
         this.retryAfter = retryAfter;
+        this.field = field;
     }
 
     public static ApiException badRequest(String message) {
         return new ApiException(HttpStatus.BAD_REQUEST, message);
+    }
+
+    /** A 400 about one request field (snake_case, as the caller sent it) or query parameter. */
+    public static ApiException invalid(String field, String message) {
+        return new ApiException(HttpStatus.BAD_REQUEST, message, null, field);
     }
 
     public static ApiException notFound(String message) {
@@ -35,5 +46,10 @@ public class ApiException extends RuntimeException {
 
     public Duration retryAfter() {
         return retryAfter;
+    }
+
+    /** The field at fault, or null. */
+    public String field() {
+        return field;
     }
 }

@@ -22,4 +22,12 @@ public enum Channel {
     public String label() {
         return label;
     }
+
+    /** The channel with this label (as stored with an event); Direct when none matches. */
+    public static Channel ofLabel(String label) {
+        for (Channel channel : values()) {
+            if (channel.label.equals(label)) return channel;
+        }
+        return DIRECT;
+    }
 }

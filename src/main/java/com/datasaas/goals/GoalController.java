@@ -6,18 +6,22 @@ import com.datasaas.app.JsonBodies;
 import com.datasaas.app.RandomIds;
 import com.datasaas.sites.Website;
 import com.datasaas.sites.Websites;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import jakarta.annotation.Nullable;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -39,16 +43,53 @@ final class GoalController {
         this.clock = clock;
     }
 
+    /** The body of POST /api/websites/{id}/goals. */
+    record NewGoal(
+            @Schema(description = "Lowercased; 1 to 64 of a-z, 0-9, '_', ':', '-'.", example = "signup")
+            String name,
+
+            @Schema(
+                    allowableValues = {"custom", "pageview"},
+                    description = "Default custom.")
+            @Nullable
+            String goalType,
+
+            @Schema(description = "Pageview goals: the path, '*' matching anything.", example = "/blog/*") @Nullable
+            String path,
+
+            @Schema(description = "Defaults to the name.", maxLength = 100) @Nullable
+            String displayName) {}
+
+    record GoalView(
+            @Schema(example = "goal_9f8e7d6c5b4a3210") String id,
+            String name,
+            String displayName,
+
+            @Schema(allowableValues = {"custom", "pageview"})
+            String goalType,
+
+            @Nullable String path,
+            Instant createdAt) {
+        static GoalView of(Goal g) {
+            return new GoalView(g.id(), g.name(), g.displayName(), g.type().apiName(), g.path(), g.createdAt());
+        }
+    }
+
+    record GoalList(List<GoalView> goals) {}
+
     @GetMapping("/api/websites/{id}/goals")
-    Map<String, Object> list(@PathVariable String id) {
+    GoalList list(@PathVariable String id) {
         Website site = websites.require(Caller.current(), id);
-        return Map.of(
-                "goals",
-                repository.forSite(site.id()).stream().map(GoalController::view).toList());
+        return new GoalList(
+                repository.forSite(site.id()).stream().map(GoalView::of).toList());
     }
 
     @PostMapping("/api/websites/{id}/goals")
-    ResponseEntity<Map<String, Object>> create(@PathVariable String id, @RequestBody(required = false) byte[] raw) {
+    @ResponseStatus(HttpStatus.CREATED)
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(
+            content = @Content(schema = @Schema(implementation = NewGoal.class)))
+    @ApiResponse(responseCode = "409", description = "The website already has a goal with this name.")
+    GoalView create(@PathVariable String id, @RequestBody(required = false) byte[] raw) {
         Website site = websites.require(Caller.current(), id);
         JsonNode body = JsonBodies.parseObject(json, raw);
         String name = JsonBodies.string(body, "name", 64);
@@ -95,26 +136,15 @@ final class GoalController {
                 type == Goal.Type.PAGEVIEW ? path : null,
                 clock.instant().truncatedTo(ChronoUnit.MILLIS));
         repository.insert(goal);
-        return ResponseEntity.status(HttpStatus.CREATED).body(view(goal));
+        return GoalView.of(goal);
     }
 
     @DeleteMapping("/api/websites/{id}/goals/{goalId}")
-    ResponseEntity<Void> delete(@PathVariable String id, @PathVariable String goalId) {
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void delete(@PathVariable String id, @PathVariable String goalId) {
         Website site = websites.require(Caller.current(), id);
         if (!repository.delete(site.id(), goalId)) {
             throw ApiException.notFound("Goal " + goalId + " not found on website " + site.id() + ".");
         }
-        return ResponseEntity.noContent().build();
-    }
-
-    static Map<String, Object> view(Goal g) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("id", g.id());
-        out.put("name", g.name());
-        out.put("display_name", g.displayName());
-        out.put("goal_type", g.type().apiName());
-        out.put("path", g.path());
-        out.put("created_at", g.createdAt().toString());
-        return out;
     }
 }

@@ -29,4 +29,19 @@ final class EventDraft {
         this.userAgent = userAgent;
         this.durationMs = request.durationMs();
     }
+
+    /**
+     * An event from the site's own server about a visitor the tracker has seen: the caller's address and user agent
+     * are the server's, not the visitor's, so what the browser steps would learn comes from the visitor's latest
+     * pageview instead.
+     */
+    static EventDraft fromServer(
+            EventRequest request, UserAgentInfo device, Location location, ReferrerInfo referrer, Channel channel) {
+        EventDraft draft = new EventDraft(request, null, null);
+        draft.device = device;
+        draft.location = location;
+        draft.referrer = referrer;
+        draft.channel = channel;
+        return draft;
+    }
 }

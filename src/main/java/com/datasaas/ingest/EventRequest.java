@@ -66,6 +66,61 @@ record EventRequest(
     private static final Pattern INVISIBLE =
             Pattern.compile("[\\p{Cc}\\u061C\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069]");
 
+    /**
+     * A goal the site's own server records for a visitor (POST /api/v1/goals): the goal name and metadata follow
+     * exactly the rules of the tracker's goal events; page, hostname and referrer are those of the visitor's latest
+     * pageview, so the goal lands in that session.
+     */
+    static EventRequest serverGoal(JsonNode body, ServerEvents.Visit visit, Instant receivedAt) {
+        Fields fields = Fields.of(body);
+        String name = serverGoalName(fields);
+        return new EventRequest(
+                receivedAt,
+                visit.siteId(),
+                visit.visitorId(),
+                visit.sessionId(),
+                EventType.GOAL,
+                name,
+                visit.url(),
+                visit.hostname(),
+                visit.pathname(),
+                null,
+                visit.referrer(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                Map.of(),
+                visit.screenWidth(),
+                visit.language(),
+                metadata(fields),
+                null,
+                null,
+                null);
+    }
+
+    /** The goal name of a server-recorded goal, lowercased, under the tracker's goal-name rule. */
+    static String serverGoalName(JsonNode body) {
+        return serverGoalName(Fields.of(body));
+    }
+
+    /** Checks a server goal's metadata by the tracker's rules (400 naming the param when it breaks them). */
+    static Map<String, String> metadata(JsonNode body) {
+        return metadata(Fields.of(body));
+    }
+
+    private static String serverGoalName(Fields body) {
+        String name = text(body, "name", 64);
+        if (name == null
+                || !GOAL_NAME.matcher(name.strip().toLowerCase(Locale.ROOT)).matches()) {
+            throw ApiException.invalid(
+                    "name",
+                    "Field 'name' is required: 1 to 64 characters of a-z, 0-9, '_', ':' or '-' (e.g. \"purchase\").");
+        }
+        return name.strip().toLowerCase(Locale.ROOT);
+    }
+
     /** Parses and validates a body; every refusal is an {@link ApiException} with a 4xx that names the field. */
     static EventRequest parse(ObjectMapper json, byte[] bytes, Instant receivedAt) {
         return parse(Fields.read(json, bytes), receivedAt);
@@ -309,6 +364,27 @@ record EventRequest(
 
         Object get(String field) {
             return values.get(field);
+        }
+
+        /** The same fields from a body already parsed as a tree (events recorded from the site's server). */
+        static Fields of(JsonNode body) {
+            if (body == null || !body.isObject()) {
+                throw ApiException.badRequest("The request body must be a JSON object.");
+            }
+            Fields fields = new Fields();
+            for (Map.Entry<String, JsonNode> property : body.properties()) {
+                JsonNode node = property.getValue();
+                String name = property.getKey();
+                Object value;
+                if (node.isString()) value = node.stringValue();
+                else if (node.isNumber()) value = node.doubleValue();
+                else if (node.isBoolean()) value = node.booleanValue();
+                else if (node.isNull()) value = null;
+                else if (name.equals("click_ids") || name.equals("metadata")) value = node;
+                else value = NESTED;
+                if (value != null) fields.values.put(name, value);
+            }
+            return fields;
         }
 
         static Fields read(ObjectMapper json, byte[] body) {

@@ -60,6 +60,7 @@ final class IngestPipeline {
     private final PageviewTimes pageviews;
     private final ObjectMapper json;
     private final List<Step> steps;
+    private final List<Step> serverSteps;
     private final Counter accepted;
     private final Map<DropReason, Counter> dropped = new EnumMap<>(DropReason.class);
     // Parsing a referrer URL takes two regular expressions and a walk up its domain; a cache hit is one lookup.
@@ -109,6 +110,12 @@ final class IngestPipeline {
                 step(meters, "put_channel", this::putChannel),
                 step(meters, "bound_leave_duration", this::boundLeaveDuration),
                 step(meters, "write_to_buffer", this::writeToBuffer));
+        // Events from the site's own server (trusted: authenticated with a write key) skip the browser checks, whose
+        // inputs (address, user agent, hostname) are the server's; the visitor's details come with the draft.
+        this.serverSteps = steps.stream()
+                .filter(s -> List.of("lookup_site", "drop_excluded_path", "drop_excluded_country", "write_to_buffer")
+                        .contains(s.name()))
+                .toList();
     }
 
     private static Step step(MeterRegistry meters, String name, Function<EventDraft, DropReason> body) {
@@ -124,6 +131,19 @@ final class IngestPipeline {
 
     /** Runs every step; returns the drop reason, or null when the event was buffered for writing. */
     DropReason run(EventDraft draft) {
+        return run(steps, draft);
+    }
+
+    /** The steps for an event from the site's own server ({@link EventDraft#fromServer}). */
+    DropReason runFromServer(EventDraft draft) {
+        return run(serverSteps, draft);
+    }
+
+    List<Step> serverSteps() {
+        return serverSteps;
+    }
+
+    private DropReason run(List<Step> steps, EventDraft draft) {
         boolean timed = ThreadLocalRandom.current().nextInt(TIMED_ONE_IN) == 0;
         for (Step step : steps) {
             DropReason reason = timed ? timed(step, draft) : step.body().apply(draft);

@@ -3,6 +3,10 @@ package com.datasaas.operations;
 import com.datasaas.app.ApiException;
 import com.datasaas.app.DataSaasProperties;
 import com.datasaas.events.DuckDbEventStore;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.sql.Connection;
@@ -46,8 +50,30 @@ final class BackupController {
     }
 
     @PostMapping("/api/admin/backups")
+    @ApiResponse(
+            responseCode = "200",
+            description = "The backup, streamed as a zip (`Content-Disposition: attachment`); restore it with"
+                    + " the `restore` command (docs/deploy.md, Backups).",
+            content = @Content(mediaType = "application/zip", schema = @Schema(type = "string", format = "binary")))
+    @ApiResponse(
+            responseCode = "403",
+            description = "Not the instance owner (the first account), a read-only or site-limited API key, or a"
+                    + " cookie request without the X-XSRF-TOKEN header.")
+    @ApiResponse(responseCode = "409", description = "A backup is already being taken; try again when it is done.")
+    @ApiResponse(
+            responseCode = "500",
+            description = "Taking the snapshots failed (most often: not enough free disk in the data dir).")
     void create(
-            @RequestParam(name = "secret_key", defaultValue = "include") String secretKey, HttpServletResponse response)
+            @Parameter(
+                            description = "Whether the zip holds the instance's secret key (needed to read stored"
+                                    + " provider credentials after a restore).",
+                            schema =
+                                    @Schema(
+                                            allowableValues = {"include", "leave_out"},
+                                            defaultValue = "include"))
+                    @RequestParam(name = "secret_key", defaultValue = "include")
+                    String secretKey,
+            HttpServletResponse response)
             throws IOException {
         owner.require("take backups");
         Backup.SecretKey keyPolicy = switch (secretKey) {

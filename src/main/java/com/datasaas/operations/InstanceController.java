@@ -2,6 +2,8 @@ package com.datasaas.operations;
 
 import com.datasaas.accounts.Caller;
 import com.datasaas.enrich.GeoDatabase;
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.annotation.Nullable;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -19,9 +21,20 @@ final class InstanceController {
         this.owner = owner;
     }
 
-    record GeoIp(boolean available, String reason) {}
+    record GeoIp(
+            boolean available,
 
-    record Instance(String version, boolean owner, GeoIp geoip) {}
+            @Schema(description = "Why visitors cannot be located, when they cannot.") @Nullable
+            String reason) {}
+
+    record Instance(
+            @Schema(description = "The running DataSaaS version.")
+            String version,
+
+            @Schema(description = "Whether the caller is the instance owner (who may take backups).")
+            boolean owner,
+
+            GeoIp geoip) {}
 
     @GetMapping("/api/instance")
     Instance instance() {

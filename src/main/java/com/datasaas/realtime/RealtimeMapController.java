@@ -6,12 +6,15 @@ import com.datasaas.revenue.Money;
 import com.datasaas.revenue.PaymentFacts;
 import com.datasaas.sites.Website;
 import com.datasaas.sites.Websites;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.annotation.Nullable;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -43,8 +46,69 @@ final class RealtimeMapController {
         this.clock = clock;
     }
 
+    /** A visitor online now, with the details of their latest event (null while it is still in the write buffer). */
+    record OnlineVisitor(
+            @Schema(description = "A stable per-visitor marker (the 64-bit visitor key, hex), never the raw id.")
+            String visitor,
+
+            @Nullable String country,
+            @Nullable String region,
+            @Nullable String city,
+            @Nullable Double latitude,
+            @Nullable Double longitude,
+            @Nullable String browser,
+            @Nullable String os,
+            @Nullable String deviceType,
+            @Nullable String page,
+            @Nullable String referrer,
+            @Nullable String sessionStart,
+            Instant lastSeen) {}
+
+    record RealtimeMap(int count, List<OnlineVisitor> visitors) {}
+
+    /** One entry of the live feed: an event or a payment, newest first. */
+    @Schema(oneOf = {EventItem.class, PaymentItem.class})
+    sealed interface FeedItem permits EventItem, PaymentItem {
+        String timestamp();
+    }
+
+    record EventItem(
+            @Schema(description = "pageview, goal, _outbound ...")
+            String type,
+
+            @Nullable String goalName,
+            @Nullable String page,
+            @Nullable String country,
+            @Nullable String region,
+            @Nullable String city,
+            @Nullable String deviceType,
+            @Nullable String browser,
+            @Nullable String os,
+            String timestamp)
+            implements FeedItem {}
+
+    record PaymentItem(
+            @Schema(allowableValues = "payment") String type,
+
+            @Schema(description = "In currency units.") @Nullable
+            BigDecimal amount,
+
+            String currency,
+            String channel,
+            @Nullable String page,
+            @Nullable String country,
+            @Nullable String region,
+            @Nullable String city,
+            @Nullable String deviceType,
+            @Nullable String browser,
+            @Nullable String os,
+            String timestamp)
+            implements FeedItem {}
+
+    record Feed(List<FeedItem> events) {}
+
     @GetMapping("/api/websites/{id}/realtime-map")
-    Map<String, Object> map(@PathVariable String id) {
+    RealtimeMap map(@PathVariable String id) {
         Website site = websites.require(Caller.current(), id);
         Instant now = clock.instant();
         Map<Long, Instant> online = presence.onlineVisitors(site.id(), now);
@@ -52,38 +116,41 @@ final class RealtimeMapController {
         for (Map<String, Object> row : activity.activeVisitors(site.id(), now.minus(Presence.WINDOW))) {
             details.put(((Number) row.get("visitor_key")).longValue(), row);
         }
-        List<Map<String, Object>> visitors = new ArrayList<>();
+        List<OnlineVisitor> visitors = new ArrayList<>();
         online.entrySet().stream()
                 .sorted(Map.Entry.<Long, Instant>comparingByValue().reversed())
                 .forEach(entry -> visitors.add(view(entry.getKey(), entry.getValue(), details.get(entry.getKey()))));
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("count", online.size());
-        out.put("visitors", visitors);
-        return out;
+        return new RealtimeMap(online.size(), visitors);
     }
 
-    private static Map<String, Object> view(long visitorKey, Instant lastSeen, Map<String, Object> d) {
+    private static OnlineVisitor view(long visitorKey, Instant lastSeen, Map<String, Object> d) {
         Map<String, Object> row = d == null ? Map.of() : d;
-        Map<String, Object> out = new LinkedHashMap<>();
         // The 64-bit key, as hex: stable per visitor for the map's markers without exposing the raw visitor id.
-        out.put("visitor", Long.toHexString(visitorKey));
-        out.put("country", row.get("country"));
-        out.put("region", row.get("region"));
-        out.put("city", row.get("city"));
-        out.put("latitude", row.get("latitude"));
-        out.put("longitude", row.get("longitude"));
-        out.put("browser", row.get("browser"));
-        out.put("os", row.get("os"));
-        out.put("device_type", row.get("device_type"));
-        out.put("page", row.get("pathname"));
-        out.put("referrer", row.get("referrer"));
-        out.put("session_start", text(row.get("started_at")));
-        out.put("last_seen", lastSeen.toString());
-        return out;
+        return new OnlineVisitor(
+                Long.toHexString(visitorKey),
+                (String) row.get("country"),
+                (String) row.get("region"),
+                (String) row.get("city"),
+                number(row.get("latitude")),
+                number(row.get("longitude")),
+                (String) row.get("browser"),
+                (String) row.get("os"),
+                (String) row.get("device_type"),
+                (String) row.get("pathname"),
+                (String) row.get("referrer"),
+                text(row.get("started_at")),
+                lastSeen);
+    }
+
+    private static Double number(Object value) {
+        return value == null ? null : ((Number) value).doubleValue();
     }
 
     @GetMapping("/api/websites/{id}/realtime-map/events")
-    Map<String, Object> events(@PathVariable String id, @RequestParam(required = false) String limit) {
+    Feed events(
+            @PathVariable String id,
+            @Parameter(description = "How many entries, 1 to 500; default 50.") @RequestParam(required = false)
+                    String limit) {
         Website site = websites.require(Caller.current(), id);
         int n = DEFAULT_EVENTS;
         if (limit != null && !limit.isBlank()) {
@@ -96,43 +163,40 @@ final class RealtimeMapController {
                 throw ApiException.badRequest("Parameter 'limit' must be a whole number from 1 to " + MAX_EVENTS + ".");
             }
         }
-        List<Map<String, Object>> events = new ArrayList<>();
+        List<FeedItem> events = new ArrayList<>();
         for (Map<String, Object> row : activity.recentEvents(site.id(), n)) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("type", row.get("event_type"));
-            out.put("goal_name", row.get("goal_name"));
-            out.put("page", row.get("pathname"));
-            out.put("country", row.get("country"));
-            out.put("region", row.get("region"));
-            out.put("city", row.get("city"));
-            out.put("device_type", row.get("device_type"));
-            out.put("browser", row.get("browser"));
-            out.put("os", row.get("os"));
-            out.put("timestamp", text(row.get("ts")));
-            events.add(out);
+            events.add(new EventItem(
+                    (String) row.get("event_type"),
+                    (String) row.get("goal_name"),
+                    (String) row.get("pathname"),
+                    (String) row.get("country"),
+                    (String) row.get("region"),
+                    (String) row.get("city"),
+                    (String) row.get("device_type"),
+                    (String) row.get("browser"),
+                    (String) row.get("os"),
+                    text(row.get("ts"))));
         }
         // Payments join the feed with the location and device of the session they are credited to.
         for (PaymentFacts.PaymentFact p : payments.recent(site.id(), site.currency(), n)) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("type", "payment");
-            out.put("amount", p.revenueMinor() == null ? null : Money.units(p.revenueMinor(), site.currency()));
-            out.put("currency", site.currency());
-            out.put("channel", p.channel() == null ? "Unknown" : p.channel());
-            out.put("page", p.landingPage());
-            out.put("country", p.country());
-            out.put("region", p.region());
-            out.put("city", p.city());
-            out.put("device_type", p.deviceType());
-            out.put("browser", p.browser());
-            out.put("os", p.os());
-            out.put("timestamp", p.paidAt().toString());
-            events.add(out);
+            events.add(new PaymentItem(
+                    "payment",
+                    p.revenueMinor() == null ? null : Money.units(p.revenueMinor(), site.currency()),
+                    site.currency(),
+                    p.channel() == null ? "Unknown" : p.channel(),
+                    p.landingPage(),
+                    p.country(),
+                    p.region(),
+                    p.city(),
+                    p.deviceType(),
+                    p.browser(),
+                    p.os(),
+                    p.paidAt().toString()));
         }
         // Newest first; ISO-8601 instants of the same form sort by time.
-        events.sort(
-                Comparator.comparing((Map<String, Object> e) -> java.time.Instant.parse((String) e.get("timestamp")))
-                        .reversed());
-        return Map.of("events", events.size() > n ? new ArrayList<>(events.subList(0, n)) : events);
+        events.sort(Comparator.comparing((FeedItem e) -> Instant.parse(e.timestamp()))
+                .reversed());
+        return new Feed(events.size() > n ? new ArrayList<>(events.subList(0, n)) : events);
     }
 
     private static String text(Object value) {

@@ -5,12 +5,14 @@ import com.datasaas.app.ApiException;
 import com.datasaas.app.JsonBodies;
 import com.datasaas.sites.Website;
 import com.datasaas.sites.Websites;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import jakarta.annotation.Nullable;
 import java.time.Clock;
-import java.util.LinkedHashMap;
+import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
@@ -19,6 +21,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -58,8 +61,74 @@ final class IntegrationController {
         this.clock = clock;
     }
 
+    /** The body of POST .../integrations/connect. */
+    record Connection(
+            @Schema(allowableValues = {"stripe", "lemonsqueezy"})
+            String provider,
+
+            @Schema(description = "A restricted, read-only key is enough; checked with the provider, then sealed.")
+            String apiKey,
+
+            @Schema(description = "The webhook endpoint's signing secret (Stripe: whsec_...).") @Nullable
+            String webhookSecret) {}
+
+    /** The body of PATCH .../integrations/{provider}. */
+    record IntegrationChanges(@Nullable String webhookSecret) {}
+
+    /** The body of POST .../integrations/sync (or the `provider` query parameter). */
+    record SyncRequest(
+            @Schema(description = "Default: every connected provider.") @Nullable
+            String provider) {}
+
+    /** A sync's progress: idle (never ran since start-up), or the latest run. */
+    @Schema(oneOf = {IdleSync.class, SyncRun.class})
+    sealed interface SyncState permits IdleSync, SyncRun {}
+
+    record IdleSync(
+            @Schema(allowableValues = "idle") String state,
+            @Schema(types = "null") Object progress) implements SyncState {}
+
+    record SyncRun(
+            @Schema(allowableValues = {"running", "succeeded", "failed"})
+            String state,
+
+            @Schema(description = "Percent done, 0 to 100.") int progress,
+            String phase,
+            int paymentsSeen,
+            Instant startedAt,
+            @Nullable Instant finishedAt,
+            @Nullable String error)
+            implements SyncState {}
+
+    record IntegrationStatus(
+            String provider,
+            boolean connected,
+            @Nullable String accountName,
+
+            @Schema(description = "The stored key's last four characters; the key is never shown again.") @Nullable
+            String keyLast4,
+
+            boolean webhookSecretSet,
+
+            @Schema(description = "Where to point the provider's webhook (path; prefix with this server's URL).")
+            String webhookUrl,
+
+            @Nullable Instant lastSyncedAt,
+            @Nullable String lastError,
+            long paymentsSynced,
+            SyncState sync) {}
+
+    record IntegrationList(List<IntegrationStatus> integrations) {}
+
+    record SyncStarted(List<String> providers, SyncState sync) {}
+
     @PostMapping("/connect")
-    Map<String, Object> connect(@PathVariable String id, @RequestBody(required = false) byte[] body) {
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(
+            content = @Content(schema = @Schema(implementation = Connection.class)))
+    @ApiResponse(responseCode = "200", description = "Connected; the integration's status.")
+    @ApiResponse(responseCode = "400", description = "The provider rejected the key, or a field is invalid.")
+    @ApiResponse(responseCode = "502", description = "The provider could not be reached to check the key.")
+    IntegrationStatus connect(@PathVariable String id, @RequestBody(required = false) byte[] body) {
         Website site = writable(id);
         JsonNode fields = JsonBodies.parseObject(json, body);
         PaymentProvider provider = providers.require(JsonBodies.string(fields, "provider", 64));
@@ -81,7 +150,9 @@ final class IntegrationController {
     }
 
     @PatchMapping("/{provider}")
-    Map<String, Object> update(
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(
+            content = @Content(schema = @Schema(implementation = IntegrationChanges.class)))
+    IntegrationStatus update(
             @PathVariable String id,
             @PathVariable("provider") String providerId,
             @RequestBody(required = false) byte[] body) {
@@ -95,7 +166,7 @@ final class IntegrationController {
     }
 
     @DeleteMapping("/disconnect")
-    Map<String, Object> disconnect(@PathVariable String id, @RequestParam(required = false) String provider) {
+    IntegrationStatus disconnect(@PathVariable String id, @RequestParam(required = false) String provider) {
         Website site = writable(id);
         PaymentProvider p = providers.require(provider);
         integrations.disconnect(site.id(), p.id());
@@ -103,19 +174,31 @@ final class IntegrationController {
     }
 
     @GetMapping("/status")
-    Map<String, Object> status(@PathVariable String id, @RequestParam(required = false) String provider) {
+    @ApiResponse(
+            responseCode = "200",
+            description = "One provider's status with `provider`, else `{\"integrations\": [...]}` for all.",
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(oneOf = {IntegrationStatus.class, IntegrationList.class})))
+    Object status(@PathVariable String id, @RequestParam(required = false) String provider) {
         Website site = websites.require(Caller.current(), id);
         if (provider == null) {
-            List<Map<String, Object>> all = providers.ids().stream()
+            return new IntegrationList(providers.ids().stream()
                     .map(p -> status(site.id(), providers.require(p)))
-                    .toList();
-            return Map.of("integrations", all);
+                    .toList());
         }
         return status(site.id(), providers.require(provider));
     }
 
     @PostMapping("/sync")
-    ResponseEntity<Map<String, Object>> sync(
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(
+            required = false,
+            content = @Content(schema = @Schema(implementation = SyncRequest.class)))
+    @ApiResponse(responseCode = "202", description = "Started; follow it in the status.")
+    @ApiResponse(responseCode = "409", description = "A sync of this website is already running.")
+    SyncStarted sync(
             @PathVariable String id,
             @RequestParam(required = false) String provider,
             @RequestBody(required = false) byte[] body) {
@@ -142,10 +225,7 @@ final class IntegrationController {
                 .orElseThrow(() -> new ApiException(
                         HttpStatus.CONFLICT,
                         "A sync of this website is already running; follow its progress in the integration status."));
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("providers", targets);
-        out.put("sync", syncView(run));
-        return ResponseEntity.status(HttpStatus.ACCEPTED).body(out);
+        return new SyncStarted(targets, syncView(run));
     }
 
     private Website writable(String id) {
@@ -168,42 +248,33 @@ final class IntegrationController {
         return secret;
     }
 
-    private Map<String, Object> status(String siteId, PaymentProvider provider) {
+    private IntegrationStatus status(String siteId, PaymentProvider provider) {
         Integrations.Integration row = integrations.find(siteId, provider.id()).orElse(null);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("provider", provider.id());
-        out.put("connected", row != null && row.connected());
-        out.put("account_name", row == null || !row.connected() ? null : row.accountName());
-        out.put("key_last4", row == null ? null : row.keyLast4());
-        out.put("webhook_secret_set", row != null && row.webhookSecretSet());
-        out.put("webhook_url", "/api/webhooks/" + provider.id() + "/" + siteId);
-        out.put(
-                "last_synced_at",
-                row == null || row.lastSyncedAt() == null
-                        ? null
-                        : row.lastSyncedAt().toString());
-        out.put("last_error", row == null ? null : row.lastError());
-        out.put("payments_synced", ledger.count(siteId, provider.id()));
-        out.put("sync", sync.run(siteId).map(IntegrationController::syncView).orElseGet(IntegrationController::idle));
-        return out;
+        return new IntegrationStatus(
+                provider.id(),
+                row != null && row.connected(),
+                row == null || !row.connected() ? null : row.accountName(),
+                row == null ? null : row.keyLast4(),
+                row != null && row.webhookSecretSet(),
+                "/api/webhooks/" + provider.id() + "/" + siteId,
+                row == null ? null : row.lastSyncedAt(),
+                row == null ? null : row.lastError(),
+                ledger.count(siteId, provider.id()),
+                sync.run(siteId).map(IntegrationController::syncView).orElseGet(IntegrationController::idle));
     }
 
-    private static Map<String, Object> idle() {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("state", "idle");
-        out.put("progress", null);
-        return out;
+    private static SyncState idle() {
+        return new IdleSync("idle", null);
     }
 
-    static Map<String, Object> syncView(RevenueSync.Run run) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("state", run.state);
-        out.put("progress", (int) Math.floor(run.progress * 100));
-        out.put("phase", run.phase);
-        out.put("payments_seen", run.payments);
-        out.put("started_at", run.startedAt.toString());
-        out.put("finished_at", run.finishedAt == null ? null : run.finishedAt.toString());
-        out.put("error", run.error);
-        return out;
+    static SyncState syncView(RevenueSync.Run run) {
+        return new SyncRun(
+                run.state,
+                (int) Math.floor(run.progress * 100),
+                run.phase,
+                run.payments,
+                run.startedAt,
+                run.finishedAt,
+                run.error);
     }
 }

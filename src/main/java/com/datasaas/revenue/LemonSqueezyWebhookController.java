@@ -40,7 +40,7 @@ final class LemonSqueezyWebhookController {
     }
 
     @PostMapping("/api/webhooks/lemonsqueezy/{websiteId}")
-    Map<String, Object> receive(
+    WebhookReceipt receive(
             @PathVariable String websiteId,
             @RequestHeader(name = "X-Signature", required = false) String signature,
             @RequestBody(required = false) byte[] body) {
@@ -64,13 +64,13 @@ final class LemonSqueezyWebhookController {
         JsonNode data = event.path("data");
         if (!(name.equals("order_created") || name.equals("order_refunded"))
                 || !"orders".equals(data.path("type").asString(""))) {
-            return Map.of("received", true, "payments", 0);
+            return new WebhookReceipt(true, 0);
         }
         Map<String, String> custom = LemonSqueezyProvider.customData(event);
         IncomingPayment payment = LemonSqueezyProvider.fromOrder(data, Instant.EPOCH, custom, "webhook");
-        if (payment == null) return Map.of("received", true, "payments", 0);
+        if (payment == null) return new WebhookReceipt(true, 0);
         ledger.record(websiteId, payment);
-        return Map.of("received", true, "payments", 1);
+        return new WebhookReceipt(true, 1);
     }
 
     static String sign(byte[] body, String secret) {

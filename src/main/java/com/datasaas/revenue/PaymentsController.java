@@ -5,15 +5,17 @@ import com.datasaas.app.ApiException;
 import com.datasaas.app.JsonBodies;
 import com.datasaas.sites.Website;
 import com.datasaas.sites.Websites;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import jakarta.annotation.Nullable;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -23,6 +25,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -51,8 +54,97 @@ final class PaymentsController {
         this.clock = clock;
     }
 
+    /** The body of POST /api/v1/payments. Money in currency units. */
+    record NewPayment(
+            @Schema(
+                    example = "49.00",
+                    types = {"number", "string"})
+            Object amount,
+
+            @Schema(example = "USD") String currency,
+
+            @Schema(description = "Your payment provider's id for the payment.")
+            String transactionId,
+
+            @Schema(description = "[a-z0-9_-]{1,32}; default custom.", example = "paddle") @Nullable
+            String provider,
+
+            @Schema(
+                    description = "true (fully), false, or the refunded amount in currency units.",
+                    types = {"boolean", "number", "string"})
+            @Nullable
+            Object refunded,
+
+            @Schema(
+                    description = "ISO 8601 instant or Unix seconds; default now.",
+                    types = {"string", "integer"})
+            @Nullable
+            Object timestamp,
+
+            @Nullable Boolean renewal,
+            @Nullable String customerId,
+            @Nullable String email,
+
+            @Schema(description = "The tracker's visitor id, to attribute the payment.") @Nullable
+            String visitorId,
+
+            @Nullable String sessionId) {}
+
+    /** Where a payment's visitor came from (the session it is credited to). */
+    record PaymentSource(
+            @Nullable String rule,
+            @Nullable String sessionId,
+            String channel,
+            @Nullable String referrer,
+            @Nullable String referrerDomain,
+            @Nullable String utmSource,
+            @Nullable String utmMedium,
+            @Nullable String utmCampaign,
+            @Nullable String utmTerm,
+            @Nullable String utmContent,
+            @Nullable String landingPage,
+            @Nullable String country,
+            @Nullable String deviceType) {}
+
+    record PaymentView(
+            String transactionId,
+            String provider,
+            BigDecimal amount,
+            String currency,
+            BigDecimal refunded,
+            BigDecimal net,
+
+            @Schema(description = "Net in the site's currency; null when it cannot be converted.") @Nullable
+            BigDecimal revenue,
+
+            @Nullable BigDecimal settlementAmount,
+            @Nullable String settlementCurrency,
+            Instant paidAt,
+            boolean renewal,
+            @Nullable String customerId,
+            @Nullable String visitorId,
+            @Nullable String sessionId,
+            String link,
+            @Nullable String deliveredBy,
+            PaymentSource attribution) {}
+
+    record Totals(
+            BigDecimal revenue,
+            BigDecimal refunds,
+            int payments,
+
+            @Schema(description = "Payments in another currency without a settlement amount.")
+            int notConvertible) {}
+
+    record PaymentList(
+            String siteId, String currency, String start, String end, Totals totals, List<PaymentView> payments) {}
+
     @PostMapping
-    ResponseEntity<Map<String, Object>> record(
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(
+            content = @Content(schema = @Schema(implementation = NewPayment.class)))
+    @ApiResponse(responseCode = "201", description = "Recorded.")
+    @ApiResponse(responseCode = "200", description = "Merged into the payment with this transaction_id.")
+    ResponseEntity<PaymentView> record(
             @RequestParam("site_id") String siteId, @RequestBody(required = false) byte[] body) {
         Website site = writable(siteId);
         JsonNode f = JsonBodies.parseObject(json, body);
@@ -95,7 +187,8 @@ final class PaymentsController {
     }
 
     @DeleteMapping
-    ResponseEntity<Void> delete(
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void delete(
             @RequestParam("site_id") String siteId,
             @RequestParam("transaction_id") String transactionId,
             @RequestParam(required = false) String provider) {
@@ -103,11 +196,10 @@ final class PaymentsController {
         if (ledger.delete(site.id(), transactionId, provider) == 0) {
             throw ApiException.notFound("No payment with transaction_id " + transactionId + " on this website.");
         }
-        return ResponseEntity.noContent().build();
     }
 
     @GetMapping
-    Map<String, Object> list(
+    PaymentList list(
             @RequestParam("site_id") String siteId,
             @RequestParam(required = false) String start,
             @RequestParam(required = false) String end) {
@@ -134,19 +226,18 @@ final class PaymentsController {
             revenue += net;
             refunds += p.refundedInSiteCurrency(site.currency());
         }
-        Map<String, Object> totals = new LinkedHashMap<>();
-        totals.put("revenue", Money.units(revenue, site.currency()));
-        totals.put("refunds", Money.units(refunds, site.currency()));
-        totals.put("payments", payments.size());
-        totals.put("not_convertible", inOtherCurrencies);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("site_id", site.id());
-        out.put("currency", site.currency());
-        out.put("start", from.toString());
-        out.put("end", to.toString());
-        out.put("totals", totals);
-        out.put("payments", payments.stream().map(p -> view(p, site.currency())).toList());
-        return out;
+        Totals totals = new Totals(
+                Money.units(revenue, site.currency()),
+                Money.units(refunds, site.currency()),
+                payments.size(),
+                inOtherCurrencies);
+        return new PaymentList(
+                site.id(),
+                site.currency(),
+                from.toString(),
+                to.toString(),
+                totals,
+                payments.stream().map(p -> view(p, site.currency())).toList());
     }
 
     private Website writable(String siteId) {
@@ -158,45 +249,42 @@ final class PaymentsController {
         return site;
     }
 
-    static Map<String, Object> view(PaymentLedger.Stored p, String siteCurrency) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("transaction_id", p.transactionId());
-        out.put("provider", p.provider());
-        out.put("amount", Money.units(p.amountMinor(), p.currency()));
-        out.put("currency", p.currency());
-        out.put("refunded", Money.units(p.refundedMinor(), p.currency()));
-        out.put("net", Money.units(p.amountMinor() - p.refundedMinor(), p.currency()));
+    static PaymentView view(PaymentLedger.Stored p, String siteCurrency) {
         Long revenue = p.revenueMinor(siteCurrency);
-        out.put("revenue", revenue == null ? null : Money.units(revenue, siteCurrency));
-        out.put(
-                "settlement_amount",
+        PaymentSource source = new PaymentSource(
+                p.attribution(),
+                p.attributedSessionId(),
+                p.attributedAt() == null ? "Unknown" : p.channel(),
+                p.referrer(),
+                p.referrerDomain(),
+                p.utmSource(),
+                p.utmMedium(),
+                p.utmCampaign(),
+                p.utmTerm(),
+                p.utmContent(),
+                p.landingPage(),
+                p.country(),
+                p.deviceType());
+        return new PaymentView(
+                p.transactionId(),
+                p.provider(),
+                Money.units(p.amountMinor(), p.currency()),
+                p.currency(),
+                Money.units(p.refundedMinor(), p.currency()),
+                Money.units(p.amountMinor() - p.refundedMinor(), p.currency()),
+                revenue == null ? null : Money.units(revenue, siteCurrency),
                 p.settlementAmountMinor() == null
                         ? null
-                        : Money.units(p.settlementAmountMinor(), p.settlementCurrency()));
-        out.put("settlement_currency", p.settlementCurrency());
-        out.put("paid_at", p.paidAt().toString());
-        out.put("renewal", p.renewal());
-        out.put("customer_id", p.customerId());
-        out.put("visitor_id", p.visitorId());
-        out.put("session_id", p.sessionId());
-        out.put("link", p.link().wireName());
-        out.put("delivered_by", p.deliveredBy());
-        Map<String, Object> source = new LinkedHashMap<>();
-        source.put("rule", p.attribution());
-        source.put("session_id", p.attributedSessionId());
-        source.put("channel", p.attributedAt() == null ? "Unknown" : p.channel());
-        source.put("referrer", p.referrer());
-        source.put("referrer_domain", p.referrerDomain());
-        source.put("utm_source", p.utmSource());
-        source.put("utm_medium", p.utmMedium());
-        source.put("utm_campaign", p.utmCampaign());
-        source.put("utm_term", p.utmTerm());
-        source.put("utm_content", p.utmContent());
-        source.put("landing_page", p.landingPage());
-        source.put("country", p.country());
-        source.put("device_type", p.deviceType());
-        out.put("attribution", source);
-        return out;
+                        : Money.units(p.settlementAmountMinor(), p.settlementCurrency()),
+                p.settlementCurrency(),
+                p.paidAt(),
+                p.renewal(),
+                p.customerId(),
+                p.visitorId(),
+                p.sessionId(),
+                p.link().wireName(),
+                p.deliveredBy(),
+                source);
     }
 
     private static long minor(JsonNode f, String field, String currency, boolean required) {

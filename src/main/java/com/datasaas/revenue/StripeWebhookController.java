@@ -5,9 +5,9 @@ import com.datasaas.sites.Websites;
 import com.stripe.exception.SignatureVerificationException;
 import com.stripe.model.Event;
 import com.stripe.net.Webhook;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -44,7 +44,11 @@ final class StripeWebhookController {
     }
 
     @PostMapping("/api/webhooks/stripe/{websiteId}")
-    Map<String, Object> receive(
+    @ApiResponse(responseCode = "200", description = "Verified and recorded.")
+    @ApiResponse(
+            responseCode = "503",
+            description = "Stripe's API could not be reached to complete the event; Stripe retries the delivery.")
+    WebhookReceipt receive(
             @PathVariable String websiteId,
             @RequestHeader(name = "Stripe-Signature", required = false) String signature,
             @RequestBody(required = false) byte[] body) {
@@ -77,6 +81,6 @@ final class StripeWebhookController {
         for (IncomingPayment payment : payments) {
             ledger.record(websiteId, payment);
         }
-        return Map.of("received", true, "payments", payments.size());
+        return new WebhookReceipt(true, payments.size());
     }
 }

@@ -5,14 +5,16 @@ import com.datasaas.app.ApiException;
 import com.datasaas.app.IpLiterals;
 import com.datasaas.app.JsonBodies;
 import com.datasaas.app.RandomIds;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.annotation.Nullable;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Currency;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpStatus;
@@ -52,9 +54,65 @@ class WebsiteController {
         this.clock = clock;
     }
 
+    /** The body of POST /api/websites (read field by field, so each wrong type is a 400 naming the field). */
+    record NewWebsite(
+            @Schema(
+                    description = "Normalised: https://www.Example.com:443/blog becomes example.com.",
+                    example = "example.com",
+                    maxLength = 253)
+            String domain,
+
+            @Schema(description = "Defaults to the domain.", maxLength = 100) @Nullable
+            String name,
+
+            @Schema(description = "An IANA time zone; default UTC.", example = "Europe/Berlin") @Nullable
+            String timezone,
+
+            @Schema(description = "ISO 4217; default USD.", example = "EUR") @Nullable
+            String currency) {}
+
+    /** The body of PATCH /api/websites/{id}: any of these; other fields are a 400. */
+    record WebsiteChanges(
+            @Nullable String domain,
+            @Nullable String name,
+            @Nullable String timezone,
+            @Nullable String currency,
+
+            @Schema(description = "Extra hosts whose events count: app.other.org or *.other.org.") @Nullable
+            List<String> allowedHostnames,
+
+            @Schema(description = "Addresses or CIDR ranges.") @Nullable
+            List<String> excludedIps,
+
+            @Schema(description = "Paths with '*' matching anything, e.g. /admin/*.") @Nullable
+            List<String> excludedPaths,
+
+            @Schema(description = "ISO 3166 two-letter codes.") @Nullable
+            List<String> excludedCountries) {}
+
+    /** A website as the API shows it. */
+    record WebsiteView(
+            @Schema(example = "mrf_3kS9aB0qLx2Z") String id,
+            String domain,
+            String name,
+            String timezone,
+            String currency,
+            List<String> allowedHostnames,
+            List<String> excludedIps,
+            List<String> excludedPaths,
+            List<String> excludedCountries,
+            Instant createdAt,
+
+            @Schema(description = "The script tag to paste into the site's pages.")
+            String trackingSnippet) {}
+
+    record WebsiteList(List<WebsiteView> websites) {}
+
     @PostMapping("/api/websites")
     @ResponseStatus(HttpStatus.CREATED)
-    Map<String, Object> create(@RequestBody(required = false) byte[] raw) {
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(
+            content = @Content(schema = @Schema(implementation = NewWebsite.class)))
+    WebsiteView create(@RequestBody(required = false) byte[] raw) {
         Caller caller = Caller.current();
         caller.requireAccountWide();
         JsonNode body = JsonBodies.parseObject(json, raw);
@@ -82,19 +140,20 @@ class WebsiteController {
     }
 
     @GetMapping("/api/websites")
-    Map<String, Object> list() {
-        return Map.of(
-                "websites",
+    WebsiteList list() {
+        return new WebsiteList(
                 websites.visibleTo(Caller.current()).stream().map(this::view).toList());
     }
 
     @GetMapping("/api/websites/{id}")
-    Map<String, Object> get(@PathVariable String id) {
+    WebsiteView get(@PathVariable String id) {
         return view(websites.require(Caller.current(), id));
     }
 
     @PatchMapping("/api/websites/{id}")
-    Map<String, Object> update(@PathVariable String id, @RequestBody(required = false) byte[] raw) {
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(
+            content = @Content(schema = @Schema(implementation = WebsiteChanges.class)))
+    WebsiteView update(@PathVariable String id, @RequestBody(required = false) byte[] raw) {
         Website current = websites.require(Caller.current(), id);
         JsonNode body = JsonBodies.parseObject(json, raw);
         for (String field : body.propertyNames()) {
@@ -227,23 +286,20 @@ class WebsiteController {
         return out;
     }
 
-    private Map<String, Object> view(Website w) {
+    private WebsiteView view(Website w) {
         String base = ServletUriComponentsBuilder.fromCurrentContextPath().toUriString();
-        Map<String, Object> view = new LinkedHashMap<>();
-        view.put("id", w.id());
-        view.put("domain", w.domain());
-        view.put("name", w.name());
-        view.put("timezone", w.timezone());
-        view.put("currency", w.currency());
-        view.put("allowed_hostnames", w.allowedHostnames());
-        view.put("excluded_ips", w.excludedIps());
-        view.put("excluded_paths", w.excludedPaths());
-        view.put("excluded_countries", w.excludedCountries());
-        view.put("created_at", w.createdAt().toString());
-        view.put(
-                "tracking_snippet",
+        return new WebsiteView(
+                w.id(),
+                w.domain(),
+                w.name(),
+                w.timezone(),
+                w.currency(),
+                w.allowedHostnames(),
+                w.excludedIps(),
+                w.excludedPaths(),
+                w.excludedCountries(),
+                w.createdAt(),
                 "<script defer data-website-id=\"" + w.id() + "\" data-domain=\"" + w.domain() + "\" src=\"" + base
                         + "/js/script.js\"></script>");
-        return view;
     }
 }

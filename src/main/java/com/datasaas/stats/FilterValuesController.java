@@ -5,12 +5,13 @@ import com.datasaas.app.ApiException;
 import com.datasaas.goals.Goals;
 import com.datasaas.sites.Website;
 import com.datasaas.sites.Websites;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -29,12 +30,32 @@ final class FilterValuesController {
         this.goals = goals;
     }
 
+    record FilterValue(
+            @Schema(
+                    types = {"string", "number"},
+                    description = "A value seen for the dimension.")
+            Object value,
+
+            long visitors) {}
+
+    record FilterValues(String dimension, List<FilterValue> values) {}
+
     @GetMapping("/api/filter-values")
-    Map<String, Object> values(HttpServletRequest request) {
+    @Parameter(
+            name = "siteId",
+            in = ParameterIn.QUERY,
+            required = true,
+            description = "The website id (`site_id` is accepted too).")
+    @Parameter(name = "dimension", in = ParameterIn.QUERY, required = true, description = "e.g. country, pathname.")
+    @Parameter(name = "start", in = ParameterIn.QUERY, required = true, description = "YYYY-MM-DD")
+    @Parameter(name = "end", in = ParameterIn.QUERY, required = true, description = "YYYY-MM-DD")
+    @Parameter(name = "timezone", in = ParameterIn.QUERY, description = "IANA zone overriding the site's.")
+    FilterValues values(@Parameter(hidden = true) HttpServletRequest request) {
         StatsParameters p = new StatsParameters(request.getParameterMap());
         String siteId = p.single("siteId");
+        if (siteId == null || siteId.isBlank()) siteId = p.single("site_id");
         if (siteId == null || siteId.isBlank()) {
-            throw ApiException.badRequest("Query parameter 'siteId' is required, e.g. siteId=mrf_...");
+            throw ApiException.invalid("siteId", "Query parameter 'siteId' is required, e.g. siteId=mrf_...");
         }
         Dimension dimension = StatsParameters.dimension(p.single("dimension"), "dimension");
         LocalDate[] range = p.range();
@@ -52,18 +73,12 @@ final class FilterValuesController {
                 MAX_VALUES,
                 0,
                 goals.forSite(site.id()));
-        List<Map<String, Object>> values = new ArrayList<>();
+        List<FilterValue> values = new ArrayList<>();
         for (StatsRow row : engine.aggregate(q)) {
             Object value = row.groups().get(0);
             if (value == null) continue; // "no value" is not something to filter on
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("value", value);
-            out.put("visitors", row.components().visitors());
-            values.add(out);
+            values.add(new FilterValue(value, row.components().visitors()));
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("dimension", dimension.apiName());
-        out.put("values", values);
-        return out;
+        return new FilterValues(dimension.apiName(), values);
     }
 }

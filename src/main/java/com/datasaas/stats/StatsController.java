@@ -3,16 +3,21 @@ package com.datasaas.stats;
 import com.datasaas.accounts.Caller;
 import com.datasaas.app.ApiException;
 import com.datasaas.app.JsonBodies;
-import com.datasaas.events.Event;
-import com.datasaas.events.EventStore;
-import com.datasaas.events.EventType;
 import com.datasaas.events.IdKeys;
 import com.datasaas.goals.Goal;
 import com.datasaas.goals.Goals;
+import com.datasaas.ingest.ServerEvents;
 import com.datasaas.sites.Website;
 import com.datasaas.sites.Websites;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import jakarta.annotation.Nullable;
 import jakarta.servlet.http.HttpServletRequest;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -22,14 +27,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -41,45 +44,47 @@ import tools.jackson.databind.ObjectMapper;
 @RestController
 final class StatsController {
     static final List<Metric> HEADLINE = List.of(Metric.values());
-    private static final Pattern PARAM_KEY = Pattern.compile("^[a-z0-9_-]{1,64}$");
-    private static final int MAX_PARAMS = 10;
-    private static final int MAX_PARAM_VALUE = 255;
 
     private final StatsEngine engine;
     private final Websites websites;
     private final Goals goals;
-    private final EventStore store;
     private final ObjectMapper json;
-    private final Clock clock;
     private final RevenueStats revenue;
+    private final ServerEvents serverEvents;
 
     StatsController(
             StatsEngine engine,
             Websites websites,
             Goals goals,
-            EventStore store,
             ObjectMapper json,
-            Clock clock,
-            RevenueStats revenue) {
+            RevenueStats revenue,
+            ServerEvents serverEvents) {
         this.revenue = revenue;
+        this.serverEvents = serverEvents;
         this.engine = engine;
         this.websites = websites;
         this.goals = goals;
-        this.store = store;
         this.json = json;
-        this.clock = clock;
     }
 
     /** What every endpoint starts from: the site (404 if out of reach), its zone, the range and the filters. */
     private record Base(Website site, ZoneId zone, LocalDate start, LocalDate end, List<Filter> filters) {
-        Map<String, Object> meta() {
-            Map<String, Object> meta = new LinkedHashMap<>();
-            meta.put("site_id", site.id());
-            meta.put("start", start.toString());
-            meta.put("end", end.toString());
-            meta.put("timezone", zone.getId());
-            meta.put("currency", site.currency());
-            return meta;
+        Meta meta() {
+            return new Meta(
+                    site.id(),
+                    start.toString(),
+                    end.toString(),
+                    zone.getId(),
+                    site.currency(),
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null);
         }
     }
 
@@ -119,8 +124,158 @@ final class StatsController {
                 goals.forSite(b.site().id()));
     }
 
+    static final String SITE_ID = "The website id (`siteId` is accepted too).";
+    static final String METRICS = "Comma list of metric names (docs/stats.md); revenue metrics too.";
+    static final String FILTERS = "Filters are parameters named `<dimension>[is|is_not|contains]`, e.g."
+            + " `country[is]=US`; repeat one for several values. (This entry only documents them.)";
+
+    /** What was asked, in the site's zone and currency; the optional parts appear only where they apply. */
+    record Meta(
+            String siteId,
+            String start,
+            String end,
+            String timezone,
+            String currency,
+
+            @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable
+            String dimension,
+
+            @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable
+            String interval,
+
+            @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable
+            List<String> metrics,
+
+            @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable
+            Integer limit,
+
+            @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable
+            Integer offset,
+
+            @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable
+            Long total,
+
+            @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable
+            String orderBy,
+
+            @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable
+            String previousStart,
+
+            @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable
+            String previousEnd) {
+        Meta with(String dimension, String interval, List<String> metrics) {
+            return new Meta(
+                    siteId,
+                    start,
+                    end,
+                    timezone,
+                    currency,
+                    dimension,
+                    interval,
+                    metrics,
+                    limit,
+                    offset,
+                    total,
+                    orderBy,
+                    previousStart,
+                    previousEnd);
+        }
+
+        Meta page(int limit, int offset, long total, String orderBy) {
+            return new Meta(
+                    siteId,
+                    start,
+                    end,
+                    timezone,
+                    currency,
+                    dimension,
+                    interval,
+                    metrics,
+                    limit,
+                    offset,
+                    total,
+                    orderBy,
+                    previousStart,
+                    previousEnd);
+        }
+
+        Meta previous(String previousStart, String previousEnd) {
+            return new Meta(
+                    siteId,
+                    start,
+                    end,
+                    timezone,
+                    currency,
+                    dimension,
+                    interval,
+                    metrics,
+                    limit,
+                    offset,
+                    total,
+                    orderBy,
+                    previousStart,
+                    previousEnd);
+        }
+    }
+
+    /** Metric values by metric name ({@code visitors}, {@code bounce_rate}, {@code revenue} ...). */
+    @Schema(
+            description = "Metric values by metric name, e.g. {\"visitors\": 12, \"bounce_rate\": 41.7}; breakdown"
+                    + " rows also hold the dimension's value under the dimension's name, timeseries points a"
+                    + " `date`.",
+            additionalProperties = Schema.AdditionalPropertiesValue.TRUE)
+    @JsonIgnoreProperties("empty") // Map#isEmpty is no property of the answer
+    static final class Values extends LinkedHashMap<String, Object> {}
+
+    record Overview(
+            Values results,
+
+            @Schema(description = "With compare=previous_period: the same metrics for the days just before.")
+            @JsonInclude(JsonInclude.Include.NON_NULL)
+            @Nullable
+            Values previous,
+
+            Meta meta) {}
+
+    record Rows(List<Values> results, Meta meta) {}
+
+    record GoalRow(
+            String goalName,
+            String displayName,
+
+            @Schema(allowableValues = {"custom", "pageview"})
+            String goalType,
+
+            long uniqueVisitors,
+            long completionCount,
+            double conversionRate) {}
+
+    record GoalRows(List<GoalRow> results, Meta meta) {}
+
+    /** The body of POST /api/v1/goals. */
+    record GoalCompletion(
+            @Schema(
+                    description = "The goal name, lowercased; 1 to 64 of a-z, 0-9, '_', ':', '-'.",
+                    example = "purchase")
+            String name,
+
+            @Schema(description = "The visitor id the tracker sent (window.datasaas visitor id).")
+            String visitorId,
+
+            @Schema(description = "Up to 10 params; keys [a-z0-9_-]{1,64}, values string/number/boolean.") @Nullable
+            Map<String, Object> metadata) {}
+
+    record RecordedGoal(String name, String visitorId, String sessionId, Instant timestamp) {}
+
     @GetMapping("/api/v1/overview")
-    Map<String, Object> overview(HttpServletRequest request) {
+    @Parameter(name = "site_id", in = ParameterIn.QUERY, required = true, description = SITE_ID)
+    @Parameter(name = "start", in = ParameterIn.QUERY, required = true, description = "YYYY-MM-DD, included.")
+    @Parameter(name = "end", in = ParameterIn.QUERY, required = true, description = "YYYY-MM-DD, included.")
+    @Parameter(name = "timezone", in = ParameterIn.QUERY, description = "IANA zone overriding the site's.")
+    @Parameter(name = "metrics", in = ParameterIn.QUERY, description = METRICS)
+    @Parameter(name = "filters", in = ParameterIn.QUERY, description = FILTERS, schema = @Schema(hidden = true))
+    @Parameter(name = "compare", in = ParameterIn.QUERY, description = "previous_period")
+    Overview overview(@Parameter(hidden = true) HttpServletRequest request) {
         StatsParameters p = new StatsParameters(request.getParameterMap());
         Base b = base(p);
         RevenueStats.Request asked = RevenueStats.parse(p, HEADLINE);
@@ -131,25 +286,28 @@ final class StatsController {
             throw ApiException.badRequest("Parameter 'compare' supports only previous_period.");
         }
         StatsQuery q = query(b, asked.engineMetrics(), List.of(), null, null);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("results", totals(b, q, asked));
-        Map<String, Object> meta = b.meta();
-        meta.put("metrics", asked.names());
+        Meta meta = b.meta().with(null, null, asked.names());
+        Values previous = null;
         if (compare != null && !compare.isBlank()) {
             // The same number of days right before the range.
             long days = ChronoUnit.DAYS.between(b.start(), b.end()) + 1;
             LocalDate previousStart = b.start().minusDays(days);
             LocalDate previousEnd = b.start().minusDays(1);
-            out.put("previous", totals(b, q.withRange(previousStart, previousEnd), asked));
-            meta.put("previous_start", previousStart.toString());
-            meta.put("previous_end", previousEnd.toString());
+            previous = totals(b, q.withRange(previousStart, previousEnd), asked);
+            meta = meta.previous(previousStart.toString(), previousEnd.toString());
         }
-        out.put("meta", meta);
-        return out;
+        return new Overview(totals(b, q, asked), previous, meta);
     }
 
     @GetMapping("/api/v1/timeseries")
-    Map<String, Object> timeseries(HttpServletRequest request) {
+    @Parameter(name = "site_id", in = ParameterIn.QUERY, required = true, description = SITE_ID)
+    @Parameter(name = "start", in = ParameterIn.QUERY, required = true, description = "YYYY-MM-DD, included.")
+    @Parameter(name = "end", in = ParameterIn.QUERY, required = true, description = "YYYY-MM-DD, included.")
+    @Parameter(name = "timezone", in = ParameterIn.QUERY, description = "IANA zone overriding the site's.")
+    @Parameter(name = "metrics", in = ParameterIn.QUERY, description = METRICS)
+    @Parameter(name = "filters", in = ParameterIn.QUERY, description = FILTERS, schema = @Schema(hidden = true))
+    @Parameter(name = "interval", in = ParameterIn.QUERY, description = "hour, day, week or month.")
+    Rows timeseries(@Parameter(hidden = true) HttpServletRequest request) {
         StatsParameters p = new StatsParameters(request.getParameterMap());
         Base b = base(p);
         Interval interval = p.interval(b.start(), b.end());
@@ -163,9 +321,9 @@ final class StatsController {
         for (StatsRow row : engine.aggregate(q)) {
             found.put((LocalDateTime) row.groups().get(0), row.components());
         }
-        List<Map<String, Object>> results = new ArrayList<>();
+        List<Values> results = new ArrayList<>();
         for (LocalDateTime bucket : interval.buckets(b.start(), b.end())) {
-            Map<String, Object> point = new LinkedHashMap<>();
+            Values point = new Values();
             point.put(
                     "date",
                     interval == Interval.HOUR
@@ -179,14 +337,21 @@ final class StatsController {
             }
             results.add(point);
         }
-        Map<String, Object> meta = b.meta();
-        meta.put("interval", interval.apiName());
-        meta.put("metrics", asked.names());
-        return envelope(results, meta);
+        return new Rows(results, b.meta().with(null, interval.apiName(), asked.names()));
     }
 
     @GetMapping("/api/v1/breakdown")
-    Map<String, Object> breakdown(HttpServletRequest request) {
+    @Parameter(name = "site_id", in = ParameterIn.QUERY, required = true, description = SITE_ID)
+    @Parameter(name = "start", in = ParameterIn.QUERY, required = true, description = "YYYY-MM-DD, included.")
+    @Parameter(name = "end", in = ParameterIn.QUERY, required = true, description = "YYYY-MM-DD, included.")
+    @Parameter(name = "timezone", in = ParameterIn.QUERY, description = "IANA zone overriding the site's.")
+    @Parameter(name = "metrics", in = ParameterIn.QUERY, description = METRICS)
+    @Parameter(name = "filters", in = ParameterIn.QUERY, description = FILTERS, schema = @Schema(hidden = true))
+    @Parameter(name = "dimension", in = ParameterIn.QUERY, required = true, description = "e.g. pathname, country.")
+    @Parameter(name = "limit", in = ParameterIn.QUERY, description = "1 to 1000, default 100.")
+    @Parameter(name = "offset", in = ParameterIn.QUERY, description = "Default 0.")
+    @Parameter(name = "order_by", in = ParameterIn.QUERY, description = "<metric or dimension>[:asc|:desc]")
+    Rows breakdown(@Parameter(hidden = true) HttpServletRequest request) {
         StatsParameters p = new StatsParameters(request.getParameterMap());
         Dimension dimension = StatsParameters.dimension(p.single("dimension"), "dimension");
         Base b = base(p);
@@ -197,29 +362,29 @@ final class StatsController {
         int offset = p.integer("offset", 0, 0, 1_000_000);
         if (asked.hasRevenue()) return revenueBreakdown(p, b, dimension, asked, limit, offset);
         StatsQuery q = query(b, metrics, List.of(dimension), null, p.order(dimension), limit, offset);
-        List<Map<String, Object>> results = new ArrayList<>();
+        List<Values> results = new ArrayList<>();
         List<StatsRow> rows = engine.aggregate(q);
         for (StatsRow row : rows) {
-            Map<String, Object> out = new LinkedHashMap<>();
+            Values out = new Values();
             out.put(dimension.apiName(), row.groups().get(0));
             out.putAll(values(row.components(), metrics));
             results.add(out);
         }
         // A short first page is the whole answer; only count separately when there may be more.
         long total = offset == 0 && rows.size() < limit ? rows.size() : engine.groupCount(q);
-        Map<String, Object> meta = b.meta();
-        meta.put("dimension", dimension.apiName());
-        meta.put("metrics", metrics.stream().map(Metric::apiName).toList());
-        meta.put("limit", limit);
-        meta.put("offset", offset);
-        meta.put("total", total);
-        return envelope(results, meta);
+        Meta meta = b.meta()
+                .with(
+                        dimension.apiName(),
+                        null,
+                        metrics.stream().map(Metric::apiName).toList())
+                .page(limit, offset, total, null);
+        return new Rows(results, meta);
     }
 
     /** Totals of the event metrics and revenue metrics asked for. */
-    private Map<String, Object> totals(Base b, StatsQuery q, RevenueStats.Request asked) {
+    private Values totals(Base b, StatsQuery q, RevenueStats.Request asked) {
         Components c = engine.totals(q);
-        Map<String, Object> out = values(c, asked.metrics());
+        Values out = values(c, asked.metrics());
         if (asked.hasRevenue()) {
             out.putAll(revenue.total(b.site(), q)
                     .values(asked.revenue(), c.visitors(), b.site().currency()));
@@ -232,7 +397,7 @@ final class StatsController {
      * payments' groups, so groups with revenue but no visitors in the range (such as "Unknown") are listed too; then
      * sorted and paged here.
      */
-    private Map<String, Object> revenueBreakdown(
+    private Rows revenueBreakdown(
             StatsParameters p, Base b, Dimension dimension, RevenueStats.Request asked, int limit, int offset) {
         String orderParam = p.single("order_by");
         StatsQuery.Order order;
@@ -269,53 +434,58 @@ final class StatsController {
             rows.add(new RevenueStats.Row(e.getKey(), values(Components.ZERO, asked.engineMetrics()), e.getValue(), 0));
         }
         rows.sort(RevenueStats.order(order, dimension, currency));
-        List<Map<String, Object>> results = new ArrayList<>();
+        List<Values> results = new ArrayList<>();
         for (RevenueStats.Row row :
                 rows.subList(Math.min(offset, rows.size()), Math.min(offset + limit, rows.size()))) {
-            Map<String, Object> out = new LinkedHashMap<>();
+            Values out = new Values();
             out.put(dimension.apiName(), row.value());
             for (Metric m : asked.metrics()) out.put(m.apiName(), row.metrics().get(m.apiName()));
             out.putAll(row.sum().values(asked.revenue(), row.visitors(), currency));
             results.add(out);
         }
-        Map<String, Object> meta = b.meta();
-        meta.put("dimension", dimension.apiName());
-        meta.put("metrics", asked.names());
-        meta.put("limit", limit);
-        meta.put("offset", offset);
-        meta.put("total", rows.size());
-        meta.put("order_by", order.by() + (order.descending() ? ":desc" : ":asc"));
-        return envelope(results, meta);
+        Meta meta = b.meta()
+                .with(dimension.apiName(), null, asked.names())
+                .page(limit, offset, rows.size(), order.by() + (order.descending() ? ":desc" : ":asc"));
+        return new Rows(results, meta);
     }
 
     @GetMapping("/api/v1/goals")
-    Map<String, Object> goals(HttpServletRequest request) {
+    @Parameter(name = "site_id", in = ParameterIn.QUERY, required = true, description = SITE_ID)
+    @Parameter(name = "start", in = ParameterIn.QUERY, required = true, description = "YYYY-MM-DD, included.")
+    @Parameter(name = "end", in = ParameterIn.QUERY, required = true, description = "YYYY-MM-DD, included.")
+    @Parameter(name = "timezone", in = ParameterIn.QUERY, description = "IANA zone overriding the site's.")
+    @Parameter(name = "filters", in = ParameterIn.QUERY, description = FILTERS, schema = @Schema(hidden = true))
+    GoalRows goals(@Parameter(hidden = true) HttpServletRequest request) {
         StatsParameters p = new StatsParameters(request.getParameterMap());
         Base b = base(p);
         StatsQuery q = query(b, List.of(Metric.CONVERSIONS), List.of(), null, null);
-        List<Map<String, Object>> results = new ArrayList<>();
+        List<GoalRow> results = new ArrayList<>();
         if (!q.goals().isEmpty()) {
             StatsEngine.GoalCounts counts = engine.goals(q);
             for (int i = 0; i < q.goals().size(); i++) {
                 Goal goal = q.goals().get(i);
                 StatsEngine.GoalCount count = counts.goals().get(i);
-                Map<String, Object> out = new LinkedHashMap<>();
-                out.put("goal_name", goal.name());
-                out.put("display_name", goal.displayName());
-                out.put("goal_type", goal.type().apiName());
-                out.put("unique_visitors", count.visitors());
-                out.put("completion_count", count.completions());
-                out.put("conversion_rate", Components.percent(count.visitors(), counts.visitors()));
-                results.add(out);
+                results.add(new GoalRow(
+                        goal.name(),
+                        goal.displayName(),
+                        goal.type().apiName(),
+                        count.visitors(),
+                        count.completions(),
+                        Components.percent(count.visitors(), counts.visitors())));
             }
         }
-        return envelope(results, b.meta());
+        return new GoalRows(results, b.meta());
     }
 
     /** A goal completed outside the browser (e.g. a payment webhook), attached to the visitor's latest session. */
     @PostMapping("/api/v1/goals")
-    ResponseEntity<Map<String, Object>> recordGoal(
-            HttpServletRequest request, @RequestBody(required = false) byte[] raw) {
+    @ResponseStatus(HttpStatus.CREATED)
+    @Parameter(name = "site_id", in = ParameterIn.QUERY, required = true, description = SITE_ID)
+    @io.swagger.v3.oas.annotations.parameters.RequestBody(
+            content = @Content(schema = @Schema(implementation = GoalCompletion.class)))
+    @ApiResponse(responseCode = "404", description = "Unknown website, or a visitor the tracker has not seen.")
+    RecordedGoal recordGoal(
+            @Parameter(hidden = true) HttpServletRequest request, @RequestBody(required = false) byte[] raw) {
         Caller caller = Caller.current();
         if (caller.scope() != Caller.Scope.WRITE) {
             throw new ApiException(HttpStatus.FORBIDDEN, "This API key is read-only. Use a key with write scope.");
@@ -323,111 +493,52 @@ final class StatsController {
         StatsParameters p = new StatsParameters(request.getParameterMap());
         Website site = websites.require(caller, p.siteId());
         JsonNode body = JsonBodies.parseObject(json, raw);
-        String name = JsonBodies.string(body, "name", 64);
-        if (name == null
-                || !Goals.NAME.matcher(name.strip().toLowerCase(Locale.ROOT)).matches()) {
-            throw ApiException.badRequest(
-                    "Field 'name' is required: 1 to 64 characters of a-z, 0-9, '_', ':' or '-' (e.g. \"purchase\").");
-        }
-        name = name.strip().toLowerCase(Locale.ROOT);
+        String name = ServerEvents.checkGoal(body);
         String visitorId = JsonBodies.string(body, "visitor_id", 128);
         if (visitorId == null || visitorId.isBlank()) {
-            throw ApiException.badRequest(
+            throw ApiException.invalid(
+                    "visitor_id",
                     "Field 'visitor_id' is required: the visitor id the tracker sent (window.datasaas visitor id).");
         }
-        String metadata = metadata(body.get("metadata"));
         List<Map<String, Object>> last = engine.lastPageview(site.id(), IdKeys.of(site.id(), visitorId));
         if (last.isEmpty()) {
             throw ApiException.notFound("Visitor '" + visitorId + "' has no pageview on website " + site.id()
                     + "; goals can only be recorded for visitors the tracker has seen.");
         }
         Map<String, Object> v = last.get(0);
-        Instant now = clock.instant();
         String sessionId = (String) v.get("session_id");
-        Event goal = new Event(
-                site.id(),
-                now,
-                EventType.GOAL,
-                visitorId,
-                sessionId,
-                IdKeys.of(site.id(), visitorId),
-                ((Number) v.get("session_key")).longValue(),
-                name,
-                (String) v.get("url"),
-                (String) v.get("hostname"),
-                (String) v.get("pathname"),
-                null,
-                (String) v.get("referrer"),
-                (String) v.get("referrer_domain"),
-                (String) v.get("referrer_source"),
-                (String) v.get("channel"),
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                v.get("screen_width") == null ? null : ((Number) v.get("screen_width")).intValue(),
-                (String) v.get("language"),
-                (String) v.get("device_type"),
-                (String) v.get("browser"),
-                (String) v.get("browser_version"),
-                (String) v.get("os"),
-                (String) v.get("os_version"),
-                (String) v.get("country"),
-                (String) v.get("region"),
-                (String) v.get("city"),
-                v.get("latitude") == null ? null : ((Number) v.get("latitude")).doubleValue(),
-                v.get("longitude") == null ? null : ((Number) v.get("longitude")).doubleValue(),
-                metadata,
-                null,
-                null,
-                null);
-        store.append(List.of(goal));
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("name", name);
-        out.put("visitor_id", visitorId);
-        out.put("session_id", sessionId);
-        out.put("timestamp", now.toString());
-        return ResponseEntity.status(HttpStatus.CREATED).body(out);
+        // Through the ingest pipeline like the tracker's goals: same rules, buffer, metrics and presence.
+        Instant now = serverEvents.recordGoal(
+                body,
+                new ServerEvents.Visit(
+                        site.id(),
+                        visitorId,
+                        sessionId,
+                        (String) v.get("url"),
+                        (String) v.get("hostname"),
+                        (String) v.get("pathname"),
+                        (String) v.get("referrer"),
+                        (String) v.get("referrer_domain"),
+                        (String) v.get("referrer_source"),
+                        (String) v.get("channel"),
+                        v.get("screen_width") == null ? null : ((Number) v.get("screen_width")).intValue(),
+                        (String) v.get("language"),
+                        (String) v.get("device_type"),
+                        (String) v.get("browser"),
+                        (String) v.get("browser_version"),
+                        (String) v.get("os"),
+                        (String) v.get("os_version"),
+                        (String) v.get("country"),
+                        (String) v.get("region"),
+                        (String) v.get("city"),
+                        v.get("latitude") == null ? null : ((Number) v.get("latitude")).doubleValue(),
+                        v.get("longitude") == null ? null : ((Number) v.get("longitude")).doubleValue()));
+        return new RecordedGoal(name, visitorId, sessionId, now);
     }
 
-    private String metadata(JsonNode node) {
-        if (node == null || node.isNull()) return null;
-        if (!node.isObject()) throw ApiException.badRequest("Field 'metadata' must be a JSON object.");
-        if (node.size() > MAX_PARAMS) {
-            throw ApiException.badRequest("Field 'metadata' may hold at most " + MAX_PARAMS + " entries.");
-        }
-        Map<String, String> out = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> e : node.properties()) {
-            if (!PARAM_KEY.matcher(e.getKey()).matches()) {
-                throw ApiException.badRequest(
-                        "Metadata key '" + e.getKey() + "' must be 1 to 64 characters of a-z, 0-9, '_' or '-'.");
-            }
-            JsonNode value = e.getValue();
-            if (!value.isValueNode() || value.isNull()) {
-                throw ApiException.badRequest("Metadata '" + e.getKey() + "' must be a string, number or boolean.");
-            }
-            String text = value.asString();
-            if (text.length() > MAX_PARAM_VALUE) {
-                throw ApiException.badRequest(
-                        "Metadata '" + e.getKey() + "' must be at most " + MAX_PARAM_VALUE + " characters.");
-            }
-            out.put(e.getKey(), text);
-        }
-        return out.isEmpty() ? null : json.writeValueAsString(out);
-    }
-
-    static Map<String, Object> values(Components c, List<Metric> metrics) {
-        Map<String, Object> out = new LinkedHashMap<>();
+    static Values values(Components c, List<Metric> metrics) {
+        Values out = new Values();
         for (Metric m : metrics) out.put(m.apiName(), c.value(m));
-        return out;
-    }
-
-    private static Map<String, Object> envelope(Object results, Map<String, Object> meta) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("results", results);
-        out.put("meta", meta);
         return out;
     }
 }

@@ -33,10 +33,15 @@ final class StatsParameters {
         this.params = params;
     }
 
+    /**
+     * {@code site_id}, the v1 API's name; {@code siteId}, the dashboard routes' name, is accepted too so a caller
+     * who learnt one never has to guess (docs/api.md, "Naming").
+     */
     String siteId() {
         String id = single("site_id");
+        if (id == null || id.isBlank()) id = single("siteId");
         if (id == null || id.isBlank()) {
-            throw ApiException.badRequest("Query parameter 'site_id' is required, e.g. site_id=mrf_...");
+            throw ApiException.invalid("site_id", "Query parameter 'site_id' is required, e.g. site_id=mrf_...");
         }
         return id;
     }

@@ -1,5 +1,8 @@
 package com.datasaas.tracker;
 
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,7 +36,12 @@ class TrackerScriptController {
     private final String etag = "\"" + sha256(plain).substring(0, 16) + "\"";
 
     @GetMapping("/js/script.js")
-    ResponseEntity<byte[]> script(HttpServletRequest request) {
+    @ApiResponse(
+            responseCode = "200",
+            description = "The tracker, minified; gzip or brotli when accepted; cached for a day.",
+            content = @Content(mediaType = "application/javascript", schema = @Schema(type = "string")))
+    @ApiResponse(responseCode = "304", description = "Not modified (If-None-Match matched the ETag).")
+    ResponseEntity<byte[]> script(@io.swagger.v3.oas.annotations.Parameter(hidden = true) HttpServletRequest request) {
         String ifNoneMatch = request.getHeader(HttpHeaders.IF_NONE_MATCH);
         if (ifNoneMatch != null && ifNoneMatch.contains(etag)) {
             return ResponseEntity.status(HttpStatus.NOT_MODIFIED)

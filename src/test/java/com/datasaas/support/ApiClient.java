@@ -15,7 +15,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A real HTTP client against the running app, like a browser (cookie jar, XSRF header echoed from the cookie) or an
- * API consumer (bearer key). One instance per simulated user.
+ * API consumer (bearer key). One instance per simulated user. Every answer is checked against the app's OpenAPI
+ * document ({@link OpenApiContract}): an undocumented status or a body that does not match its schema fails the test.
  */
 public final class ApiClient {
     public static final ObjectMapper JSON = JsonMapper.builder().build();
@@ -109,7 +110,16 @@ public final class ApiClient {
             if (token != null) builder.header("X-XSRF-TOKEN", token);
         }
         try {
-            HttpResponse<String> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+            HttpRequest request = builder.build();
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            // Every answer any test sees must be one the OpenAPI document describes.
+            OpenApiContract.of(base)
+                    .check(
+                            request.method(),
+                            request.uri(),
+                            response.statusCode(),
+                            response.headers().firstValue("Content-Type").orElse(null),
+                            response.body());
             return new Response(response.statusCode(), response.body(), response);
         } catch (IOException e) {
             throw new IllegalStateException(e);
