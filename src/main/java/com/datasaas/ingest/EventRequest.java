@@ -140,7 +140,8 @@ record EventRequest(
 
         String url = text(body, "url", MAX_URL);
         URI uri = parseUri(url);
-        String hostname = text(body, "hostname", Integer.MAX_VALUE);
+        // Not cleaned first: a hostname with control or bidi characters is refused, not repaired.
+        String hostname = rawText(body, "hostname");
         if (hostname == null && uri != null) hostname = uri.getHost();
         if (hostname == null || hostname.isBlank()) {
             throw ApiException.badRequest(
@@ -223,6 +224,15 @@ record EventRequest(
                     "Field '" + field + "' must be a non-empty string of at most " + MAX_ID + " printable characters.");
         }
         return id;
+    }
+
+    private static String rawText(Fields body, String field) {
+        Object value = body.get(field);
+        if (value == null) return null;
+        if (!(value instanceof String raw)) {
+            throw ApiException.badRequest("Field '" + field + "' must be a string.");
+        }
+        return raw;
     }
 
     /** Free text: wrong type is a 400, too long is truncated. */
