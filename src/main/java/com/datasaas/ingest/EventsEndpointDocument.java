@@ -5,11 +5,14 @@ import io.swagger.v3.core.converter.ModelConverters;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.PathItem;
+import io.swagger.v3.oas.models.Paths;
 import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.MediaType;
 import io.swagger.v3.oas.models.parameters.RequestBody;
 import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.responses.ApiResponses;
 import jakarta.annotation.Nullable;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.springdoc.core.customizers.OpenApiCustomizer;
@@ -84,9 +87,17 @@ class EventsEndpointDocument {
     @Order(0)
     OpenApiCustomizer eventsEndpoint() {
         return openApi -> {
-            PathItem item =
-                    openApi.getPaths() == null ? null : openApi.getPaths().get("/api/events");
-            if (item == null || item.getPost() == null) return;
+            // The endpoint is a servlet filter (IngestEndpoint), not an MVC handler: springdoc never lists it, so
+            // the path is added here.
+            if (openApi.getPaths() == null) openApi.setPaths(new Paths());
+            PathItem item = openApi.getPaths().computeIfAbsent(IngestEndpoint.PATH, path -> new PathItem());
+            if (item.getPost() == null) {
+                item.setPost(new Operation()
+                        .operationId("collect")
+                        .tags(List.of("ingest"))
+                        .security(new ArrayList<>())
+                        .responses(new ApiResponses()));
+            }
             ModelConverters.getInstance(true)
                     .readAll(new AnnotatedType(EventPayload.class))
                     .forEach(openApi.getComponents()::addSchemas);
