@@ -84,7 +84,8 @@ public class ApiErrors {
         if (error == null) {
             return response(HttpStatus.BAD_REQUEST, "The request body is not valid.");
         }
-        String field = snakeCase(error.getField());
+        // A list entry's error names the list: "excluded_ips", not "excludedIps[3]".
+        String field = snakeCase(error.getField().replaceFirst("\\[.*$", ""));
         return response(HttpStatus.BAD_REQUEST, "Field '" + field + "' " + error.getDefaultMessage() + ".", field);
     }
 
