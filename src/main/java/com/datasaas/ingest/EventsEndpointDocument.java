@@ -5,14 +5,11 @@ import io.swagger.v3.core.converter.ModelConverters;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.PathItem;
-import io.swagger.v3.oas.models.Paths;
 import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.MediaType;
 import io.swagger.v3.oas.models.parameters.RequestBody;
 import io.swagger.v3.oas.models.responses.ApiResponse;
-import io.swagger.v3.oas.models.responses.ApiResponses;
 import jakarta.annotation.Nullable;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.springdoc.core.customizers.OpenApiCustomizer;
@@ -87,23 +84,20 @@ class EventsEndpointDocument {
     @Order(0)
     OpenApiCustomizer eventsEndpoint() {
         return openApi -> {
-            // The endpoint is a servlet filter (IngestEndpoint), not an MVC handler: springdoc never lists it, so
-            // the path is added here.
-            if (openApi.getPaths() == null) openApi.setPaths(new Paths());
-            PathItem item = openApi.getPaths().computeIfAbsent(IngestEndpoint.PATH, path -> new PathItem());
-            if (item.getPost() == null) {
-                item.setPost(new Operation()
-                        .operationId("collect")
-                        .tags(List.of("ingest"))
-                        .security(new ArrayList<>())
-                        .responses(new ApiResponses()));
-            }
+            // The endpoint is a servlet filter ahead of MVC (IngestEndpoint), so springdoc does not see it: the whole
+            // operation is written here.
+            Operation post = new Operation()
+                    .operationId("collect")
+                    .addTagsItem("ingest")
+                    .security(List.of())
+                    .responses(new io.swagger.v3.oas.models.responses.ApiResponses());
+            if (openApi.getPaths() == null) openApi.paths(new io.swagger.v3.oas.models.Paths());
+            openApi.getPaths().addPathItem(IngestEndpoint.PATH, new PathItem().post(post));
             ModelConverters.getInstance(true)
                     .readAll(new AnnotatedType(EventPayload.class))
                     .forEach(openApi.getComponents()::addSchemas);
             io.swagger.v3.oas.models.media.Schema<?> ref =
                     new io.swagger.v3.oas.models.media.Schema<>().$ref("#/components/schemas/Event");
-            Operation post = item.getPost();
             post.summary("Record an event (the tracker's endpoint)")
                     .description("Public; CORS open. The event time is the server's receive time. Bots, spam"
                             + " referrers and the site's excluded IPs, paths and countries are answered 202 and"
@@ -113,7 +107,6 @@ class EventsEndpointDocument {
                             .content(new Content()
                                     .addMediaType("application/json", new MediaType().schema(ref))
                                     .addMediaType("text/plain", new MediaType().schema(ref))));
-            post.getResponses().remove("200");
             post.getResponses().addApiResponse("202", new ApiResponse().description("Accepted (or dropped)."));
             for (Map.Entry<String, String> e : Map.of(
                             "400",
@@ -128,7 +121,9 @@ class EventsEndpointDocument {
                             "429",
                             "Over 100 requests this minute from this address; `Retry-After` says when.",
                             "503",
-                            "The write buffer is full; `Retry-After: 1`. Nothing accepted is ever dropped.")
+                            "The event was not recorded: the spool is at its size bound, the disk refused the write,"
+                                    + " or the service is stopping; `Retry-After: 5`. Nothing answered 202 is ever"
+                                    + " dropped.")
                     .entrySet()) {
                 post.getResponses().addApiResponse(e.getKey(), new ApiResponse().description(e.getValue()));
             }
