@@ -11,12 +11,16 @@ import jakarta.annotation.Nullable;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
@@ -32,7 +36,13 @@ import org.springframework.web.bind.annotation.RestController;
 
 @RestController
 class AuthController {
-    private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]{2,}$");
+    // Surrounding blanks are allowed here because the address is stripped before use (normaliseEmail).
+    private static final String EMAIL_SHAPE = "\\s*[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]{2,}\\s*";
+    private static final String EMAIL_RULE = "must be a valid email address";
+    // A string never has more characters than UTF-8 bytes, so max = MAX_BYTES is the byte limit's cheap half;
+    // PasswordPolicy counts the bytes.
+    private static final String PASSWORD_LENGTH_RULE = "must be at least " + PasswordPolicy.MIN_LENGTH
+            + " characters and at most " + PasswordPolicy.MAX_BYTES + " bytes";
     private static final String BAD_LOGIN = "Email or password is incorrect.";
 
     private final AccountRepository accounts;
@@ -79,25 +89,42 @@ class AuthController {
         this.dummyHash = passwords.encode("not-a-real-password");
     }
 
+    /**
+     * The body of POST /api/auth/signup. Shape and length are checked by Bean Validation; strength (which depends on
+     * the email and name) by {@link PasswordPolicy}, uniqueness by the store.
+     */
     record SignupRequest(
-            @Schema(example = "jane@example.com") String email,
+            @Schema(example = "jane@example.com")
+            @NotBlank(message = "is required")
+            @Size(max = 254, message = EMAIL_RULE)
+            @Pattern(regexp = EMAIL_SHAPE, message = EMAIL_RULE)
+            String email,
 
             @Schema(
                     description = "8 to 72 bytes, and hard to guess (docs/security.md).",
                     example = "correct horse battery")
+            @NotNull(message = PASSWORD_LENGTH_RULE)
+            @Size(min = PasswordPolicy.MIN_LENGTH, max = PasswordPolicy.MAX_BYTES, message = PASSWORD_LENGTH_RULE)
             String password,
 
-            @Schema(description = "Defaults to the part of the email before '@'.", maxLength = 100) @Nullable
+            @Schema(description = "Defaults to the part of the email before '@'.")
+            @Nullable
+            @Size(max = 100, message = "must be at most 100 characters")
             String name) {}
 
     record LoginRequest(
-            @Schema(example = "jane@example.com") String email,
-            @Schema(example = "correct horse battery") String password) {}
+            @Schema(example = "jane@example.com") @NotNull(message = "is required")
+            String email,
+
+            @Schema(example = "correct horse battery") @NotNull(message = "is required")
+            String password) {}
 
     record PasswordChange(
-            String currentPassword,
+            @NotNull(message = "is required") String currentPassword,
 
             @Schema(description = "Must pass the password policy (see docs/security.md).")
+            @NotNull(message = PASSWORD_LENGTH_RULE)
+            @Size(min = PasswordPolicy.MIN_LENGTH, max = PasswordPolicy.MAX_BYTES, message = PASSWORD_LENGTH_RULE)
             String newPassword,
 
             @Schema(description = "Also delete every API key of the account. Defaults to false.") @Nullable
@@ -143,14 +170,11 @@ class AuthController {
             responseCode = "403",
             description = "Registration is closed (DATASAAS_REGISTRATION), or the X-XSRF-TOKEN header is missing.")
     synchronized AccountView signup(
-            @RequestBody SignupRequest body, HttpServletRequest request, HttpServletResponse response) {
+            @Valid @RequestBody SignupRequest body, HttpServletRequest request, HttpServletResponse response) {
         String email = normaliseEmail(body.email());
         String name = body.name() == null || body.name().isBlank()
                 ? email.substring(0, email.indexOf('@'))
                 : body.name().strip();
-        if (name.length() > 100) {
-            throw ApiException.badRequest("Field 'name' must be at most 100 characters.");
-        }
         policy.check("password", body.password(), email, name);
         switch (properties.registration()) {
             case CLOSED ->
@@ -180,10 +204,7 @@ class AuthController {
     @ApiResponse(responseCode = "200", description = "Logged in; the answer sets a new session cookie.")
     @ApiResponse(responseCode = "401", description = "Email or password is incorrect.")
     @ApiResponse(responseCode = "429", description = "Too many failed logins; `Retry-After` says when to retry.")
-    AccountView login(@RequestBody LoginRequest body, HttpServletRequest request, HttpServletResponse response) {
-        if (body.email() == null || body.password() == null) {
-            throw ApiException.badRequest("Send 'email' and 'password'.");
-        }
+    AccountView login(@Valid @RequestBody LoginRequest body, HttpServletRequest request, HttpServletResponse response) {
         String email = body.email().strip().toLowerCase(Locale.ROOT);
         LoginThrottle.Attempt attempt = throttle.begin(email, clientAddresses.resolve(request));
         if (!attempt.allowed()) {
@@ -227,14 +248,14 @@ class AuthController {
             responseCode = "400",
             description = "The current password is incorrect, or the new one fails the password policy.")
     @ApiResponse(responseCode = "403", description = "Called with an API key, or the X-XSRF-TOKEN header is missing.")
-    PasswordChanged changePassword(@RequestBody PasswordChange body, HttpServletRequest request) {
+    PasswordChanged changePassword(@Valid @RequestBody PasswordChange body, HttpServletRequest request) {
         Caller caller = Caller.current();
         if (caller.viaApiKey()) {
             throw new ApiException(
                     HttpStatus.FORBIDDEN, "Change the password from a logged-in session, not an API key.");
         }
         Account account = accounts.findById(caller.accountId()).orElseThrow();
-        if (body.currentPassword() == null || !passwords.matches(body.currentPassword(), account.passwordHash())) {
+        if (!passwords.matches(body.currentPassword(), account.passwordHash())) {
             throw ApiException.badRequest("The current password is incorrect.");
         }
         policy.check("new_password", body.newPassword(), account.email(), account.name());
@@ -270,14 +291,8 @@ class AuthController {
         securityContexts.saveContext(context, request, response);
     }
 
+    /** Stored and looked up in one form; the shape was checked by Bean Validation on the raw value. */
     private static String normaliseEmail(String email) {
-        if (email == null || email.isBlank()) {
-            throw ApiException.badRequest("Field 'email' is required.");
-        }
-        String normalised = email.strip().toLowerCase(Locale.ROOT);
-        if (normalised.length() > 254 || !EMAIL.matcher(normalised).matches()) {
-            throw ApiException.badRequest("Field 'email' must be a valid email address.");
-        }
-        return normalised;
+        return email.strip().toLowerCase(Locale.ROOT);
     }
 }

@@ -25,6 +25,8 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DatabindException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -82,7 +84,8 @@ public class ApiErrors {
         if (error == null) {
             return response(HttpStatus.BAD_REQUEST, "The request body is not valid.");
         }
-        String field = snakeCase(error.getField());
+        // A list entry's error names the list: "excluded_ips", not "excludedIps[3]".
+        String field = snakeCase(error.getField().replaceFirst("\\[.*$", ""));
         return response(HttpStatus.BAD_REQUEST, "Field '" + field + "' " + error.getDefaultMessage() + ".", field);
     }
 
@@ -106,8 +109,25 @@ public class ApiErrors {
         return javaName.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * A body that is not JSON, or a value Jackson cannot bind to the request record (a list where a string belongs, a
+     * word where a number belongs): the top-level field is named when Jackson knows it, as the caller spelled it.
+     */
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<Object> unreadable(HttpMessageNotReadableException e) {
+        if (e.getCause() instanceof DatabindException bind) {
+            String field = bind.getPath().stream()
+                    .map(JacksonException.Reference::getPropertyName)
+                    .filter(name -> name != null)
+                    .findFirst()
+                    .orElse(null);
+            if (field != null) {
+                return response(
+                        HttpStatus.BAD_REQUEST,
+                        "Field '" + field + "' has the wrong type: check the value's type and quoting.",
+                        field);
+            }
+        }
         return response(
                 HttpStatus.BAD_REQUEST,
                 "The request body is not valid JSON of the expected shape: check field types and quoting.");

@@ -2,14 +2,16 @@ package com.datasaas.goals;
 
 import com.datasaas.accounts.Caller;
 import com.datasaas.app.ApiException;
-import com.datasaas.app.JsonBodies;
 import com.datasaas.app.RandomIds;
 import com.datasaas.sites.Website;
 import com.datasaas.sites.Websites;
-import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.annotation.Nullable;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -23,8 +25,6 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
 
 @RestController
 final class GoalController {
@@ -33,31 +33,46 @@ final class GoalController {
 
     private final GoalRepository repository;
     private final Websites websites;
-    private final ObjectMapper json;
     private final Clock clock;
 
-    GoalController(GoalRepository repository, Websites websites, ObjectMapper json, Clock clock) {
+    GoalController(GoalRepository repository, Websites websites, Clock clock) {
         this.repository = repository;
         this.websites = websites;
-        this.json = json;
         this.clock = clock;
     }
 
-    /** The body of POST /api/websites/{id}/goals. */
+    private static final String NAME_RULE =
+            "is required: 1 to 64 characters of a-z, 0-9, '_', ':' or '-' (e.g. \"signup\")";
+    private static final String TYPE_RULE =
+            "must be \"custom\" (matched by event name) or \"pageview\" (matched by 'path')";
+
+    /**
+     * The body of POST /api/websites/{id}/goals: each field's shape by Bean Validation; the rules between fields
+     * (a path for pageview goals only) and the unique name are checked in {@link #create}.
+     */
     record NewGoal(
             @Schema(description = "Lowercased; 1 to 64 of a-z, 0-9, '_', ':', '-'.", example = "signup")
+            @NotNull(message = NAME_RULE)
+            @Size(max = 64, message = NAME_RULE)
+            // Surrounding blanks and capitals are allowed: the name is stripped and lowercased before use.
+            @Pattern(regexp = "\\s*[A-Za-z0-9_:-]{1,64}\\s*", message = NAME_RULE)
             String name,
 
             @Schema(
                     allowableValues = {"custom", "pageview"},
                     description = "Default custom.")
             @Nullable
+            @Pattern(regexp = "custom|pageview", message = TYPE_RULE)
             String goalType,
 
-            @Schema(description = "Pageview goals: the path, '*' matching anything.", example = "/blog/*") @Nullable
+            @Schema(description = "Pageview goals: the path, '*' matching anything.", example = "/blog/*")
+            @Nullable
+            @Size(max = MAX_PATH, message = "must be at most " + MAX_PATH + " characters")
             String path,
 
-            @Schema(description = "Defaults to the name.", maxLength = 100) @Nullable
+            @Schema(description = "Defaults to the name.")
+            @Nullable
+            @Size(max = 100, message = "must be at most 100 characters")
             String displayName) {}
 
     record GoalView(
@@ -86,27 +101,19 @@ final class GoalController {
 
     @PostMapping("/api/websites/{id}/goals")
     @ResponseStatus(HttpStatus.CREATED)
-    @io.swagger.v3.oas.annotations.parameters.RequestBody(
-            content = @Content(schema = @Schema(implementation = NewGoal.class)))
     @ApiResponse(responseCode = "409", description = "The website already has a goal with this name.")
-    GoalView create(@PathVariable String id, @RequestBody(required = false) byte[] raw) {
+    GoalView create(@PathVariable String id, @Valid @RequestBody NewGoal body) {
         Website site = websites.require(Caller.current(), id);
-        JsonNode body = JsonBodies.parseObject(json, raw);
-        String name = JsonBodies.string(body, "name", 64);
-        if (name == null
-                || !Goals.NAME.matcher(name.strip().toLowerCase(Locale.ROOT)).matches()) {
-            throw ApiException.badRequest("Field 'name' is required: 1 to 64 characters of a-z, 0-9, '_', ':' or '-'"
-                    + " (e.g. \"signup\").");
+        String name = body.name().strip().toLowerCase(Locale.ROOT);
+        if (!Goals.NAME.matcher(name).matches()) {
+            // Lowercasing can still leave other letters (the Kelvin sign becomes 'k', others stay non-ASCII).
+            throw ApiException.invalid("name", "Field 'name' " + NAME_RULE + ".");
         }
-        name = name.strip().toLowerCase(Locale.ROOT);
-        String typeName = JsonBodies.string(body, "goal_type", 16);
-        Goal.Type type = typeName == null
+        Goal.Type type = body.goalType() == null
                 ? Goal.Type.CUSTOM
-                : Goal.Type.fromApiName(typeName)
-                        .orElseThrow(() -> ApiException.badRequest(
-                                "Field 'goal_type' must be \"custom\" (matched by event name) or \"pageview\""
-                                        + " (matched by 'path')."));
-        String path = JsonBodies.string(body, "path", MAX_PATH);
+                : Goal.Type.fromApiName(body.goalType())
+                        .orElseThrow(() -> ApiException.invalid("goal_type", "Field 'goal_type' " + TYPE_RULE + "."));
+        String path = body.path();
         if (type == Goal.Type.PAGEVIEW) {
             if (path == null || !path.startsWith("/")) {
                 throw ApiException.badRequest(
@@ -117,7 +124,7 @@ final class GoalController {
             throw ApiException.badRequest(
                     "Field 'path' only applies to goal_type \"pageview\"; custom goals match the event name.");
         }
-        String displayName = JsonBodies.string(body, "display_name", 100);
+        String displayName = body.displayName();
         if (displayName == null || displayName.isBlank()) displayName = name;
         if (repository.nameTaken(site.id(), name)) {
             throw new ApiException(

@@ -9,6 +9,8 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.annotation.Nullable;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Size;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -61,7 +63,11 @@ final class IntegrationController {
         this.clock = clock;
     }
 
-    /** The body of POST .../integrations/connect. */
+    /**
+     * The body of POST .../integrations/connect. Read field by field rather than bound to this record: a JSON null
+     * webhook_secret removes the secret while an absent one keeps it (docs/revenue.md), which a record cannot tell
+     * apart. This record only describes the body in the OpenAPI document.
+     */
     record Connection(
             @Schema(allowableValues = {"stripe", "lemonsqueezy"})
             String provider,
@@ -72,12 +78,14 @@ final class IntegrationController {
             @Schema(description = "The webhook endpoint's signing secret (Stripe: whsec_...).") @Nullable
             String webhookSecret) {}
 
-    /** The body of PATCH .../integrations/{provider}. */
+    /** The body of PATCH .../integrations/{provider}; read by hand like {@link Connection}, for the same reason. */
     record IntegrationChanges(@Nullable String webhookSecret) {}
 
-    /** The body of POST .../integrations/sync (or the `provider` query parameter). */
+    /** The body of POST .../integrations/sync (or the `provider` query parameter); optional. */
     record SyncRequest(
-            @Schema(description = "Default: every connected provider.") @Nullable
+            @Schema(description = "Default: every connected provider.")
+            @Nullable
+            @Size(max = 64, message = "must be at most 64 characters")
             String provider) {}
 
     /** A sync's progress: idle (never ran since start-up), or the latest run. */
@@ -193,19 +201,16 @@ final class IntegrationController {
 
     @PostMapping("/sync")
     @ResponseStatus(HttpStatus.ACCEPTED)
-    @io.swagger.v3.oas.annotations.parameters.RequestBody(
-            required = false,
-            content = @Content(schema = @Schema(implementation = SyncRequest.class)))
     @ApiResponse(responseCode = "202", description = "Started; follow it in the status.")
     @ApiResponse(responseCode = "409", description = "A sync of this website is already running.")
     SyncStarted sync(
             @PathVariable String id,
             @RequestParam(required = false) String provider,
-            @RequestBody(required = false) byte[] body) {
+            @Valid @RequestBody(required = false) SyncRequest body) {
         Website site = writable(id);
         String requested = provider;
-        if (requested == null && body != null && body.length > 0) {
-            requested = JsonBodies.string(JsonBodies.parseObject(json, body), "provider", 64);
+        if (requested == null && body != null) {
+            requested = body.provider();
         }
         List<String> connected = integrations.connectedProviders(site.id());
         List<String> targets;

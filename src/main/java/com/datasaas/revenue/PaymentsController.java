@@ -2,13 +2,15 @@ package com.datasaas.revenue;
 
 import com.datasaas.accounts.Caller;
 import com.datasaas.app.ApiException;
-import com.datasaas.app.JsonBodies;
 import com.datasaas.sites.Website;
 import com.datasaas.sites.Websites;
-import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.annotation.Nullable;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
@@ -28,7 +30,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
 
 /**
  * Payments reported by the site itself, for providers we do not sync or to attach a visitor to a provider's payment:
@@ -40,55 +41,74 @@ import tools.jackson.databind.ObjectMapper;
 final class PaymentsController {
     private static final Pattern PROVIDER = Pattern.compile("[a-z0-9_-]{1,32}");
     private static final int MAX_ID = 255;
+    private static final String CURRENCY_RULE = "is required: an ISO 4217 code such as \"USD\"";
     private static final int LIST_LIMIT = 1_000;
 
     private final Websites websites;
     private final PaymentLedger ledger;
-    private final ObjectMapper json;
     private final Clock clock;
 
-    PaymentsController(Websites websites, PaymentLedger ledger, ObjectMapper json, Clock clock) {
+    PaymentsController(Websites websites, PaymentLedger ledger, Clock clock) {
         this.websites = websites;
         this.ledger = ledger;
-        this.json = json;
         this.clock = clock;
     }
 
-    /** The body of POST /api/v1/payments. Money in currency units. */
+    private static final String AMOUNT_RULE = "is required: the amount in currency units, e.g. 49.00";
+    private static final String ID_SIZE = "must be at most " + MAX_ID + " characters";
+
+    /**
+     * The body of POST /api/v1/payments. Money in currency units. Strings are checked by Bean Validation; amount,
+     * refunded and timestamp accept more than one JSON type, so they arrive as JSON and are read in code.
+     */
     record NewPayment(
             @Schema(
+                    implementation = Object.class,
                     example = "49.00",
                     types = {"number", "string"})
-            Object amount,
+            @NotNull(message = AMOUNT_RULE)
+            JsonNode amount,
 
-            @Schema(example = "USD") String currency,
+            @Schema(example = "USD")
+            @NotNull(message = CURRENCY_RULE)
+            @jakarta.validation.constraints.Pattern(regexp = "[A-Za-z]{3}", message = CURRENCY_RULE)
+            String currency,
 
             @Schema(description = "Your payment provider's id for the payment.")
+            @NotBlank(message = "is required: your payment provider's id for the payment")
+            @Size(max = MAX_ID, message = ID_SIZE)
             String transactionId,
 
-            @Schema(description = "[a-z0-9_-]{1,32}; default custom.", example = "paddle") @Nullable
+            @Schema(description = "[a-z0-9_-]{1,32}; default custom.", example = "paddle")
+            @Nullable
+            @Size(max = 32, message = "must be at most 32 characters")
             String provider,
 
             @Schema(
+                    implementation = Object.class,
                     description = "true (fully), false, or the refunded amount in currency units.",
                     types = {"boolean", "number", "string"})
             @Nullable
-            Object refunded,
+            JsonNode refunded,
 
             @Schema(
+                    implementation = Object.class,
                     description = "ISO 8601 instant or Unix seconds; default now.",
                     types = {"string", "integer"})
             @Nullable
-            Object timestamp,
+            JsonNode timestamp,
 
             @Nullable Boolean renewal,
-            @Nullable String customerId,
-            @Nullable String email,
+            @Nullable @Size(max = MAX_ID, message = ID_SIZE) String customerId,
+            @Nullable @Size(max = MAX_ID, message = ID_SIZE) String email,
 
-            @Schema(description = "The tracker's visitor id, to attribute the payment.") @Nullable
+            @Schema(description = "The tracker's visitor id, to attribute the payment.")
+            @Nullable
+            @Size(max = 128, message = "must be at most 128 characters")
             String visitorId,
 
-            @Nullable String sessionId) {}
+            @Nullable @Size(max = 128, message = "must be at most 128 characters")
+            String sessionId) {}
 
     /** Where a payment's visitor came from (the session it is credited to). */
     record PaymentSource(
@@ -140,45 +160,33 @@ final class PaymentsController {
             String siteId, String currency, String start, String end, Totals totals, List<PaymentView> payments) {}
 
     @PostMapping
-    @io.swagger.v3.oas.annotations.parameters.RequestBody(
-            content = @Content(schema = @Schema(implementation = NewPayment.class)))
     @ApiResponse(responseCode = "201", description = "Recorded.")
     @ApiResponse(responseCode = "200", description = "Merged into the payment with this transaction_id.")
-    ResponseEntity<PaymentView> record(
-            @RequestParam("site_id") String siteId, @RequestBody(required = false) byte[] body) {
+    ResponseEntity<PaymentView> record(@RequestParam("site_id") String siteId, @Valid @RequestBody NewPayment body) {
         Website site = writable(siteId);
-        JsonNode f = JsonBodies.parseObject(json, body);
-        String currency = JsonBodies.string(f, "currency", 3);
-        if (currency == null || !currency.matches("[A-Za-z]{3}")) {
-            throw ApiException.badRequest("Field 'currency' is required: an ISO 4217 code such as \"USD\".");
-        }
-        currency = Money.currency(currency);
-        long amount = minor(f, "amount", currency, true);
-        String transactionId = JsonBodies.string(f, "transaction_id", MAX_ID);
-        if (transactionId == null || transactionId.isBlank()) {
-            throw ApiException.badRequest(
-                    "Field 'transaction_id' is required: your payment provider's id for the payment.");
-        }
-        String provider = JsonBodies.string(f, "provider", 32);
-        provider = provider == null ? PaymentLedger.CUSTOM : provider.strip().toLowerCase(java.util.Locale.ROOT);
+        String currency = Money.currency(body.currency());
+        long amount = minor(body.amount(), "amount", currency, true);
+        String provider = body.provider() == null
+                ? PaymentLedger.CUSTOM
+                : body.provider().strip().toLowerCase(java.util.Locale.ROOT);
         if (!PROVIDER.matcher(provider).matches()) {
-            throw ApiException.badRequest("Field 'provider' must match [a-z0-9_-]{1,32}, e.g. \"paddle\".");
+            throw ApiException.invalid("provider", "Field 'provider' must match [a-z0-9_-]{1,32}, e.g. \"paddle\".");
         }
-        long refunded = refunded(f, amount, currency);
+        long refunded = refunded(body.refunded(), amount, currency);
         IncomingPayment payment = new IncomingPayment(
                 provider,
-                transactionId.strip(),
+                body.transactionId().strip(),
                 amount,
                 currency,
                 refunded,
                 null,
                 null,
-                timestamp(f),
-                bool(f, "renewal"),
-                JsonBodies.string(f, "customer_id", MAX_ID),
-                JsonBodies.string(f, "email", MAX_ID),
-                JsonBodies.string(f, "visitor_id", 128),
-                JsonBodies.string(f, "session_id", 128),
+                timestamp(body.timestamp()),
+                Boolean.TRUE.equals(body.renewal()),
+                body.customerId(),
+                body.email(),
+                body.visitorId(),
+                body.sessionId(),
                 null,
                 "api");
         PaymentLedger.Recorded recorded = ledger.record(site.id(), payment);
@@ -287,8 +295,7 @@ final class PaymentsController {
                 source);
     }
 
-    private static long minor(JsonNode f, String field, String currency, boolean required) {
-        JsonNode node = f.get(field);
+    private static long minor(JsonNode node, String field, String currency, boolean required) {
         if (node == null || node.isNull()) {
             if (required) {
                 throw ApiException.badRequest(
@@ -311,24 +318,15 @@ final class PaymentsController {
     }
 
     /** {@code refunded}: true (fully refunded), false, or the refunded amount in currency units. */
-    private static long refunded(JsonNode f, long amount, String currency) {
-        JsonNode node = f.get("refunded");
+    private static long refunded(JsonNode node, long amount, String currency) {
         if (node == null || node.isNull()) return 0;
         if (node.isBoolean()) return node.booleanValue() ? amount : 0;
-        long refunded = minor(f, "refunded", currency, false);
+        long refunded = minor(node, "refunded", currency, false);
         if (refunded > amount) throw ApiException.badRequest("Field 'refunded' must not exceed 'amount'.");
         return refunded;
     }
 
-    private static boolean bool(JsonNode f, String field) {
-        JsonNode node = f.get(field);
-        if (node == null || node.isNull()) return false;
-        if (!node.isBoolean()) throw ApiException.badRequest("Field '" + field + "' must be true or false.");
-        return node.booleanValue();
-    }
-
-    private Instant timestamp(JsonNode f) {
-        JsonNode node = f.get("timestamp");
+    private Instant timestamp(JsonNode node) {
         if (node == null || node.isNull()) return clock.instant();
         if (node.isIntegralNumber()) {
             long value = node.longValue();

@@ -3,11 +3,14 @@ package com.datasaas.sites;
 import com.datasaas.accounts.Caller;
 import com.datasaas.app.ApiException;
 import com.datasaas.app.IpLiterals;
-import com.datasaas.app.JsonBodies;
 import com.datasaas.app.RandomIds;
-import io.swagger.v3.oas.annotations.media.Content;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.annotation.Nullable;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -15,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Currency;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpStatus;
@@ -27,8 +31,6 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
 
 @RestController
 class WebsiteController {
@@ -37,58 +39,89 @@ class WebsiteController {
 
     private final WebsiteRepository repository;
     private final Websites websites;
-    private final ObjectMapper json;
     private final ApplicationEventPublisher events;
     private final Clock clock;
 
-    WebsiteController(
-            WebsiteRepository repository,
-            Websites websites,
-            ObjectMapper json,
-            ApplicationEventPublisher events,
-            Clock clock) {
+    WebsiteController(WebsiteRepository repository, Websites websites, ApplicationEventPublisher events, Clock clock) {
         this.repository = repository;
         this.websites = websites;
-        this.json = json;
         this.events = events;
         this.clock = clock;
     }
 
-    /** The body of POST /api/websites (read field by field, so each wrong type is a 400 naming the field). */
+    private static final String REQUIRED_DOMAIN = "is required, e.g. \"example.com\"";
+    private static final String LIST_SIZE = "may hold at most " + MAX_LIST + " entries";
+
+    /** The body of POST /api/websites: shapes and sizes checked by Bean Validation, meanings (zone, code) here. */
     record NewWebsite(
             @Schema(
                     description = "Normalised: https://www.Example.com:443/blog becomes example.com.",
-                    example = "example.com",
-                    maxLength = 253)
+                    example = "example.com")
+            @NotBlank(message = REQUIRED_DOMAIN)
+            @Size(max = 253, message = "must be at most 253 characters")
             String domain,
 
-            @Schema(description = "Defaults to the domain.", maxLength = 100) @Nullable
+            @Schema(description = "Defaults to the domain.")
+            @Nullable
+            @Size(max = 100, message = "must be at most 100 characters")
             String name,
 
-            @Schema(description = "An IANA time zone; default UTC.", example = "Europe/Berlin") @Nullable
+            @Schema(description = "An IANA time zone; default UTC.", example = "Europe/Berlin")
+            @Nullable
+            @Size(max = 64, message = "must be at most 64 characters")
             String timezone,
 
-            @Schema(description = "ISO 4217; default USD.", example = "EUR") @Nullable
+            @Schema(description = "ISO 4217; default USD.", example = "EUR")
+            @Nullable
+            @Size(max = 3, message = "must be at most 3 characters")
             String currency) {}
 
-    /** The body of PATCH /api/websites/{id}: any of these; other fields are a 400. */
+    /**
+     * The body of PATCH /api/websites/{id}: any of these, absent or null meaning unchanged. Other fields are a 400
+     * (Jackson ignores unknown fields, so they are collected and refused here).
+     */
     record WebsiteChanges(
-            @Nullable String domain,
-            @Nullable String name,
-            @Nullable String timezone,
-            @Nullable String currency,
+            @Nullable @Size(max = 253, message = "must be at most 253 characters")
+            String domain,
 
-            @Schema(description = "Extra hosts whose events count: app.other.org or *.other.org.") @Nullable
-            List<String> allowedHostnames,
+            @Nullable @Size(max = 100, message = "must be at most 100 characters")
+            String name,
 
-            @Schema(description = "Addresses or CIDR ranges.") @Nullable
-            List<String> excludedIps,
+            @Nullable @Size(max = 64, message = "must be at most 64 characters")
+            String timezone,
 
-            @Schema(description = "Paths with '*' matching anything, e.g. /admin/*.") @Nullable
-            List<String> excludedPaths,
+            @Nullable @Size(max = 3, message = "must be at most 3 characters")
+            String currency,
 
-            @Schema(description = "ISO 3166 two-letter codes.") @Nullable
-            List<String> excludedCountries) {}
+            @Schema(description = "Extra hosts whose events count: app.other.org or *.other.org.")
+            @Nullable
+            @Size(max = MAX_LIST, message = LIST_SIZE)
+            List<
+                            @NotNull(message = "must hold strings")
+                            @Size(max = 253, message = "must hold strings of at most 253 characters") String>
+                    allowedHostnames,
+
+            @Schema(description = "Addresses or CIDR ranges.") @Nullable @Size(max = MAX_LIST, message = LIST_SIZE)
+            List<
+                            @NotNull(message = "must hold strings")
+                            @Size(max = 50, message = "must hold strings of at most 50 characters") String>
+                    excludedIps,
+
+            @Schema(description = "Paths with '*' matching anything, e.g. /admin/*.")
+            @Nullable
+            @Size(max = MAX_LIST, message = LIST_SIZE)
+            List<
+                            @NotNull(message = "must hold strings")
+                            @Size(max = 500, message = "must hold strings of at most 500 characters") String>
+                    excludedPaths,
+
+            @Schema(description = "ISO 3166 two-letter codes.") @Nullable @Size(max = MAX_LIST, message = LIST_SIZE)
+            List<
+                            @NotNull(message = "must hold strings")
+                            @Size(max = 2, message = "must hold strings of at most 2 characters") String>
+                    excludedCountries,
+
+            @JsonAnySetter @Schema(hidden = true) @Nullable Map<String, Object> unknown) {}
 
     /** A website as the API shows it. */
     record WebsiteView(
@@ -110,26 +143,18 @@ class WebsiteController {
 
     @PostMapping("/api/websites")
     @ResponseStatus(HttpStatus.CREATED)
-    @io.swagger.v3.oas.annotations.parameters.RequestBody(
-            content = @Content(schema = @Schema(implementation = NewWebsite.class)))
-    WebsiteView create(@RequestBody(required = false) byte[] raw) {
+    WebsiteView create(@Valid @RequestBody NewWebsite body) {
         Caller caller = Caller.current();
         caller.requireAccountWide();
-        JsonNode body = JsonBodies.parseObject(json, raw);
-        String domain = domain(JsonBodies.string(body, "domain", 253));
-        if (domain == null) {
-            throw ApiException.badRequest("Field 'domain' is required, e.g. \"example.com\".");
-        }
-        String name = JsonBodies.string(body, "name", 100);
-        String timezone = JsonBodies.string(body, "timezone", 64);
-        String currency = JsonBodies.string(body, "currency", 3);
+        String domain = domain(body.domain());
+        String name = body.name();
         Website website = new Website(
                 "mrf_" + RandomIds.base62(12),
                 caller.accountId(),
                 domain,
                 name == null || name.isBlank() ? domain : name.strip(),
-                timezone == null ? "UTC" : timezone(timezone),
-                currency == null ? "USD" : currency(currency),
+                body.timezone() == null ? "UTC" : timezone(body.timezone()),
+                body.currency() == null ? "USD" : currency(body.currency()),
                 List.of(),
                 List.of(),
                 List.of(),
@@ -151,37 +176,20 @@ class WebsiteController {
     }
 
     @PatchMapping("/api/websites/{id}")
-    @io.swagger.v3.oas.annotations.parameters.RequestBody(
-            content = @Content(schema = @Schema(implementation = WebsiteChanges.class)))
-    WebsiteView update(@PathVariable String id, @RequestBody(required = false) byte[] raw) {
+    WebsiteView update(@PathVariable String id, @Valid @RequestBody WebsiteChanges body) {
         Website current = websites.require(Caller.current(), id);
-        JsonNode body = JsonBodies.parseObject(json, raw);
-        for (String field : body.propertyNames()) {
-            if (!Set.of(
-                            "domain",
-                            "name",
-                            "timezone",
-                            "currency",
-                            "allowed_hostnames",
-                            "excluded_ips",
-                            "excluded_paths",
-                            "excluded_countries")
-                    .contains(field)) {
-                throw ApiException.badRequest("Field '" + field + "' cannot be changed.");
-            }
+        if (body.unknown() != null && !body.unknown().isEmpty()) {
+            String field = body.unknown().keySet().iterator().next();
+            throw ApiException.invalid(field, "Field '" + field + "' cannot be changed.");
         }
-        String domainInput = JsonBodies.string(body, "domain", 253);
-        String domain = domainInput == null ? current.domain() : domain(domainInput);
-        if (domain == null) {
-            throw ApiException.badRequest("Field 'domain' must be a domain name such as \"example.com\".");
-        }
-        String name = JsonBodies.string(body, "name", 100);
-        String timezone = JsonBodies.string(body, "timezone", 64);
-        String currency = JsonBodies.string(body, "currency", 3);
-        List<String> hostnames = JsonBodies.strings(body, "allowed_hostnames", MAX_LIST, 253);
-        List<String> ips = JsonBodies.strings(body, "excluded_ips", MAX_LIST, 50);
-        List<String> paths = JsonBodies.strings(body, "excluded_paths", MAX_LIST, 500);
-        List<String> countries = JsonBodies.strings(body, "excluded_countries", MAX_LIST, 2);
+        String domain = body.domain() == null ? current.domain() : domain(body.domain());
+        String name = body.name();
+        String timezone = body.timezone();
+        String currency = body.currency();
+        List<String> hostnames = stripped(body.allowedHostnames());
+        List<String> ips = stripped(body.excludedIps());
+        List<String> paths = stripped(body.excludedPaths());
+        List<String> countries = stripped(body.excludedCountries());
         Website updated = new Website(
                 current.id(),
                 current.accountId(),
@@ -209,8 +217,11 @@ class WebsiteController {
         events.publishEvent(new WebsiteDeleted(id));
     }
 
+    private static List<String> stripped(List<String> values) {
+        return values == null ? null : values.stream().map(String::strip).toList();
+    }
+
     private static String domain(String input) {
-        if (input == null) return null;
         String domain = DomainNames.normalise(input);
         if (domain == null) {
             throw ApiException.badRequest(

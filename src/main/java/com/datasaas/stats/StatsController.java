@@ -2,7 +2,6 @@ package com.datasaas.stats;
 
 import com.datasaas.accounts.Caller;
 import com.datasaas.app.ApiException;
-import com.datasaas.app.JsonBodies;
 import com.datasaas.events.IdKeys;
 import com.datasaas.goals.Goal;
 import com.datasaas.goals.Goals;
@@ -13,11 +12,13 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
-import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.annotation.Nullable;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -253,6 +254,10 @@ final class StatsController {
     record GoalRows(List<GoalRow> results, Meta meta) {}
 
     /** The body of POST /api/v1/goals. */
+    /**
+     * The body of POST /api/v1/goals. Bound and size-checked here; the goal name and metadata are then checked by the
+     * tracker's own rules (ServerEvents), so server and browser goals cannot drift apart.
+     */
     record GoalCompletion(
             @Schema(
                     description = "The goal name, lowercased; 1 to 64 of a-z, 0-9, '_', ':', '-'.",
@@ -260,6 +265,8 @@ final class StatsController {
             String name,
 
             @Schema(description = "The visitor id the tracker sent (window.datasaas visitor id).")
+            @NotBlank(message = "is required: the visitor id the tracker sent (window.datasaas visitor id)")
+            @Size(max = 128, message = "must be at most 128 characters")
             String visitorId,
 
             @Schema(description = "Up to 10 params; keys [a-z0-9_-]{1,64}, values string/number/boolean.") @Nullable
@@ -481,25 +488,19 @@ final class StatsController {
     @PostMapping("/api/v1/goals")
     @ResponseStatus(HttpStatus.CREATED)
     @Parameter(name = "site_id", in = ParameterIn.QUERY, required = true, description = SITE_ID)
-    @io.swagger.v3.oas.annotations.parameters.RequestBody(
-            content = @Content(schema = @Schema(implementation = GoalCompletion.class)))
     @ApiResponse(responseCode = "404", description = "Unknown website, or a visitor the tracker has not seen.")
     RecordedGoal recordGoal(
-            @Parameter(hidden = true) HttpServletRequest request, @RequestBody(required = false) byte[] raw) {
+            @Parameter(hidden = true) HttpServletRequest request, @Valid @RequestBody GoalCompletion completion) {
         Caller caller = Caller.current();
         if (caller.scope() != Caller.Scope.WRITE) {
             throw new ApiException(HttpStatus.FORBIDDEN, "This API key is read-only. Use a key with write scope.");
         }
         StatsParameters p = new StatsParameters(request.getParameterMap());
         Website site = websites.require(caller, p.siteId());
-        JsonNode body = JsonBodies.parseObject(json, raw);
+        // The ingest rules read JSON fields, as they do for the tracker's events.
+        JsonNode body = json.valueToTree(completion);
         String name = ServerEvents.checkGoal(body);
-        String visitorId = JsonBodies.string(body, "visitor_id", 128);
-        if (visitorId == null || visitorId.isBlank()) {
-            throw ApiException.invalid(
-                    "visitor_id",
-                    "Field 'visitor_id' is required: the visitor id the tracker sent (window.datasaas visitor id).");
-        }
+        String visitorId = completion.visitorId();
         List<Map<String, Object>> last = engine.lastPageview(site.id(), IdKeys.of(site.id(), visitorId));
         if (last.isEmpty()) {
             throw ApiException.notFound("Visitor '" + visitorId + "' has no pageview on website " + site.id()

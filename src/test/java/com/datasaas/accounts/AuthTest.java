@@ -114,6 +114,47 @@ class AuthTest extends RunningApp {
     }
 
     @Test
+    void auth_bodies_are_checked_by_bean_validation_and_name_the_field() {
+        ApiClient client = newClient();
+        ApiClient.Response wrongType = client.post("/api/auth/signup", "{\"email\": [1], \"password\": \"x\"}");
+        assertThat(wrongType.status()).isEqualTo(400);
+        assertThat(wrongType.errorField()).isEqualTo("email");
+        assertThat(wrongType.errorMessage()).contains("'email'");
+
+        ApiClient.Response missing = client.post("/api/auth/signup", Map.of("password", PASSWORD));
+        assertThat(missing.status()).isEqualTo(400);
+        assertThat(missing.errorField()).isEqualTo("email");
+        assertThat(missing.errorMessage()).isEqualTo("Field 'email' is required.");
+
+        ApiClient.Response longName = client.post(
+                "/api/auth/signup",
+                Map.of("email", unique("long") + "@example.com", "password", PASSWORD, "name", "n".repeat(101)));
+        assertThat(longName.status()).isEqualTo(400);
+        assertThat(longName.errorField()).isEqualTo("name");
+        assertThat(longName.errorMessage()).isEqualTo("Field 'name' must be at most 100 characters.");
+
+        ApiClient.Response shortPassword =
+                client.post("/api/auth/signup", Map.of("email", unique("short") + "@example.com", "password", "short"));
+        assertThat(shortPassword.errorField()).isEqualTo("password");
+        assertThat(shortPassword.errorMessage()).startsWith("Field 'password' must be at least 8 characters");
+
+        ApiClient.Response noPassword = client.post("/api/auth/login", Map.of("email", "a@example.com"));
+        assertThat(noPassword.status()).isEqualTo(400);
+        assertThat(noPassword.errorField()).isEqualTo("password");
+
+        ApiClient signedIn = newClient().signUp(unique("change") + "@example.com");
+        ApiClient.Response badFlag = signedIn.post(
+                "/api/me/password",
+                "{\"current_password\": \"" + PASSWORD + "\", \"new_password\": \"violet kettle orbit 42\","
+                        + " \"revoke_api_keys\": \"maybe\"}");
+        assertThat(badFlag.status()).isEqualTo(400);
+        assertThat(badFlag.errorField()).isEqualTo("revoke_api_keys");
+        ApiClient.Response noNew = signedIn.post("/api/me/password", Map.of("current_password", PASSWORD));
+        assertThat(noNew.status()).isEqualTo(400);
+        assertThat(noNew.errorField()).isEqualTo("new_password");
+    }
+
+    @Test
     void repeated_failed_logins_for_one_account_are_throttled_with_429() {
         String email = unique("throttle") + "@example.com";
         newClient().signUp(email);

@@ -103,6 +103,22 @@ class ServerGoalTest extends RunningApp {
     }
 
     @Test
+    void server_goal_bodies_are_checked_by_bean_validation_and_name_the_field() {
+        ApiClient.Response longVisitor =
+                owner.post("/api/v1/goals?site_id=" + siteId, Map.of("name", "ok", "visitor_id", "v".repeat(129)));
+        assertThat(longVisitor.status()).isEqualTo(400);
+        assertThat(longVisitor.errorField()).isEqualTo("visitor_id");
+        ApiClient.Response wrongType =
+                owner.post("/api/v1/goals?site_id=" + siteId, "{\"name\": \"ok\", \"visitor_id\": {\"id\": 1}}");
+        assertThat(wrongType.status()).isEqualTo(400);
+        assertThat(wrongType.errorField()).isEqualTo("visitor_id");
+        ApiClient.Response badMetadata = owner.post(
+                "/api/v1/goals?site_id=" + siteId, "{\"name\": \"ok\", \"visitor_id\": \"v\", \"metadata\": 5}");
+        assertThat(badMetadata.status()).isEqualTo(400);
+        assertThat(badMetadata.errorField()).isEqualTo("metadata");
+    }
+
+    @Test
     void server_goals_follow_the_trackers_rules_and_name_the_field() {
         assertThat(send(pageview("rules", "https://example.com/"), uniqueAddress())
                         .status())

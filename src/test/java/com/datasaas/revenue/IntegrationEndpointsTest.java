@@ -42,6 +42,39 @@ class IntegrationEndpointsTest extends RevenueTestSupport {
     }
 
     @Test
+    void sync_body_is_checked_by_bean_validation_and_connect_keeps_null_versus_absent() {
+        ApiClient owner = newAccount();
+        String site = owner.createWebsite("shop.example");
+        String sync = "/api/websites/" + site + "/integrations/sync";
+        ApiClient.Response longProvider = owner.post(sync, Map.of("provider", "p".repeat(65)));
+        assertThat(longProvider.status()).isEqualTo(400);
+        assertThat(longProvider.errorField()).isEqualTo("provider");
+        ApiClient.Response wrongType = owner.post(sync, "{\"provider\": [\"stripe\"]}");
+        assertThat(wrongType.status()).isEqualTo(400);
+        assertThat(wrongType.errorField()).isEqualTo("provider");
+
+        // Why connect and PATCH stay read by hand: null removes the webhook secret, an absent field keeps it.
+        String whsec = "whsec_" + unique("sig").replace("-", "");
+        assertThat(connect(
+                                owner,
+                                site,
+                                Map.of("provider", "stripe", "api_key", stripeKey("Acme"), "webhook_secret", whsec))
+                        .status())
+                .isEqualTo(200);
+        String patch = "/api/websites/" + site + "/integrations/stripe";
+        assertThat(owner.patch(patch, Map.of())
+                        .json()
+                        .path("webhook_secret_set")
+                        .asBoolean())
+                .isTrue();
+        assertThat(owner.patch(patch, "{\"webhook_secret\": null}")
+                        .json()
+                        .path("webhook_secret_set")
+                        .asBoolean())
+                .isFalse();
+    }
+
+    @Test
     void unknown_provider_is_400_listing_the_supported_ones() {
         ApiClient owner = newAccount();
         String site = owner.createWebsite("shop.example");

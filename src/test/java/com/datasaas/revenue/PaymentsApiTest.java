@@ -184,6 +184,33 @@ class PaymentsApiTest extends RevenueTestSupport {
     }
 
     @Test
+    void payment_bodies_are_checked_by_bean_validation_and_name_the_field() {
+        ApiClient owner = newAccount();
+        String site = owner.createWebsite("shop.example");
+        String url = "/api/v1/payments?site_id=" + site;
+        ApiClient.Response missing = owner.post(url, body("currency", "USD", "transaction_id", "x"));
+        assertThat(missing.status()).isEqualTo(400);
+        assertThat(missing.errorField()).isEqualTo("amount");
+        ApiClient.Response longId =
+                owner.post(url, body("amount", 1, "currency", "USD", "transaction_id", "t".repeat(256)));
+        assertThat(longId.status()).isEqualTo(400);
+        assertThat(longId.errorField()).isEqualTo("transaction_id");
+        ApiClient.Response badCurrency = owner.post(url, body("amount", 1, "currency", "US", "transaction_id", "x"));
+        assertThat(badCurrency.errorField()).isEqualTo("currency");
+        assertThat(badCurrency.errorMessage()).contains("ISO 4217");
+        ApiClient.Response wrongType = owner.post(
+                url, "{\"amount\": 1, \"currency\": \"USD\", \"transaction_id\": \"x\", \"renewal\": [true]}");
+        assertThat(wrongType.status()).isEqualTo(400);
+        assertThat(wrongType.errorField()).isEqualTo("renewal");
+        ApiClient.Response ok = owner.post(
+                url,
+                body("amount", "12.50", "currency", "usd", "transaction_id", "v-1", "refunded", true, "renewal", true));
+        assertThat(ok.status()).as(ok.toString()).isEqualTo(201);
+        assertThat(ok.json().path("amount").decimalValue()).isEqualByComparingTo("12.50");
+        assertThat(ok.json().path("net").decimalValue()).isEqualByComparingTo("0");
+    }
+
+    @Test
     void a_read_only_key_can_list_but_not_record_or_delete_and_a_write_key_can() {
         ApiClient owner = newAccount();
         String site = owner.createWebsite("shop.example");

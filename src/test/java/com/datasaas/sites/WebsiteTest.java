@@ -53,6 +53,47 @@ class WebsiteTest extends RunningApp {
     }
 
     @Test
+    void website_bodies_are_checked_by_bean_validation_and_name_the_field() {
+        ApiClient owner = newAccount();
+        ApiClient.Response missing = owner.post("/api/websites", Map.of("name", "No domain"));
+        assertThat(missing.status()).isEqualTo(400);
+        assertThat(missing.errorField()).isEqualTo("domain");
+        assertThat(missing.errorMessage()).isEqualTo("Field 'domain' is required, e.g. \"example.com\".");
+
+        ApiClient.Response longName =
+                owner.post("/api/websites", Map.of("domain", "long.example", "name", "n".repeat(101)));
+        assertThat(longName.status()).isEqualTo(400);
+        assertThat(longName.errorField()).isEqualTo("name");
+
+        ApiClient.Response wrongType = owner.post("/api/websites", "{\"domain\": \"t.example\", \"name\": {}}");
+        assertThat(wrongType.status()).isEqualTo(400);
+        assertThat(wrongType.errorField()).isEqualTo("name");
+
+        String id = owner.createWebsite("partial.example");
+        ApiClient.Response tooMany =
+                owner.patch("/api/websites/" + id, Map.of("excluded_paths", java.util.Collections.nCopies(101, "/a")));
+        assertThat(tooMany.status()).isEqualTo(400);
+        assertThat(tooMany.errorField()).isEqualTo("excluded_paths");
+        ApiClient.Response longEntry = owner.patch("/api/websites/" + id, Map.of("excluded_countries", List.of("DEU")));
+        assertThat(longEntry.status()).isEqualTo(400);
+        assertThat(longEntry.errorField()).isEqualTo("excluded_countries");
+        ApiClient.Response nullEntry = owner.patch("/api/websites/" + id, "{\"excluded_paths\": [null]}");
+        assertThat(nullEntry.status()).isEqualTo(400);
+        assertThat(nullEntry.errorField()).isEqualTo("excluded_paths");
+        ApiClient.Response unknown = owner.patch("/api/websites/" + id, Map.of("account_id", 7));
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.errorField()).isEqualTo("account_id");
+        assertThat(unknown.errorMessage()).isEqualTo("Field 'account_id' cannot be changed.");
+
+        // Absent fields stay as they were.
+        ApiClient.Response renamed = owner.patch("/api/websites/" + id, Map.of("name", "Partial"));
+        assertThat(renamed.status()).isEqualTo(200);
+        assertThat(renamed.json().path("domain").asString()).isEqualTo("partial.example");
+        assertThat(renamed.json().path("name").asString()).isEqualTo("Partial");
+        assertThat(renamed.json().path("timezone").asString()).isEqualTo("UTC");
+    }
+
+    @Test
     void patch_validates_and_stores_rules() {
         ApiClient owner = newAccount();
         String id = owner.createWebsite("rules.example");

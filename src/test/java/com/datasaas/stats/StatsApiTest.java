@@ -252,6 +252,26 @@ class StatsApiTest extends RunningApp {
     }
 
     @Test
+    void goal_bodies_are_checked_by_bean_validation_and_name_the_field() {
+        String goals = "/api/websites/" + site + "/goals";
+        ApiClient.Response missing = owner.post(goals, Map.of("goal_type", "custom"));
+        assertError(missing, 400, "'name'");
+        assertThat(missing.errorField()).isEqualTo("name");
+        ApiClient.Response tooLong = owner.post(goals, Map.of("name", "a".repeat(65)));
+        assertError(tooLong, 400, "'name'");
+        assertThat(tooLong.errorField()).isEqualTo("name");
+        ApiClient.Response wrongType = owner.post(goals, "{\"name\": \"ok\", \"display_name\": [1]}");
+        assertThat(wrongType.status()).isEqualTo(400);
+        assertThat(wrongType.errorField()).isEqualTo("display_name");
+        ApiClient.Response badType = owner.post(goals, Map.of("name", "ok", "goal_type", "funnel"));
+        assertThat(badType.errorField()).isEqualTo("goal_type");
+        ApiClient.Response longPath =
+                owner.post(goals, Map.of("name", "ok", "goal_type", "pageview", "path", "/" + "p".repeat(500)));
+        assertThat(longPath.status()).isEqualTo(400);
+        assertThat(longPath.errorField()).isEqualTo("path");
+    }
+
+    @Test
     void goals_apply_retroactively() {
         // The events were stored before any goal existed.
         owner.post("/api/websites/" + site + "/goals", Map.of("name", "signup", "goal_type", "custom"));

@@ -61,6 +61,12 @@ public final class ApiClient {
             return json().path("error").path("message").asString();
         }
 
+        /** The request field the error names, or null when it names none. */
+        public String errorField() {
+            JsonNode field = json().path("error").path("field");
+            return field.isString() ? field.asString() : null;
+        }
+
         @Override
         public String toString() {
             return status + " " + body;
