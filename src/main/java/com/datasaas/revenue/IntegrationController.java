@@ -2,7 +2,6 @@ package com.datasaas.revenue;
 
 import com.datasaas.accounts.Caller;
 import com.datasaas.app.ApiException;
-import com.datasaas.app.JsonBodies;
 import com.datasaas.sites.Website;
 import com.datasaas.sites.Websites;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -26,7 +25,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
 
 /**
  * Connecting a site to a payment provider. A key is checked against the provider before it is stored, stored sealed,
@@ -43,7 +41,6 @@ final class IntegrationController {
     private final Integrations integrations;
     private final PaymentLedger ledger;
     private final RevenueSync sync;
-    private final ObjectMapper json;
     private final Clock clock;
 
     IntegrationController(
@@ -52,34 +49,44 @@ final class IntegrationController {
             Integrations integrations,
             PaymentLedger ledger,
             RevenueSync sync,
-            ObjectMapper json,
             Clock clock) {
         this.websites = websites;
         this.providers = providers;
         this.integrations = integrations;
         this.ledger = ledger;
         this.sync = sync;
-        this.json = json;
         this.clock = clock;
     }
 
     /**
-     * The body of POST .../integrations/connect. Read field by field rather than bound to this record: a JSON null
-     * webhook_secret removes the secret while an absent one keeps it (docs/revenue.md), which a record cannot tell
-     * apart. This record only describes the body in the OpenAPI document.
+     * The body of POST .../integrations/connect. {@code webhook_secret} is a JSON node on purpose: an explicit
+     * {@code null} removes the secret while an absent field keeps it (docs/revenue.md); Jackson binds the first to a
+     * null node and the second to Java null, which a String component cannot tell apart.
      */
     record Connection(
             @Schema(allowableValues = {"stripe", "lemonsqueezy"})
+            @Size(max = 64, message = "must be at most 64 characters")
             String provider,
 
             @Schema(description = "A restricted, read-only key is enough; checked with the provider, then sealed.")
+            @Size(max = MAX_SECRET_LENGTH, message = "must be at most " + MAX_SECRET_LENGTH + " characters")
             String apiKey,
 
-            @Schema(description = "The webhook endpoint's signing secret (Stripe: whsec_...).") @Nullable
-            String webhookSecret) {}
+            @Schema(
+                    implementation = String.class,
+                    types = {"string", "null"},
+                    description = "The webhook endpoint's signing secret (Stripe: whsec_...); null removes it.")
+            @Nullable
+            JsonNode webhookSecret) {}
 
-    /** The body of PATCH .../integrations/{provider}; read by hand like {@link Connection}, for the same reason. */
-    record IntegrationChanges(@Nullable String webhookSecret) {}
+    /** The body of PATCH .../integrations/{provider}; {@code webhook_secret} as in {@link Connection}. */
+    record IntegrationChanges(
+            @Schema(
+                    implementation = String.class,
+                    types = {"string", "null"},
+                    description = "The webhook endpoint's signing secret; null removes it, absent keeps it.")
+            @Nullable
+            JsonNode webhookSecret) {}
 
     /** The body of POST .../integrations/sync (or the `provider` query parameter); optional. */
     record SyncRequest(
@@ -136,16 +143,15 @@ final class IntegrationController {
     @ApiResponse(responseCode = "200", description = "Connected; the integration's status.")
     @ApiResponse(responseCode = "400", description = "The provider rejected the key, or a field is invalid.")
     @ApiResponse(responseCode = "502", description = "The provider could not be reached to check the key.")
-    IntegrationStatus connect(@PathVariable String id, @RequestBody(required = false) byte[] body) {
+    IntegrationStatus connect(@PathVariable String id, @Valid @RequestBody Connection body) {
         Website site = writable(id);
-        JsonNode fields = JsonBodies.parseObject(json, body);
-        PaymentProvider provider = providers.require(JsonBodies.string(fields, "provider", 64));
-        String apiKey = JsonBodies.string(fields, "api_key", MAX_SECRET_LENGTH);
+        PaymentProvider provider = providers.require(body.provider());
+        String apiKey = body.apiKey();
         if (apiKey == null || apiKey.isBlank()) {
             throw ApiException.badRequest("Field 'api_key' is required: paste a " + provider.displayName()
                     + " API key (a restricted, read-only key is enough).");
         }
-        String webhookSecret = webhookSecret(fields, provider);
+        String webhookSecret = webhookSecret(body.webhookSecret(), provider);
         String accountName;
         try {
             accountName = provider.verify(apiKey.strip());
@@ -153,7 +159,7 @@ final class IntegrationController {
             throw new ApiException(e.keyRejected() ? HttpStatus.BAD_REQUEST : HttpStatus.BAD_GATEWAY, e.getMessage());
         }
         integrations.connect(site.id(), provider.id(), apiKey.strip(), accountName, clock.instant());
-        if (fields.has("webhook_secret")) integrations.setWebhookSecret(site.id(), provider.id(), webhookSecret);
+        if (body.webhookSecret() != null) integrations.setWebhookSecret(site.id(), provider.id(), webhookSecret);
         return status(site.id(), provider);
     }
 
@@ -163,12 +169,11 @@ final class IntegrationController {
     IntegrationStatus update(
             @PathVariable String id,
             @PathVariable("provider") String providerId,
-            @RequestBody(required = false) byte[] body) {
+            @Valid @RequestBody(required = false) IntegrationChanges body) {
         Website site = writable(id);
         PaymentProvider provider = providers.require(providerId);
-        JsonNode fields = JsonBodies.parseObject(json, body);
-        if (fields.has("webhook_secret")) {
-            integrations.setWebhookSecret(site.id(), provider.id(), webhookSecret(fields, provider));
+        if (body != null && body.webhookSecret() != null) {
+            integrations.setWebhookSecret(site.id(), provider.id(), webhookSecret(body.webhookSecret(), provider));
         }
         return status(site.id(), provider);
     }
@@ -242,13 +247,24 @@ final class IntegrationController {
         return site;
     }
 
-    private static String webhookSecret(JsonNode fields, PaymentProvider provider) {
-        String secret = JsonBodies.string(fields, "webhook_secret", MAX_SECRET_LENGTH);
-        if (secret == null || secret.isBlank()) return null;
+    /** The secret to store, or null to remove it (JSON null or blank). */
+    private static String webhookSecret(JsonNode field, PaymentProvider provider) {
+        if (field == null || field.isNull()) return null;
+        if (!field.isString()) {
+            throw ApiException.invalid("webhook_secret", "Field 'webhook_secret' must be a string or null.");
+        }
+        String secret = field.stringValue();
+        if (secret.length() > MAX_SECRET_LENGTH) {
+            throw ApiException.invalid(
+                    "webhook_secret", "Field 'webhook_secret' must be at most " + MAX_SECRET_LENGTH + " characters.");
+        }
+        if (secret.isBlank()) return null;
         secret = secret.strip();
         if (StripeProvider.ID.equals(provider.id()) && !secret.startsWith("whsec_")) {
-            throw ApiException.badRequest("Field 'webhook_secret' must be the endpoint's signing secret, which starts"
-                    + " with 'whsec_' (Stripe Dashboard > Developers > Webhooks > your endpoint).");
+            throw ApiException.invalid(
+                    "webhook_secret",
+                    "Field 'webhook_secret' must be the endpoint's signing secret, which starts"
+                            + " with 'whsec_' (Stripe Dashboard > Developers > Webhooks > your endpoint).");
         }
         return secret;
     }

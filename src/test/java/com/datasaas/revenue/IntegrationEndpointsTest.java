@@ -42,7 +42,7 @@ class IntegrationEndpointsTest extends RevenueTestSupport {
     }
 
     @Test
-    void sync_body_is_checked_by_bean_validation_and_connect_keeps_null_versus_absent() {
+    void integration_bodies_are_checked_by_bean_validation_and_keep_null_versus_absent() {
         ApiClient owner = newAccount();
         String site = owner.createWebsite("shop.example");
         String sync = "/api/websites/" + site + "/integrations/sync";
@@ -53,7 +53,7 @@ class IntegrationEndpointsTest extends RevenueTestSupport {
         assertThat(wrongType.status()).isEqualTo(400);
         assertThat(wrongType.errorField()).isEqualTo("provider");
 
-        // Why connect and PATCH stay read by hand: null removes the webhook secret, an absent field keeps it.
+        // null removes the webhook secret, an absent field keeps it; a wrong type names the field.
         String whsec = "whsec_" + unique("sig").replace("-", "");
         assertThat(connect(
                                 owner,
@@ -67,6 +67,12 @@ class IntegrationEndpointsTest extends RevenueTestSupport {
                         .path("webhook_secret_set")
                         .asBoolean())
                 .isTrue();
+        ApiClient.Response wrongSecret = owner.patch(patch, "{\"webhook_secret\": 42}");
+        assertThat(wrongSecret.status()).isEqualTo(400);
+        assertThat(wrongSecret.errorField()).isEqualTo("webhook_secret");
+        ApiClient.Response longKey = connect(owner, site, Map.of("provider", "stripe", "api_key", "k".repeat(513)));
+        assertThat(longKey.status()).isEqualTo(400);
+        assertThat(longKey.errorField()).isEqualTo("api_key");
         assertThat(owner.patch(patch, "{\"webhook_secret\": null}")
                         .json()
                         .path("webhook_secret_set")
