@@ -29,8 +29,13 @@ public final class PasswordPolicy {
     /** nbvcxz's own default: about 2^35 guesses, which bcrypt at cost 10 makes years of work per account. */
     static final double MIN_ENTROPY_BITS = 35;
 
-    // Loading the word lists takes about two seconds: once per process, shared by every estimate.
-    private final List<Dictionary> dictionaries = ConfigurationBuilder.getDefaultDictionaries();
+    /**
+     * nbvcxz's word lists take about two seconds to load: once per process, on the first estimate (a sign-up or a
+     * password change), not at start-up, where every second counts before the first event is answered.
+     */
+    private static final class WordLists {
+        static final List<Dictionary> DEFAULT = ConfigurationBuilder.getDefaultDictionaries();
+    }
 
     /**
      * Throws a 400 saying what to do when the password is not acceptable for this account; the reset-password command
@@ -50,7 +55,7 @@ public final class PasswordPolicy {
                     "Field '" + field + "' must not be your email address or name. Choose a passphrase of a few"
                             + " uncommon words instead.");
         }
-        List<Dictionary> all = new ArrayList<>(dictionaries);
+        List<Dictionary> all = new ArrayList<>(WordLists.DEFAULT);
         all.add(new DictionaryBuilder()
                 .setDictionaryName("account")
                 .setExclusion(true)

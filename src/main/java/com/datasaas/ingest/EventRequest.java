@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
@@ -352,7 +353,8 @@ record EventRequest(
     /** Removes control characters and bidi controls; null stays null. */
     static String clean(String s) {
         if (s == null) return null;
-        return INVISIBLE.matcher(s).find() ? INVISIBLE.matcher(s).replaceAll("") : s;
+        Matcher invisible = INVISIBLE.matcher(s);
+        return invisible.find() ? invisible.replaceAll("") : s;
     }
 
     private static String truncate(String s, int max) {
