@@ -25,6 +25,11 @@ cleanup() {
 }
 trap cleanup EXIT
 rss() { echo $(( $(awk '/VmRSS/ {print $2}' "/proc/$1/status") / 1024 )); }
+# CPU time (user + system, clock ticks) of a process and its children (nginx's workers), for CPU per event: a figure
+# that moves far less than throughput when other work shares the cores.
+ticks() { local t=0 p; for p in $1 $(pgrep -P "$1" || true); do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo $t; }
+per_event_us() { echo "scale=1; ($2) * 1000000 / $(getconf CLK_TCK) / $1" | bc; }
+requests() { awk '/^requests:/ {print $2}' | tr -d ,; }
 # The last line wrk prints through bench/ingest.lua's done(): "throughput: N events/s"
 throughput() { awk '/^throughput:/ {print $2}'; }
 
@@ -75,11 +80,17 @@ echo "idle RSS: $(rss "$APP") MB"
 echo "== warm-up 10 s (app)"
 SITE_ID=$SITE wrk "${WRK_FLAGS[@]}" -d10s -s bench/ingest.lua "http://127.0.0.1:$PORT" >/dev/null
 echo "== closed loop, max throughput, ${SECONDS_WRK} s (wrk ${WRK_FLAGS[*]}), nginx return 202"
+T0=$(ticks "$NGINX")
 REF=$(SITE_ID=$SITE wrk "${WRK_FLAGS[@]}" -d"${SECONDS_WRK}s" -s bench/ingest.lua "http://127.0.0.1:$NGINX_PORT" | tail -3)
+T1=$(ticks "$NGINX")
 echo "$REF"
+echo "nginx CPU per request: $(per_event_us "$(echo "$REF" | requests)" "$T1 - $T0") us"
 echo "== closed loop, max throughput, ${SECONDS_WRK} s (wrk ${WRK_FLAGS[*]}), app"
+T0=$(ticks "$APP")
 OURS=$(SITE_ID=$SITE wrk "${WRK_FLAGS[@]}" -d"${SECONDS_WRK}s" -s bench/ingest.lua "http://127.0.0.1:$PORT" | tail -3)
+T1=$(ticks "$APP")
 echo "$OURS"
+echo "app CPU per event: $(per_event_us "$(echo "$OURS" | requests)" "$T1 - $T0") us (all threads: requests, spool, store writer, JIT, GC)"
 echo "RSS under load: $(rss "$APP") MB"
 echo "ratio app/nginx: $(echo "scale=3; $(echo "$OURS" | throughput) / $(echo "$REF" | throughput)" | bc)"
 

@@ -20,7 +20,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Between an accepted event and the event store. {@link #write} returns only once the event is fsync'd in the
@@ -41,9 +40,6 @@ final class WriteBuffer {
     private static final long SPOOL_WAIT_MILLIS = 10_000;
 
     static final Duration RETRY_AFTER = Duration.ofSeconds(5);
-
-    /** Spool record payloads: the stored event as JSON, independent of the web layer's JSON settings. */
-    private static final JsonMapper RECORDS = JsonMapper.builder().build();
 
     /** A store fault in progress: what failed, since when, how often. */
     record Fault(String cause, Instant since, long attempts) {}
@@ -94,7 +90,7 @@ final class WriteBuffer {
      */
     void write(Event event) {
         try {
-            spool.append(RECORDS.writeValueAsBytes(event), SPOOL_WAIT_MILLIS);
+            spool.append(SpoolRecord.encode(event), SPOOL_WAIT_MILLIS);
         } catch (Spool.Refused e) {
             throw new ApiException(
                     HttpStatus.SERVICE_UNAVAILABLE,
@@ -166,7 +162,7 @@ final class WriteBuffer {
         List<SpooledEvent> batch = new ArrayList<>(records.size());
         for (Spool.Record r : records) {
             try {
-                batch.add(new SpooledEvent(r.id(), RECORDS.readValue(r.payload(), Event.class)));
+                batch.add(new SpooledEvent(r.id(), SpoolRecord.decode(r.payload())));
             } catch (RuntimeException e) {
                 // The CRC matched, so the bytes are what we wrote: only a format change between releases gets here.
                 log.error("Spool record {} cannot be read as an event and is skipped: {}", r.id(), e.getMessage());

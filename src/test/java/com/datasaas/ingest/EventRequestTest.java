@@ -75,4 +75,18 @@ class EventRequestTest {
         assertThatThrownBy(() -> parse("   ")).hasMessageContaining("JSON object");
         assertThatThrownBy(() -> parse("")).hasMessageContaining("empty");
     }
+
+    @Test
+    void the_invisible_character_test_removes_exactly_what_the_pattern_names() {
+        for (int c = 0; c <= Character.MAX_VALUE; c++) {
+            String one = String.valueOf((char) c);
+            assertThat(EventRequest.invisible((char) c))
+                    .as("U+%04X", c)
+                    .isEqualTo(EventRequest.INVISIBLE.matcher(one).matches());
+        }
+        assertThat(EventRequest.clean("a\u202Eb\u0000c\u0085d\u2067")).isEqualTo("abcd");
+        String plain = "Pricing \u2013 Example";
+        assertThat(EventRequest.clean(plain)).isSameAs(plain);
+        assertThat(EventRequest.clean(null)).isNull();
+    }
 }
