@@ -119,10 +119,13 @@ class WriteBufferTest {
     }
 
     WriteBuffer buffer(EventStore store, DataSize spoolMax) throws Exception {
+        return buffer(store, spoolMax, Duration.ofSeconds(2));
+    }
+
+    WriteBuffer buffer(EventStore store, DataSize spoolMax, Duration shutdownFlush) throws Exception {
         WriteBuffer buffer = new WriteBuffer(
                 store,
-                new IngestSettings(
-                        100, 500, Duration.ofMillis(20), spoolMax, DataSize.ofKilobytes(64), Duration.ofSeconds(2)),
+                new IngestSettings(100, 500, Duration.ofMillis(20), spoolMax, DataSize.ofKilobytes(64), shutdownFlush),
                 new DataSaasProperties(dataDir, null, null, null, null),
                 new SimpleMeterRegistry());
         open.add(buffer::flushAndStop);
@@ -288,7 +291,9 @@ class WriteBufferTest {
     @Test
     void stopping_stores_everything_spooled() throws Exception {
         FlakyStore store = store();
-        WriteBuffer buffer = buffer(store, DataSize.ofMegabytes(64));
+        // The stop's grace period is not what this test is about: 2 s was too short for 5,000 events on a shared,
+        // loaded machine (the writer ran out of grace with ~1,000 left), which made it a timing test.
+        WriteBuffer buffer = buffer(store, DataSize.ofMegabytes(64), Duration.ofSeconds(60));
         Set<String> accepted = writeConcurrently(buffer, 5_000, 0);
         buffer.flushAndStop();
         assertThat(stored(store)).hasSize(5_000);
