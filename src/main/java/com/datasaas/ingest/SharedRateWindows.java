@@ -1,5 +1,6 @@
 package com.datasaas.ingest;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -19,7 +20,7 @@ import org.springframework.scheduling.annotation.Scheduled;
  * The per-address event limit summed over nodes, without a database round trip per event (that would cost more than
  * the rest of ingest). Each node counts the events it accepts per address in memory; about once a second
  * ({@link #FLUSH_MILLIS}) it adds its counts to {@code event_rate_windows} (one row per address and clock minute) in
- * one statement that also answers the totals of every node. An address whose total reached the limit is refused on
+ * one statement, then reads which addresses all nodes together took to the limit this minute. Those are refused on
  * this node until the minute ends.
  *
  * <p>Accuracy: besides each node's own exact local bucket, an address can get past the cluster-wide limit by what the
@@ -33,8 +34,7 @@ final class SharedRateWindows implements RateWindows {
     private static final long WINDOW_MILLIS = EventRateLimiter.PERIOD.toMillis();
     private static final String ADD = "INSERT INTO event_rate_windows AS w (address, window_start, events)"
             + " SELECT * FROM unnest(?::text[], ?::bigint[], ?::int[])"
-            + " ON CONFLICT (address, window_start) DO UPDATE SET events = w.events + excluded.events"
-            + " RETURNING address, window_start, events";
+            + " ON CONFLICT (address, window_start) DO UPDATE SET events = w.events + excluded.events";
 
     private final DataSource dataSource;
     private final Clock clock;
@@ -68,9 +68,29 @@ final class SharedRateWindows implements RateWindows {
     @Scheduled(fixedDelay = FLUSH_MILLIS, initialDelay = FLUSH_MILLIS)
     void flush() {
         Map<String, AtomicInteger> batch = pending;
-        if (batch.isEmpty()) return;
-        pending = new ConcurrentHashMap<>();
+        if (!batch.isEmpty()) pending = new ConcurrentHashMap<>();
         long window = clock.millis() / WINDOW_MILLIS * WINDOW_MILLIS;
+        try (var connection = dataSource.getConnection()) {
+            if (!batch.isEmpty()) add(connection, batch, window);
+            // Also the addresses other nodes pushed over the limit, so this node refuses them before it accepts
+            // another event from them (a minute's rows: a short scan).
+            try (PreparedStatement over = connection.prepareStatement(
+                    "SELECT address FROM event_rate_windows WHERE window_start = ? AND events >= ?")) {
+                over.setLong(1, window);
+                over.setInt(2, perMinute);
+                try (ResultSet blocked = over.executeQuery()) {
+                    while (blocked.next()) blockedUntil.put(blocked.getString(1), window + WINDOW_MILLIS);
+                }
+            }
+        } catch (SQLException e) {
+            // Counting is best effort: the local bucket still limits each node; the counts come back next flush.
+            batch.forEach((address, count) ->
+                    pending.computeIfAbsent(address, k -> new AtomicInteger()).addAndGet(count.get()));
+            log.warn("Cannot share event rate counts with the other nodes: {}", e.getMessage());
+        }
+    }
+
+    private static void add(Connection connection, Map<String, AtomicInteger> batch, long window) throws SQLException {
         List<String> addresses = new ArrayList<>(batch.size());
         List<Long> windows = new ArrayList<>(batch.size());
         List<Integer> counts = new ArrayList<>(batch.size());
@@ -79,23 +99,11 @@ final class SharedRateWindows implements RateWindows {
             windows.add(window);
             counts.add(count.get());
         });
-        try (var connection = dataSource.getConnection();
-                PreparedStatement add = connection.prepareStatement(ADD)) {
+        try (PreparedStatement add = connection.prepareStatement(ADD)) {
             add.setArray(1, connection.createArrayOf("text", addresses.toArray()));
             add.setArray(2, connection.createArrayOf("bigint", windows.toArray()));
             add.setArray(3, connection.createArrayOf("integer", counts.toArray()));
-            try (ResultSet totals = add.executeQuery()) {
-                while (totals.next()) {
-                    if (totals.getInt(3) >= perMinute) {
-                        blockedUntil.put(totals.getString(1), totals.getLong(2) + WINDOW_MILLIS);
-                    }
-                }
-            }
-        } catch (SQLException e) {
-            // Counting is best effort: the local bucket still limits each node; the counts come back next flush.
-            batch.forEach((address, count) ->
-                    pending.computeIfAbsent(address, k -> new AtomicInteger()).addAndGet(count.get()));
-            log.warn("Cannot share event rate counts with the other nodes: {}", e.getMessage());
+            add.executeUpdate();
         }
     }
 

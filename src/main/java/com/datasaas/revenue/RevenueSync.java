@@ -16,6 +16,7 @@ import net.javacrumbs.shedlock.core.LockProvider;
 import net.javacrumbs.shedlock.core.SimpleLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -40,8 +41,6 @@ final class RevenueSync {
     static final Duration SITE_LOCK_AT_MOST = Duration.ofHours(6);
 
     private static final Duration ATTRIBUTION_LOCK_AT_MOST = Duration.ofMinutes(30);
-    /** Below the default retry interval (60 s), so the nodes take turns rather than all running each round. */
-    private static final Duration ATTRIBUTION_LOCK_AT_LEAST = Duration.ofSeconds(30);
 
     private final Integrations integrations;
     private final PaymentLedger ledger;
@@ -49,6 +48,7 @@ final class RevenueSync {
     private final RevenueSettings settings;
     private final Clock clock;
     private final LockProvider locks;
+    private final Duration attributionLockAtLeast;
     private final ExecutorService executor;
     private final Map<String, Run> runs = new ConcurrentHashMap<>();
 
@@ -58,13 +58,16 @@ final class RevenueSync {
             PaymentProviders providers,
             RevenueSettings settings,
             Clock clock,
-            LockProvider locks) {
+            LockProvider locks,
+            @Value("${datasaas.revenue.attribution-retry:60s}") Duration attributionRetry) {
         this.integrations = integrations;
         this.ledger = ledger;
         this.providers = providers;
         this.settings = settings;
         this.clock = clock;
         this.locks = locks;
+        // Half the retry interval: the nodes take turns rather than all running each round.
+        this.attributionLockAtLeast = attributionRetry.dividedBy(2);
         AtomicInteger n = new AtomicInteger();
         this.executor = Executors.newFixedThreadPool(THREADS, r -> {
             Thread t = new Thread(r, "revenue-sync-" + n.incrementAndGet());
@@ -201,7 +204,7 @@ final class RevenueSync {
     void attributePending() {
         // One node per round is enough (re-attributing is idempotent, so an overlap is only wasted work).
         Optional<SimpleLock> lock = locks.lock(new LockConfiguration(
-                clock.instant(), "revenue-attribution", ATTRIBUTION_LOCK_AT_MOST, ATTRIBUTION_LOCK_AT_LEAST));
+                clock.instant(), "revenue-attribution", ATTRIBUTION_LOCK_AT_MOST, attributionLockAtLeast));
         if (lock.isEmpty()) return;
         try {
             Instant since = clock.instant().minus(PENDING_WINDOW);
