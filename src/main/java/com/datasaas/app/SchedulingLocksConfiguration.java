@@ -5,6 +5,7 @@ import net.javacrumbs.shedlock.core.LockProvider;
 import net.javacrumbs.shedlock.provider.jdbctemplate.JdbcTemplateLockProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -14,11 +15,23 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 @Configuration(proxyBeanMethods = false)
 class SchedulingLocksConfiguration {
+    /** SQLite's result code for a violated constraint; Spring has no error-code table for SQLite. */
+    private static final int SQLITE_CONSTRAINT = 19;
+
     @Bean
     LockProvider lockProvider(DataSource dataSource, DatabaseSettings database) {
+        JdbcTemplate jdbc = new JdbcTemplate(dataSource);
         JdbcTemplateLockProvider.Configuration.Builder config =
-                JdbcTemplateLockProvider.Configuration.builder().withJdbcTemplate(new JdbcTemplate(dataSource));
-        if (database.serverMode()) config.usingDbTime();
+                JdbcTemplateLockProvider.Configuration.builder().withJdbcTemplate(jdbc);
+        if (database.serverMode()) {
+            config.usingDbTime();
+        } else {
+            // ShedLock inserts a lock's row the first time this process uses the name and takes an existing row over
+            // by an update when the insert reports a duplicate key, which SQLite's driver reports only by code.
+            jdbc.setExceptionTranslator((task, sql, e) -> e.getErrorCode() == SQLITE_CONSTRAINT
+                    ? new DuplicateKeyException(task + ": " + e.getMessage(), e)
+                    : null);
+        }
         return new JdbcTemplateLockProvider(config.build());
     }
 }
