@@ -112,7 +112,8 @@ final class ResetPasswordCommand implements Callable<Integer> {
             out.println("The service is running: the new password works now, the old one no longer does, and sessions"
                     + " that logged in with the old password end at their next request.");
         } else {
-            out.println("The service is stopped, so no session of this account survives: they end with the process.");
+            out.println("Sessions of this account that logged in with the old password end at their next request"
+                    + " (sessions are kept in the data dir, so they outlive a restart).");
         }
         return 0;
     }

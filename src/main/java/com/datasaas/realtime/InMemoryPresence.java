@@ -10,13 +10,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
-import org.springframework.stereotype.Component;
 
 /**
- * Last-seen time per visitor per site, in memory. Rebuilt from the store's last five minutes at start-up, so the
- * online count survives a restart.
+ * Last-seen time per visitor per site, in memory: the embedded mode's presence (one node sees every event). Rebuilt
+ * from the store's last five minutes at start-up, so the online count survives a restart.
  */
-@Component
 final class InMemoryPresence implements Presence {
     private static final Logger log = LoggerFactory.getLogger(InMemoryPresence.class);
 

@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * Who is on a site right now: distinct visitors with any accepted event (heartbeats included) in the last
- * {@link #WINDOW}. Per node today; in server mode a shared implementation takes its place.
+ * {@link #WINDOW}. One node's memory in the embedded mode ({@link InMemoryPresence}); a PostgreSQL table that every
+ * node feeds in server mode ({@link SharedPresence}).
  */
 public interface Presence {
     Duration WINDOW = Duration.ofMinutes(5);

@@ -16,8 +16,11 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class Websites {
-    // Single node: writes invalidate immediately. The TTL bounds staleness once several nodes share the store.
-    private static final Duration CACHE_TTL = Duration.ofSeconds(30);
+    // A write on this node invalidates at once. Another node's write (several nodes share one PostgreSQL) is seen
+    // within REFRESH: an entry older than that is reloaded in the background on its next use, while ingest keeps
+    // using the old rules meanwhile, so the hot path never waits for the database. Entries unused for EXPIRE go.
+    static final Duration REFRESH = Duration.ofSeconds(2);
+    private static final Duration EXPIRE = Duration.ofSeconds(30);
 
     private final WebsiteRepository repository;
     private final LoadingCache<String, Optional<TrackedSite>> tracked;
@@ -26,7 +29,8 @@ public class Websites {
         this.repository = repository;
         this.tracked = Caffeine.newBuilder()
                 .maximumSize(50_000)
-                .expireAfterWrite(CACHE_TTL)
+                .refreshAfterWrite(REFRESH)
+                .expireAfterWrite(EXPIRE)
                 .build(id -> repository.find(id).map(TrackedSite::new));
     }
 

@@ -122,6 +122,11 @@ class IntegrationEndpointsTest extends RevenueTestSupport {
         assertThat(all).doesNotContain(key).doesNotContain(whsec);
         assertThat(output.getAll()).doesNotContain(key).doesNotContain(whsec);
 
+        assertStoredOnlySealed(site, key, whsec);
+    }
+
+    /** The embedded store: no file of the data dir holds either secret; the generated key file is owner-only. */
+    void assertStoredOnlySealed(String site, String key, String whsec) throws IOException {
         byte[] keyBytes = key.getBytes();
         try (Stream<Path> files = Files.list(properties.dataDir())) {
             for (Path file : files.filter(Files::isRegularFile).toList()) {
