@@ -22,7 +22,7 @@ public final class ClickHouseSessions implements ClickHouseDialect.SessionsRelat
     private static final String LEAVE = "event_type = '_leave'";
 
     @Override
-    public String select(String siteCondition) {
+    public String select(String eventsCondition) {
         List<String> columns = new ArrayList<>(List.of(
                 "site_id",
                 "session_key",
@@ -48,7 +48,7 @@ public final class ClickHouseSessions implements ClickHouseDialect.SessionsRelat
                     + "), 1) AS " + a.column());
         }
         return "SELECT " + String.join(",\n    ", columns) + "\nFROM events"
-                + (siteCondition == null ? "" : "\nWHERE " + siteCondition) + "\nGROUP BY site_id, session_key";
+                + (eventsCondition == null ? "" : "\nWHERE " + eventsCondition) + "\nGROUP BY site_id, session_key";
     }
 
     /** SQL's NULL over no matching rows, where ClickHouse's minIf/maxIf give 1970. */

@@ -18,6 +18,7 @@ import com.datasaas.sql.Sql.Table;
 import com.datasaas.sql.Sql.TimeBucket;
 import com.datasaas.sql.Sql.UnionAll;
 import com.datasaas.sql.Sql.Value;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -45,7 +46,8 @@ import org.springframework.stereotype.Component;
  * embedded engine's to the microsecond.
  *
  * <p><b>Sessions.</b> The tree names a {@code sessions} table; here it is the relation {@link SessionsRelation}
- * prints (derived from events), given the site of the enclosing query so only that site's rows are read.
+ * prints (derived from events), given the site and range of the enclosing query so only the events that can belong
+ * to its sessions are read.
  */
 @Component
 public final class ClickHouseDialect extends SqlPrinter {
@@ -53,14 +55,20 @@ public final class ClickHouseDialect extends SqlPrinter {
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
     private static final String SEPARATOR = "__";
 
+    /**
+     * No session lasts this long (sessions end after 30 minutes of inactivity): the stats compiler's edge windows and
+     * the realtime queries rely on the same bound ({@code QueryCompiler.SESSION_MARGIN}, {@code Activity}).
+     */
+    static final Duration SESSION_MARGIN = Duration.ofDays(1);
+
     /** How the event store defines the {@code sessions} relation, as a SELECT over {@code events}. */
     public interface SessionsRelation {
         /**
          * A SELECT with one row per session and the columns the stats queries read from {@code sessions}, including
-         * {@code started_at_us} and {@code ended_at_us}; {@code siteCondition} (a condition on {@code events}, or
-         * null for every site) narrows the events it reads.
+         * {@code started_at_us} and {@code ended_at_us}; {@code eventsCondition} (a condition on {@code events}, or
+         * null for all of them) narrows the events it reads.
          */
-        String select(String siteCondition);
+        String select(String eventsCondition);
     }
 
     private final SessionsRelation sessions;
@@ -190,11 +198,11 @@ public final class ClickHouseDialect extends SqlPrinter {
     void relation(Out out, Relation r) {
         if (r instanceof Table t && t.name().equals("sessions")) {
             Scope scope = scope(out);
-            String site = scope == null ? null : siteCondition(scope.where());
+            String condition = scope == null ? null : eventsCondition(scope.where());
             out.sql("(");
             out.depth++;
             out.newline();
-            out.sql(sessions.select(site).replace("\n", "\n" + "    ".repeat(out.depth)));
+            out.sql(sessions.select(condition).replace("\n", "\n" + "    ".repeat(out.depth)));
             out.depth--;
             out.newline().sql(")");
             if (t.alias() != null) out.sql(" AS ").sql(t.alias());
@@ -223,21 +231,36 @@ public final class ClickHouseDialect extends SqlPrinter {
         }
     }
 
-    /** The {@code site_id = value} term of a WHERE, printed for the events the sessions relation reads. */
-    private static String siteCondition(Expr where) {
+    /**
+     * What the sessions relation may read, from the enclosing WHERE: the site ({@code site_id = value}) and, when the
+     * query asks for sessions overlapping a range ({@code started_at < until AND ended_at >= from}), only events within
+     * {@link #SESSION_MARGIN} of it. Exact, not an estimate: a session overlapping the range lies wholly in that window,
+     * and a session cut by the window's edges ends before the range or starts after it, so the same WHERE drops it.
+     */
+    private static String eventsCondition(Expr where) {
         List<Expr> terms =
                 where instanceof Logical l && l.all() ? l.terms() : where == null ? List.of() : List.of(where);
+        String site = null;
+        Instant until = null;
+        Instant from = null;
         for (Expr t : terms) {
-            if (t instanceof Binary b
-                    && b.operator() == Sql.Operator.EQ
-                    && b.left() instanceof Column c
-                    && c.table() == null
-                    && c.name().equals("site_id")
-                    && b.right() instanceof Value v) {
-                return "site_id = " + literal(v.value());
+            if (!(t instanceof Binary b) || !(b.left() instanceof Column c) || c.table() != null) continue;
+            if (!(b.right() instanceof Value v)) continue;
+            if (b.operator() == Sql.Operator.EQ && c.name().equals("site_id")) site = literal(v.value());
+            if (b.operator() == Sql.Operator.LT && c.name().equals("started_at") && v.value() instanceof Instant i) {
+                until = i;
+            }
+            if (b.operator() == Sql.Operator.GE && c.name().equals("ended_at") && v.value() instanceof Instant i) {
+                from = i;
             }
         }
-        return null;
+        if (site == null) return null;
+        String condition = "site_id = " + site;
+        if (from != null && until != null) {
+            condition += " AND ts >= " + literal(from.minus(SESSION_MARGIN)) + " AND ts < "
+                    + literal(until.plus(SESSION_MARGIN));
+        }
+        return condition;
     }
 
     @Override

@@ -119,6 +119,17 @@ class ClickHouseEventStoreTest {
         assertThat(after.spoolWatermark()).isEqualTo(300);
     }
 
+    /** The DDL file is written by hand: it must hold every column of the one descriptor, plus ClickHouse's own. */
+    @Test
+    void the_events_table_has_every_event_column(TestInfo test) {
+        ClickHouseEventStore store = store(database(test), "node-a");
+        List<String> columns = store.query("DESCRIBE TABLE events", List.of(), (rs, n) -> rs.getString(1));
+        List<String> expected = new ArrayList<>(EventColumn.names());
+        expected.add(2, "ts_us");
+        expected.addAll(List.of("node_id", "event_id"));
+        assertThat(columns).containsExactlyElementsOf(expected);
+    }
+
     @Test
     void deleting_a_site_removes_its_events(TestInfo test) {
         ClickHouseEventStore store = store(database(test), "node-a");

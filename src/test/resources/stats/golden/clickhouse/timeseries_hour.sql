@@ -88,7 +88,7 @@ FROM (
                     tupleElement(argMinIf(tuple(toNullable(screen_width)), ts_us, event_type = 'pageview'), 1) AS screen_width,
                     tupleElement(argMinIf(tuple(toNullable(language)), ts_us, event_type = 'pageview'), 1) AS language
                 FROM events
-                WHERE site_id = 'mrf_site'
+                WHERE site_id = 'mrf_site' AND ts >= toDateTime('2026-03-07 05:00:00', 'UTC') AND ts < toDateTime('2026-03-11 04:00:00', 'UTC')
                 GROUP BY site_id, session_key
             )
             WHERE site_id = 'mrf_site'
