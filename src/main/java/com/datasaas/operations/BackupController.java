@@ -66,7 +66,10 @@ final class BackupController {
             responseCode = "403",
             description = "Not the instance owner (the first account), a read-only or site-limited API key, or a"
                     + " cookie request without the X-XSRF-TOKEN header.")
-    @ApiResponse(responseCode = "409", description = "A backup is already being taken; try again when it is done.")
+    @ApiResponse(
+            responseCode = "409",
+            description = "A backup is already being taken (try again when it is done), or events are in ClickHouse"
+                    + " (server mode), which is backed up with its own tools.")
     @ApiResponse(
             responseCode = "500",
             description = "Taking the snapshots failed (most often: not enough free disk in the data dir).")
