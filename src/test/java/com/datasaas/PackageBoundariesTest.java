@@ -29,7 +29,7 @@ class PackageBoundariesTest {
         MAY_USE.put("accounts", Set.of("app"));
         MAY_USE.put("sites", Set.of("app", "accounts"));
         MAY_USE.put("enrich", Set.of("app"));
-        MAY_USE.put("events", Set.of("app", "sites"));
+        MAY_USE.put("events", Set.of("app", "sites", "sql"));
         MAY_USE.put("goals", Set.of("app", "accounts", "sites"));
         MAY_USE.put("ingest", Set.of("app", "enrich", "events", "realtime", "sites"));
         MAY_USE.put("realtime", Set.of("app", "accounts", "events", "revenue", "sites", "sql"));

@@ -22,6 +22,7 @@ import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.DependsOn;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.RowMapper;
@@ -38,6 +39,7 @@ import org.springframework.stereotype.Component;
  * batch cannot duplicate.
  */
 @Component
+@Conditional(EventStoreSelection.Embedded.class)
 @DependsOn("dataDirectory") // the data dir gets its owner-only permissions before the file opens
 public class DuckDbEventStore implements EventStore {
     private static final Logger log = LoggerFactory.getLogger(DuckDbEventStore.class);

@@ -105,6 +105,11 @@ enum EventColumn {
         return out.toString();
     }
 
+    /** This column's value of {@code e}, as the Java type of {@link #type}. */
+    Object value(Event e) {
+        return value.apply(e);
+    }
+
     static List<String> names() {
         return Arrays.stream(values()).map(c -> c.column).toList();
     }

@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -36,13 +37,19 @@ final class BackupController {
             DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT).withZone(ZoneOffset.UTC);
 
     private final InstanceOwner owner;
-    private final DuckDbEventStore events;
+    /** Absent in server mode: ClickHouse's events are backed up with ClickHouse's own tools (docs/server-mode.md). */
+    private final Optional<DuckDbEventStore> events;
+
     private final DataSource metadata;
     private final DataSaasProperties properties;
     /** One backup at a time: each needs as much free disk as the data it copies. */
     private final Semaphore running = new Semaphore(1);
 
-    BackupController(InstanceOwner owner, DuckDbEventStore events, DataSource metadata, DataSaasProperties properties) {
+    BackupController(
+            InstanceOwner owner,
+            Optional<DuckDbEventStore> events,
+            DataSource metadata,
+            DataSaasProperties properties) {
         this.owner = owner;
         this.events = events;
         this.metadata = metadata;
@@ -59,7 +66,10 @@ final class BackupController {
             responseCode = "403",
             description = "Not the instance owner (the first account), a read-only or site-limited API key, or a"
                     + " cookie request without the X-XSRF-TOKEN header.")
-    @ApiResponse(responseCode = "409", description = "A backup is already being taken; try again when it is done.")
+    @ApiResponse(
+            responseCode = "409",
+            description = "A backup is already being taken (try again when it is done), or events are in ClickHouse"
+                    + " (server mode), which is backed up with its own tools.")
     @ApiResponse(
             responseCode = "500",
             description = "Taking the snapshots failed (most often: not enough free disk in the data dir).")
@@ -76,6 +86,12 @@ final class BackupController {
             HttpServletResponse response)
             throws IOException {
         owner.require("take backups");
+        if (events.isEmpty()) {
+            throw new ApiException(
+                    HttpStatus.CONFLICT,
+                    "Events are in ClickHouse (server mode): back them up with ClickHouse's own tools and the metadata"
+                            + " database with its own; see docs/server-mode.md.");
+        }
         Backup.SecretKey keyPolicy = switch (secretKey) {
             case "include" -> Backup.SecretKey.INCLUDE;
             case "leave_out" -> Backup.SecretKey.LEAVE_OUT;
@@ -105,7 +121,7 @@ final class BackupController {
         try {
             return Backup.take(
                     properties.dataDir(),
-                    events::snapshotTo,
+                    events.orElseThrow()::snapshotTo,
                     target -> {
                         try (Connection c = metadata.getConnection()) {
                             Backup.vacuumInto(c, target);

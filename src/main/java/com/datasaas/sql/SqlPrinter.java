@@ -56,7 +56,10 @@ abstract class SqlPrinter implements Dialect {
     static final class Out {
         final StringBuilder text = new StringBuilder();
         final List<Object> parameters = new ArrayList<>();
-        private int depth;
+        /** Dialect state while printing nested SELECTs (name scopes), innermost last. */
+        final java.util.ArrayDeque<Object> scopes = new java.util.ArrayDeque<>();
+
+        int depth;
 
         Out sql(String s) {
             text.append(s);
@@ -87,6 +90,12 @@ abstract class SqlPrinter implements Dialect {
 
     abstract void aggregate(Out out, Aggregate a);
 
+    /** A column reference, qualified by its table alias when it has one. */
+    void column(Out out, Column c) {
+        if (c.table() != null) out.sql(c.table()).sql(".");
+        out.sql(c.name());
+    }
+
     abstract void contains(Out out, Contains c);
 
     abstract void like(Out out, Like l);
@@ -114,7 +123,11 @@ abstract class SqlPrinter implements Dialect {
         }
     }
 
-    private void select(Out out, Select s) {
+    /**
+     * Prints one SELECT. {@code outputPrefix} is null except when a dialect renames the outputs of a subquery (see
+     * {@link #subqueryOutputPrefix}).
+     */
+    void select(Out out, Select s) {
         out.sql(s.distinct() ? "SELECT DISTINCT " : "SELECT ");
         out.depth++;
         for (int i = 0; i < s.items().size(); i++) {
@@ -143,7 +156,7 @@ abstract class SqlPrinter implements Dialect {
             for (int i = 0; i < s.orderBy().size(); i++) {
                 if (i > 0) out.sql(", ");
                 OrderTerm t = s.orderBy().get(i);
-                expr(out, t.expression(), 0);
+                orderTerm(out, t.expression());
                 if (t.descending()) out.sql(" DESC");
             }
         }
@@ -157,13 +170,18 @@ abstract class SqlPrinter implements Dialect {
         }
     }
 
-    private void item(Out out, Item item) {
+    /** An ORDER BY expression; a dialect may resolve names there differently (select aliases first). */
+    void orderTerm(Out out, Expr e) {
+        expr(out, e, 0);
+    }
+
+    void item(Out out, Item item) {
         expr(out, item.expression(), 0);
         if (item.alias() != null) out.sql(" AS ").sql(item.alias());
     }
 
     /** A WHERE or HAVING condition: one AND term per line, so golden files read as lists of conditions. */
-    private void conditions(Out out, Expr condition) {
+    final void conditions(Out out, Expr condition) {
         if (condition instanceof Logical l && l.all()) {
             out.depth++;
             for (int i = 0; i < l.terms().size(); i++) {
@@ -176,7 +194,7 @@ abstract class SqlPrinter implements Dialect {
         }
     }
 
-    private void relation(Out out, Relation r) {
+    void relation(Out out, Relation r) {
         if (r instanceof Table t) {
             out.sql(t.name());
             if (t.alias() != null) out.sql(" AS ").sql(t.alias());
@@ -205,7 +223,7 @@ abstract class SqlPrinter implements Dialect {
     }
 
     /** Prints {@code e}, in parentheses when it binds less tightly than its {@code context} requires. */
-    private void expr(Out out, Expr e, int context) {
+    final void expr(Out out, Expr e, int context) {
         boolean parens = precedence(e) < context;
         if (parens) out.sql("(");
         bare(out, e);
@@ -226,8 +244,7 @@ abstract class SqlPrinter implements Dialect {
 
     private void bare(Out out, Expr e) {
         if (e instanceof Column c) {
-            if (c.table() != null) out.sql(c.table()).sql(".");
-            out.sql(c.name());
+            column(out, c);
         } else if (e instanceof Value v) {
             value(out, v.value());
         } else if (e instanceof Constant c) {

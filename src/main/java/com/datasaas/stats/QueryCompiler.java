@@ -226,14 +226,15 @@ final class QueryCompiler {
         List<Item> rangeItems = new ArrayList<>(columns(List.of(
                 "session_key",
                 "visitor_key",
-                "started_at",
-                "ended_at",
                 "pageviews",
                 "goals",
                 "leave_ms",
                 "leave_count",
                 "scroll",
                 "scroll_count")));
+        // The duration here, next to the table, as in the events form: dialects without sub-second timestamps
+        // (ClickHouse 18.16) compute it from columns only the sessions table has.
+        rangeItems.add(as(secondsBetween(col("started_at"), col("ended_at")), "duration"));
         rangeItems.addAll(columns(List.copyOf(dimensionColumns)));
         rangeItems.add(as(crossing(q), "crossing"));
         Select rangeSessions =
@@ -243,13 +244,14 @@ final class QueryCompiler {
                 subquery(rangeSessions, "s"),
                 subquery(edgeCounts(q), "e"),
                 eq(col("e", "session_key"), col("s", "session_key")));
+        // Converting sessions as an IN list rather than a second join: ClickHouse 18.16 allows one JOIN per SELECT.
+        Expr converted = constant(0);
         if (!q.goals().isEmpty()) {
             Select converting = select(item(col("session_key")))
-                    .distinct()
                     .from(table("events"))
                     .where(inRange(q, q.from(), q.until()), converts(q, null))
                     .build();
-            from = leftJoin(from, subquery(converting, "c"), eq(col("c", "session_key"), col("s", "session_key")));
+            converted = caseWhen(in(col("s", "session_key"), converting), constant(1), constant(0));
         }
 
         Expr crossing = col("s", "crossing");
@@ -269,16 +271,14 @@ final class QueryCompiler {
                 caseWhen(crossing, coalesce(col("e", "pageviews"), constant(0)), col("s", "pageviews")), "pageviews"));
         items.add(as(col("s", "pageviews"), "session_pageviews"));
         items.add(as(col("s", "goals"), "session_goals"));
-        items.add(as(secondsBetween(col("s", "started_at"), col("s", "ended_at")), "session_duration"));
+        items.add(as(col("s", "duration"), "session_duration"));
         items.add(as(caseWhen(crossing, col("e", "leave_ms"), col("s", "leave_ms")), "leave_ms"));
         items.add(as(
                 caseWhen(crossing, coalesce(col("e", "leave_n"), constant(0)), col("s", "leave_count")), "leave_n"));
         items.add(as(caseWhen(crossing, col("e", "scroll"), col("s", "scroll")), "scroll"));
         items.add(as(
                 caseWhen(crossing, coalesce(col("e", "scroll_n"), constant(0)), col("s", "scroll_count")), "scroll_n"));
-        items.add(as(
-                q.goals().isEmpty() ? constant(0) : caseWhen(isNull(col("c", "session_key")), constant(0), constant(1)),
-                "converted"));
+        items.add(as(converted, "converted"));
         List<Expr> filters = new ArrayList<>();
         for (Filter f : q.filters()) filters.add(filter(f, groupExpression(f.dimension())));
         return select(items).from(from).where(filters).build();

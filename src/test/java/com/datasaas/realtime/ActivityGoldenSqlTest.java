@@ -2,6 +2,8 @@ package com.datasaas.realtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.datasaas.events.ClickHouseSessions;
+import com.datasaas.sql.ClickHouseDialect;
 import com.datasaas.sql.CompiledQuery;
 import com.datasaas.sql.Dialect;
 import com.datasaas.sql.DuckDbDialect;
@@ -27,6 +29,18 @@ class ActivityGoldenSqlTest {
                         OffsetDateTime.parse("2026-03-07T12:00:00Z"),
                         "mrf_site",
                         OffsetDateTime.parse("2026-03-08T12:00:00Z"));
+    }
+
+    @Test
+    void the_same_queries_on_clickhouse() {
+        Dialect clickHouse = new ClickHouseDialect(new ClickHouseSessions());
+        CompiledQuery active =
+                clickHouse.print(Activity.activeVisitorsQuery("mrf_site", Instant.parse("2026-03-08T12:00:00Z")));
+        GoldenSql.assertGolden("clickhouse", "active_visitors.sql", active);
+        assertThat(active.parameters()).isEmpty();
+        CompiledQuery recent = clickHouse.print(Activity.recentEventsQuery("mrf_site", 50));
+        GoldenSql.assertGolden("clickhouse", "recent_events.sql", recent);
+        assertThat(recent.sql()).contains("LIMIT 50");
     }
 
     @Test

@@ -2,8 +2,9 @@ package com.datasaas.stats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.datasaas.events.ClickHouseSessions;
 import com.datasaas.goals.Goal;
-import com.datasaas.sql.ClickHouseSketchDialect;
+import com.datasaas.sql.ClickHouseDialect;
 import com.datasaas.sql.CompiledQuery;
 import com.datasaas.sql.Dialect;
 import java.time.Instant;
@@ -13,12 +14,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The stats trees printed by a second, test-only printer in ClickHouse's spelling with values as escaped literals:
+ * The stats trees printed by the ClickHouse dialect, with values as escaped literals:
  * nothing DuckDB-specific is baked into the trees, and a value reaches the text only through the dialect.
  */
 class DialectNeutralTreeTest {
     private static final String HOSTILE = "x' OR 1=1 --\\";
-    private final Dialect sketch = new ClickHouseSketchDialect();
+    private final Dialect sketch = new ClickHouseDialect(new ClickHouseSessions());
 
     private static StatsQuery query(List<Dimension> dimensions, List<Filter> filters, Interval interval) {
         return new StatsQuery(
@@ -48,10 +49,10 @@ class DialectNeutralTreeTest {
         assertThat(sql.sql())
                 .doesNotContain("?")
                 .doesNotContain("WITH ")
-                .contains("s.country IN ('x\\' OR 1=1 --\\\\')")
-                .contains("(positionCaseInsensitive(s.channel, 'search') > 0)")
+                .contains("s__country IN ('x\\' OR 1=1 --\\\\')")
+                .contains("(positionCaseInsensitiveUTF8(s__channel, 'search') > 0)")
                 .contains("ALL INNER JOIN")
-                .contains("uniqExactIf(visitor_key, counted > 0)")
+                .contains("uniqExactIf(per_session__visitor_key, per_session__counted > 0)")
                 .contains("site_id = 'mrf_site'")
                 .contains("ts >= toDateTime('2026-03-08 05:00:00', 'UTC')");
     }
@@ -63,10 +64,11 @@ class DialectNeutralTreeTest {
         assertThat(sessions).contains("ALL LEFT JOIN").contains("countIf(event_type IN ('pageview', 'goal'))");
         String hourly = sketch.print(QueryCompiler.aggregate(query(List.of(), List.of(), Interval.HOUR)))
                 .sql();
-        assertThat(hourly).contains("toStartOfHour(e.ts, 'America/New_York') AS g0");
+        assertThat(hourly)
+                .contains("toDateTime(toString(toStartOfHour(e__ts, 'America/New_York')), 'Etc/UTC') AS hits__g0");
         String goals = sketch.print(QueryCompiler.goals(query(List.of(), List.of(), null)))
                 .sql();
-        assertThat(goals).contains("goal_name = 'signup' AS goal_0").contains("countIf(goal_0)");
+        assertThat(goals).contains("goal_name = 'signup' AS matched__goal_0").contains("countIf(matched__goal_0)");
         assertThat(List.of(sessions, hourly, goals)).noneMatch(s -> s.contains("?"));
     }
 }

@@ -1,7 +1,15 @@
 package com.datasaas.stats;
 
+import com.datasaas.app.DataSaasProperties;
+import com.datasaas.events.ClickHouseEventStore;
+import com.datasaas.events.ClickHouseSessions;
+import com.datasaas.events.ClickHouseSettings;
 import com.datasaas.events.DuckDbEventStore;
+import com.datasaas.events.EventStore;
+import com.datasaas.sql.ClickHouseDialect;
+import com.datasaas.sql.Dialect;
 import com.datasaas.sql.DuckDbDialect;
+import com.datasaas.support.ClickHouseServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +32,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * six breakdowns, run one after another as the dashboard's first load would), beside a reference line of hand-written
  * DuckDB queries for the same widgets on the same data. Not part of the normal build:
  *
- * <pre>./mvnw -q test -Dtest=StatsBenchmark -Dbench.events=1000000 [-Dbench.runs=20]</pre>
+ * <pre>./mvnw -q test -Dtest=StatsBenchmark -Dbench.events=1000000 [-Dbench.runs=20] [-Dbench.store=clickhouse]</pre>
  *
  * Figures go to stdout and target/benchmarks-stats-N.txt.
  */
@@ -40,14 +48,21 @@ class StatsBenchmark {
         // -Dbench.dir=target/bench-1m keeps the data between runs (loading is the slow part).
         String keep = System.getProperty("bench.dir");
         Path dir = keep != null ? Path.of(keep) : Files.createTempDirectory(Path.of("target"), "bench-");
-        boolean load = keep == null || !Files.exists(dir.resolve("events.duckdb"));
-        DuckDbEventStore store = SampleData.open(dir);
+        boolean clickHouse = "clickhouse".equals(System.getProperty("bench.store"));
+        boolean load = clickHouse || keep == null || !Files.exists(dir.resolve("events.duckdb"));
+        // -Dbench.store=clickhouse: the same widgets on a private ClickHouse 18.16 server (loaded afresh each run).
+        EventStore store = clickHouse
+                ? new ClickHouseEventStore(
+                        new ClickHouseSettings(ClickHouseServer.shared().url("bench"), null, null),
+                        new DataSaasProperties(dir, null, null, null, null))
+                : SampleData.open(dir);
+        Dialect dialect = clickHouse ? new ClickHouseDialect(new ClickHouseSessions()) : new DuckDbDialect();
         try {
             Instant end = load ? Instant.now() : lastEvent(store);
             long t0 = System.nanoTime();
             long written = load ? new SampleData(SITE, 42).write(store, events, DAYS, end) : count(store);
             double loadSeconds = (System.nanoTime() - t0) / 1e9;
-            StatsEngine engine = new StatsEngine(store, List.of(new DuckDbDialect()));
+            StatsEngine engine = new StatsEngine(store, List.of(dialect));
             LocalDate last = end.atZone(ZoneOffset.UTC).toLocalDate();
             LocalDate first = last.minusDays(DAYS - 1);
 
@@ -103,8 +118,10 @@ class StatsBenchmark {
                     SITE,
                     first.atStartOfDay(ZoneOffset.UTC).toOffsetDateTime(),
                     last.plusDays(1).atStartOfDay(ZoneOffset.UTC).toOffsetDateTime());
-            reference.forEach((name, sql) ->
-                    widgets.put(name, () -> store.query(sql, range, (rs, n) -> rs.getObject(1))));
+            if (!clickHouse) {
+                reference.forEach((name, sql) ->
+                        widgets.put(name, () -> store.query(sql, range, (rs, n) -> rs.getObject(1))));
+            }
 
             for (Supplier<Object> w : widgets.values()) w.get(); // warm-up
             Map<String, List<Double>> timings = new LinkedHashMap<>();
@@ -126,8 +143,13 @@ class StatsBenchmark {
             }
             StringBuilder report = new StringBuilder();
             report.append(String.format(
-                    "%,d events, one site, %d days, loaded in %.1f s; %d runs; %d cores%n",
-                    written, DAYS, loadSeconds, runs, Runtime.getRuntime().availableProcessors()));
+                    "%s: %,d events, one site, %d days, loaded in %.1f s; %d runs; %d cores%n",
+                    clickHouse ? "ClickHouse 18.16" : "DuckDB",
+                    written,
+                    DAYS,
+                    loadSeconds,
+                    runs,
+                    Runtime.getRuntime().availableProcessors()));
             report.append(String.format("%-36s %9s %9s%n", "widget", "p50 ms", "p95 ms"));
             timings.forEach((name, ms) ->
                     report.append(String.format("%-36s %9.1f %9.1f%n", name, percentile(ms, 50), percentile(ms, 95))));
@@ -140,9 +162,11 @@ class StatsBenchmark {
                     percentile(referenceDashboard, 50),
                     percentile(referenceDashboard, 95)));
             System.out.println(report);
-            Files.writeString(Path.of("target", "benchmarks-stats-" + events + ".txt"), report.toString());
+            Files.writeString(
+                    Path.of("target", "benchmarks-stats-" + (clickHouse ? "clickhouse-" : "") + events + ".txt"),
+                    report.toString());
         } finally {
-            store.close();
+            if (store instanceof DuckDbEventStore duck) duck.close();
             if (keep == null) deleteQuietly(dir);
         }
     }
@@ -210,7 +234,7 @@ class StatsBenchmark {
                 List.of());
     }
 
-    private static Instant lastEvent(DuckDbEventStore store) {
+    private static Instant lastEvent(EventStore store) {
         return store.query(
                         "SELECT max(ts) FROM events",
                         List.of(),
@@ -219,7 +243,7 @@ class StatsBenchmark {
                 .get(0);
     }
 
-    private static long count(DuckDbEventStore store) {
+    private static long count(EventStore store) {
         return store.query("SELECT count(*) FROM events", List.of(), (rs, n) -> rs.getLong(1))
                 .get(0);
     }

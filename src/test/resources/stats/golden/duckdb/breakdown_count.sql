@@ -9,7 +9,7 @@ FROM (
             CASE WHEN s.crossing THEN coalesce(e.pageviews, 0) ELSE s.pageviews END AS pageviews,
             s.pageviews AS session_pageviews,
             s.goals AS session_goals,
-            (epoch_ms(s.ended_at) - epoch_ms(s.started_at)) / 1000.0 AS session_duration,
+            s.duration AS session_duration,
             CASE WHEN s.crossing THEN e.leave_ms ELSE s.leave_ms END AS leave_ms,
             CASE WHEN s.crossing THEN coalesce(e.leave_n, 0) ELSE s.leave_count END AS leave_n,
             CASE WHEN s.crossing THEN e.scroll ELSE s.scroll END AS scroll,
@@ -18,14 +18,13 @@ FROM (
         FROM (
             SELECT session_key,
                 visitor_key,
-                started_at,
-                ended_at,
                 pageviews,
                 goals,
                 leave_ms,
                 leave_count,
                 scroll,
                 scroll_count,
+                (epoch_ms(ended_at) - epoch_ms(started_at)) / 1000.0 AS duration,
                 country,
                 started_at < ? OR ended_at >= ? AS crossing
             FROM sessions

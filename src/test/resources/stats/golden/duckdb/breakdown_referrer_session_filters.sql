@@ -17,23 +17,29 @@ FROM (
         CASE WHEN s.crossing THEN coalesce(e.pageviews, 0) ELSE s.pageviews END AS pageviews,
         s.pageviews AS session_pageviews,
         s.goals AS session_goals,
-        (epoch_ms(s.ended_at) - epoch_ms(s.started_at)) / 1000.0 AS session_duration,
+        s.duration AS session_duration,
         CASE WHEN s.crossing THEN e.leave_ms ELSE s.leave_ms END AS leave_ms,
         CASE WHEN s.crossing THEN coalesce(e.leave_n, 0) ELSE s.leave_count END AS leave_n,
         CASE WHEN s.crossing THEN e.scroll ELSE s.scroll END AS scroll,
         CASE WHEN s.crossing THEN coalesce(e.scroll_n, 0) ELSE s.scroll_count END AS scroll_n,
-        CASE WHEN c.session_key IS NULL THEN 0 ELSE 1 END AS converted
+        CASE WHEN s.session_key IN (
+            SELECT session_key
+            FROM events
+            WHERE site_id = ?
+                AND ts >= ?
+                AND ts < ?
+                AND ((event_type = 'goal' AND goal_name = ?) OR (event_type = 'pageview' AND pathname LIKE ? ESCAPE '\'))
+        ) THEN 1 ELSE 0 END AS converted
     FROM (
         SELECT session_key,
             visitor_key,
-            started_at,
-            ended_at,
             pageviews,
             goals,
             leave_ms,
             leave_count,
             scroll,
             scroll_count,
+            (epoch_ms(ended_at) - epoch_ms(started_at)) / 1000.0 AS duration,
             referrer,
             channel,
             utm_campaign,
@@ -71,14 +77,6 @@ FROM (
         )
         GROUP BY session_key
     ) AS e ON e.session_key = s.session_key
-    LEFT JOIN (
-        SELECT DISTINCT session_key
-        FROM events
-        WHERE site_id = ?
-            AND ts >= ?
-            AND ts < ?
-            AND ((event_type = 'goal' AND goal_name = ?) OR (event_type = 'pageview' AND pathname LIKE ? ESCAPE '\'))
-    ) AS c ON c.session_key = s.session_key
     WHERE s.channel IN (?)
         AND contains(lower(s.utm_campaign), lower(?))
 ) AS per_session

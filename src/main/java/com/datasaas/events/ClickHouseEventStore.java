@@ -1,0 +1,492 @@
+package com.datasaas.events;
+
+import com.datasaas.app.DataSaasProperties;
+import com.datasaas.sites.WebsiteDeleted;
+import com.datasaas.sql.ClickHouseDialect;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.stereotype.Component;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Events in ClickHouse (server mode), over ClickHouse's HTTP interface with the JDK's HttpClient: rows go in as
+ * {@code JSONEachRow}, answers come back as {@code JSONCompact}. That interface is the one both Debian's 18.16 and
+ * current releases speak the same way; the official JDBC driver emits functions and settings 18.16 lacks, and the
+ * official client's extras (binary formats, compression) are what 18.16 needs switched off. See docs/server-mode.md.
+ *
+ * <p><b>Exactly once without transactions</b> (design section 9). Every node has its own spool, so a spooled event is
+ * identified by ({@code node_id}, {@code event_id}). A batch is one INSERT; then the node's watermark (the batch's
+ * highest id) is recorded in {@code spool_watermarks}. After start-up, or after any write that failed in a way that
+ * leaves unclear what ClickHouse kept, the store is <i>recovering</i>: before inserting, it reads which ids of the
+ * batch above the watermark are stored already and leaves them out. So a replay or a retry after a failure between the
+ * INSERT and the watermark never duplicates; the check is skipped while writes succeed.
+ *
+ * <p>Sessions are not stored: {@link ClickHouseSessions} derives them from events in every query, which keeps them
+ * right across nodes and exactly once by construction.
+ */
+@Component
+@Conditional(EventStoreSelection.OnClickHouse.class)
+public class ClickHouseEventStore implements EventStore {
+    private static final Logger log = LoggerFactory.getLogger(ClickHouseEventStore.class);
+    private static final Pattern MIGRATION = Pattern.compile("V(\\d+)__.*\\.sql");
+    private static final DateTimeFormatter SECONDS =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+    private static final Duration TIMEOUT = Duration.ofMinutes(5);
+    /** How long {@link #deleteSite} waits for ClickHouse's asynchronous DELETE mutation. */
+    private static final Duration MUTATION_WAIT = Duration.ofMinutes(2);
+
+    /** Test seam: called with each step's name before it runs, so a test can fail a batch between statements. */
+    interface StepHook {
+        void before(String step);
+    }
+
+    private final HttpClient http = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5))
+            .version(HttpClient.Version.HTTP_1_1)
+            .build();
+    private final ObjectMapper json = JsonMapper.builder().build();
+    private final URI server;
+    private final String database;
+    private final String authorization;
+    private final String nodeId;
+    private final int schemaVersion;
+    private final Object writeLock = new Object();
+    private long watermark;
+    private boolean recovering = true;
+    private volatile StepHook stepHook = step -> {};
+
+    public ClickHouseEventStore(ClickHouseSettings settings, DataSaasProperties properties) {
+        URI url = URI.create(settings.url().strip());
+        String path = url.getPath() == null ? "" : url.getPath().replaceAll("^/+|/+$", "");
+        if (path.isEmpty() || path.contains("/") || !path.matches("[A-Za-z0-9_]+")) {
+            throw new IllegalStateException("DATASAAS_CLICKHOUSE_URL must name the database, as in"
+                    + " http://clickhouse:8123/datasaas (letters, digits and _); got " + settings.url());
+        }
+        this.server = URI.create(url.getScheme() + "://" + url.getRawAuthority() + "/");
+        this.database = path;
+        this.authorization = settings.user() == null || settings.user().isBlank()
+                ? null
+                : "Basic "
+                        + Base64.getEncoder()
+                                .encodeToString((settings.user() + ":"
+                                                + (settings.password() == null ? "" : settings.password()))
+                                        .getBytes(StandardCharsets.UTF_8));
+        this.nodeId = nodeId(properties.dataDir());
+        this.schemaVersion = connectAndMigrate();
+        this.watermark = readWatermark();
+        log.info(
+                "Event store ready: ClickHouse {} database {} (schema version {}, node {})",
+                server,
+                database,
+                schemaVersion,
+                nodeId);
+    }
+
+    /** This node's identity for its spool's ids: made once, kept in the data dir next to the spool. */
+    static String nodeId(Path dataDir) {
+        Path file = dataDir.resolve("node-id");
+        try {
+            if (Files.exists(file)) return Files.readString(file).strip();
+            Files.createDirectories(dataDir);
+            String id = UUID.randomUUID().toString();
+            Files.writeString(file, id + "\n");
+            return id;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read or create the node id " + file, e);
+        }
+    }
+
+    void onEachStep(StepHook hook) {
+        this.stepHook = hook;
+    }
+
+    @Override
+    public String dialect() {
+        return "clickhouse";
+    }
+
+    // ---------------------------------------------------------------- schema
+
+    private int connectAndMigrate() {
+        try {
+            HttpResponse<String> ping = http.send(
+                    HttpRequest.newBuilder(server.resolve("ping"))
+                            .timeout(Duration.ofSeconds(10))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (ping.statusCode() != 200) throw new IOException("HTTP " + ping.statusCode() + " on /ping");
+        } catch (IOException e) {
+            throw new IllegalStateException("ClickHouse at " + server + " is unreachable (" + describe(e)
+                    + "). Start it or correct DATASAAS_CLICKHOUSE_URL; unset that variable to use the embedded event"
+                    + " store.");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while connecting to ClickHouse at " + server);
+        }
+        try {
+            execute(null, "CREATE DATABASE IF NOT EXISTS " + database);
+            execute(
+                    database,
+                    "CREATE TABLE IF NOT EXISTS schema_version (version UInt32, applied_at DateTime)"
+                            + " ENGINE = MergeTree ORDER BY version");
+        } catch (EventStoreException e) {
+            throw new IllegalStateException("ClickHouse at " + server + " refused to set up database " + database + ": "
+                    + e.getMessage() + ". Check DATASAAS_CLICKHOUSE_USER and DATASAAS_CLICKHOUSE_PASSWORD.");
+        }
+        List<Resource> migrations = migrations();
+        int current = Math.toIntExact(single("SELECT max(version) AS v FROM schema_version", rs -> rs.getLong(1)));
+        if (current > migrations.size()) {
+            throw new IllegalStateException("The ClickHouse database " + database + " has schema version " + current
+                    + ", newer than this DataSaaS build knows (" + migrations.size() + "). Run a newer release.");
+        }
+        for (int version = current + 1; version <= migrations.size(); version++) {
+            for (String statement : statements(migrations.get(version - 1))) execute(database, statement);
+            execute(database, "INSERT INTO schema_version VALUES (" + version + ", now())");
+        }
+        return migrations.size();
+    }
+
+    private static String describe(Throwable e) {
+        if (e instanceof ConnectException) return "connection refused";
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /** The migration files V1__*.sql, V2__*.sql ... in version order; versions must run 1, 2, 3 without a gap. */
+    static List<Resource> migrations() {
+        try {
+            Resource[] found = new PathMatchingResourcePatternResolver().getResources("classpath:db/clickhouse/V*.sql");
+            List<Resource> sorted = new ArrayList<>(Arrays.asList(found));
+            sorted.sort(Comparator.comparingInt(r -> version(r.getFilename())));
+            for (int i = 0; i < sorted.size(); i++) {
+                if (version(sorted.get(i).getFilename()) != i + 1) {
+                    throw new IllegalStateException("ClickHouse migrations must be numbered 1, 2, 3 ...: " + sorted);
+                }
+            }
+            return sorted;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int version(String file) {
+        Matcher m = MIGRATION.matcher(file);
+        if (!m.matches()) throw new IllegalStateException("Not a migration file name: " + file);
+        return Integer.parseInt(m.group(1));
+    }
+
+    /** The statements of a migration file: separated by semicolons at line ends, {@code --} comments dropped. */
+    static List<String> statements(Resource file) {
+        try {
+            String text = new String(file.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            StringBuilder sql = new StringBuilder();
+            for (String line : text.split("\n")) {
+                if (!line.strip().startsWith("--")) sql.append(line).append('\n');
+            }
+            return Arrays.stream(sql.toString().split(";\\s*\n"))
+                    .map(String::strip)
+                    .filter(s -> !s.isEmpty())
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    @Override
+    public void append(List<Event> batch) {
+        if (batch.isEmpty()) return;
+        synchronized (writeLock) {
+            insert(batch.stream().map(e -> new SpooledEvent(0, e)).toList(), "");
+        }
+    }
+
+    @Override
+    public void appendSpooled(List<SpooledEvent> batch) {
+        if (batch.isEmpty()) return;
+        synchronized (writeLock) {
+            try {
+                if (recovering) watermark = readWatermark();
+                List<SpooledEvent> fresh = new ArrayList<>(batch.size());
+                long highest = watermark;
+                for (SpooledEvent e : batch) {
+                    if (e.id() > watermark) fresh.add(e);
+                    highest = Math.max(highest, e.id());
+                }
+                if (recovering && !fresh.isEmpty()) fresh = withoutStored(fresh);
+                stepHook.before("insert_events");
+                if (!fresh.isEmpty()) insert(fresh, nodeId);
+                if (highest > watermark) {
+                    stepHook.before("raise_watermark");
+                    execute(
+                            database,
+                            "INSERT INTO spool_watermarks VALUES (" + ClickHouseDialect.literal(nodeId) + ", " + highest
+                                    + ", " + System.nanoTime() + ")");
+                    watermark = highest;
+                }
+                recovering = false;
+            } catch (RuntimeException e) {
+                // Whatever part of the batch ClickHouse kept, the next attempt looks before it inserts.
+                recovering = true;
+                throw e instanceof EventStoreException ese
+                        ? ese
+                        : new EventStoreException("Writing " + batch.size() + " events failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** The events of {@code batch} that an earlier, unclear attempt has not stored. */
+    private List<SpooledEvent> withoutStored(List<SpooledEvent> batch) {
+        long low = Long.MAX_VALUE;
+        long high = 0;
+        Instant from = Instant.MAX;
+        Instant to = Instant.MIN;
+        for (SpooledEvent e : batch) {
+            low = Math.min(low, e.id());
+            high = Math.max(high, e.id());
+            Instant t = e.event().timestamp();
+            if (t.isBefore(from)) from = t;
+            if (t.isAfter(to)) to = t;
+        }
+        // The time bounds (the stored ts is the event's own, to the second) let ClickHouse skip to those parts.
+        Set<Long> stored = new HashSet<>(query(
+                "SELECT event_id FROM events WHERE node_id = " + ClickHouseDialect.literal(nodeId)
+                        + " AND event_id BETWEEN " + low + " AND " + high + " AND ts >= "
+                        + ClickHouseDialect.literal(from) + " AND ts <= " + ClickHouseDialect.literal(to),
+                List.of(),
+                (rs, n) -> rs.getLong(1)));
+        if (stored.isEmpty()) return batch;
+        log.info("Skipping {} events of a replayed batch that ClickHouse already holds", stored.size());
+        return batch.stream().filter(e -> !stored.contains(e.id())).toList();
+    }
+
+    private long readWatermark() {
+        return single(
+                "SELECT max(watermark) FROM spool_watermarks WHERE node_id = " + ClickHouseDialect.literal(nodeId),
+                rs -> rs.getLong(1));
+    }
+
+    @Override
+    public long spoolWatermark() {
+        synchronized (writeLock) {
+            return readWatermark();
+        }
+    }
+
+    /** One INSERT for the whole batch: ClickHouse wants few large inserts, never one per event. */
+    private void insert(List<SpooledEvent> batch, String node) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream(batch.size() * 400);
+        try (JsonGenerator g = json.createGenerator(body)) {
+            for (SpooledEvent s : batch) {
+                Event e = s.event();
+                g.writeStartObject();
+                for (EventColumn c : EventColumn.values()) {
+                    Object v = c.value(e);
+                    g.writeName(c.column);
+                    if (v == null) {
+                        g.writeNull();
+                    } else if (v instanceof Instant t) {
+                        g.writeString(SECONDS.format(t));
+                    } else if (v instanceof Long n) {
+                        g.writeNumber(n);
+                    } else if (v instanceof Integer n) {
+                        g.writeNumber(n);
+                    } else if (v instanceof Double n) {
+                        g.writeNumber(n);
+                    } else {
+                        g.writeString(v.toString());
+                    }
+                }
+                Instant t = e.timestamp();
+                g.writeNumberProperty(
+                        "ts_us",
+                        Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1_000));
+                g.writeStringProperty("node_id", node);
+                g.writeNumberProperty("event_id", s.id());
+                g.writeEndObject();
+                g.writeRaw('\n');
+            }
+        }
+        post(database, "INSERT INTO events FORMAT JSONEachRow", body.toByteArray());
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    @Override
+    public List<ActiveVisitor> activeSince(Instant since) {
+        return query(
+                "SELECT site_id, visitor_key, max(ts) AS last_seen FROM events WHERE ts >= "
+                        + ClickHouseDialect.literal(since) + " GROUP BY site_id, visitor_key",
+                List.of(),
+                (rs, row) -> new ActiveVisitor(rs.getString(1), rs.getLong(2), rs.getObject(3, Instant.class)));
+    }
+
+    @Override
+    public void deleteSite(String siteId) {
+        synchronized (writeLock) {
+            execute(database, "ALTER TABLE events DELETE WHERE site_id = " + ClickHouseDialect.literal(siteId));
+            awaitMutations();
+        }
+    }
+
+    /** ALTER ... DELETE is an asynchronous mutation (18.16 cannot wait for it): poll until it is done. */
+    private void awaitMutations() {
+        long deadline = System.nanoTime() + MUTATION_WAIT.toNanos();
+        while (single(
+                        "SELECT count() FROM system.mutations WHERE database = " + ClickHouseDialect.literal(database)
+                                + " AND table = 'events' AND is_done = 0",
+                        rs -> rs.getLong(1))
+                > 0) {
+            if (System.nanoTime() > deadline) {
+                log.warn("ClickHouse is still deleting events after {}; it goes on in the background", MUTATION_WAIT);
+                return;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    @EventListener
+    void onWebsiteDeleted(WebsiteDeleted deleted) {
+        deleteSite(deleted.websiteId());
+    }
+
+    /**
+     * Runs a query. SQL printed by {@link ClickHouseDialect} has no placeholders; hand-written SQL with {@code ?}
+     * placeholders gets each value as a literal escaped by the dialect, never concatenated by the caller.
+     */
+    @Override
+    public <T> List<T> query(String sql, List<?> parameters, RowMapper<T> rows) {
+        String text = parameters.isEmpty() ? sql : bind(sql, parameters);
+        String answer = post(database, text + "\nFORMAT JSONCompact", null);
+        try {
+            JsonNode tree = json.readTree(answer);
+            ResultSet rs = ClickHouseRows.of(tree);
+            List<T> out = new ArrayList<>();
+            int n = 0;
+            while (rs.next()) out.add(rows.mapRow(rs, n++));
+            return out;
+        } catch (SQLException | RuntimeException e) {
+            throw new EventStoreException("Reading the answer of ClickHouse failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Replaces each {@code ?} outside string literals with the next value as a ClickHouse literal. */
+    static String bind(String sql, List<?> parameters) {
+        StringBuilder out = new StringBuilder(sql.length() + 32 * parameters.size());
+        int next = 0;
+        boolean quoted = false;
+        for (int i = 0; i < sql.length(); i++) {
+            char c = sql.charAt(i);
+            if (quoted) {
+                out.append(c);
+                if (c == '\\' && i + 1 < sql.length()) {
+                    out.append(sql.charAt(++i));
+                } else if (c == '\'') {
+                    quoted = false;
+                }
+            } else if (c == '\'') {
+                quoted = true;
+                out.append(c);
+            } else if (c == '?') {
+                if (next >= parameters.size()) throw new IllegalArgumentException("more ? than values in " + sql);
+                Object v = parameters.get(next++);
+                if (v instanceof java.time.OffsetDateTime t) v = t.toInstant();
+                out.append(v == null ? "NULL" : ClickHouseDialect.literal(v));
+            } else {
+                out.append(c);
+            }
+        }
+        if (next != parameters.size()) throw new IllegalArgumentException("fewer ? than values in " + sql);
+        return out.toString();
+    }
+
+    private interface Cell<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    private <T> T single(String sql, Cell<T> cell) {
+        return query(sql, List.of(), (rs, n) -> cell.read(rs)).get(0);
+    }
+
+    // ---------------------------------------------------------------- HTTP
+
+    private void execute(String db, String statement) {
+        post(db, statement, null);
+    }
+
+    /**
+     * POSTs a statement; with {@code rows}, the statement goes in the URL and the rows are the body (INSERT). Settings:
+     * {@code join_use_nulls} gives SQL's NULLs to the unmatched side of a LEFT JOIN, which the query trees rely on.
+     */
+    private String post(String db, String statement, byte[] rows) {
+        StringBuilder url = new StringBuilder(server.toString()).append("?join_use_nulls=1");
+        if (db != null) url.append("&database=").append(db);
+        HttpRequest.BodyPublisher body;
+        if (rows == null) {
+            body = HttpRequest.BodyPublishers.ofString(statement, StandardCharsets.UTF_8);
+        } else {
+            url.append("&query=").append(URLEncoder.encode(statement, StandardCharsets.UTF_8));
+            body = HttpRequest.BodyPublishers.ofByteArray(rows);
+        }
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url.toString()))
+                .timeout(TIMEOUT)
+                .POST(body);
+        if (authorization != null) request.header("Authorization", authorization);
+        try {
+            HttpResponse<String> response =
+                    http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            if (response.statusCode() != 200) {
+                throw new EventStoreException("ClickHouse answered " + response.statusCode() + ": "
+                        + response.body().strip());
+            }
+            return response.body();
+        } catch (IOException e) {
+            throw new EventStoreException("ClickHouse at " + server + " did not answer: " + describe(e), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EventStoreException("Interrupted while waiting for ClickHouse", e);
+        }
+    }
+}
