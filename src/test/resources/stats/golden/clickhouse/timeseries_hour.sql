@@ -1,0 +1,65 @@
+SELECT g0,
+    uniqExactIf(visitor_key, counted > 0) AS visitors,
+    countIf(counted > 0) AS sessions,
+    sum(pageviews) AS pageviews,
+    countIf(counted > 0 AND session_pageviews = 1 AND session_goals = 0) AS bounces,
+    sumIf(session_duration, counted > 0) AS duration_sum,
+    sum(leave_ms) AS leave_ms_sum,
+    sum(leave_n) AS leave_count,
+    sum(scroll) AS scroll_sum,
+    sum(scroll_n) AS scroll_count,
+    uniqExactIf(visitor_key, converted > 0) AS converted_visitors
+FROM (
+    SELECT g0,
+        session_key,
+        any(visitor_key) AS visitor_key,
+        countIf(event_type IN ('pageview', 'goal')) AS counted,
+        countIf(event_type = 'pageview') AS pageviews,
+        any(session_pageviews) AS session_pageviews,
+        any(session_goals) AS session_goals,
+        any(session_duration) AS session_duration,
+        sumIf(duration_ms, event_type = '_leave') AS leave_ms,
+        countIf(event_type = '_leave' AND duration_ms IS NOT NULL) AS leave_n,
+        sumIf(scroll_depth, event_type = '_leave') AS scroll,
+        countIf(event_type = '_leave' AND scroll_depth IS NOT NULL) AS scroll_n,
+        max(converts) AS converted
+    FROM (
+        SELECT toStartOfHour(e.ts, 'America/New_York') AS g0,
+            e.session_key,
+            e.visitor_key,
+            e.event_type,
+            e.duration_ms,
+            e.scroll_depth,
+            s.pageviews AS session_pageviews,
+            s.goals AS session_goals,
+            s.duration AS session_duration,
+            0 AS converts
+        FROM (
+            SELECT session_key,
+                visitor_key,
+                ts,
+                event_type,
+                pathname,
+                duration_ms,
+                scroll_depth
+            FROM events
+            WHERE site_id = 'mrf_site'
+                AND ts >= toDateTime('2026-03-08 05:00:00', 'UTC')
+                AND ts < toDateTime('2026-03-10 04:00:00', 'UTC')
+        ) AS e
+        ALL INNER JOIN (
+            SELECT session_key,
+                pageviews,
+                goals,
+                (toUnixTimestamp(ended_at) - toUnixTimestamp(started_at)) AS duration
+            FROM sessions
+            WHERE site_id = 'mrf_site'
+                AND started_at < toDateTime('2026-03-10 04:00:00', 'UTC')
+                AND ended_at >= toDateTime('2026-03-08 05:00:00', 'UTC')
+        ) AS s ON s.session_key = e.session_key
+    ) AS hits
+    GROUP BY g0, session_key
+) AS per_session
+GROUP BY g0
+HAVING countIf(counted > 0) > 0
+ORDER BY g0
