@@ -70,12 +70,18 @@ public final class ChDb {
      * {@code chdb_set_signal_handlers_enabled(0)} itself resets them to SIG_DFL. So: snapshot, call, restore what
      * changed. (LD_PRELOAD of the JDK's libjsig.so also works, but must be set before the JVM starts.)
      */
-    private static final class SignalGuard {
+    static final class SignalGuard {
         private static final int SIGACTION_SIZE = 152; // struct sigaction on x86_64 glibc
         private static final int LAST_SIGNAL = 31;
         private final LibC libc = Native.load("c", LibC.class);
         private final Memory saved = new Memory((long) SIGACTION_SIZE * (LAST_SIGNAL + 1));
         private final Memory current = new Memory(SIGACTION_SIZE);
+
+        /** The handler address installed for one signal now (0 = SIG_DFL, 1 = SIG_IGN). */
+        long handler(int signal) {
+            libc.sigaction(signal, null, current);
+            return current.getLong(0);
+        }
 
         void snapshot() {
             saved.clear();
@@ -105,7 +111,7 @@ public final class ChDb {
     private static ChDb shared;
 
     private final Api api;
-    private final SignalGuard signals;
+    final SignalGuard signals;
     private final Pointer connectionSlot;
     private final Pointer connection;
     private final Path dataDir;
@@ -139,8 +145,8 @@ public final class ChDb {
         if (!Files.isRegularFile(path)) {
             throw new AssertionError("chDB (a current ClickHouse as a library) not found at " + path.toAbsolutePath()
                     + ". The build installs it from npm into chdb/node_modules unless -Dskip.npm=true was given:"
-                    + " run `./mvnw -B generate-test-resources` once (or `npm install` in chdb/), or point"
-                    + " -Dchdb.library at a libchdb.so.");
+                    + " run `npm install` in chdb/ (or one `./mvnw -B package -DskipTests`), or point -Dchdb.library"
+                    + " at a libchdb.so.");
         }
         return path;
     }
