@@ -174,7 +174,11 @@ public final class ChDb {
         if (slot == null || slot.getPointer(0) == null) {
             throw new IllegalStateException("chdb_connect failed for " + library + " (data dir " + dataDir + ")");
         }
-        return new ChDb(api, signals, slot, dataDir, (System.nanoTime() - start) / 1_000_000);
+        ChDb session = new ChDb(api, signals, slot, dataDir, (System.nanoTime() - start) / 1_000_000);
+        // chDB changes implicit_select to 1, which runs a bare expression as a SELECT; a server refuses it, so do we.
+        // (26.5 ignores settings given as connect arguments.)
+        session.query("SET implicit_select = 0");
+        return session;
     }
 
     /** Milliseconds spent loading the library and booting the engine (reported by tests, never asserted). */

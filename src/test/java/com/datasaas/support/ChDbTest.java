@@ -24,6 +24,8 @@ class ChDbTest {
                 .isInstanceOf(ChDb.QueryFailed.class)
                 .hasMessageContaining("UNKNOWN_IDENTIFIER")
                 .hasMessageContaining("no_such_column");
+        // as on a server: chDB's implicit_select (a bare expression runs as a SELECT) is switched off
+        assertThatThrownBy(() -> ChDb.shared().query("1 + 1")).isInstanceOf(ChDb.QueryFailed.class);
     }
 
     /**
