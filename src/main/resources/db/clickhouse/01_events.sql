@@ -1,0 +1,46 @@
+-- PROVISIONAL (chdb branch): a stand-in for the server-mode event store's DDL so ClickHouseCurrentEngineTest has
+-- something to run; the ClickHouse engineer's files replace it. Mirrors the DuckDB events table
+-- (DuckDbSchema migrations 1 and 3) in types that ClickHouse 18.16 also has (no LowCardinality, no DateTime64).
+CREATE TABLE events (
+    site_id         String,
+    ts              DateTime('UTC'),
+    event_type      String,
+    visitor_id      String,
+    session_id      String,
+    visitor_key     Int64,
+    session_key     Int64,
+    event_id        Nullable(Int64),
+    goal_name       Nullable(String),
+    url             Nullable(String),
+    hostname        Nullable(String),
+    pathname        Nullable(String),
+    title           Nullable(String),
+    referrer        Nullable(String),
+    referrer_domain Nullable(String),
+    referrer_source Nullable(String),
+    channel         Nullable(String),
+    utm_source      Nullable(String),
+    utm_medium      Nullable(String),
+    utm_campaign    Nullable(String),
+    utm_term        Nullable(String),
+    utm_content     Nullable(String),
+    click_ids       Nullable(String),
+    screen_width    Nullable(Int32),
+    language        Nullable(String),
+    device_type     Nullable(String),
+    browser         Nullable(String),
+    browser_version Nullable(String),
+    os              Nullable(String),
+    os_version      Nullable(String),
+    country         Nullable(String),
+    region          Nullable(String),
+    city            Nullable(String),
+    latitude        Nullable(Float64),
+    longitude       Nullable(Float64),
+    metadata        Nullable(String),
+    duration_ms     Nullable(Int64),
+    scroll_depth    Nullable(Int16),
+    target_url      Nullable(String)
+) ENGINE = MergeTree()
+PARTITION BY toYYYYMM(ts)
+ORDER BY (site_id, ts, session_key)
