@@ -6,6 +6,7 @@ import com.datasaas.sites.Website;
 import com.datasaas.sql.ClickHouseSketchDialect;
 import com.datasaas.sql.CompiledQuery;
 import com.datasaas.sql.DuckDbDialect;
+import com.datasaas.sql.GoldenSql;
 import com.datasaas.stats.Dimension;
 import com.datasaas.stats.Filter;
 import com.datasaas.stats.StatsScope;
@@ -67,6 +68,12 @@ class FunnelQueryTest {
                 .contains("countIf(reached >= 3)")
                 .contains("'/x\\' OR 1=1")
                 .doesNotContain("FILTER (WHERE");
+    }
+
+    @Test
+    void golden_sql_shows_every_change_of_the_printed_query() {
+        GoldenSql.assertGolden(
+                "duckdb", "funnel_counts.sql", new DuckDbDialect().print(FunnelQuery.counts(FUNNEL, SCOPE, Map.of())));
     }
 
     @Test
