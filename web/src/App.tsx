@@ -6,6 +6,7 @@ import { ErrorNote, Skeleton } from "./components/ui";
 import { Dashboard } from "./dashboard/Dashboard";
 import { AccountSettings } from "./pages/AccountSettings";
 import { ApiKeys } from "./pages/ApiKeys";
+import { FunnelsPage } from "./pages/FunnelsPage";
 import { GoalsPage } from "./pages/GoalsPage";
 import { IntegrationsPage } from "./pages/IntegrationsPage";
 import { Login, Signup } from "./pages/Auth";
@@ -89,6 +90,8 @@ function AuthedRoutes({ path }: { path: string }) {
     return <SiteLayout id={p.id} section="realtime" render={(site) => <Realtime site={site} />} />;
   if ((p = match("/sites/:id/goals", path)))
     return <SiteLayout id={p.id} section="goals" render={(site) => <GoalsPage site={site} />} />;
+  if ((p = match("/sites/:id/funnels", path)))
+    return <SiteLayout id={p.id} section="funnels" render={(site) => <FunnelsPage site={site} />} />;
   if ((p = match("/sites/:id/integrations", path)))
     return <SiteLayout id={p.id} section="integrations" render={(site) => <IntegrationsPage site={site} />} />;
   if ((p = match("/sites/:id/settings", path)))

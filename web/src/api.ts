@@ -40,9 +40,10 @@ export function readCookie(name: string): string | null {
   return null;
 }
 
-type Method = "GET" | "POST" | "PATCH" | "DELETE";
+type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
-async function request<T = unknown>(
+/** One call to the server; feature modules of the dashboard (funnels.ts) use it too. */
+export async function request<T = unknown>(
   method: Method,
   path: string,
   body?: unknown,
@@ -356,7 +357,7 @@ export function filterParams(filters: Filter[], into: URLSearchParams = new URLS
   return into;
 }
 
-function statsUrl(path: string, q: StatsQuery, extra: Record<string, string | number | undefined>): string {
+export function statsUrl(path: string, q: StatsQuery, extra: Record<string, string | number | undefined>): string {
   const p = new URLSearchParams({ site_id: q.siteId, start: q.start, end: q.end });
   for (const [k, v] of Object.entries(extra)) if (v !== undefined && v !== "") p.set(k, String(v));
   filterParams(q.filters, p);

@@ -36,6 +36,7 @@ class PackageBoundariesTest {
         MAY_USE.put("revenue", Set.of("app", "accounts", "events", "sites"));
         MAY_USE.put("stats", Set.of("app", "accounts", "events", "goals", "ingest", "revenue", "sites", "sql"));
         MAY_USE.put("sql", Set.of());
+        MAY_USE.put("funnels", Set.of("app", "accounts", "events", "goals", "revenue", "sites", "sql", "stats"));
         MAY_USE.put("operations", Set.of("app", "accounts", "enrich", "events"));
         MAY_USE.put("cli", Set.of("app", "accounts", "events", "operations", "stats"));
         MAY_USE.put("dashboard", Set.of());

@@ -38,6 +38,7 @@ class DashboardController {
         "/sites/{id}",
         "/sites/{id}/realtime",
         "/sites/{id}/goals",
+        "/sites/{id}/funnels",
         "/sites/{id}/settings",
         "/sites/{id}/integrations",
         "/settings/api-keys",

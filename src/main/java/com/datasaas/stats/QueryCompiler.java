@@ -432,7 +432,7 @@ final class QueryCompiler {
      * The value of a dimension in {@code hits} or in the sessions form: session-level ones come from the session row
      * {@code s}, the rest from the event {@code e}.
      */
-    private static Expr groupExpression(Dimension d) {
+    static Expr groupExpression(Dimension d) {
         Expr column = col(d.level() == Dimension.Level.SESSION ? "s" : "e", d.column());
         return switch (d) {
             case GOAL_NAME -> caseWhen(type("e", EventType.GOAL), column, null);
@@ -448,7 +448,7 @@ final class QueryCompiler {
         };
     }
 
-    private static Expr filter(Filter f, Expr expression) {
+    static Expr filter(Filter f, Expr expression) {
         return switch (f.operator()) {
             case IS -> in(expression, values(f.values()));
             // A missing value is "not X" too: a visit without a referrer is not from Google.

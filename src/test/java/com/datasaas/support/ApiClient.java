@@ -85,6 +85,10 @@ public final class ApiClient {
         return send(json(HttpRequest.newBuilder(URI.create(base + path)), "PATCH", body), true);
     }
 
+    public Response put(String path, Object body) {
+        return send(json(HttpRequest.newBuilder(URI.create(base + path)), "PUT", body), true);
+    }
+
     public Response delete(String path) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE(), true);
     }
