@@ -114,7 +114,7 @@ final class QueryCompiler {
     }
 
     /** Events that make a visitor or a session count (design section 5). */
-    private static Expr counted() {
+    static Expr counted() {
         return in(
                 col("event_type"),
                 List.of(constant(EventType.PAGEVIEW.wireName()), constant(EventType.GOAL.wireName())));
@@ -285,7 +285,7 @@ final class QueryCompiler {
     }
 
     /** Sessions of the site overlapping the range. */
-    private static Expr overlaps(StatsQuery q) {
+    static Expr overlaps(StatsQuery q) {
         return and(
                 eq(col("site_id"), value(q.siteId())),
                 lt(col("started_at"), value(q.until())),
@@ -297,7 +297,7 @@ final class QueryCompiler {
         return or(lt(col("started_at"), value(q.from())), ge(col("ended_at"), value(q.until())));
     }
 
-    private static Expr inRange(StatsQuery q, Instant from, Instant until) {
+    static Expr inRange(StatsQuery q, Instant from, Instant until) {
         return and(eq(col("site_id"), value(q.siteId())), ge(col("ts"), value(from)), lt(col("ts"), value(until)));
     }
 
@@ -432,7 +432,7 @@ final class QueryCompiler {
      * The value of a dimension in {@code hits} or in the sessions form: session-level ones come from the session row
      * {@code s}, the rest from the event {@code e}.
      */
-    private static Expr groupExpression(Dimension d) {
+    static Expr groupExpression(Dimension d) {
         Expr column = col(d.level() == Dimension.Level.SESSION ? "s" : "e", d.column());
         return switch (d) {
             case GOAL_NAME -> caseWhen(type("e", EventType.GOAL), column, null);
@@ -448,7 +448,7 @@ final class QueryCompiler {
         };
     }
 
-    private static Expr filter(Filter f, Expr expression) {
+    static Expr filter(Filter f, Expr expression) {
         return switch (f.operator()) {
             case IS -> in(expression, values(f.values()));
             // A missing value is "not X" too: a visit without a referrer is not from Google.

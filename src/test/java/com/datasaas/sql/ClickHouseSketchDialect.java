@@ -103,6 +103,14 @@ public final class ClickHouseSketchDialect extends SqlPrinter {
     }
 
     @Override
+    void jsonText(Out out, Sql.JsonText j) {
+        // visitParamExtractString: in 18.16 already (JSONExtract* is not); NULL-free, so empty means absent.
+        out.sql("nullIf(visitParamExtractString(");
+        expr(out, j.json());
+        out.sql(", ").sql(quote(j.key())).sql("), '')");
+    }
+
+    @Override
     String joinKeyword(JoinType type, Strictness strictness) {
         return strictness.name() + " " + type.name() + " JOIN";
     }
