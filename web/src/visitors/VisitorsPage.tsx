@@ -33,7 +33,7 @@ export function VisitorsPage({ site }: { site: Website }) {
       <div class="card-head">
         <h2 id="visitors-title">Visitors</h2>
         <label>
-          <span class="visually-hidden">Date range</span>
+          <span class="sr-only">Date range</span>
           <select
             value={preset}
             onChange={(e) => {
