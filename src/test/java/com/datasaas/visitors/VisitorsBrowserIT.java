@@ -125,7 +125,10 @@ class VisitorsBrowserIT extends RunningApp {
 
                 // ---- the realtime feed links to the same page
                 page.navigate(base + "/sites/" + siteId + "/realtime");
-                page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("visitor"))
+                // exact: the "Visitors" tab would match a substring
+                page.getByRole(
+                                AriaRole.LINK,
+                                new Page.GetByRoleOptions().setName("visitor").setExact(true))
                         .first()
                         .click();
                 PlaywrightAssertions.assertThat(page).hasURL(base + "/sites/" + siteId + "/visitors/" + visitorId);
