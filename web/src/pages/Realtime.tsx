@@ -101,6 +101,7 @@ const TYPE_LABELS: Record<string, string> = {
   payment: "Payment",
   _outbound: "Outbound click",
   outbound: "Outbound click",
+  _identify: "Identified",
 };
 
 function FeedItem({ e, siteId }: { e: LiveEvent; siteId: string }) {
