@@ -126,6 +126,9 @@ type Fn = (...args: any[]) => unknown;
       }
     };
 
+    // datasaas("identify", {user_id, name, email, ...}) is this same call: a goal with the reserved name
+    // "identify", which the server turns into a visitor profile (docs/visitors.md). No code of its own, so the
+    // script stays within its budget; its fields obey the goal limits (10 in all).
     const goal = (name: unknown, params: Params = {}) => {
       // an invalid goal throws; guard() swallows it (and logs it under data-debug)
       name = (name as string).toLowerCase(); // a name that is not a string throws: invalid

@@ -287,6 +287,16 @@ describe("goals", () => {
     expect(Object.keys(t.events().at(-1).metadata)).toHaveLength(10);
   });
 
+  it("sends identify as the goal named identify, with the user's fields as metadata", () => {
+    const t = load();
+    t.w.datasaas("identify", { user_id: 42, name: "Ada Lovelace", email: "ada@example.com", plan: "pro" });
+    expect(t.events().at(-1)).toMatchObject({
+      event_type: "goal",
+      name: "identify",
+      metadata: { user_id: "42", name: "Ada Lovelace", email: "ada@example.com", plan: "pro" },
+    });
+  });
+
   it("processes calls queued by the snippet before the script loaded, after the pageview", () => {
     const t = load({
       before: (w) => {

@@ -15,6 +15,8 @@ import { Realtime } from "./pages/Realtime";
 import { SiteLayout } from "./pages/SiteLayout";
 import { SiteSettings } from "./pages/SiteSettings";
 import { Websites } from "./pages/Websites";
+import { VisitorPage } from "./visitors/VisitorPage";
+import { VisitorsPage } from "./visitors/VisitorsPage";
 import { match, navigate, useLocation } from "./router";
 import { SessionContext } from "./session";
 
@@ -88,6 +90,12 @@ function AuthedRoutes({ path }: { path: string }) {
     return <SiteLayout id={p.id} section="dashboard" render={(site) => <Dashboard site={site} />} />;
   if ((p = match("/sites/:id/realtime", path)))
     return <SiteLayout id={p.id} section="realtime" render={(site) => <Realtime site={site} />} />;
+  if ((p = match("/sites/:id/visitors", path)))
+    return <SiteLayout id={p.id} section="visitors" render={(site) => <VisitorsPage site={site} />} />;
+  if ((p = match("/sites/:id/visitors/:visitor", path))) {
+    const visitor = p.visitor;
+    return <SiteLayout id={p.id} section="visitors" render={(site) => <VisitorPage site={site} visitorId={visitor} />} />;
+  }
   if ((p = match("/sites/:id/goals", path)))
     return <SiteLayout id={p.id} section="goals" render={(site) => <GoalsPage site={site} />} />;
   if ((p = match("/sites/:id/funnels", path)))

@@ -616,6 +616,8 @@ export interface Place {
 }
 
 export interface ActiveVisitor extends Place {
+  /** The raw visitor id, for its visitor page; empty while its events are still being written. */
+  visitorId: string;
   latitude: number | null;
   longitude: number | null;
   browser: string;
@@ -633,6 +635,7 @@ function toPlace(o: { country?: string | null; region?: string | null; city?: st
 export function toActiveVisitor(o: Schemas["OnlineVisitor"]): ActiveVisitor {
   return {
     ...toPlace(o),
+    visitorId: o.visitor_id ?? "",
     latitude: o.latitude ?? null,
     longitude: o.longitude ?? null,
     browser: o.browser ?? "",
@@ -646,6 +649,8 @@ export function toActiveVisitor(o: Schemas["OnlineVisitor"]): ActiveVisitor {
 
 export interface LiveEvent extends Place {
   type: string;
+  /** The raw visitor id, for its visitor page; empty for payments linked to no visitor. */
+  visitorId: string;
   /** Payments: the amount in the site's currency, and the currency. */
   amount?: number | null;
   currency?: string;
@@ -664,6 +669,7 @@ export function toLiveEvent(o: Schemas["FeedItem"]): LiveEvent {
   const base = {
     ...toPlace(o),
     type: o.type,
+    visitorId: o.visitor_id ?? "",
     page: o.page ?? "",
     device: o.device_type ?? "",
     time: o.timestamp,
@@ -732,4 +738,136 @@ export const integrations = {
     request<void>("DELETE", `${integrationsBase(siteId)}/disconnect${qs({ provider })}`),
   sync: (siteId: string, provider: string) =>
     request<Schemas["SyncStarted"]>("POST", `${integrationsBase(siteId)}/sync`, { provider } satisfies Schemas["SyncRequest"]),
+};
+
+// ---------------------------------------------------------------- visitors
+
+/** One person in the visitors list: a visitor, or every device of an identified user merged. */
+export interface VisitorSummary extends Place {
+  visitorId: string;
+  visitorIds: string[];
+  browser: string;
+  os: string;
+  deviceType: string;
+  referrer: string;
+  firstSeen: string;
+  lastSeen: string;
+  pageviews: number;
+  goals: number;
+  revenue: number;
+  userId: string | null;
+  displayName: string | null;
+  email: string | null;
+  properties: Record<string, string>;
+}
+
+export interface JourneyStep {
+  type: "pageview" | "goal" | "outbound" | "identify" | "payment" | string;
+  time: string;
+  pathname: string;
+  title: string;
+  goalName: string;
+  durationSeconds: number | null;
+  engagedSeconds: number | null;
+  scrollDepth: number | null;
+  targetUrl: string;
+  amount: number | null;
+}
+
+export interface JourneySession extends Place {
+  sessionId: string;
+  startedAt: string;
+  endedAt: string;
+  durationSeconds: number;
+  pageviews: number;
+  goals: number;
+  channel: string;
+  referrer: string;
+  utmSource: string;
+  utmCampaign: string;
+  entryPage: string;
+  exitPage: string;
+  device: string;
+  steps: JourneyStep[];
+}
+
+export interface VisitorDetail {
+  visitor: VisitorSummary;
+  sessions: JourneySession[];
+  currency: string;
+}
+
+export function toVisitorSummary(o: Schemas["Visitor"]): VisitorSummary {
+  return {
+    ...toPlace(o),
+    visitorId: o.visitor_id,
+    visitorIds: o.visitor_ids,
+    browser: o.browser ?? "",
+    os: o.os ?? "",
+    deviceType: o.device_type ?? "",
+    referrer: o.referrer ?? "",
+    firstSeen: o.first_seen,
+    lastSeen: o.last_seen,
+    pageviews: o.pageview_count,
+    goals: o.goal_count,
+    revenue: Number(o.revenue),
+    userId: o.user_id ?? null,
+    displayName: o.display_name ?? null,
+    email: o.email ?? null,
+    properties: o.custom_properties ?? {},
+  };
+}
+
+export function toJourneySession(o: Schemas["JourneySession"]): JourneySession {
+  return {
+    ...toPlace(o),
+    sessionId: o.session_id ?? "",
+    startedAt: o.started_at,
+    endedAt: o.ended_at,
+    durationSeconds: o.duration_seconds,
+    pageviews: o.pageviews,
+    goals: o.goals,
+    channel: o.channel ?? "",
+    referrer: o.referrer ?? "",
+    utmSource: o.utm_source ?? "",
+    utmCampaign: o.utm_campaign ?? "",
+    entryPage: o.entry_page ?? "",
+    exitPage: o.exit_page ?? "",
+    device: [o.device_type, o.browser, o.os].filter(Boolean).join(" · "),
+    steps: o.steps.map((s) => ({
+      type: s.type,
+      time: s.timestamp,
+      pathname: s.pathname ?? "",
+      title: s.title ?? "",
+      goalName: s.goal_name ?? "",
+      durationSeconds: s.duration_seconds ?? null,
+      engagedSeconds: s.engaged_seconds ?? null,
+      scrollDepth: s.scroll_depth ?? null,
+      targetUrl: s.target_url ?? "",
+      amount: s.amount == null ? null : Number(s.amount),
+    })),
+  };
+}
+
+export const visitors = {
+  list: async (siteId: string, range: { start: string; end: string }, limit: number, offset: number, signal?: AbortSignal) => {
+    const j = await request<Schemas["VisitorList"]>(
+      "GET",
+      `/api/v1/visitors${qs({ site_id: siteId, start: range.start, end: range.end, limit, offset })}`,
+      undefined,
+      { signal },
+    );
+    return { rows: j.results.map(toVisitorSummary), total: j.meta.total, currency: j.meta.currency };
+  },
+  get: async (siteId: string, visitorId: string, signal?: AbortSignal): Promise<VisitorDetail> => {
+    const j = await request<Schemas["VisitorPage"]>(
+      "GET",
+      `/api/v1/visitors/${encodeURIComponent(visitorId)}${qs({ site_id: siteId })}`,
+      undefined,
+      { signal },
+    );
+    return { visitor: toVisitorSummary(j.visitor), sessions: j.sessions.map(toJourneySession), currency: j.currency };
+  },
+  remove: (siteId: string, visitorId: string) =>
+    request<Schemas["VisitorDeleted"]>("DELETE", `/api/v1/visitors/${encodeURIComponent(visitorId)}${qs({ site_id: siteId })}`),
 };

@@ -38,6 +38,8 @@ export interface MapDot {
   longitude: number;
   /** Lines of plain text shown on hover/focus. */
   details: string[];
+  /** Where a click (or Enter) on the dot goes, e.g. the visitor's page. */
+  onOpen?: () => void;
 }
 
 export function WorldMap({
@@ -114,7 +116,16 @@ export function WorldMap({
               r={5}
               class="visitor-dot"
               tabIndex={0}
+              role={d.onOpen ? "link" : undefined}
               aria-label={d.details.join(", ")}
+              onClick={d.onOpen}
+              onKeyDown={
+                d.onOpen
+                  ? (e) => {
+                      if (e.key === "Enter") d.onOpen?.();
+                    }
+                  : undefined
+              }
               onPointerEnter={() => showAt(x, y, d.details)}
               onFocus={() => showAt(x, y, d.details)}
               onBlur={() => setHover(null)}

@@ -3,6 +3,8 @@ import { DbIpCredit, EmptyState, ErrorNote, Skeleton } from "../components/ui";
 import { countryName, formatNumber, timeAgo, formatMoney } from "../format";
 import { useAsync, useDocumentTitle } from "../hooks";
 import { WorldMap, type MapDot } from "../map/WorldMap";
+import { Link, navigate } from "../router";
+import { visitorHref } from "../visitors/VisitorsPage";
 
 const POLL_MS = 5_000;
 
@@ -34,7 +36,9 @@ export function Realtime({ site }: { site: Website }) {
         `Device: ${device(v)}`,
         `Location: ${place(v)}`,
         ...(v.sessionStart ? [`Visit started ${timeAgo(v.sessionStart)}`] : []),
+        ...(v.visitorId ? ["Click to open the visitor"] : []),
       ],
+      onOpen: v.visitorId ? () => navigate(visitorHref(site.id, v.visitorId)) : undefined,
     }));
   const count = online.data ?? map.data?.count;
   // The feed is pageviews, goals and outbound clicks; the server also lists page-leave pings, which are not news.
@@ -81,7 +85,7 @@ export function Realtime({ site }: { site: Website }) {
           ) : (
             <ol class="feed" aria-live="polite">
               {(feed ?? []).map((e, i) => (
-                <FeedItem key={`${e.time}-${i}`} e={e} />
+                <FeedItem key={`${e.time}-${i}`} e={e} siteId={site.id} />
               ))}
             </ol>
           )}
@@ -97,9 +101,10 @@ const TYPE_LABELS: Record<string, string> = {
   payment: "Payment",
   _outbound: "Outbound click",
   outbound: "Outbound click",
+  _identify: "Identified",
 };
 
-function FeedItem({ e }: { e: LiveEvent }) {
+function FeedItem({ e, siteId }: { e: LiveEvent; siteId: string }) {
   const kind = e.type.replace(/^_/, "");
   return (
     <li class={`feed-item feed-${kind}`}>
@@ -114,6 +119,12 @@ function FeedItem({ e }: { e: LiveEvent }) {
       <span class="feed-meta muted small">
         {place(e)}
         {e.device ? ` · ${e.device}` : ""} · <time dateTime={e.time}>{timeAgo(e.time)}</time>
+        {e.visitorId && (
+          <>
+            {" · "}
+            <Link href={visitorHref(siteId, e.visitorId)}>visitor</Link>
+          </>
+        )}
       </span>
     </li>
   );

@@ -4,11 +4,12 @@ import { ErrorNote, Skeleton } from "../components/ui";
 import { useAsync } from "../hooks";
 import { Link } from "../router";
 
-type Section = "dashboard" | "realtime" | "goals" | "funnels" | "integrations" | "settings";
+type Section = "dashboard" | "realtime" | "visitors" | "goals" | "funnels" | "integrations" | "settings";
 
 const SECTIONS: { key: Section; label: string; suffix: string }[] = [
   { key: "dashboard", label: "Dashboard", suffix: "" },
   { key: "realtime", label: "Realtime", suffix: "/realtime" },
+  { key: "visitors", label: "Visitors", suffix: "/visitors" },
   { key: "goals", label: "Goals", suffix: "/goals" },
   { key: "funnels", label: "Funnels", suffix: "/funnels" },
   { key: "integrations", label: "Revenue", suffix: "/integrations" },

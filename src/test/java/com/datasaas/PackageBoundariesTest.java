@@ -41,6 +41,7 @@ class PackageBoundariesTest {
         MAY_USE.put("cli", Set.of("app", "accounts", "events", "operations", "stats"));
         MAY_USE.put("dashboard", Set.of());
         MAY_USE.put("tracker", Set.of());
+        MAY_USE.put("visitors", Set.of("app", "accounts", "events", "ingest", "revenue", "sites", "sql", "stats"));
     }
 
     static final JavaClasses CLASSES = new ClassFileImporter()

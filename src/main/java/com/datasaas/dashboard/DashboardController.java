@@ -37,6 +37,8 @@ class DashboardController {
         "/signup",
         "/sites/{id}",
         "/sites/{id}/realtime",
+        "/sites/{id}/visitors",
+        "/sites/{id}/visitors/{visitorId}",
         "/sites/{id}/goals",
         "/sites/{id}/funnels",
         "/sites/{id}/settings",

@@ -269,6 +269,44 @@ public class DuckDbEventStore implements EventStore {
         }
     }
 
+    @Override
+    public long deleteVisitors(String siteId, List<String> visitorIds) {
+        if (visitorIds.isEmpty()) return 0;
+        String ids = String.join(", ", java.util.Collections.nCopies(visitorIds.size(), "?"));
+        synchronized (writeLock) {
+            DuckDBConnection c = connection;
+            try {
+                List<Long> sessionKeys = new ArrayList<>();
+                try (PreparedStatement st = c.prepareStatement("SELECT DISTINCT session_key FROM events"
+                        + " WHERE site_id = ? AND visitor_id IN (" + ids + ")")) {
+                    bind(st, siteId, visitorIds);
+                    try (ResultSet rs = st.executeQuery()) {
+                        while (rs.next()) sessionKeys.add(rs.getLong(1));
+                    }
+                }
+                run(c, "begin", "BEGIN TRANSACTION");
+                long deleted;
+                try (PreparedStatement st =
+                        c.prepareStatement("DELETE FROM events WHERE site_id = ? AND visitor_id IN (" + ids + ")")) {
+                    bind(st, siteId, visitorIds);
+                    deleted = st.executeUpdate();
+                }
+                SessionRollup.derive(c, siteId, sessionKeys);
+                run(c, "commit", "COMMIT");
+                return deleted;
+            } catch (SQLException | RuntimeException e) {
+                rollback(c, e);
+                throw new EventStoreException(
+                        "Deleting the events of visitors of " + siteId + " failed: " + rootCause(e), e);
+            }
+        }
+    }
+
+    private static void bind(PreparedStatement st, String siteId, List<String> values) throws SQLException {
+        st.setString(1, siteId);
+        for (int i = 0; i < values.size(); i++) st.setString(i + 2, values.get(i));
+    }
+
     @EventListener
     void onWebsiteDeleted(WebsiteDeleted deleted) {
         deleteSite(deleted.websiteId());

@@ -32,6 +32,13 @@ public interface EventStore {
 
     void deleteSite(String siteId);
 
+    /**
+     * Deletes every event of the site's visitors with these raw ids, and derives again the sessions those events
+     * belonged to (a session with no event left is gone), in one transaction. Returns how many events were deleted.
+     * Events still on their way through the ingest spool when this runs are written afterwards.
+     */
+    long deleteVisitors(String siteId, List<String> visitorIds);
+
     /** Name of the SQL dialect queries must be compiled for ("duckdb", later "clickhouse"). */
     String dialect();
 

@@ -130,6 +130,27 @@ final class SessionRollup {
                 + column + " END";
     }
 
+    /**
+     * Derives the given sessions of the site again from the events they have left (after a deletion): each is deleted,
+     * then folded anew from its remaining events, so a session with no event left is gone. Session keys are our own
+     * 64-bit numbers and printed as such; the site id is bound.
+     */
+    static void derive(Connection connection, String siteId, List<Long> sessionKeys) throws SQLException {
+        if (sessionKeys.isEmpty()) return;
+        String keys = String.join(
+                ", ", sessionKeys.stream().map(k -> Long.toString(k)).toList());
+        try (var st = connection.prepareStatement(
+                "DELETE FROM sessions WHERE site_id = ? AND session_key IN (" + keys + ")")) {
+            st.setString(1, siteId);
+            st.executeUpdate();
+        }
+        String remaining = "(SELECT * FROM events WHERE site_id = ? AND session_key IN (" + keys + ")) AS remaining";
+        try (var st = connection.prepareStatement(insert(latest()) + fold(remaining))) {
+            st.setString(1, siteId);
+            st.executeUpdate();
+        }
+    }
+
     static void deleteSite(Connection connection, String siteId) throws SQLException {
         try (var st = connection.prepareStatement("DELETE FROM sessions WHERE site_id = ?")) {
             st.setString(1, siteId);

@@ -61,6 +61,17 @@ record EventRequest(
     static final int MAX_PARAM_VALUE = 255;
     static final long MAX_DURATION_MS = 24L * 3600 * 1000;
     static final List<String> CLICK_ID_NAMES = List.of("gclid", "fbclid", "msclkid", "ttclid", "li_fat_id", "twclid");
+    /**
+     * The goal name the tracker sends an identify under ({@code datasaas("identify", {...})}); such a goal becomes an
+     * {@link EventType#IDENTIFY} event. Its metadata holds {@code user_id} (required), optionally {@code name} and
+     * {@code email}, and up to {@link #MAX_PARAMS} properties of the visitor.
+     */
+    static final String IDENTIFY_GOAL = "identify";
+
+    static final String USER_ID = "user_id";
+    /** user_id, name and email on top of the properties. */
+    static final int MAX_IDENTIFY_PARAMS = MAX_PARAMS + 3;
+
     private static final Pattern GOAL_NAME = Pattern.compile("^[a-z0-9_:-]{1,64}$");
     private static final Pattern PARAM_KEY = Pattern.compile("^[a-z0-9_-]{1,64}$");
     /** What {@link #clean} removes, as a pattern: the definition its char test is checked against. */
@@ -98,6 +109,64 @@ record EventRequest(
                 null,
                 null,
                 null);
+    }
+
+    /**
+     * An identify the site's own server sends (POST /api/v1/identify): {@code body} is shaped like the tracker's,
+     * {@code {"metadata": {"user_id": ..., "name": ..., "email": ..., ...properties}}}, and checked by the same rules;
+     * page and enrichment come from the visitor's latest pageview.
+     */
+    static EventRequest serverIdentify(JsonNode body, ServerEvents.Visit visit, Instant receivedAt) {
+        return new EventRequest(
+                receivedAt,
+                visit.siteId(),
+                visit.visitorId(),
+                visit.sessionId(),
+                EventType.IDENTIFY,
+                null,
+                visit.url(),
+                visit.hostname(),
+                visit.pathname(),
+                null,
+                visit.referrer(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                Map.of(),
+                visit.screenWidth(),
+                visit.language(),
+                identity(Fields.of(body)),
+                null,
+                null,
+                null);
+    }
+
+    /** Checks an identify's metadata (see {@link #IDENTIFY_GOAL}): 400 naming the field when it breaks the rules. */
+    static Map<String, String> identity(JsonNode body) {
+        return identity(Fields.of(body));
+    }
+
+    private static Map<String, String> identity(Fields body) {
+        Map<String, String> traits = metadata(body, MAX_IDENTIFY_PARAMS);
+        String userId = traits.get(USER_ID);
+        if (userId == null || userId.isBlank() || userId.length() > MAX_ID) {
+            throw ApiException.invalid(
+                    "user_id",
+                    "An identify needs 'user_id': your own id for the user, a non-empty string of at most " + MAX_ID
+                            + " characters, e.g. datasaas(\"identify\", {user_id: \"42\", name: \"Ada\"}).");
+        }
+        if (traits.size()
+                        - traits.keySet().stream()
+                                .filter(k -> k.equals(USER_ID) || k.equals("name") || k.equals("email"))
+                                .count()
+                > MAX_PARAMS) {
+            throw ApiException.invalid(
+                    "metadata",
+                    "An identify may carry at most " + MAX_PARAMS + " properties besides user_id, name and email.");
+        }
+        return traits;
     }
 
     /** The goal name of a server-recorded goal, lowercased, under the tracker's goal-name rule. */
@@ -169,6 +238,14 @@ record EventRequest(
             }
             goalName = name.toLowerCase(Locale.ROOT);
         }
+        Map<String, String> metadata;
+        if (IDENTIFY_GOAL.equals(goalName)) {
+            type = EventType.IDENTIFY;
+            goalName = null;
+            metadata = identity(body);
+        } else {
+            metadata = metadata(body);
+        }
 
         Long duration = null;
         Integer scrollDepth = null;
@@ -207,7 +284,7 @@ record EventRequest(
                 clickIds(body, query),
                 screen == null ? null : screen.intValue(),
                 text(body, "language", 35),
-                metadata(body),
+                metadata,
                 duration,
                 scrollDepth,
                 targetUrl);
@@ -291,13 +368,17 @@ record EventRequest(
     }
 
     private static Map<String, String> metadata(Fields body) {
+        return metadata(body, MAX_PARAMS);
+    }
+
+    private static Map<String, String> metadata(Fields body, int maxParams) {
         Object found = body.get("metadata");
         if (found == null) return Map.of();
         if (!(found instanceof JsonNode node) || !node.isObject()) {
             throw ApiException.badRequest("Field 'metadata' must be an object of string values.");
         }
-        if (node.size() > MAX_PARAMS) {
-            throw ApiException.badRequest("Field 'metadata' may hold at most " + MAX_PARAMS + " params.");
+        if (node.size() > maxParams) {
+            throw ApiException.badRequest("Field 'metadata' may hold at most " + maxParams + " params.");
         }
         Map<String, String> params = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> entry : node.properties()) {

@@ -58,6 +58,7 @@ final class IngestPipeline {
     private final WriteBuffer buffer;
     private final Presence presence;
     private final PageviewTimes pageviews;
+    private final Identities identities;
     private final ObjectMapper json;
     private final List<Step> steps;
     private final List<Step> serverSteps;
@@ -77,8 +78,10 @@ final class IngestPipeline {
             WriteBuffer buffer,
             Presence presence,
             PageviewTimes pageviews,
+            Identities identities,
             ObjectMapper json,
             MeterRegistry meters) {
+        this.identities = identities;
         this.websites = websites;
         this.userAgents = userAgents;
         this.bots = bots;
@@ -109,11 +112,17 @@ final class IngestPipeline {
                 step(meters, "put_referrer", this::putReferrer),
                 step(meters, "put_channel", this::putChannel),
                 step(meters, "bound_leave_duration", this::boundLeaveDuration),
+                step(meters, "save_profile", this::saveProfile),
                 step(meters, "write_to_buffer", this::writeToBuffer));
         // Events from the site's own server (trusted: authenticated with a write key) skip the browser checks, whose
         // inputs (address, user agent, hostname) are the server's; the visitor's details come with the draft.
         this.serverSteps = steps.stream()
-                .filter(s -> List.of("lookup_site", "drop_excluded_path", "drop_excluded_country", "write_to_buffer")
+                .filter(s -> List.of(
+                                "lookup_site",
+                                "drop_excluded_path",
+                                "drop_excluded_country",
+                                "save_profile",
+                                "write_to_buffer")
                         .contains(s.name()))
                 .toList();
     }
@@ -236,11 +245,29 @@ final class IngestPipeline {
         return KEEP;
     }
 
+    /** An identify's personal details go to the profile store, after every drop step: a bot identifies no one. */
+    private DropReason saveProfile(EventDraft draft) {
+        EventRequest r = draft.request;
+        if (r.type() == EventType.IDENTIFY) {
+            identities.identify(draft.site.id(), r.visitorId(), r.metadata(), r.receivedAt());
+        }
+        return KEEP;
+    }
+
     private DropReason writeToBuffer(EventDraft draft) {
         Event event = toEvent(draft);
         buffer.write(event); // returns once the event is durable in the spool, else throws a 503
         presence.seen(event.siteId(), event.visitorKey(), event.timestamp());
         return KEEP;
+    }
+
+    /** An identify keeps only the user id in the event store: name, email and properties are the profile's. */
+    private String storedMetadata(EventRequest r) {
+        if (r.type() == EventType.IDENTIFY) {
+            return json.writeValueAsString(
+                    Map.of(EventRequest.USER_ID, r.metadata().get(EventRequest.USER_ID)));
+        }
+        return r.metadata().isEmpty() ? null : json.writeValueAsString(r.metadata());
     }
 
     private Event toEvent(EventDraft d) {
@@ -282,7 +309,7 @@ final class IngestPipeline {
                 d.location.city(),
                 d.location.latitude(),
                 d.location.longitude(),
-                r.metadata().isEmpty() ? null : json.writeValueAsString(r.metadata()),
+                storedMetadata(r),
                 d.durationMs,
                 r.scrollDepth(),
                 r.targetUrl());

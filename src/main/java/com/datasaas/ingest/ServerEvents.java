@@ -7,6 +7,7 @@ import com.datasaas.enrich.ReferrerKind;
 import com.datasaas.enrich.UserAgentInfo;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Map;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 
@@ -49,12 +50,62 @@ public final class ServerEvents {
             String region,
             String city,
             Double latitude,
-            Double longitude) {}
+            Double longitude) {
+
+        /**
+         * The visit of a latest-pageview row read from the event store (columns named as in {@code events}), so every
+         * server event joins the session the same way.
+         */
+        public static Visit of(String siteId, Map<String, Object> row) {
+            return new Visit(
+                    siteId,
+                    (String) row.get("visitor_id"),
+                    (String) row.get("session_id"),
+                    (String) row.get("url"),
+                    (String) row.get("hostname"),
+                    (String) row.get("pathname"),
+                    (String) row.get("referrer"),
+                    (String) row.get("referrer_domain"),
+                    (String) row.get("referrer_source"),
+                    (String) row.get("channel"),
+                    row.get("screen_width") == null ? null : ((Number) row.get("screen_width")).intValue(),
+                    (String) row.get("language"),
+                    (String) row.get("device_type"),
+                    (String) row.get("browser"),
+                    (String) row.get("browser_version"),
+                    (String) row.get("os"),
+                    (String) row.get("os_version"),
+                    (String) row.get("country"),
+                    (String) row.get("region"),
+                    (String) row.get("city"),
+                    row.get("latitude") == null ? null : ((Number) row.get("latitude")).doubleValue(),
+                    row.get("longitude") == null ? null : ((Number) row.get("longitude")).doubleValue());
+        }
+    }
 
     /** A goal as recorded: the time it was received (its event time), or a 400 naming the field at fault. */
     public Instant recordGoal(JsonNode body, Visit visit) {
         Instant now = clock.instant();
-        EventRequest request = EventRequest.serverGoal(body, visit, now);
+        run(EventRequest.serverGoal(body, visit, now), visit);
+        return now;
+    }
+
+    /**
+     * An identify from the site's server: {@code body} is {@code {"metadata": {"user_id": ..., ...}}}, checked by the
+     * tracker's identify rules; the profile is saved by the pipeline's {@code save_profile} step. Returns the time.
+     */
+    public Instant identify(JsonNode body, Visit visit) {
+        Instant now = clock.instant();
+        run(EventRequest.serverIdentify(body, visit, now), visit);
+        return now;
+    }
+
+    /** Checks an identify body by the tracker's rules before the visitor is looked up (400 naming the field). */
+    public static void checkIdentify(JsonNode body) {
+        EventRequest.identity(body);
+    }
+
+    private void run(EventRequest request, Visit visit) {
         ReferrerInfo referrer = visit.referrerDomain() == null
                 ? new ReferrerInfo(null, null, null, ReferrerKind.NONE)
                 : new ReferrerInfo(
@@ -72,7 +123,6 @@ public final class ServerEvents {
                 referrer,
                 Channel.ofLabel(visit.channel()));
         pipeline.runFromServer(draft);
-        return now;
     }
 
     /**

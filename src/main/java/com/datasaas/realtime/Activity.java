@@ -46,7 +46,16 @@ final class Activity {
     static final Duration SESSION_MARGIN = Duration.ofDays(1);
 
     private static final List<String> LATEST_DETAILS = List.of(
-            "session_key", "country", "region", "city", "latitude", "longitude", "browser", "os", "device_type");
+            "session_key",
+            "visitor_id",
+            "country",
+            "region",
+            "city",
+            "latitude",
+            "longitude",
+            "browser",
+            "os",
+            "device_type");
 
     private final EventStore store;
     private final Dialect dialect;
@@ -113,6 +122,7 @@ final class Activity {
         List<Item> items = new ArrayList<>();
         for (String c : List.of(
                 "visitor_key",
+                "visitor_id",
                 "country",
                 "region",
                 "city",
@@ -141,6 +151,7 @@ final class Activity {
         return select(columns(List.of(
                         "ts",
                         "event_type",
+                        "visitor_id",
                         "goal_name",
                         "pathname",
                         "country",

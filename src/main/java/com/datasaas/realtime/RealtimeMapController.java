@@ -51,6 +51,12 @@ final class RealtimeMapController {
             @Schema(description = "A stable per-visitor marker (the 64-bit visitor key, hex), never the raw id.")
             String visitor,
 
+            @Schema(
+                    description = "The raw visitor id, for its page in the visitors API (null while its events are"
+                            + " still in the write buffer).")
+            @Nullable
+            String visitorId,
+
             @Nullable String country,
             @Nullable String region,
             @Nullable String city,
@@ -77,6 +83,10 @@ final class RealtimeMapController {
             String type,
 
             @Nullable String goalName,
+
+            @Schema(description = "The raw visitor id, for its page in the visitors API.") @Nullable
+            String visitorId,
+
             @Nullable String page,
             @Nullable String country,
             @Nullable String region,
@@ -95,6 +105,10 @@ final class RealtimeMapController {
 
             String currency,
             String channel,
+
+            @Schema(description = "The raw visitor id the payment is linked to, if any.") @Nullable
+            String visitorId,
+
             @Nullable String page,
             @Nullable String country,
             @Nullable String region,
@@ -128,6 +142,7 @@ final class RealtimeMapController {
         // The 64-bit key, as hex: stable per visitor for the map's markers without exposing the raw visitor id.
         return new OnlineVisitor(
                 Long.toHexString(visitorKey),
+                (String) row.get("visitor_id"),
                 (String) row.get("country"),
                 (String) row.get("region"),
                 (String) row.get("city"),
@@ -168,6 +183,7 @@ final class RealtimeMapController {
             events.add(new EventItem(
                     (String) row.get("event_type"),
                     (String) row.get("goal_name"),
+                    (String) row.get("visitor_id"),
                     (String) row.get("pathname"),
                     (String) row.get("country"),
                     (String) row.get("region"),
@@ -184,6 +200,7 @@ final class RealtimeMapController {
                     p.revenueMinor() == null ? null : Money.units(p.revenueMinor(), site.currency()),
                     site.currency(),
                     p.channel() == null ? "Unknown" : p.channel(),
+                    p.visitorId(),
                     p.landingPage(),
                     p.country(),
                     p.region(),

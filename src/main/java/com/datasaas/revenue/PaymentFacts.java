@@ -68,7 +68,7 @@ public final class PaymentFacts {
                 .list();
     }
 
-    private static PaymentFact fact(ResultSet rs, String siteCurrency) throws SQLException {
+    static PaymentFact fact(ResultSet rs, String siteCurrency) throws SQLException {
         long amount = rs.getLong("amount_minor");
         long refunded = rs.getLong("refunded_minor");
         String currency = rs.getString("currency");

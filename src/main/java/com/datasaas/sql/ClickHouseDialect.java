@@ -387,4 +387,12 @@ public final class ClickHouseDialect extends SqlPrinter {
         expr(out, b.ts());
         out.sql(", ").sql(zone).sql(")");
     }
+
+    /** {@code visitParamExtractString} exists in 18.16 ({@code JSONExtract*} does not); it never answers NULL. */
+    @Override
+    void jsonText(Out out, Sql.JsonText j) {
+        out.sql("nullIf(visitParamExtractString(");
+        expr(out, j.json());
+        out.sql(", ").sql(string(j.key())).sql("), '')");
+    }
 }

@@ -103,6 +103,13 @@ public final class DuckDbDialect extends SqlPrinter {
         out.sql("))");
     }
 
+    @Override
+    void jsonText(Out out, Sql.JsonText j) {
+        out.sql("json_extract_string(");
+        expr(out, j.json());
+        out.sql(", ").sql(quote("$." + j.key())).sql(")");
+    }
+
     /**
      * Microseconds since the epoch of the local wall-clock time: the UTC epoch plus the zone's offset at that instant,
      * one CASE branch per offset change within the range. Numbers only, computed here from the zone rules.

@@ -40,7 +40,8 @@ public final class Sql {
                     Contains,
                     Like,
                     SecondsBetween,
-                    TimeBucket {}
+                    TimeBucket,
+                    JsonText {}
 
     /** A column, optionally qualified by a table alias. */
     public record Column(String table, String name) implements Expr {}
@@ -147,6 +148,16 @@ public final class Sql {
 
     /** Seconds, fractional, from {@code start} to {@code end} (two timestamps of one row). */
     public record SecondsBetween(Expr start, Expr end) implements Expr {}
+
+    /**
+     * The text of one top-level field of a JSON object stored as text (NULL when absent or not JSON). The key is a
+     * fixed name of our own code, printed inline like a {@link Constant}.
+     */
+    public record JsonText(Expr json, String key) implements Expr {
+        public JsonText {
+            if (!key.matches("[a-z0-9_]+")) throw new IllegalArgumentException("JSON keys are [a-z0-9_]: " + key);
+        }
+    }
 
     public enum BucketSize {
         HOUR,
@@ -383,6 +394,10 @@ public final class Sql {
 
     public static SecondsBetween secondsBetween(Expr start, Expr end) {
         return new SecondsBetween(start, end);
+    }
+
+    public static JsonText jsonText(Expr json, String key) {
+        return new JsonText(json, key);
     }
 
     public static Item as(Expr expression, String alias) {

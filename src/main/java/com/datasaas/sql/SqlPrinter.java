@@ -14,6 +14,7 @@ import com.datasaas.sql.Sql.IsNull;
 import com.datasaas.sql.Sql.Item;
 import com.datasaas.sql.Sql.Join;
 import com.datasaas.sql.Sql.JoinType;
+import com.datasaas.sql.Sql.JsonText;
 import com.datasaas.sql.Sql.Like;
 import com.datasaas.sql.Sql.Logical;
 import com.datasaas.sql.Sql.OrderTerm;
@@ -103,6 +104,8 @@ abstract class SqlPrinter implements Dialect {
     abstract void secondsBetween(Out out, SecondsBetween s);
 
     abstract void timeBucket(Out out, TimeBucket b);
+
+    abstract void jsonText(Out out, JsonText j);
 
     String joinKeyword(JoinType type, Strictness strictness) {
         return type == JoinType.LEFT ? "LEFT JOIN" : "JOIN";
@@ -307,6 +310,8 @@ abstract class SqlPrinter implements Dialect {
             secondsBetween(out, s);
         } else if (e instanceof TimeBucket b) {
             timeBucket(out, b);
+        } else if (e instanceof JsonText j) {
+            jsonText(out, j);
         } else {
             throw new IllegalArgumentException("unknown expression node " + e);
         }

@@ -114,7 +114,7 @@ final class QueryCompiler {
     }
 
     /** Events that make a visitor or a session count (design section 5). */
-    private static Expr counted() {
+    static Expr counted() {
         return in(
                 col("event_type"),
                 List.of(constant(EventType.PAGEVIEW.wireName()), constant(EventType.GOAL.wireName())));
@@ -285,7 +285,7 @@ final class QueryCompiler {
     }
 
     /** Sessions of the site overlapping the range. */
-    private static Expr overlaps(StatsQuery q) {
+    static Expr overlaps(StatsQuery q) {
         return and(
                 eq(col("site_id"), value(q.siteId())),
                 lt(col("started_at"), value(q.until())),
@@ -297,7 +297,7 @@ final class QueryCompiler {
         return or(lt(col("started_at"), value(q.from())), ge(col("ended_at"), value(q.until())));
     }
 
-    private static Expr inRange(StatsQuery q, Instant from, Instant until) {
+    static Expr inRange(StatsQuery q, Instant from, Instant until) {
         return and(eq(col("site_id"), value(q.siteId())), ge(col("ts"), value(from)), lt(col("ts"), value(until)));
     }
 

@@ -506,34 +506,10 @@ final class StatsController {
             throw ApiException.notFound("Visitor '" + visitorId + "' has no pageview on website " + site.id()
                     + "; goals can only be recorded for visitors the tracker has seen.");
         }
-        Map<String, Object> v = last.get(0);
-        String sessionId = (String) v.get("session_id");
+        ServerEvents.Visit visit = ServerEvents.Visit.of(site.id(), last.get(0));
         // Through the ingest pipeline like the tracker's goals: same rules, buffer, metrics and presence.
-        Instant now = serverEvents.recordGoal(
-                body,
-                new ServerEvents.Visit(
-                        site.id(),
-                        visitorId,
-                        sessionId,
-                        (String) v.get("url"),
-                        (String) v.get("hostname"),
-                        (String) v.get("pathname"),
-                        (String) v.get("referrer"),
-                        (String) v.get("referrer_domain"),
-                        (String) v.get("referrer_source"),
-                        (String) v.get("channel"),
-                        v.get("screen_width") == null ? null : ((Number) v.get("screen_width")).intValue(),
-                        (String) v.get("language"),
-                        (String) v.get("device_type"),
-                        (String) v.get("browser"),
-                        (String) v.get("browser_version"),
-                        (String) v.get("os"),
-                        (String) v.get("os_version"),
-                        (String) v.get("country"),
-                        (String) v.get("region"),
-                        (String) v.get("city"),
-                        v.get("latitude") == null ? null : ((Number) v.get("latitude")).doubleValue(),
-                        v.get("longitude") == null ? null : ((Number) v.get("longitude")).doubleValue()));
+        Instant now = serverEvents.recordGoal(body, visit);
+        String sessionId = visit.sessionId();
         return new RecordedGoal(name, visitorId, sessionId, now);
     }
 

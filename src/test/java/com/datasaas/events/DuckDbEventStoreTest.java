@@ -92,6 +92,80 @@ class DuckDbEventStoreTest {
         return store.query(sql, List.of(), (rs, n) -> rs.getLong(1)).get(0);
     }
 
+    @Test
+    void deleting_visitors_removes_their_events_and_derives_their_sessions_again() {
+        List<Event> events = new ArrayList<>();
+        for (int i = 0; i < 70; i++) events.add(event(i, TYPES[i % TYPES.length]));
+        // A session with events of two visitors (two cookies in one tab): deleting one keeps the other's part.
+        Event e = event(101, EventType.PAGEVIEW); // visitor v3, session s3
+        events.add(new Event(
+                e.siteId(),
+                e.timestamp(),
+                e.type(),
+                "v1",
+                e.sessionId(),
+                IdKeys.of("mrf_store", "v1"),
+                e.sessionKey(),
+                e.goalName(),
+                e.url(),
+                e.hostname(),
+                e.pathname(),
+                e.title(),
+                e.referrer(),
+                e.referrerDomain(),
+                e.referrerSource(),
+                e.channel(),
+                e.utmSource(),
+                e.utmMedium(),
+                e.utmCampaign(),
+                e.utmTerm(),
+                e.utmContent(),
+                e.clickIds(),
+                e.screenWidth(),
+                e.language(),
+                e.deviceType(),
+                e.browser(),
+                e.browserVersion(),
+                e.os(),
+                e.osVersion(),
+                e.country(),
+                e.region(),
+                e.city(),
+                e.latitude(),
+                e.longitude(),
+                e.metadata(),
+                e.durationMs(),
+                e.scrollDepth(),
+                e.targetUrl()));
+        store.append(events);
+        long v3 = events.stream().filter(x -> x.visitorId().equals("v3")).count();
+
+        assertThat(store.deleteVisitors("mrf_store", List.of("v3", "never-seen")))
+                .isEqualTo(v3);
+
+        assertThat(count("SELECT count(*) FROM events WHERE visitor_id = 'v3'")).isZero();
+        assertThat(count("SELECT count(*) FROM events")).isEqualTo(events.size() - v3);
+        // The sessions table equals the definition of a session over the events that are left (the oracle).
+        String columns = "session_key, visitor_key, started_at, ended_at, pageviews, goals, leave_ms, entry_page,"
+                + " exit_page, country";
+        List<String> kept = store.query(
+                "SELECT " + columns + " FROM sessions ORDER BY session_key", List.of(), (rs, n) -> row(rs, 10));
+        List<String> derived = store.query(
+                "SELECT " + columns + " FROM (" + SessionRollup.fold("events") + ") ORDER BY session_key",
+                List.of(),
+                (rs, n) -> row(rs, 10));
+        assertThat(kept).isEqualTo(derived).hasSize(7); // s3 lives on with v1's pageview
+        assertThat(count("SELECT pageviews FROM sessions WHERE session_key = " + IdKeys.of("mrf_store", "s3")))
+                .isEqualTo(1);
+        assertThat(store.deleteVisitors("mrf_store", List.of("v3"))).isZero();
+    }
+
+    private static String row(java.sql.ResultSet rs, int columns) throws SQLException {
+        StringBuilder out = new StringBuilder();
+        for (int i = 1; i <= columns; i++) out.append(rs.getObject(i)).append('|');
+        return out.toString();
+    }
+
     @ParameterizedTest(name = "failing before {0}")
     @ValueSource(strings = {"insert_events", "merge_sessions", "raise_watermark", "commit"})
     void a_batch_that_fails_between_its_statements_leaves_nothing_behind_and_its_retry_stores_it_once(String step) {

@@ -97,6 +97,11 @@ class WriteBufferTest {
         }
 
         @Override
+        public long deleteVisitors(String siteId, List<String> visitorIds) {
+            return real.deleteVisitors(siteId, visitorIds);
+        }
+
+        @Override
         public String dialect() {
             return real.dialect();
         }

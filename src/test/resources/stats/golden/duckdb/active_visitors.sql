@@ -1,4 +1,5 @@
 SELECT l.visitor_key,
+    l.visitor_id,
     l.country,
     l.region,
     l.city,
@@ -14,6 +15,7 @@ SELECT l.visitor_key,
 FROM (
     SELECT visitor_key,
         arg_max_null(session_key, ts) AS session_key,
+        arg_max_null(visitor_id, ts) AS visitor_id,
         arg_max_null(country, ts) AS country,
         arg_max_null(region, ts) AS region,
         arg_max_null(city, ts) AS city,

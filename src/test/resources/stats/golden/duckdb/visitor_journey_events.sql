@@ -1,0 +1,17 @@
+SELECT ts,
+    event_type,
+    session_key,
+    session_id,
+    visitor_id,
+    pathname,
+    title,
+    goal_name,
+    duration_ms,
+    scroll_depth,
+    target_url
+FROM events
+WHERE site_id = ?
+    AND session_key IN (?, ?)
+    AND event_type <> '_heartbeat'
+ORDER BY ts, event_type
+LIMIT 5000
