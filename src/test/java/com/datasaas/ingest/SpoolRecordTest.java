@@ -77,6 +77,9 @@ class SpoolRecordTest {
 
     @Test
     void every_field_survives_the_round_trip() throws ReflectiveOperationException {
+        assertThat(SpoolRecord.FIELDS)
+                .as("SpoolRecord writes every field of Event (a new field goes at the end of both)")
+                .isEqualTo(Event.class.getRecordComponents().length);
         Event full = everyFieldSet();
         assertThat(SpoolRecord.decode(SpoolRecord.encode(full))).isEqualTo(full);
         assertThat(SpoolRecord.decode(SpoolRecord.encode(sparse()))).isEqualTo(sparse());
