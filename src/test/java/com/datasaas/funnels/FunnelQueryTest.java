@@ -2,8 +2,8 @@ package com.datasaas.funnels;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.datasaas.sites.Website;
 import com.datasaas.events.ClickHouseSessions;
+import com.datasaas.sites.Website;
 import com.datasaas.sql.ClickHouseDialect;
 import com.datasaas.sql.CompiledQuery;
 import com.datasaas.sql.DuckDbDialect;
@@ -62,7 +62,8 @@ class FunnelQueryTest {
         assertThat(duck.sql()).doesNotContain("1=1").doesNotContain("mrf_site").contains("LEFT JOIN");
         assertThat(duck.parameters()).contains("signup", "DE", "/admin");
 
-        CompiledQuery sketch = new ClickHouseDialect(new ClickHouseSessions()).print(FunnelQuery.counts(FUNNEL, SCOPE, Map.of()));
+        CompiledQuery sketch =
+                new ClickHouseDialect(new ClickHouseSessions()).print(FunnelQuery.counts(FUNNEL, SCOPE, Map.of()));
         assertThat(sketch.parameters()).isEmpty();
         assertThat(sketch.sql())
                 .contains("minIf(e.ts")
