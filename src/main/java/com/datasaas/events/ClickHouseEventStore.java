@@ -366,6 +366,23 @@ public class ClickHouseEventStore implements EventStore {
         }
     }
 
+    /** Sessions here are derived from events by query, so deleting the events removes the visitors' sessions too. */
+    @Override
+    public long deleteVisitors(String siteId, List<String> visitorIds) {
+        if (visitorIds.isEmpty()) return 0;
+        String condition = "site_id = " + ClickHouseDialect.literal(siteId) + " AND visitor_id IN ("
+                + visitorIds.stream().map(ClickHouseDialect::literal).collect(java.util.stream.Collectors.joining(", "))
+                + ")";
+        synchronized (writeLock) {
+            long deleted = single("SELECT count() FROM events WHERE " + condition, rs -> rs.getLong(1));
+            if (deleted > 0) {
+                execute(database, "ALTER TABLE events DELETE WHERE " + condition);
+                awaitMutations();
+            }
+            return deleted;
+        }
+    }
+
     /** ALTER ... DELETE is an asynchronous mutation (18.16 cannot wait for it): poll until it is done. */
     private void awaitMutations() {
         long deadline = System.nanoTime() + MUTATION_WAIT.toNanos();
