@@ -86,18 +86,20 @@ final class FunnelQuery {
                     .from(table("events"))
                     .where(scope.inRange(), matches(steps.get(k - 1), goals), scope.sessionCondition(null))
                     .build();
-            Expr advances = and(eq(col("p", "reached"), constant(k - 1)), gt(col("e", "ts"), col("p", "t")));
+            // One alias per level: ClickHouse names a subquery's outputs after its alias, and a level that read and
+            // wrote the same prefixed name would alias an aggregate to its own input.
+            String p = "p" + (k - 1);
+            String e = "e" + k;
+            Expr advances = and(eq(col(p, "reached"), constant(k - 1)), gt(col(e, "ts"), col(p, "t")));
             level = select(
-                            as(col("p", "visitor_key"), "visitor_key"),
+                            as(col(p, "visitor_key"), "visitor_key"),
                             as(
-                                    plus(any(col("p", "reached")), max(caseWhen(advances, constant(1), constant(0)))),
+                                    plus(any(col(p, "reached")), max(caseWhen(advances, constant(1), constant(0)))),
                                     "reached"),
-                            as(new Sql.Aggregate(Sql.Function.MIN, col("e", "ts"), null, advances), "t"))
+                            as(new Sql.Aggregate(Sql.Function.MIN, col(e, "ts"), null, advances), "t"))
                     .from(leftJoin(
-                            subquery(level, "p"),
-                            subquery(events, "e"),
-                            eq(col("e", "visitor_key"), col("p", "visitor_key"))))
-                    .groupBy(List.of(col("p", "visitor_key")))
+                            subquery(level, p), subquery(events, e), eq(col(e, "visitor_key"), col(p, "visitor_key"))))
+                    .groupBy(List.of(col(p, "visitor_key")))
                     .build();
         }
         return level;

@@ -87,7 +87,12 @@ public final class ClickHouseDialect extends SqlPrinter {
 
     /** Names visible in one SELECT. */
     private record Scope(
-            String prefix, Map<String, String> inputs, Set<String> aliases, Expr where, boolean ordering) {}
+            String prefix,
+            Map<String, String> inputs,
+            Set<String> aliases,
+            Expr where,
+            boolean ordering,
+            String tableAlias) {}
 
     // ---------------------------------------------------------------- values
 
@@ -127,7 +132,9 @@ public final class ClickHouseDialect extends SqlPrinter {
             String alias = outputName(item);
             if (alias != null) aliases.add(alias);
         }
-        out.scopes.addLast(new Scope(prefix, inputs, aliases, s.where(), false));
+        // A table read directly (FROM sessions AS s) keeps its column names: s.x is plain x, not a join side's s__x.
+        String tableAlias = s.from() instanceof Table t ? t.alias() : null;
+        out.scopes.addLast(new Scope(prefix, inputs, aliases, s.where(), false, tableAlias));
         try {
             super.select(out, s);
         } finally {
@@ -168,7 +175,8 @@ public final class ClickHouseDialect extends SqlPrinter {
     void orderTerm(Out out, Expr e) {
         Scope scope = scope(out);
         out.scopes.removeLast();
-        out.scopes.addLast(new Scope(scope.prefix(), scope.inputs(), scope.aliases(), scope.where(), true));
+        out.scopes.addLast(
+                new Scope(scope.prefix(), scope.inputs(), scope.aliases(), scope.where(), true, scope.tableAlias()));
         try {
             expr(out, e);
         } finally {
@@ -179,6 +187,11 @@ public final class ClickHouseDialect extends SqlPrinter {
 
     @Override
     void column(Out out, Column c) {
+        Scope current = scope(out);
+        if (c.table() != null && current != null && c.table().equals(current.tableAlias())) {
+            out.sql(c.name());
+            return;
+        }
         if (c.table() != null) {
             // Only the two sides of a JOIN are referred to by alias; their outputs carry the alias as a prefix.
             out.sql(c.table()).sql(SEPARATOR).sql(c.name());

@@ -1,4 +1,5 @@
 SELECT l__visitor_key AS visitor_key,
+    l__visitor_id AS visitor_id,
     l__country AS country,
     l__region AS region,
     l__city AS city,
@@ -14,6 +15,7 @@ SELECT l__visitor_key AS visitor_key,
 FROM (
     SELECT visitor_key AS l__visitor_key,
         tupleElement(argMax(tuple(toNullable(session_key)), ts_us), 1) AS l__session_key,
+        tupleElement(argMax(tuple(toNullable(visitor_id)), ts_us), 1) AS l__visitor_id,
         tupleElement(argMax(tuple(toNullable(country)), ts_us), 1) AS l__country,
         tupleElement(argMax(tuple(toNullable(region)), ts_us), 1) AS l__region,
         tupleElement(argMax(tuple(toNullable(city)), ts_us), 1) AS l__city,

@@ -1,5 +1,6 @@
 SELECT ts,
     event_type,
+    visitor_id,
     goal_name,
     pathname,
     country,

@@ -2,13 +2,13 @@ SELECT count(*) AS step_1,
     count(*) FILTER (WHERE reached >= 2) AS step_2,
     count(*) FILTER (WHERE reached >= 3) AS step_3
 FROM (
-    SELECT p.visitor_key AS visitor_key,
-        any_value(p.reached) + max(CASE WHEN p.reached = 2 AND e.ts > p.t THEN 1 ELSE 0 END) AS reached,
-        min(e.ts) FILTER (WHERE p.reached = 2 AND e.ts > p.t) AS t
+    SELECT p2.visitor_key AS visitor_key,
+        any_value(p2.reached) + max(CASE WHEN p2.reached = 2 AND e3.ts > p2.t THEN 1 ELSE 0 END) AS reached,
+        min(e3.ts) FILTER (WHERE p2.reached = 2 AND e3.ts > p2.t) AS t
     FROM (
-        SELECT p.visitor_key AS visitor_key,
-            any_value(p.reached) + max(CASE WHEN p.reached = 1 AND e.ts > p.t THEN 1 ELSE 0 END) AS reached,
-            min(e.ts) FILTER (WHERE p.reached = 1 AND e.ts > p.t) AS t
+        SELECT p1.visitor_key AS visitor_key,
+            any_value(p1.reached) + max(CASE WHEN p1.reached = 1 AND e2.ts > p1.t THEN 1 ELSE 0 END) AS reached,
+            min(e2.ts) FILTER (WHERE p1.reached = 1 AND e2.ts > p1.t) AS t
         FROM (
             SELECT visitor_key,
                 1 AS reached,
@@ -41,7 +41,7 @@ FROM (
                     WHERE f0 = 0
                 )
             GROUP BY visitor_key
-        ) AS p
+        ) AS p1
         LEFT JOIN (
             SELECT visitor_key,
                 ts
@@ -72,9 +72,9 @@ FROM (
                     ) AS matched
                     WHERE f0 = 0
                 )
-        ) AS e ON e.visitor_key = p.visitor_key
-        GROUP BY p.visitor_key
-    ) AS p
+        ) AS e2 ON e2.visitor_key = p1.visitor_key
+        GROUP BY p1.visitor_key
+    ) AS p2
     LEFT JOIN (
         SELECT visitor_key,
             ts
@@ -105,6 +105,6 @@ FROM (
                 ) AS matched
                 WHERE f0 = 0
             )
-    ) AS e ON e.visitor_key = p.visitor_key
-    GROUP BY p.visitor_key
+    ) AS e3 ON e3.visitor_key = p2.visitor_key
+    GROUP BY p2.visitor_key
 ) AS funnel
