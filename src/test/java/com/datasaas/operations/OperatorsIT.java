@@ -170,6 +170,8 @@ class OperatorsIT {
         assertThat(answers(ownerOnB, site)).isEqualTo(before);
 
         // 4. reset-password on the running service: the new password works at once, the old one no longer
+        String sessionBeforeReset = ownerOnB.sessionCookie();
+        assertThat(sessionBeforeReset).isNotNull();
         JarProcess.Result generated = jar.run(restored, "", "reset-password", "--email", OWNER, "--generate");
         assertThat(generated.exitCode()).as(generated.out()).isZero();
         assertThat(generated.out()).contains("The service is running").contains("end at their next request");
@@ -188,10 +190,13 @@ class OperatorsIT {
                 jar.run(restored, "quartz lantern meadow 77\n", "reset-password", "--email", "OWNER@example.com");
         assertThat(fromStdin.exitCode()).as(fromStdin.out()).isZero();
         assertThat(fromStdin.out()).contains("Password changed").doesNotContain(password.group(1));
-        // same port, so the old client still sends its session cookie
+        // Same port; the session cookie from before the reset is sent as it was (the client's jar dropped it when the
+        // service expired it, but an attacker who copied it would still have it).
         JarProcess.Server b2 = jar.serve(JarProcess.JAR, restored, b.port());
-        assertThat(ownerOnB.sessionCookie()).isNotNull();
-        assertThat(ownerOnB.get("/api/me").status())
+        assertThat(ownerOnB.raw(java.net.http.HttpRequest.newBuilder(java.net.URI.create(ownerOnB.base() + "/api/me"))
+                                .header("Cookie", "DATASAAS_SESSION=" + sessionBeforeReset)
+                                .GET())
+                        .status())
                 .as("the session from before the reset")
                 .isEqualTo(401);
         assertThat(tryLogin(b2.port(), OWNER, password.group(1))).isEqualTo(401);
