@@ -1,10 +1,9 @@
 package com.datasaas.accounts;
 
 import com.datasaas.app.ClientAddresses;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -27,6 +26,10 @@ import org.springframework.stereotype.Component;
  * A token is spent from every budget <em>before</em> the slow password check and given back when the password was
  * right, so only failures count and parallel attempts can never run more checks than the budget holds (checking
  * first and recording the failure after let 40 parallel attempts run 25 checks against a limit of 10).
+ *
+ * <p>Where the budgets live is {@link LoginBudgets}: this process's memory in the embedded mode, PostgreSQL in server
+ * mode (Bucket4j's PostgreSQL backend), so the budgets hold across nodes. Logins are rare enough for a database round
+ * trip per budget.
  */
 @Component
 final class LoginThrottle {
@@ -37,19 +40,20 @@ final class LoginThrottle {
     /** How long an address that logged in stays exempt from the account-wide budget. */
     static final Duration KNOWN_ADDRESS_MEMORY = Duration.ofDays(30);
 
-    private final Cache<String, Bucket> byAddress = buckets();
-    private final Cache<String, Bucket> byAccountAndAddress = buckets();
-    private final Cache<String, Bucket> byAccount = buckets();
-    private final Cache<String, Boolean> knownAddresses = Caffeine.newBuilder()
-            .maximumSize(100_000)
-            .expireAfterWrite(KNOWN_ADDRESS_MEMORY)
+    private static final BucketConfiguration PER_ADDRESS = gradual(FAILURES_PER_ADDRESS);
+    private static final BucketConfiguration PER_ACCOUNT_AND_ADDRESS = gradual(FAILURES_PER_ACCOUNT_AND_ADDRESS);
+    // Refilled all at once: a botnet gets its budget back per window, not a trickle it can keep spending.
+    private static final BucketConfiguration PER_ACCOUNT = BucketConfiguration.builder()
+            .addLimit(Bandwidth.builder()
+                    .capacity(FAILURES_PER_ACCOUNT)
+                    .refillIntervally(FAILURES_PER_ACCOUNT, WINDOW)
+                    .build())
             .build();
 
-    private static Cache<String, Bucket> buckets() {
-        return Caffeine.newBuilder()
-                .maximumSize(100_000)
-                .expireAfterAccess(WINDOW.multipliedBy(2))
-                .build();
+    private final LoginBudgets budgets;
+
+    LoginThrottle(LoginBudgets budgets) {
+        this.budgets = budgets;
     }
 
     /** The right to check one password; {@link #succeeded()} gives the spent tokens back. */
@@ -72,29 +76,21 @@ final class LoginThrottle {
 
         void succeeded() {
             spent.forEach(bucket -> bucket.addTokens(1));
-            knownAddresses.put(email + " " + address, Boolean.TRUE);
+            budgets.remember(email, address);
         }
     }
 
     /** Spends one failure from each budget that applies, or none at all when one of them is empty. */
     Attempt begin(String email, InetAddress client) {
         String address = ClientAddresses.bucketKey(client);
-        List<Bucket> budgets = new ArrayList<>(3);
-        budgets.add(byAddress.get(address, k -> bucket(FAILURES_PER_ADDRESS)));
-        budgets.add(byAccountAndAddress.get(email + " " + address, k -> bucket(FAILURES_PER_ACCOUNT_AND_ADDRESS)));
-        if (knownAddresses.getIfPresent(email + " " + address) == null) {
-            // Refilled all at once: a botnet gets its budget back per window, not a trickle it can keep spending.
-            budgets.add(byAccount.get(
-                    email,
-                    k -> Bucket.builder()
-                            .addLimit(Bandwidth.builder()
-                                    .capacity(FAILURES_PER_ACCOUNT)
-                                    .refillIntervally(FAILURES_PER_ACCOUNT, WINDOW)
-                                    .build())
-                            .build()));
+        List<Bucket> applicable = new ArrayList<>(3);
+        applicable.add(budgets.bucket("address " + address, PER_ADDRESS));
+        applicable.add(budgets.bucket("account-address " + email + " " + address, PER_ACCOUNT_AND_ADDRESS));
+        if (!budgets.known(email, address)) {
+            applicable.add(budgets.bucket("account " + email, PER_ACCOUNT));
         }
-        List<Bucket> spent = new ArrayList<>(budgets.size());
-        for (Bucket budget : budgets) {
+        List<Bucket> spent = new ArrayList<>(applicable.size());
+        for (Bucket budget : applicable) {
             ConsumptionProbe probe = budget.tryConsumeAndReturnRemaining(1);
             if (!probe.isConsumed()) {
                 spent.forEach(b -> b.addTokens(1));
@@ -107,11 +103,11 @@ final class LoginThrottle {
 
     /** Signing up from an address makes it a known one for the new account. */
     void remember(String email, InetAddress client) {
-        knownAddresses.put(email + " " + ClientAddresses.bucketKey(client), Boolean.TRUE);
+        budgets.remember(email, ClientAddresses.bucketKey(client));
     }
 
-    private static Bucket bucket(int failures) {
-        return Bucket.builder()
+    private static BucketConfiguration gradual(int failures) {
+        return BucketConfiguration.builder()
                 .addLimit(Bandwidth.builder()
                         .capacity(failures)
                         .refillGreedy(failures, WINDOW)

@@ -7,7 +7,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.scheduling.annotation.EnableScheduling;
 
 @SpringBootApplication(scanBasePackages = "com.datasaas")
-@EnableConfigurationProperties({DataSaasProperties.class, IngestSettings.class})
+@EnableConfigurationProperties({DataSaasProperties.class, DatabaseSettings.class, IngestSettings.class})
 @EnableScheduling
 public class DataSaasApplication {
     public static void main(String[] args) {

@@ -1,6 +1,8 @@
 package com.datasaas.revenue;
 
 import com.datasaas.app.DataSaasProperties;
+import com.datasaas.app.DatabaseSettings;
+import com.datasaas.app.StartupFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +25,11 @@ import org.springframework.stereotype.Component;
  * The key is {@code DATASAAS_SECRET_KEY} (base64, 32 bytes) or, when that is unset, a random key written once to
  * {@code <dataDir>/secret.key} with owner-only permissions. Each value is bound to its row through the associated
  * data, so a sealed key copied to another site's row does not open.
+ *
+ * <p>In server mode (metadata in PostgreSQL) {@code DATASAAS_SECRET_KEY} is required and start-up stops without it:
+ * every node must open the same sealed keys, and a key generated into one node's data dir would differ per node. The
+ * key is deliberately not kept in PostgreSQL: a database dump (or a read-only leak of it) would then carry both the
+ * sealed provider keys and the key that opens them.
  */
 @Component
 final class SecretBox {
@@ -35,7 +42,18 @@ final class SecretBox {
     private final SecretKeySpec key;
     private final SecureRandom random = new SecureRandom();
 
-    SecretBox(DataSaasProperties properties) {
+    SecretBox(DataSaasProperties properties, DatabaseSettings database) {
+        if (database.serverMode()
+                && (properties.secretKey() == null || properties.secretKey().isBlank())) {
+            throw new StartupFailure(
+                    "DATASAAS_SECRET_KEY is not set. With the metadata in PostgreSQL (DATASAAS_DATABASE_URL) every"
+                            + " node must open the same sealed payment-provider keys, so the key cannot be generated"
+                            + " per node.",
+                    "Generate one key with 'openssl rand -base64 32' and set it as DATASAAS_SECRET_KEY on every node"
+                            + " (keep a copy apart from the database backups). Moving from an embedded install? Use"
+                            + " the content of <data dir>/secret.key.",
+                    null);
+        }
         this.key = new SecretKeySpec(loadKey(properties), "AES");
     }
 
