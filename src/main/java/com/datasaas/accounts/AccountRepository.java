@@ -22,7 +22,7 @@ class AccountRepository {
         GeneratedKeyHolder keys = new GeneratedKeyHolder();
         jdbc.sql("INSERT INTO accounts (email, name, password_hash, created_at) VALUES (?, ?, ?, ?)")
                 .params(email, name, passwordHash, now.toString())
-                .update(keys);
+                .update(keys, "id");
         return new Account(keys.getKey().longValue(), email, name, passwordHash, now);
     }
 

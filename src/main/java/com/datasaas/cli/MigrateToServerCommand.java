@@ -5,7 +5,6 @@ import com.datasaas.app.DatabaseSettings;
 import com.datasaas.events.ClickHouseEventStore;
 import com.datasaas.events.ClickHouseSettings;
 import com.datasaas.events.DuckDbEventStore;
-import com.datasaas.events.EventTransfer;
 import com.datasaas.migration.EventCopy;
 import com.datasaas.migration.MetadataCopy;
 import com.datasaas.migration.Verification;
@@ -19,7 +18,6 @@ import java.sql.DriverManager;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.springframework.boot.Banner;
 import org.springframework.boot.WebApplicationType;
@@ -47,7 +45,7 @@ import picocli.CommandLine.Spec;
                     + " verification found a difference; 1: it could not run. See docs/migration.md."
         })
 final class MigrateToServerCommand implements Callable<Integer> {
-    static final String NODE_ID_FILE = "migration-node-id";
+    static final String MIGRATION_NODE_DIR = "migration";
 
     @Option(
             names = "--data-dir",
@@ -127,12 +125,12 @@ final class MigrateToServerCommand implements Callable<Integer> {
                 }
                 out.println("4/4 Events into " + t.clickHouse().url() + " in batches of " + batchSize);
                 out.flush();
-                clickHouse = EventTransfer.clickHouse(t.clickHouse(), migrationNodeId(dir));
+                clickHouse = migrationStore(t.clickHouse(), dir);
                 EventCopy.Result copied =
                         new EventCopy(events, clickHouse, batchSize, out, Clock.systemUTC(), afterBatch).run();
                 out.printf("  %,d events written in this run, %,d in all%n", copied.written(), copied.total());
             } else {
-                clickHouse = EventTransfer.clickHouse(t.clickHouse(), migrationNodeId(dir));
+                clickHouse = migrationStore(t.clickHouse(), dir);
             }
             out.println("Verification");
             List<Verification.Check> checks =
@@ -184,15 +182,13 @@ final class MigrateToServerCommand implements Callable<Integer> {
     }
 
     /**
-     * The node id the copied events carry in ClickHouse, made once per data dir and kept in it, so a rerun finds the
-     * watermark of the run it resumes, and two installs moved into one ClickHouse never share ids.
+     * The ClickHouse store the copy writes through, as a node of its own: its node id is kept in
+     * {@code <data dir>/migration/node-id}, so a rerun finds the watermark of the run it resumes, and the copied events
+     * never share ids with an app node's spool or with another install moved into the same ClickHouse.
      */
-    static String migrationNodeId(Path dir) throws IOException {
-        Path file = dir.resolve(NODE_ID_FILE);
-        if (Files.isRegularFile(file)) return Files.readString(file).strip();
-        String id = "migration-" + UUID.randomUUID();
-        Files.writeString(file, id + "\n");
-        return id;
+    private static ClickHouseEventStore migrationStore(ClickHouseSettings settings, Path dir) {
+        return new ClickHouseEventStore(
+                settings, new DataSaasProperties(dir.resolve(MIGRATION_NODE_DIR), List.of(), null, null, List.of()));
     }
 
     private static Target load() {

@@ -92,10 +92,6 @@ public class ClickHouseEventStore implements EventStore {
     private volatile StepHook stepHook = step -> {};
 
     public ClickHouseEventStore(ClickHouseSettings settings, DataSaasProperties properties) {
-        this(settings, nodeId(properties.dataDir()));
-    }
-
-    ClickHouseEventStore(ClickHouseSettings settings, String nodeId) {
         URI url = URI.create(settings.url().strip());
         String path = url.getPath() == null ? "" : url.getPath().replaceAll("^/+|/+$", "");
         if (path.isEmpty() || path.contains("/") || !path.matches("[A-Za-z0-9_]+")) {
@@ -111,7 +107,7 @@ public class ClickHouseEventStore implements EventStore {
                                 .encodeToString((settings.user() + ":"
                                                 + (settings.password() == null ? "" : settings.password()))
                                         .getBytes(StandardCharsets.UTF_8));
-        this.nodeId = nodeId;
+        this.nodeId = nodeId(properties.dataDir());
         this.schemaVersion = connectAndMigrate();
         this.watermark = readWatermark();
         log.info(

@@ -23,8 +23,9 @@ import tools.jackson.databind.JsonNode;
  * A ClickHouse answer in {@code JSONCompact} (column names and types, then rows) as a read-only, forward-only
  * {@link ResultSet}, so the row mappers written against the {@link EventStore} seam read it as they read DuckDB's.
  * Values are converted once, by the column's ClickHouse type, to the Java types DuckDB's driver gives: integers as
- * Long, floats as Double, {@code DateTime('UTC')} as an OffsetDateTime (an instant), a DateTime in another zone or a
- * Date (time buckets) as the LocalDateTime of that wall clock. Only the getters our mappers use are answered; any
+ * Long, floats as Double, {@code DateTime('UTC')} (every stored time) as an OffsetDateTime, an instant; any other
+ * DateTime or a Date as the LocalDateTime of its wall clock, which is how the ClickHouse dialect prints time buckets
+ * (a time without zone, as DuckDB's TIMESTAMP). Only the getters our mappers use are answered; any
  * other call fails loudly instead of guessing.
  */
 final class ClickHouseRows implements InvocationHandler {

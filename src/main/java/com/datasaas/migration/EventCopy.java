@@ -2,7 +2,6 @@ package com.datasaas.migration;
 
 import com.datasaas.events.ClickHouseEventStore;
 import com.datasaas.events.DuckDbEventStore;
-import com.datasaas.events.EventTransfer;
 import com.datasaas.events.SpooledEvent;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -48,8 +47,8 @@ public final class EventCopy {
 
     public Result run() {
         long done = target.spoolWatermark();
-        long total = EventTransfer.remaining(source, 0);
-        long remaining = EventTransfer.remaining(source, done);
+        long total = EmbeddedEvents.remaining(source, 0);
+        long remaining = EmbeddedEvents.remaining(source, done);
         long already = total - remaining;
         if (done > 0) {
             out.printf("  resuming after event %,d (%,d of %,d already in ClickHouse)%n", done, already, total);
@@ -58,7 +57,7 @@ public final class EventCopy {
         long written = 0;
         int batches = 0;
         while (true) {
-            List<SpooledEvent> page = EventTransfer.page(source, done, batchSize);
+            List<SpooledEvent> page = EmbeddedEvents.page(source, done, batchSize);
             if (page.isEmpty()) break;
             target.appendSpooled(page);
             done = page.get(page.size() - 1).id();

@@ -31,7 +31,7 @@ import org.springframework.stereotype.Component;
 /**
  * ClickHouse, in SQL that both Debian's 18.16 and current releases accept (design section 8): values as literals
  * this class escapes (18.16 has no server-side parameters), {@code -If} combinators, one JOIN per SELECT with explicit
- * strictness, time buckets as {@code toStartOfHour/Day(ts, zone)}, {@code toMonday}, {@code toStartOfMonth}.
+ * strictness, time buckets with {@code toStartOfHour(ts, zone)}, {@code toDate}, {@code toMonday}, {@code toStartOfMonth} (never {@code toStartOfInterval}).
  *
  * <p><b>Names.</b> ClickHouse resolves a name to a SELECT alias before a column of the FROM clause ({@code
  * sum(pageviews) AS pageviews} is "an aggregate inside an aggregate"), and 18.16 mixes up same-named columns of the
@@ -340,16 +340,28 @@ public final class ClickHouseDialect extends SqlPrinter {
         out.sql(") / 1000000.0");
     }
 
+    /**
+     * A bucket is a wall-clock time in the site's zone, without zone. ClickHouse's {@code toStartOfHour(ts, zone)} is
+     * an instant, and the two 01:00s of a night when clocks go back are two instants; so the hour is printed as its
+     * wall-clock text read back in {@code Etc/UTC}, a zone with no changes, which the store reads as a time without
+     * zone. Days, weeks and months are Dates, which have no zone to begin with.
+     */
     @Override
     void timeBucket(Out out, TimeBucket b) {
+        String zone = string(b.zone().getId());
+        if (b.size() == Sql.BucketSize.HOUR) {
+            out.sql("toDateTime(toString(toStartOfHour(");
+            expr(out, b.ts());
+            out.sql(", ").sql(zone).sql(")), 'Etc/UTC')");
+            return;
+        }
         String function = switch (b.size()) {
-            case HOUR -> "toStartOfHour";
-            case DAY -> "toStartOfDay";
+            case DAY -> "toDate";
             case WEEK -> "toMonday";
-            case MONTH -> "toStartOfMonth";
+            default -> "toStartOfMonth";
         };
         out.sql(function).sql("(");
         expr(out, b.ts());
-        out.sql(", ").sql(string(b.zone().getId())).sql(")");
+        out.sql(", ").sql(zone).sql(")");
     }
 }

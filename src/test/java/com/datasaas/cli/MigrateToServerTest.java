@@ -108,9 +108,17 @@ class MigrateToServerTest {
                     send(owner, event, address);
                     sent++;
                 }
+                if (v % 3 == 0) {
+                    Map<String, Object> leave = event(visitor, PAGES[v % PAGES.length]);
+                    leave.put("event_type", "_leave");
+                    leave.put("duration", 1_000 * (v + 1));
+                    leave.put("scroll_depth", (v * 7) % 101);
+                    send(owner, leave, address);
+                    sent++;
+                }
                 if (v % 5 == 0) {
                     Map<String, Object> goal = event(visitor, "/signup");
-                    goal.put("type", "goal");
+                    goal.put("event_type", "goal");
                     goal.put("name", "signup");
                     send(owner, goal, address);
                     sent++;
@@ -156,6 +164,12 @@ class MigrateToServerTest {
                 .contains("1 re-sealed")
                 .contains("events " + embeddedEvents + " / " + embeddedEvents)
                 .doesNotContain("DIFFERENT");
+        Run verify = migrate(target, 25, "--verify-only");
+        assertThat(verify.code()).as(verify.output()).isZero();
+        assertThat(verify.output())
+                .doesNotContain("1/4")
+                .contains("events goal")
+                .contains("visitors");
 
         try (ConfigurableApplicationContext server = start(newDir(), serverProperties(target))) {
             int port = port(server);
@@ -179,10 +193,11 @@ class MigrateToServerTest {
             ApiClient newcomer = new ApiClient(port).signUp("new-" + UUID.randomUUID() + "@example.com");
             assertThat(newcomer.createWebsite("new.example")).startsWith("mrf_");
         }
-
-        Run verify = migrate(target, 25, "--verify-only");
-        assertThat(verify.code()).as(verify.output()).isZero();
-        assertThat(verify.output()).doesNotContain("1/4").contains("visitors").contains("ok");
+        Run afterChanges = migrate(target, 25, "--verify-only");
+        assertThat(afterChanges.code())
+                .as("the server got an account and a payment since")
+                .isEqualTo(2);
+        assertThat(afterChanges.output()).contains("rows in accounts").contains("DIFFERENT");
     }
 
     @Test
@@ -239,7 +254,9 @@ class MigrateToServerTest {
         String range = "site_id=" + site + "&start=" + today.minusDays(6) + "&end=" + today.plusDays(1);
         List<String> paths = new ArrayList<>(List.of(
                 "/api/v1/overview?" + range,
-                "/api/v1/overview?" + range + "&metrics=visitors,pageviews,bounce_rate,conversions,conversion_rate",
+                "/api/v1/overview?" + range
+                        + "&metrics=visitors,sessions,pageviews,bounce_rate,avg_session_duration,views_per_session,"
+                        + "scroll_depth,time_on_page,conversions,conversion_rate",
                 "/api/v1/overview?" + range + "&metrics=revenue,refunds&compare=previous_period",
                 "/api/v1/timeseries?" + range,
                 "/api/v1/timeseries?" + range + "&interval=hour&metrics=visitors,revenue",

@@ -3,6 +3,7 @@ package com.datasaas.events;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.datasaas.app.DataSaasProperties;
 import com.datasaas.support.ClickHouseServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The ClickHouse store against a private ClickHouse 18.16 server: batches, exactly-once re-delivery without
@@ -27,8 +29,16 @@ class ClickHouseEventStoreTest {
     private static final ClickHouseServer SERVER = ClickHouseServer.shared();
     private static final AtomicInteger DATABASES = new AtomicInteger();
 
+    /** Each node has its own data dir, where its node id is kept; the same node name is the same node. */
+    @TempDir
+    static Path nodes;
+
+    private static DataSaasProperties node(String node) {
+        return new DataSaasProperties(nodes.resolve(node), null, null, null, null);
+    }
+
     private static ClickHouseEventStore store(String database, String node) {
-        return new ClickHouseEventStore(new ClickHouseSettings(SERVER.url(database), null, null), node);
+        return new ClickHouseEventStore(new ClickHouseSettings(SERVER.url(database), null, null), node(node));
     }
 
     private static String database(TestInfo test) {
@@ -218,7 +228,7 @@ class ClickHouseEventStoreTest {
             closed = s.getLocalPort();
         }
         assertThatThrownBy(() -> new ClickHouseEventStore(
-                        new ClickHouseSettings("http://127.0.0.1:" + closed + "/datasaas", null, null), "node-a"))
+                        new ClickHouseSettings("http://127.0.0.1:" + closed + "/datasaas", null, null), node("node-a")))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("ClickHouse at http://127.0.0.1:" + closed + "/ is unreachable")
                 .hasMessageContaining("DATASAAS_CLICKHOUSE_URL");
@@ -227,7 +237,7 @@ class ClickHouseEventStoreTest {
     @Test
     void a_url_without_a_database_is_refused() {
         assertThatThrownBy(() -> new ClickHouseEventStore(
-                        new ClickHouseSettings("http://127.0.0.1:" + SERVER.httpPort(), null, null), "node-a"))
+                        new ClickHouseSettings("http://127.0.0.1:" + SERVER.httpPort(), null, null), node("node-a")))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("must name the database");
     }

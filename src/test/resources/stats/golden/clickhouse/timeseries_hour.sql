@@ -24,7 +24,7 @@ FROM (
         countIf(hits__event_type = '_leave' AND hits__scroll_depth IS NOT NULL) AS per_session__scroll_n,
         if(countIf(hits__converts IS NOT NULL) = 0, NULL, max(hits__converts)) AS per_session__converted
     FROM (
-        SELECT toStartOfHour(e__ts, 'America/New_York') AS hits__g0,
+        SELECT toDateTime(toString(toStartOfHour(e__ts, 'America/New_York')), 'Etc/UTC') AS hits__g0,
             e__session_key AS hits__session_key,
             e__visitor_key AS hits__visitor_key,
             e__event_type AS hits__event_type,

@@ -1,29 +1,27 @@
-package com.datasaas.events;
+package com.datasaas.migration;
 
+import com.datasaas.events.DuckDbEventStore;
+import com.datasaas.events.Event;
+import com.datasaas.events.EventType;
+import com.datasaas.events.SpooledEvent;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.List;
 
 /**
- * What the move from the embedded store to ClickHouse (migrate-to-server) needs from this feature: the embedded
- * events in a stable order, and a ClickHouse store writing under a node id of its own.
+ * The embedded store's events in a stable order, for the copy to ClickHouse.
  *
  * <p>The order is DuckDB's {@code rowid}, not the spool's {@code event_id}: events written outside the spool (sample
  * data, server-side goals) have no event_id, while every row has a rowid, and rowids do not change while the command
  * holds the file. {@code rowid + 1} is each event's id for the ClickHouse spool path, so the watermark ClickHouse
  * records for the migration's node is the position a rerun resumes after.
  */
-public final class EventTransfer {
-    private EventTransfer() {}
-
-    /** A ClickHouse store whose spooled writes carry {@code nodeId} (the migration's, apart from every app node's). */
-    public static ClickHouseEventStore clickHouse(ClickHouseSettings settings, String nodeId) {
-        return new ClickHouseEventStore(settings, nodeId);
-    }
+final class EmbeddedEvents {
+    private EmbeddedEvents() {}
 
     /** How many events the embedded store holds at or after {@code afterPosition} (positions start at 1). */
-    public static long remaining(DuckDbEventStore store, long afterPosition) {
+    static long remaining(DuckDbEventStore store, long afterPosition) {
         return store.query(
                         "SELECT count(*) FROM events WHERE rowid >= ?",
                         List.of(afterPosition),
@@ -32,7 +30,7 @@ public final class EventTransfer {
     }
 
     /** Up to {@code limit} embedded events after {@code afterPosition}, in position order, each with its position. */
-    public static List<SpooledEvent> page(DuckDbEventStore store, long afterPosition, int limit) {
+    static List<SpooledEvent> page(DuckDbEventStore store, long afterPosition, int limit) {
         return store.query(
                 "SELECT rowid + 1 AS position, * FROM events WHERE rowid >= ? ORDER BY rowid LIMIT ?",
                 List.of(afterPosition, limit),
