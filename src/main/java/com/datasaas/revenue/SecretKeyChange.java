@@ -49,7 +49,7 @@ public final class SecretKeyChange {
                         String site = rs.getString(1);
                         String provider = rs.getString(2);
                         String sealed = rs.getString(3);
-                        String context = site + "/" + provider + "/" + purpose;
+                        String context = Integrations.context(site, provider, purpose);
                         if (opens(to, sealed, context)) {
                             unchanged++;
                             continue;
@@ -91,7 +91,7 @@ public final class SecretKeyChange {
                             + " FROM integrations WHERE " + column + " IS NOT NULL");
                     ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
-                    if (!opens(box, rs.getString(3), rs.getString(1) + "/" + rs.getString(2) + "/" + purpose)) {
+                    if (!opens(box, rs.getString(3), Integrations.context(rs.getString(1), rs.getString(2), purpose))) {
                         failing++;
                     }
                 }

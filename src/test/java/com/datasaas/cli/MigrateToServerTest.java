@@ -158,6 +158,7 @@ class MigrateToServerTest {
         Path dir = copyOf(original);
         Target target = newTarget(dir);
         Run run = migrate(target, 25, null);
+        System.out.println(run.output()); // the command's progress and verification table, for the build log
         assertThat(run.code()).as(run.output()).isZero();
         assertThat(run.output())
                 .contains("1/4 Metadata schema", "accounts", "api_keys", "payments", "goals", "integrations")
