@@ -64,7 +64,8 @@ class DialectNeutralTreeTest {
         assertThat(sessions).contains("ALL LEFT JOIN").contains("countIf(event_type IN ('pageview', 'goal'))");
         String hourly = sketch.print(QueryCompiler.aggregate(query(List.of(), List.of(), Interval.HOUR)))
                 .sql();
-        assertThat(hourly).contains("toStartOfHour(e__ts, 'America/New_York') AS hits__g0");
+        assertThat(hourly)
+                .contains("toDateTime(toString(toStartOfHour(e__ts, 'America/New_York')), 'Etc/UTC') AS hits__g0");
         String goals = sketch.print(QueryCompiler.goals(query(List.of(), List.of(), null)))
                 .sql();
         assertThat(goals).contains("goal_name = 'signup' AS matched__goal_0").contains("countIf(matched__goal_0)");
