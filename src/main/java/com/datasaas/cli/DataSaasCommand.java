@@ -28,6 +28,7 @@ import picocli.CommandLine.Unmatched;
             RestoreCommand.class,
             ResetPasswordCommand.class,
             SampleDataCommand.class,
+            MigrateToServerCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {"", "Configuration: DATASAAS_DATA_DIR, PORT, ... (docs/configuration.md). Deploying: docs/deploy.md."

@@ -127,7 +127,7 @@ final class Integrations {
                 .update();
     }
 
-    private static String context(String siteId, String provider, String purpose) {
+    static String context(String siteId, String provider, String purpose) {
         return siteId + "/" + provider + "/" + purpose;
     }
 

@@ -379,7 +379,8 @@ class OperatorsIT {
     void the_command_line_lists_its_commands_and_keeps_the_old_sample_data_form() throws Exception {
         JarProcess.Result help = jar.run(temp.resolve("unused"), "", "--help");
         assertThat(help.exitCode()).isZero();
-        assertThat(help.out()).contains("serve", "backup", "restore", "reset-password", "sample-data");
+        assertThat(help.out())
+                .contains("serve", "backup", "restore", "reset-password", "sample-data", "migrate-to-server");
         JarProcess.Result typo = jar.run(temp.resolve("unused"), "", "bakup");
         assertThat(typo.exitCode()).isNotZero();
         assertThat(typo.out()).contains("Unknown command 'bakup'");
