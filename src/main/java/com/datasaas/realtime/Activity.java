@@ -141,6 +141,7 @@ final class Activity {
         return select(columns(List.of(
                         "ts",
                         "event_type",
+                        "visitor_key",
                         "goal_name",
                         "pathname",
                         "country",

@@ -1,5 +1,6 @@
 SELECT ts,
     event_type,
+    visitor_key,
     goal_name,
     pathname,
     country,
