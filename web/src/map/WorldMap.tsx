@@ -38,6 +38,8 @@ export interface MapDot {
   longitude: number;
   /** Lines of plain text shown on hover/focus. */
   details: string[];
+  /** An extra class for the dot's colour, e.g. the visitor's conversion likelihood band. */
+  tone?: string;
 }
 
 export function WorldMap({
@@ -112,7 +114,7 @@ export function WorldMap({
               cx={x}
               cy={y}
               r={5}
-              class="visitor-dot"
+              class={d.tone ? `visitor-dot ${d.tone}` : "visitor-dot"}
               tabIndex={0}
               aria-label={d.details.join(", ")}
               onPointerEnter={() => showAt(x, y, d.details)}

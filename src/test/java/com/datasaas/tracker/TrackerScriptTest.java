@@ -53,6 +53,8 @@ class TrackerScriptTest extends RunningApp {
                 .doesNotContain("visitor_id");
         assertThat(regular.body()).contains("datasaas_visitor_id");
         assertThat(cookieless.header("ETag")).isNotEqualTo(regular.header("ETag"));
+        // Served by the public chain like the regular script: no session, no XSRF cookie, nothing stored anywhere.
+        assertThat(cookieless.raw().headers().allValues("Set-Cookie")).isEmpty();
         assertThat(fetch("/js/script.cookieless.js", null, cookieless.header("ETag"))
                         .status())
                 .isEqualTo(304);
