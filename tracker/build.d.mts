@@ -1,3 +1,5 @@
 export const distFile: string;
+export const cookielessFile: string;
 export function gzip(buf: Buffer): Buffer;
-export function build(): Promise<{ bytes: number; gzipped: number; brotli: number }>;
+type Sizes = { bytes: number; gzipped: number; brotli: number };
+export function build(): Promise<Sizes & { cookieless: Sizes }>;

@@ -1,5 +1,8 @@
 // Builds dist/script.js (minified) plus precompressed .gz (gzip level 9) and
-// .br (brotli max quality). Usage: `npm run build`. Also imported by the tests.
+// .br (brotli max quality), and the same for dist/script.cookieless.js: one
+// source, the COOKIELESS constant set per variant, the other variant's
+// branches removed by the minifier. Usage: `npm run build`. Also imported by
+// the tests.
 import { build as esbuild } from "esbuild";
 import { minify } from "terser";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -9,6 +12,7 @@ import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 
 const root = dirname(fileURLToPath(import.meta.url));
 export const distFile = join(root, "dist", "script.js");
+export const cookielessFile = join(root, "dist", "script.cookieless.js");
 
 export const gzip = (buf) => gzipSync(buf, { level: 9 });
 const brotli = (buf) =>
@@ -21,6 +25,11 @@ const brotli = (buf) =>
   });
 
 export async function build() {
+  const cookieless = await buildVariant(cookielessFile, true);
+  return { ...(await buildVariant(distFile, false)), cookieless };
+}
+
+async function buildVariant(file, cookieless) {
   // esbuild strips the types; terser then minifies (it compresses a little
   // better than esbuild's own minifier for this file).
   const result = await esbuild({
@@ -30,6 +39,7 @@ export async function build() {
     format: "esm",
     target: "es2020",
     legalComments: "none",
+    define: { COOKIELESS: String(cookieless) },
   });
   const transpiled = result.outputFiles[0].text;
   const min = await minify(transpiled, {
@@ -40,14 +50,16 @@ export async function build() {
     format: { comments: false },
   });
   const code = Buffer.from(min.code.trim() + "\n");
-  mkdirSync(dirname(distFile), { recursive: true });
-  writeFileSync(distFile, code);
-  writeFileSync(distFile + ".gz", gzip(code));
-  writeFileSync(distFile + ".br", brotli(code));
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, code);
+  writeFileSync(file + ".gz", gzip(code));
+  writeFileSync(file + ".br", brotli(code));
   return { bytes: code.length, gzipped: gzip(code).length, brotli: brotli(code).length };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const s = await build();
   console.log(`dist/script.js: ${s.bytes} bytes, gzip ${s.gzipped} bytes, brotli ${s.brotli} bytes`);
+  const c = s.cookieless;
+  console.log(`dist/script.cookieless.js: ${c.bytes} bytes, gzip ${c.gzipped} bytes, brotli ${c.brotli} bytes`);
 }

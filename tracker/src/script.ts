@@ -8,6 +8,12 @@
  * is `window.datasaas`. User-facing documentation: docs/tracker.md.
  */
 type Params = Record<string, unknown>;
+/**
+ * Set by the build: true for /js/script.cookieless.js, which sets no cookie, reads no storage and sends no ids (the
+ * server derives the visitor from a daily salted hash, docs/cookieless.md). Every branch on it is removed from the
+ * other variant, so the regular script is byte for byte what it is without this flag.
+ */
+declare const COOKIELESS: boolean;
 type Fn = (...args: any[]) => unknown;
 
 ((w: Window & { datasaas?: any }, d: Document, loc: Location) => {
@@ -37,7 +43,9 @@ type Fn = (...args: any[]) => unknown;
     const host = loc.hostname;
     // Cookie domain: data-domain, or an entry of data-allowed-hostnames, when the
     // page is on it or a subdomain of it; otherwise a host-only cookie.
-    const cookieDomain = (opt.domain + "," + opt.allowedHostnames)
+    const cookieDomain =
+      !COOKIELESS &&
+      (opt.domain + "," + opt.allowedHostnames)
       .split(/[\s,]+/)
       .find((h) => ("." + host).endsWith("." + h));
     const cookieAttrs =
@@ -46,7 +54,8 @@ type Fn = (...args: any[]) => unknown;
     const local = !("allowLocalhost" in opt) && /^(localhost|127\.0\.0\.1|\[::1]|)$/.test(host);
 
     const now = () => Date.now();
-    let fresh: unknown; // the last cookie() call created its cookie
+    // the last cookie() call created its cookie; cookieless: no pageview sent yet by this page
+    let fresh: unknown = COOKIELESS || undefined;
     /** Reads an id cookie, or creates it; (re)sets it with the given lifetime. */
     const cookie = (name: string, maxAge: number) => {
       const value = d.cookie.match(name + "=([^;]+)")?.[1];
@@ -74,11 +83,13 @@ type Fn = (...args: any[]) => unknown;
     let scroll = 0; // max scroll depth of this page view, percent
 
     const send = guard((type: string, extra?: Params, beacon?: unknown) => {
-      if (local || localStorage.datasaas_ignore == "true") return log(type);
+      if (local || (!COOKIELESS && localStorage.datasaas_ignore == "true")) return log(type);
       const payload = {
         website_id: opt.websiteId,
-        visitor_id: cookie("datasaas_visitor_id", 31536e3), // 1 year after the last event
-        session_id: cookie("datasaas_session_id", 1800), // 30 minutes of inactivity; sets `fresh`
+        ...(!COOKIELESS && {
+          visitor_id: cookie("datasaas_visitor_id", 31536e3), // 1 year after the last event
+          session_id: cookie("datasaas_session_id", 1800), // 30 minutes of inactivity; sets `fresh`
+        }),
         event_type: type,
         ...page,
         // only on the first pageview of a session
@@ -123,6 +134,7 @@ type Fn = (...args: any[]) => unknown;
         engaged = scroll = 0;
         since = d.hidden ? 0 : now();
         send("pageview");
+        if (COOKIELESS) fresh = 0; // the referrer goes with the first pageview of the page load only
       }
     };
 

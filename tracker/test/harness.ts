@@ -15,10 +15,12 @@ export interface Options {
   /** runs before the script, e.g. to install the queue snippet or break fetch */
   before?: (w: any) => void;
   beacon?: boolean;
+  /** the built file to load; default dist/script.js */
+  file?: string;
 }
 
 export function load(opts: Options = {}) {
-  const code = readFileSync(distFile, "utf8");
+  const code = readFileSync(opts.file ?? distFile, "utf8");
   const dom = new JSDOM(`<!doctype html><html><head><title>Test page</title></head><body>${opts.body ?? ""}</body></html>`, {
     url: opts.url ?? "https://example.com/pricing?utm_source=news&utm_medium=email&gclid=abc123",
     referrer: opts.referrer,

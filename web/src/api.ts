@@ -188,6 +188,8 @@ export interface Website {
   excludedPaths: string[];
   excludedCountries: string[];
   createdAt: string;
+  /** Cookieless mode: no cookie, no ids; visitors from a daily salted hash (docs/cookieless.md). */
+  cookieless: boolean;
   trackingSnippet: string;
 }
 
@@ -203,6 +205,7 @@ export function toWebsite(o: Schemas["WebsiteView"]): Website {
     excludedPaths: o.excluded_paths,
     excludedCountries: o.excluded_countries,
     createdAt: o.created_at,
+    cookieless: o.cookieless,
     trackingSnippet: o.tracking_snippet,
   };
 }
@@ -216,6 +219,7 @@ export interface WebsiteChanges {
   excludedIps?: string[];
   excludedPaths?: string[];
   excludedCountries?: string[];
+  cookieless?: boolean;
 }
 
 function websiteBody(c: WebsiteChanges): Schemas["WebsiteChanges"] {
@@ -228,6 +232,7 @@ function websiteBody(c: WebsiteChanges): Schemas["WebsiteChanges"] {
   if (c.excludedIps !== undefined) body.excluded_ips = c.excludedIps;
   if (c.excludedPaths !== undefined) body.excluded_paths = c.excludedPaths;
   if (c.excludedCountries !== undefined) body.excluded_countries = c.excludedCountries;
+  if (c.cookieless !== undefined) body.cookieless = c.cookieless;
   return body;
 }
 
@@ -615,9 +620,23 @@ export interface Place {
   city: string;
 }
 
+/** How likely a live visitor is to convert (docs/conversion-likelihood.md). */
+export interface Likelihood {
+  /** Percent of matched past visitors who converted; 100 for a customer. */
+  score: number;
+  confidence: "low" | "medium" | "high";
+  matchedDimensions: string[];
+  cohortVisitors: number;
+  revenuePerVisitor: number;
+  customer: boolean;
+}
+
 export interface ActiveVisitor extends Place {
   /** The raw visitor id, for its visitor page; empty while its events are still being written. */
   visitorId: string;
+  /** The visitor's marker, shared with the feed. */
+  visitor: string;
+  likelihood: Likelihood | null;
   latitude: number | null;
   longitude: number | null;
   browser: string;
@@ -632,10 +651,24 @@ function toPlace(o: { country?: string | null; region?: string | null; city?: st
   return { countryCode: (o.country ?? "").toUpperCase(), region: o.region ?? "", city: o.city ?? "" };
 }
 
+function toLikelihood(o: Schemas["ConversionLikelihood"] | null | undefined): Likelihood | null {
+  if (!o) return null;
+  return {
+    score: o.score,
+    confidence: o.confidence,
+    matchedDimensions: o.matched_dimensions,
+    cohortVisitors: o.cohort_visitors,
+    revenuePerVisitor: o.revenue_per_visitor,
+    customer: o.customer,
+  };
+}
+
 export function toActiveVisitor(o: Schemas["OnlineVisitor"]): ActiveVisitor {
   return {
     ...toPlace(o),
     visitorId: o.visitor_id ?? "",
+    visitor: o.visitor,
+    likelihood: toLikelihood(o.conversion_likelihood),
     latitude: o.latitude ?? null,
     longitude: o.longitude ?? null,
     browser: o.browser ?? "",
@@ -651,6 +684,8 @@ export interface LiveEvent extends Place {
   type: string;
   /** The raw visitor id, for its visitor page; empty for payments linked to no visitor. */
   visitorId: string;
+  /** The visitor's marker (events only), to find their likelihood on the map. */
+  visitor: string;
   /** Payments: the amount in the site's currency, and the currency. */
   amount?: number | null;
   currency?: string;
@@ -674,8 +709,8 @@ export function toLiveEvent(o: Schemas["FeedItem"]): LiveEvent {
     device: o.device_type ?? "",
     time: o.timestamp,
   };
-  if (isPayment(o)) return { ...base, goalName: "", amount: o.amount ?? null, currency: o.currency };
-  return { ...base, goalName: o.goal_name ?? "" };
+  if (isPayment(o)) return { ...base, visitor: "", goalName: "", amount: o.amount ?? null, currency: o.currency };
+  return { ...base, visitor: o.visitor, goalName: o.goal_name ?? "" };
 }
 
 // ---------------------------------------------------------------- integrations

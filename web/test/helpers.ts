@@ -45,6 +45,7 @@ export const site = {
   excluded_paths: [],
   excluded_countries: [],
   created_at: "2026-11-01T10:00:00Z",
+  cookieless: false,
   tracking_snippet:
     '<script defer data-website-id="mrf_abc123" data-domain="example.com" src="http://localhost:8080/js/script.js"></script>',
 };

@@ -40,6 +40,8 @@ export interface MapDot {
   details: string[];
   /** Where a click (or Enter) on the dot goes, e.g. the visitor's page. */
   onOpen?: () => void;
+  /** An extra class for the dot's colour, e.g. the visitor's conversion likelihood band. */
+  tone?: string;
 }
 
 export function WorldMap({
@@ -114,7 +116,7 @@ export function WorldMap({
               cx={x}
               cy={y}
               r={5}
-              class="visitor-dot"
+              class={d.tone ? `visitor-dot ${d.tone}` : "visitor-dot"}
               tabIndex={0}
               role={d.onOpen ? "link" : undefined}
               aria-label={d.details.join(", ")}

@@ -1,4 +1,5 @@
-import { realtime, type ActiveVisitor, type LiveEvent, type Website } from "../api";
+import { realtime, type ActiveVisitor, type Likelihood, type LiveEvent, type Website } from "../api";
+import { LikelihoodBadge, likelihoodBand, likelihoodText } from "../components/LikelihoodBadge";
 import { DbIpCredit, EmptyState, ErrorNote, Skeleton } from "../components/ui";
 import { countryName, formatNumber, timeAgo, formatMoney } from "../format";
 import { useAsync, useDocumentTitle } from "../hooks";
@@ -30,7 +31,9 @@ export function Realtime({ site }: { site: Website }) {
       key: `${i}-${v.latitude}-${v.longitude}`,
       latitude: v.latitude as number,
       longitude: v.longitude as number,
+      tone: likelihoodBand(v.likelihood),
       details: [
+        ...(v.likelihood ? [likelihoodText(v.likelihood)] : []),
         `Page: ${v.page || "/"}`,
         `From: ${v.referrer || "Direct"}`,
         `Device: ${device(v)}`,
@@ -43,6 +46,8 @@ export function Realtime({ site }: { site: Website }) {
   const count = online.data ?? map.data?.count;
   // The feed is pageviews, goals and outbound clicks; the server also lists page-leave pings, which are not news.
   const feed = events.data?.filter((e) => e.type !== "_leave" && e.type !== "_heartbeat");
+  // The feed's events carry the visitor's marker: those still online show their likelihood from the map.
+  const likelihoods = new Map(visitors.map((v) => [v.visitor, v.likelihood]));
 
   return (
     <div class="realtime">
@@ -68,6 +73,13 @@ export function Realtime({ site }: { site: Website }) {
           {map.data && visitors.length === 0 && (
             <p class="muted">Nobody is on the site right now. Dots appear as visitors arrive.</p>
           )}
+          {visitors.length > 0 && (
+            <p class="muted small likelihood-legend">
+              Dot colours: conversion likelihood from similar past visitors —{" "}
+              <span class="likelihood likely-customer">customer</span> <span class="likelihood likely-high">30%+</span>{" "}
+              <span class="likelihood likely-medium">10–29%</span> <span class="likelihood likely-low">under 10%</span>.
+            </p>
+          )}
           {visitors.length > dots.length && (
             <p class="muted small">{visitors.length - dots.length} visitor(s) without a known location are not on the map.</p>
           )}
@@ -85,7 +97,12 @@ export function Realtime({ site }: { site: Website }) {
           ) : (
             <ol class="feed" aria-live="polite">
               {(feed ?? []).map((e, i) => (
-                <FeedItem key={`${e.time}-${i}`} e={e} siteId={site.id} />
+                <FeedItem
+                  key={`${e.time}-${i}`}
+                  e={e}
+                  siteId={site.id}
+                  likelihood={likelihoods.get(e.visitor) ?? null}
+                />
               ))}
             </ol>
           )}
@@ -104,11 +121,13 @@ const TYPE_LABELS: Record<string, string> = {
   _identify: "Identified",
 };
 
-function FeedItem({ e, siteId }: { e: LiveEvent; siteId: string }) {
+function FeedItem({ e, siteId, likelihood }: { e: LiveEvent; siteId: string; likelihood: Likelihood | null }) {
   const kind = e.type.replace(/^_/, "");
   return (
     <li class={`feed-item feed-${kind}`}>
-      <span class="feed-type">{TYPE_LABELS[e.type] ?? e.type}</span>
+      <span class="feed-type">
+        {TYPE_LABELS[e.type] ?? e.type} <LikelihoodBadge likelihood={likelihood} />
+      </span>
       <span class="feed-what">
         {e.type === "payment"
           ? formatMoney(e.amount, e.currency || "USD")

@@ -23,6 +23,7 @@ export function SiteSettings({ site, onSaved }: { site: Website; onSaved: () => 
   const [ips, setIps] = useState(site.excludedIps.join("\n"));
   const [paths, setPaths] = useState(site.excludedPaths.join("\n"));
   const [countries, setCountries] = useState(site.excludedCountries.join("\n"));
+  const [cookieless, setCookieless] = useState(site.cookieless);
   const [error, setError] = useState<Error | null>(null);
   const [saved, setSaved] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -42,6 +43,7 @@ export function SiteSettings({ site, onSaved }: { site: Website; onSaved: () => 
         excludedIps: lines(ips),
         excludedPaths: lines(paths),
         excludedCountries: lines(countries).map((c) => c.toUpperCase()),
+        cookieless,
       });
       setSaved(true);
       onSaved();
@@ -112,6 +114,23 @@ export function SiteSettings({ site, onSaved }: { site: Website; onSaved: () => 
           <textarea rows={2} value={countries} onInput={(e) => setCountries(e.currentTarget.value)} spellcheck={false} />
           <span class="hint">Two-letter country codes, one per line, e.g. US.</span>
         </label>
+        <h2>Privacy</h2>
+        <label>
+          <input
+            type="checkbox"
+            checked={cookieless}
+            onChange={(e) => setCookieless(e.currentTarget.checked)}
+            data-testid="cookieless"
+          />
+          Cookieless mode
+        </label>
+        <span class="hint" id="cookieless-hint">
+          No cookie and no storage in your visitors' browsers: pages load /js/script.cookieless.js and visitors are counted from a
+          hash of their address and browser with a secret that changes every day at midnight UTC and is then deleted. The price: a
+          visitor who comes back on another day counts as new, so identify, visitor profiles and journeys across days are not
+          available, and payments can be linked to a visit only within the same day. After switching, replace the snippet on your
+          pages with the one below (details: docs/cookieless.md).
+        </span>
         <div class="form-actions">
           <button type="submit" class="btn btn-primary" disabled={busy}>
             {busy ? "Saving…" : "Save settings"}

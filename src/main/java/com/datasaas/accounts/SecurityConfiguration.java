@@ -46,7 +46,12 @@ class SecurityConfiguration {
     @Order(1)
     SecurityFilterChain publicEndpoints(HttpSecurity http) throws Exception {
         http.securityMatcher(
-                        "/api/events", "/api/realtime", "/js/script.js", "/actuator/health", "/actuator/prometheus")
+                        "/api/events",
+                        "/api/realtime",
+                        "/js/script.js",
+                        "/js/script.cookieless.js",
+                        "/actuator/health",
+                        "/actuator/prometheus")
                 .authorizeHttpRequests(auth -> auth.anyRequest().permitAll())
                 .csrf(AbstractHttpConfigurer::disable)
                 .requestCache(AbstractHttpConfigurer::disable)

@@ -62,7 +62,13 @@ class ApiDocument {
 
     /** Routes that need no authentication (matching the public chain and permitAll rules in SecurityConfiguration). */
     private static final List<String> PUBLIC = List.of(
-            "/api/events", "/api/realtime", "/js/script.js", "/api/webhooks/", "/api/auth/signup", "/api/auth/login");
+            "/api/events",
+            "/api/realtime",
+            "/js/script.js",
+            "/js/script.cookieless.js",
+            "/api/webhooks/",
+            "/api/auth/signup",
+            "/api/auth/login");
 
     private static final Map<Integer, String> ERROR_TEXT = Map.of(
             400, "The request is not valid; the message (and `field`, when set) says what to fix.",

@@ -22,12 +22,18 @@ final class EventDraft {
     Channel channel;
     /** The request's {@code _leave} duration, bounded by the time since its page view. */
     Long durationMs;
+    /** The request's ids, or the server's for a cookieless site (derive_cookieless_ids). */
+    String visitorId;
+
+    String sessionId;
 
     EventDraft(EventRequest request, InetAddress clientAddress, String userAgent) {
         this.request = request;
         this.clientAddress = clientAddress;
         this.userAgent = userAgent;
         this.durationMs = request.durationMs();
+        this.visitorId = request.visitorId();
+        this.sessionId = request.sessionId();
     }
 
     /**

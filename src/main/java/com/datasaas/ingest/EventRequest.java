@@ -197,8 +197,10 @@ record EventRequest(
 
     private static EventRequest parse(Fields body, Instant receivedAt) {
         String websiteId = requiredId(body, "website_id");
-        String visitorId = requiredId(body, "visitor_id");
-        String sessionId = requiredId(body, "session_id");
+        // Checked when present; when absent, the pipeline derives them for a cookieless site and refuses the event
+        // for any other (IngestPipeline's derive_cookieless_ids), since only the site says which applies.
+        String visitorId = body.get("visitor_id") == null ? null : requiredId(body, "visitor_id");
+        String sessionId = body.get("session_id") == null ? null : requiredId(body, "session_id");
 
         String typeName = text(body, "event_type", 32);
         EventType type = typeName == null

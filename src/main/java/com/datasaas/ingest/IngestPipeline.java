@@ -59,6 +59,7 @@ final class IngestPipeline {
     private final Presence presence;
     private final PageviewTimes pageviews;
     private final Identities identities;
+    private final CookielessVisitors cookieless;
     private final ObjectMapper json;
     private final List<Step> steps;
     private final List<Step> serverSteps;
@@ -79,9 +80,11 @@ final class IngestPipeline {
             Presence presence,
             PageviewTimes pageviews,
             Identities identities,
+            CookielessVisitors cookieless,
             ObjectMapper json,
             MeterRegistry meters) {
         this.identities = identities;
+        this.cookieless = cookieless;
         this.websites = websites;
         this.userAgents = userAgents;
         this.bots = bots;
@@ -102,6 +105,7 @@ final class IngestPipeline {
         }
         this.steps = List.of(
                 step(meters, "lookup_site", this::lookupSite),
+                step(meters, "derive_cookieless_ids", this::deriveCookielessIds),
                 step(meters, "check_hostname", this::checkHostname),
                 step(meters, "drop_excluded_ip", this::dropExcludedIp),
                 step(meters, "put_user_agent", this::putUserAgent),
@@ -181,6 +185,25 @@ final class IngestPipeline {
         return KEEP;
     }
 
+    /**
+     * A cookieless site's visitor and session come from the server (docs/cookieless.md); ids the request carries, from
+     * an old copy of the regular script for instance, are ignored so no cookie-based id is ever stored for it. Every
+     * other site must send both ids.
+     */
+    private DropReason deriveCookielessIds(EventDraft draft) {
+        if (draft.site.website().cookieless()) {
+            CookielessVisitors.Ids ids = cookieless.identify(
+                    draft.site.id(), draft.clientAddress, draft.userAgent, draft.request.receivedAt());
+            draft.visitorId = ids.visitorId();
+            draft.sessionId = ids.sessionId();
+        } else if (draft.visitorId == null || draft.sessionId == null) {
+            String field = draft.visitorId == null ? "visitor_id" : "session_id";
+            throw ApiException.badRequest("Field '" + field + "' is required (or turn on cookieless mode for the"
+                    + " website and use /js/script.cookieless.js).");
+        }
+        return KEEP;
+    }
+
     private DropReason checkHostname(EventDraft draft) {
         if (!draft.site.acceptsHostname(draft.request.hostname())) {
             throw ApiException.badRequest("Hostname '" + draft.request.hostname() + "' does not belong to "
@@ -237,10 +260,10 @@ final class IngestPipeline {
     private DropReason boundLeaveDuration(EventDraft draft) {
         EventRequest r = draft.request;
         if (r.type() == EventType.PAGEVIEW) {
-            pageviews.pageview(draft.site.id(), r.sessionId(), r.pathname(), r.receivedAt());
+            pageviews.pageview(draft.site.id(), draft.sessionId, r.pathname(), r.receivedAt());
         } else if (r.type() == EventType.LEAVE && r.durationMs() != null) {
-            draft.durationMs =
-                    pageviews.boundLeave(draft.site.id(), r.sessionId(), r.pathname(), r.durationMs(), r.receivedAt());
+            draft.durationMs = pageviews.boundLeave(
+                    draft.site.id(), draft.sessionId, r.pathname(), r.durationMs(), r.receivedAt());
         }
         return KEEP;
     }
@@ -278,10 +301,10 @@ final class IngestPipeline {
                 siteId,
                 r.receivedAt(),
                 r.type(),
-                r.visitorId(),
-                r.sessionId(),
-                IdKeys.of(siteId, r.visitorId()),
-                IdKeys.of(siteId, r.sessionId()),
+                d.visitorId,
+                d.sessionId,
+                IdKeys.of(siteId, d.visitorId),
+                IdKeys.of(siteId, d.sessionId),
                 r.goalName(),
                 r.url(),
                 r.hostname(),

@@ -152,6 +152,7 @@ final class Activity {
                         "ts",
                         "event_type",
                         "visitor_id",
+                        "visitor_key",
                         "goal_name",
                         "pathname",
                         "country",

@@ -38,8 +38,17 @@ final class RealtimeMapController {
     private final Clock clock;
     private final PaymentFacts payments;
 
-    RealtimeMapController(Presence presence, Websites websites, Activity activity, Clock clock, PaymentFacts payments) {
+    private final Cohorts cohorts;
+
+    RealtimeMapController(
+            Presence presence,
+            Websites websites,
+            Activity activity,
+            Clock clock,
+            PaymentFacts payments,
+            Cohorts cohorts) {
         this.payments = payments;
+        this.cohorts = cohorts;
         this.presence = presence;
         this.websites = websites;
         this.activity = activity;
@@ -68,7 +77,10 @@ final class RealtimeMapController {
             @Nullable String page,
             @Nullable String referrer,
             @Nullable String sessionStart,
-            Instant lastSeen) {}
+            Instant lastSeen,
+
+            // Null only while the visitor's first event is still being written (unless they are a customer).
+            @Nullable ConversionLikelihood conversionLikelihood) {}
 
     record RealtimeMap(int count, List<OnlineVisitor> visitors) {}
 
@@ -81,6 +93,9 @@ final class RealtimeMapController {
     record EventItem(
             @Schema(description = "pageview, goal, _outbound ...")
             String type,
+
+            @Schema(description = "The visitor's marker, as on the map (the 64-bit visitor key, hex).")
+            String visitor,
 
             @Nullable String goalName,
 
@@ -130,15 +145,23 @@ final class RealtimeMapController {
         for (Map<String, Object> row : activity.activeVisitors(site.id(), now.minus(Presence.WINDOW))) {
             details.put(((Number) row.get("visitor_key")).longValue(), row);
         }
+        Cohorts.History history = online.isEmpty() ? null : cohorts.of(site, now);
         List<OnlineVisitor> visitors = new ArrayList<>();
         online.entrySet().stream()
                 .sorted(Map.Entry.<Long, Instant>comparingByValue().reversed())
-                .forEach(entry -> visitors.add(view(entry.getKey(), entry.getValue(), details.get(entry.getKey()))));
+                .forEach(entry ->
+                        visitors.add(view(entry.getKey(), entry.getValue(), details.get(entry.getKey()), history)));
         return new RealtimeMap(online.size(), visitors);
     }
 
-    private static OnlineVisitor view(long visitorKey, Instant lastSeen, Map<String, Object> d) {
+    private static OnlineVisitor view(
+            long visitorKey, Instant lastSeen, Map<String, Object> d, Cohorts.History history) {
         Map<String, Object> row = d == null ? Map.of() : d;
+        List<String> dimensions = new ArrayList<>();
+        for (String dimension : Cohorts.DIMENSIONS) dimensions.add((String) row.get(dimension));
+        ConversionLikelihood likelihood = history.score(visitorKey, dimensions);
+        // Without details the visitor would be matched as "all unknown": say nothing rather than something wrong.
+        if (d == null && !likelihood.customer()) likelihood = null;
         // The 64-bit key, as hex: stable per visitor for the map's markers without exposing the raw visitor id.
         return new OnlineVisitor(
                 Long.toHexString(visitorKey),
@@ -154,7 +177,8 @@ final class RealtimeMapController {
                 (String) row.get("pathname"),
                 (String) row.get("referrer"),
                 text(row.get("started_at")),
-                lastSeen);
+                lastSeen,
+                likelihood);
     }
 
     private static Double number(Object value) {
@@ -182,6 +206,7 @@ final class RealtimeMapController {
         for (Map<String, Object> row : activity.recentEvents(site.id(), n)) {
             events.add(new EventItem(
                     (String) row.get("event_type"),
+                    Long.toHexString(((Number) row.get("visitor_key")).longValue()),
                     (String) row.get("goal_name"),
                     (String) row.get("visitor_id"),
                     (String) row.get("pathname"),

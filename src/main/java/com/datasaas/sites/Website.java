@@ -14,7 +14,9 @@ public record Website(
         List<String> excludedIps,
         List<String> excludedPaths,
         List<String> excludedCountries,
-        Instant createdAt) {
+        Instant createdAt,
+        /** Cookieless mode: visitors are derived on the server from a daily salted hash (docs/cookieless.md). */
+        boolean cookieless) {
 
     public Website {
         allowedHostnames = List.copyOf(allowedHostnames);

@@ -121,6 +121,13 @@ class WebsiteController {
                             @Size(max = 2, message = "must hold strings of at most 2 characters") String>
                     excludedCountries,
 
+            @Schema(
+                    description = "Cookieless mode: the site's pages use /js/script.cookieless.js, which sets"
+                            + " no cookie and sends no ids; visitors are counted from a daily salted hash"
+                            + " (docs/cookieless.md).")
+            @Nullable
+            Boolean cookieless,
+
             @JsonAnySetter @Schema(hidden = true) @Nullable Map<String, Object> unknown) {}
 
     /** A website as the API shows it. */
@@ -136,7 +143,12 @@ class WebsiteController {
             List<String> excludedCountries,
             Instant createdAt,
 
-            @Schema(description = "The script tag to paste into the site's pages.")
+            @Schema(description = "Cookieless mode (docs/cookieless.md).")
+            boolean cookieless,
+
+            @Schema(
+                    description = "The script tag to paste into the site's pages (the cookieless script in cookieless"
+                            + " mode).")
             String trackingSnippet) {}
 
     record WebsiteList(List<WebsiteView> websites) {}
@@ -159,7 +171,8 @@ class WebsiteController {
                 List.of(),
                 List.of(),
                 List.of(),
-                clock.instant());
+                clock.instant(),
+                false);
         repository.insert(website);
         return view(website);
     }
@@ -201,7 +214,8 @@ class WebsiteController {
                 ips == null ? current.excludedIps() : excludedIps(ips),
                 paths == null ? current.excludedPaths() : excludedPaths(paths),
                 countries == null ? current.excludedCountries() : excludedCountries(countries),
-                current.createdAt());
+                current.createdAt(),
+                body.cookieless() == null ? current.cookieless() : body.cookieless());
         repository.update(updated);
         websites.forget(id);
         return view(updated);
@@ -310,7 +324,8 @@ class WebsiteController {
                 w.excludedPaths(),
                 w.excludedCountries(),
                 w.createdAt(),
+                w.cookieless(),
                 "<script defer data-website-id=\"" + w.id() + "\" data-domain=\"" + w.domain() + "\" src=\"" + base
-                        + "/js/script.js\"></script>");
+                        + (w.cookieless() ? "/js/script.cookieless.js" : "/js/script.js") + "\"></script>");
     }
 }

@@ -30,19 +30,21 @@ class WebsiteRepository implements WebsiteOwnership {
 
     void insert(Website w) {
         jdbc.sql("INSERT INTO websites (id, account_id, domain, name, timezone, currency, allowed_hostnames,"
-                        + " excluded_ips, excluded_paths, excluded_countries, created_at)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                        + " excluded_ips, excluded_paths, excluded_countries, created_at, cookieless)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                 .params(w.id(), w.accountId(), w.domain(), w.name(), w.timezone(), w.currency())
                 .params(lists(w))
                 .param(w.createdAt().toString())
+                .param(w.cookieless() ? 1 : 0)
                 .update();
     }
 
     void update(Website w) {
         jdbc.sql("UPDATE websites SET domain = ?, name = ?, timezone = ?, currency = ?, allowed_hostnames = ?,"
-                        + " excluded_ips = ?, excluded_paths = ?, excluded_countries = ? WHERE id = ?")
+                        + " excluded_ips = ?, excluded_paths = ?, excluded_countries = ?, cookieless = ? WHERE id = ?")
                 .params(w.domain(), w.name(), w.timezone(), w.currency())
                 .params(lists(w))
+                .param(w.cookieless() ? 1 : 0)
                 .param(w.id())
                 .update();
     }
@@ -93,6 +95,7 @@ class WebsiteRepository implements WebsiteOwnership {
                 json.readValue(rs.getString("excluded_ips"), STRINGS),
                 json.readValue(rs.getString("excluded_paths"), STRINGS),
                 json.readValue(rs.getString("excluded_countries"), STRINGS),
-                Instant.parse(rs.getString("created_at")));
+                Instant.parse(rs.getString("created_at")),
+                rs.getInt("cookieless") != 0);
     }
 }

@@ -22,7 +22,9 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * Serves the tracker built by {@code tracker/} (minified, with gzip and brotli variants made at build time), held in
  * memory: it is requested by every page view of every tracked site. The URL is not versioned, so the cache lifetime
- * is a day with revalidation by ETag rather than "immutable".
+ * is a day with revalidation by ETag rather than "immutable". Two builds of one source: the regular script and the
+ * cookieless one (no cookie, no storage, no ids; docs/cookieless.md), each at its own URL so the regular script
+ * carries nothing of the other.
  */
 @RestController
 class TrackerScriptController {
@@ -30,10 +32,20 @@ class TrackerScriptController {
             CacheControl.maxAge(Duration.ofDays(1)).cachePublic().staleWhileRevalidate(Duration.ofDays(7));
     private static final String JAVASCRIPT = "application/javascript";
 
-    private final byte[] plain = load("tracker/script.js");
-    private final byte[] gzip = load("tracker/script.js.gz");
-    private final byte[] brotli = load("tracker/script.js.br");
-    private final String etag = "\"" + sha256(plain).substring(0, 16) + "\"";
+    /** One build of the script: its bytes plain and precompressed, and their ETag. */
+    private record Script(byte[] plain, byte[] gzip, byte[] brotli, String etag) {
+        static Script load(String name) {
+            byte[] plain = TrackerScriptController.load("tracker/" + name);
+            return new Script(
+                    plain,
+                    TrackerScriptController.load("tracker/" + name + ".gz"),
+                    TrackerScriptController.load("tracker/" + name + ".br"),
+                    "\"" + sha256(plain).substring(0, 16) + "\"");
+        }
+    }
+
+    private final Script regular = Script.load("script.js");
+    private final Script cookieless = Script.load("script.cookieless.js");
 
     @GetMapping("/js/script.js")
     @ApiResponse(
@@ -42,6 +54,23 @@ class TrackerScriptController {
             content = @Content(mediaType = "application/javascript", schema = @Schema(type = "string")))
     @ApiResponse(responseCode = "304", description = "Not modified (If-None-Match matched the ETag).")
     ResponseEntity<byte[]> script(@io.swagger.v3.oas.annotations.Parameter(hidden = true) HttpServletRequest request) {
+        return serve(regular, request);
+    }
+
+    @GetMapping("/js/script.cookieless.js")
+    @ApiResponse(
+            responseCode = "200",
+            description = "The cookieless tracker (no cookie, no storage, no ids; for websites in cookieless mode),"
+                    + " minified; gzip or brotli when accepted; cached for a day.",
+            content = @Content(mediaType = "application/javascript", schema = @Schema(type = "string")))
+    @ApiResponse(responseCode = "304", description = "Not modified (If-None-Match matched the ETag).")
+    ResponseEntity<byte[]> cookielessScript(
+            @io.swagger.v3.oas.annotations.Parameter(hidden = true) HttpServletRequest request) {
+        return serve(cookieless, request);
+    }
+
+    private static ResponseEntity<byte[]> serve(Script script, HttpServletRequest request) {
+        String etag = script.etag();
         String ifNoneMatch = request.getHeader(HttpHeaders.IF_NONE_MATCH);
         if (ifNoneMatch != null && ifNoneMatch.contains(etag)) {
             return ResponseEntity.status(HttpStatus.NOT_MODIFIED)
@@ -58,12 +87,12 @@ class TrackerScriptController {
                 .eTag(etag)
                 .cacheControl(CACHE);
         if (accepted.contains("br")) {
-            return response.header(HttpHeaders.CONTENT_ENCODING, "br").body(brotli);
+            return response.header(HttpHeaders.CONTENT_ENCODING, "br").body(script.brotli());
         }
         if (accepted.contains("gzip")) {
-            return response.header(HttpHeaders.CONTENT_ENCODING, "gzip").body(gzip);
+            return response.header(HttpHeaders.CONTENT_ENCODING, "gzip").body(script.gzip());
         }
-        return response.body(plain);
+        return response.body(script.plain());
     }
 
     private static byte[] load(String resource) {

@@ -11,7 +11,11 @@ import org.junit.jupiter.api.Test;
 class TrackerScriptTest extends RunningApp {
 
     ApiClient.Response fetch(String acceptEncoding, String ifNoneMatch) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/js/script.js"));
+        return fetch("/js/script.js", acceptEncoding, ifNoneMatch);
+    }
+
+    ApiClient.Response fetch(String path, String acceptEncoding, String ifNoneMatch) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path));
         if (acceptEncoding != null) request.header("Accept-Encoding", acceptEncoding);
         if (ifNoneMatch != null) request.header("If-None-Match", ifNoneMatch);
         return newClient().raw(request);
@@ -35,5 +39,26 @@ class TrackerScriptTest extends RunningApp {
         assertThat(fetch("gzip, deflate, br", null).header("Content-Encoding")).isEqualTo("br");
         assertThat(fetch("gzip", null).header("Content-Encoding")).isEqualTo("gzip");
         assertThat(fetch("identity", null).header("Content-Encoding")).isNull();
+    }
+
+    @Test
+    void the_cookieless_variant_is_served_beside_it_with_its_own_etag_and_no_cookie_code() {
+        ApiClient.Response regular = fetch(null, null);
+        ApiClient.Response cookieless = fetch("/js/script.cookieless.js", null, null);
+        assertThat(cookieless.status()).isEqualTo(200);
+        assertThat(cookieless.header("Content-Type")).startsWith("application/javascript");
+        assertThat(cookieless.body())
+                .contains("/api/events")
+                .doesNotContain("cookie")
+                .doesNotContain("visitor_id");
+        assertThat(regular.body()).contains("datasaas_visitor_id");
+        assertThat(cookieless.header("ETag")).isNotEqualTo(regular.header("ETag"));
+        // Served by the public chain like the regular script: no session, no XSRF cookie, nothing stored anywhere.
+        assertThat(cookieless.raw().headers().allValues("Set-Cookie")).isEmpty();
+        assertThat(fetch("/js/script.cookieless.js", null, cookieless.header("ETag"))
+                        .status())
+                .isEqualTo(304);
+        assertThat(fetch("/js/script.cookieless.js", "gzip", null).header("Content-Encoding"))
+                .isEqualTo("gzip");
     }
 }
