@@ -24,6 +24,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -157,7 +158,11 @@ final class FunnelController {
         }
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         Funnel funnel = new Funnel("fun_" + RandomIds.base62(16), site.id(), name, steps, now, now);
-        repository.insert(funnel);
+        try {
+            repository.insert(funnel);
+        } catch (DataIntegrityViolationException e) {
+            throw duplicate(name); // the same name created concurrently: the UNIQUE constraint decides
+        }
         return FunnelView.of(funnel);
     }
 
@@ -177,7 +182,13 @@ final class FunnelController {
                 steps,
                 old.createdAt(),
                 clock.instant().truncatedTo(ChronoUnit.MILLIS));
-        if (!repository.update(funnel)) throw notFound(site, funnelId);
+        boolean updated;
+        try {
+            updated = repository.update(funnel);
+        } catch (DataIntegrityViolationException e) {
+            throw duplicate(name);
+        }
+        if (!updated) throw notFound(site, funnelId);
         return FunnelView.of(funnel);
     }
 
@@ -304,10 +315,12 @@ final class FunnelController {
 
     private void checkName(Website site, String name, String exceptId) {
         if (name.isEmpty()) throw ApiException.invalid("name", "Field 'name' " + NAME_RULE + ".");
-        if (repository.nameTaken(site.id(), name, exceptId)) {
-            throw new ApiException(
-                    HttpStatus.CONFLICT, "This website already has a funnel named '" + name + "'; pick another name.");
-        }
+        if (repository.nameTaken(site.id(), name, exceptId)) throw duplicate(name);
+    }
+
+    private static ApiException duplicate(String name) {
+        return new ApiException(
+                HttpStatus.CONFLICT, "This website already has a funnel named '" + name + "'; pick another name.");
     }
 
     /** Each step checked in order; the first fault is named by its JSON path, e.g. {@code steps[2].url}. */
