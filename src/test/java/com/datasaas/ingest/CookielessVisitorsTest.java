@@ -69,7 +69,7 @@ class CookielessVisitorsTest {
         source.setUrl("jdbc:sqlite:" + Files.createDirectories(dir).resolve("datasaas.db"));
         Flyway.configure()
                 .dataSource(source)
-                .locations("classpath:db/migration")
+                .locations("classpath:db/migration/sqlite")
                 .load()
                 .migrate();
         jdbc = JdbcClient.create(source);

@@ -1,6 +1,7 @@
 SELECT ts,
     event_type,
     visitor_id,
+    visitor_key,
     goal_name,
     pathname,
     country,
