@@ -139,7 +139,16 @@ describe("realtime links to visitors", () => {
       if (c.url.pathname.endsWith("/realtime-map/events"))
         return {
           body: {
-            events: [{ type: "pageview", visitor_id: "v-9", page: "/", country: "DE", timestamp: new Date().toISOString() }],
+            events: [
+              {
+                type: "pageview",
+                visitor: "m-9",
+                visitor_id: "v-9",
+                page: "/",
+                country: "DE",
+                timestamp: new Date().toISOString(),
+              },
+            ],
           },
         };
       return undefined;
@@ -147,6 +156,6 @@ describe("realtime links to visitors", () => {
     render(<Realtime site={site} />);
     const link = await screen.findByRole("link", { name: "visitor" });
     expect(link.getAttribute("href")).toBe("/sites/mrf_abc123/visitors/v-9");
-    expect(toLiveEvent({ type: "goal", goal_name: "x", timestamp: "2026-11-26T10:00:00Z" }).visitorId).toBe("");
+    expect(toLiveEvent({ type: "goal", visitor: "", goal_name: "x", timestamp: "2026-11-26T10:00:00Z" }).visitorId).toBe("");
   });
 });

@@ -97,12 +97,7 @@ export function Realtime({ site }: { site: Website }) {
           ) : (
             <ol class="feed" aria-live="polite">
               {(feed ?? []).map((e, i) => (
-                <FeedItem
-                  key={`${e.time}-${i}`}
-                  e={e}
-                  siteId={site.id}
-                  likelihood={likelihoods.get(e.visitor) ?? null}
-                />
+                <FeedItem key={`${e.time}-${i}`} e={e} siteId={site.id} likelihood={likelihoods.get(e.visitor) ?? null} />
               ))}
             </ol>
           )}
