@@ -34,4 +34,15 @@ public enum EventType {
         }
         return Optional.empty();
     }
+
+    /**
+     * The type of a stored event (spool record, event store row): every type, {@link #IDENTIFY} included, which
+     * {@link #fromWireName} refuses because no client may send it.
+     */
+    public static Optional<EventType> fromStoredName(String name) {
+        for (EventType type : values()) {
+            if (type.wireName.equals(name)) return Optional.of(type);
+        }
+        return Optional.empty();
+    }
 }

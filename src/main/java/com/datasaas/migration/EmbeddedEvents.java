@@ -42,7 +42,7 @@ final class EmbeddedEvents {
         return new Event(
                 rs.getString("site_id"),
                 rs.getObject("ts", OffsetDateTime.class).toInstant(),
-                EventType.fromWireName(type)
+                EventType.fromStoredName(type)
                         .orElseThrow(() -> new IllegalStateException("Unknown event type in the store: " + type)),
                 rs.getString("visitor_id"),
                 rs.getString("session_id"),

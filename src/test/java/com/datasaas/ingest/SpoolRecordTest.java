@@ -86,6 +86,26 @@ class SpoolRecordTest {
     }
 
     @Test
+    void every_event_type_survives_the_round_trip_including_the_internal_identify()
+            throws ReflectiveOperationException {
+        RecordComponent[] components = Event.class.getRecordComponents();
+        Class<?>[] types =
+                Arrays.stream(components).map(RecordComponent::getType).toArray(Class<?>[]::new);
+        for (EventType type : EventType.values()) {
+            Object[] values = new Object[components.length];
+            for (int i = 0; i < components.length; i++) {
+                values[i] = components[i].getType() == EventType.class
+                        ? type
+                        : components[i].getAccessor().invoke(sparse());
+            }
+            Event event = Event.class.getDeclaredConstructor(types).newInstance(values);
+            assertThat(SpoolRecord.decode(SpoolRecord.encode(event)))
+                    .as(type.name())
+                    .isEqualTo(event);
+        }
+    }
+
+    @Test
     void the_json_records_of_earlier_releases_are_still_read() throws ReflectiveOperationException {
         JsonMapper json = JsonMapper.builder().build(); // what WriteBuffer wrote before the binary format
         Event full = everyFieldSet();
