@@ -7,6 +7,7 @@ import com.datasaas.events.IdKeys;
 import com.datasaas.support.ApiClient;
 import com.datasaas.support.ClickHouseServer;
 import com.datasaas.support.PostgresServer;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.security.SecureRandom;
@@ -202,6 +203,11 @@ class ServerModeTwoNodesTest {
                 "/pricing");
         leave(eve, "eve-1", "2026-05-10T12:01:00Z", "/pricing", 45_000, 60);
         session(bob, "bob-2", "2026-05-10T12:30:00Z", "https://www.bing.com/", null, "/docs", "/docs/api");
+        // Payments through the payments API: attributed, a partial refund, a full refund, an unattributed one.
+        pay("p1", "49.00", "anna", "anna-1", "2026-05-08T10:03:00Z", null);
+        pay("p2", "30.00", "dana", "dana-1", "2026-05-09T17:05:00Z", "10.00");
+        pay("p3", "100.00", "eve", "eve-1", "2026-05-10T12:02:00Z", "100.00");
+        pay("p4", "7.50", null, null, "2026-05-10T18:00:00Z", null);
 
         // Now: two visitors online for the realtime count and map, one with a goal; the last event is a pageview.
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
@@ -238,6 +244,23 @@ class ServerModeTwoNodesTest {
     static void leave(Visit v, String session, String at, String path, long durationMs, int scroll) {
         CLOCK.set(Instant.parse(at));
         send(v, session, "_leave", path, null, Map.of("duration", durationMs, "scroll_depth", scroll));
+    }
+
+    /** The same payment through POST /api/v1/payments on A and on C. */
+    static void pay(String id, String amount, String visitor, String session, String at, String refunded) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("amount", new BigDecimal(amount));
+        body.put("currency", "USD");
+        body.put("transaction_id", id);
+        if (visitor != null) body.put("visitor_id", visitor);
+        if (session != null) body.put("session_id", session);
+        body.put("timestamp", at);
+        if (refunded != null) body.put("refunded", new BigDecimal(refunded));
+        for (ApiClient owner : List.of(ownerA, ownerC)) {
+            String site = owner == ownerA ? siteServer : siteEmbedded;
+            ApiClient.Response r = owner.post("/api/v1/payments?site_id=" + site, body);
+            assertThat(r.status()).as(r.toString()).isIn(200, 201);
+        }
     }
 
     /** The same event through POST /api/events on A (server mode) and on C (embedded), at the clock's instant. */
@@ -297,6 +320,21 @@ class ServerModeTwoNodesTest {
         q.add("/api/v1/breakdown?site_id=@" + WEEK + "&dimension=pathname" + ALL_METRICS
                 + "&utm_source%5Bis%5D=facebook");
         q.add("/api/v1/goals?site_id=@" + WEEK + "&browser%5Bis%5D=Chrome");
+        // Revenue: every revenue metric in the overview and timeseries, broken down by every dimension payments carry.
+        String revenue = "&metrics=visitors,"
+                + String.join(
+                        ",",
+                        java.util.Arrays.stream(RevenueMetric.values())
+                                .map(RevenueMetric::apiName)
+                                .toList());
+        q.add("/api/v1/overview?site_id=@" + WEEK + revenue + "&compare=previous_period");
+        q.add("/api/v1/timeseries?site_id=@" + WEEK + revenue);
+        q.add("/api/v1/timeseries?site_id=@&start=2026-05-10&end=2026-05-10" + revenue);
+        for (Dimension d : RevenueStats.SUPPORTED) {
+            q.add("/api/v1/breakdown?site_id=@" + WEEK + "&dimension=" + d.apiName() + revenue);
+        }
+        q.add("/api/v1/overview?site_id=@" + WEEK + revenue + "&channel%5Bis%5D=Organic%20Search");
+        q.add("/api/v1/payments?site_id=@" + WEEK);
         // Realtime: the online count and the map with its feed.
         q.add("/api/realtime?siteId=@");
         q.add("/api/websites/@/realtime-map");
@@ -329,6 +367,12 @@ class ServerModeTwoNodesTest {
                 .path("results");
         assertThat(overview.path("visitors").asLong()).isEqualTo(5);
         assertThat(overview.path("conversions").asLong()).isPositive();
+        assertThat(ownerB.get("/api/v1/overview?site_id=" + siteServer + WEEK + "&metrics=revenue,payments")
+                        .json()
+                        .path("results")
+                        .path("payments")
+                        .asLong())
+                .isPositive();
         assertThat(ownerB.get("/api/realtime?siteId=" + siteServer)
                         .json()
                         .path("online")
