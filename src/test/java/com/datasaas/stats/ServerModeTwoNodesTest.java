@@ -85,6 +85,8 @@ class ServerModeTwoNodesTest {
     static ApiClient ownerC;
     static String siteServer;
     static String siteEmbedded;
+    static String funnelServer;
+    static String funnelEmbedded;
     static int pageviews;
 
     @BeforeAll
@@ -131,6 +133,24 @@ class ServerModeTwoNodesTest {
                             .status())
                     .isEqualTo(201);
         }
+        Map<String, Object> funnel = Map.of(
+                "name",
+                "Signup flow",
+                "steps",
+                List.of(
+                        Map.of("name", "Home", "type", "pageview", "url", "/"),
+                        Map.of("name", "Pricing", "type", "pageview", "url", "/pricing*"),
+                        Map.of("name", "Sign up", "type", "goal", "goal_name", "signup")));
+        funnelServer = ownerA.post("/api/websites/" + siteServer + "/funnels", funnel)
+                .json()
+                .path("id")
+                .asString();
+        funnelEmbedded = ownerC.post("/api/websites/" + siteEmbedded + "/funnels", funnel)
+                .json()
+                .path("id")
+                .asString();
+        assertThat(funnelServer).isNotBlank();
+        assertThat(funnelEmbedded).isNotBlank();
         sendSeed();
     }
 
@@ -335,6 +355,14 @@ class ServerModeTwoNodesTest {
         }
         q.add("/api/v1/overview?site_id=@" + WEEK + revenue + "&channel%5Bis%5D=Organic%20Search");
         q.add("/api/v1/payments?site_id=@" + WEEK);
+        // Funnels, the visitors list and each visitor's page.
+        q.add("/api/v1/funnels/{funnel}?site_id=@" + WEEK);
+        q.add("/api/v1/funnels/{funnel}?site_id=@" + WEEK + "&device_type%5Bis%5D=desktop");
+        q.add("/api/v1/visitors?site_id=@" + WEEK);
+        q.add("/api/v1/visitors?site_id=@" + WEEK + "&country%5Bis_not%5D=US");
+        for (String visitor : List.of("anna", "bob", "chen", "dana", "eve")) {
+            q.add("/api/v1/visitors/" + visitor + "?site_id=@");
+        }
         // Realtime: the online count and the map with its feed.
         q.add("/api/realtime?siteId=@");
         q.add("/api/websites/@/realtime-map");
@@ -350,12 +378,14 @@ class ServerModeTwoNodesTest {
 
         Map<String, List<String>> differences = new LinkedHashMap<>();
         for (String question : questions()) {
-            ApiClient.Response onB = ownerB.get(question.replace("@", siteServer));
-            ApiClient.Response onC = ownerC.get(question.replace("@", siteEmbedded));
+            ApiClient.Response onB =
+                    ownerB.get(question.replace("@", siteServer).replace("{funnel}", funnelServer));
+            ApiClient.Response onC =
+                    ownerC.get(question.replace("@", siteEmbedded).replace("{funnel}", funnelEmbedded));
             assertThat(onB.status()).as(question + " on B: " + onB).isEqualTo(200);
             assertThat(onC.status()).as(question + " on C: " + onC).isEqualTo(200);
-            JsonNode b = normalised(onB.json(), siteServer);
-            JsonNode c = normalised(onC.json(), siteEmbedded);
+            JsonNode b = normalised(onB.json(), siteServer, funnelServer);
+            JsonNode c = normalised(onC.json(), siteEmbedded, funnelEmbedded);
             if (!b.equals(c)) differences.put(question, List.of("B " + b, "C " + c));
         }
         assertThat(differences)
@@ -373,6 +403,12 @@ class ServerModeTwoNodesTest {
                         .path("payments")
                         .asLong())
                 .isPositive();
+        assertThat(ownerB.get("/api/v1/funnels/" + funnelServer + "?site_id=" + siteServer + WEEK)
+                        .json()
+                        .path("results")
+                        .path("entered")
+                        .asLong())
+                .isPositive();
         assertThat(ownerB.get("/api/realtime?siteId=" + siteServer)
                         .json()
                         .path("online")
@@ -381,19 +417,19 @@ class ServerModeTwoNodesTest {
     }
 
     /**
-     * Rewrites only what necessarily differs between two installs: each generated its own site id for the same domain,
-     * and the realtime map's visitor marker is the 64-bit key of (site id, visitor id) ({@link IdKeys}), so it
+     * Rewrites only what necessarily differs between two installs: each generated its own site and funnel ids for the
+     * same site and funnel, and the realtime map's visitor marker is the 64-bit key of (site id, visitor id) ({@link IdKeys}), so it
      * differs with the site id. The marker is checked to be exactly that key before it is replaced by the visitor id
      * it stands for. Nothing else is rewritten: visitor ids, timestamps and coordinates are the same on both, since
      * the events and the clock are.
      */
-    static JsonNode normalised(JsonNode answer, String site) {
+    static JsonNode normalised(JsonNode answer, String site, String funnel) {
         JsonNode copy = answer.deepCopy();
-        normalise(copy, site);
+        normalise(copy, site, funnel);
         return copy;
     }
 
-    private static void normalise(JsonNode node, String site) {
+    private static void normalise(JsonNode node, String site, String funnel) {
         if (node instanceof ObjectNode object) {
             if (object.path("visitor").isString() && object.path("visitor_id").isString()) {
                 String visitorId = object.path("visitor_id").asString();
@@ -406,12 +442,14 @@ class ServerModeTwoNodesTest {
                 JsonNode value = object.get(name);
                 if (value.isString() && value.asString().equals(site)) {
                     object.put(name, "<site>");
+                } else if (value.isString() && value.asString().equals(funnel)) {
+                    object.put(name, "<funnel>");
                 } else {
-                    normalise(value, site);
+                    normalise(value, site, funnel);
                 }
             }
         } else if (node.isArray()) {
-            for (JsonNode element : node) normalise(element, site);
+            for (JsonNode element : node) normalise(element, site, funnel);
         }
     }
 
