@@ -34,4 +34,15 @@ public enum EventType {
         }
         return Optional.empty();
     }
+
+    /**
+     * Any type by its wire name, {@link #IDENTIFY} included: for reading events the server itself wrote (the spool),
+     * where refusing a type a client may not send would drop accepted data.
+     */
+    public static Optional<EventType> fromStoredName(String name) {
+        for (EventType type : values()) {
+            if (type.wireName.equals(name)) return Optional.of(type);
+        }
+        return Optional.empty();
+    }
 }

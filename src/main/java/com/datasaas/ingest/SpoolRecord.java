@@ -95,7 +95,7 @@ final class SpoolRecord {
         String siteId = r.text();
         Instant timestamp = r.instant();
         String wireType = r.text();
-        EventType type = EventType.fromWireName(wireType)
+        EventType type = EventType.fromStoredName(wireType)
                 .orElseThrow(() -> new IllegalArgumentException("unknown event type " + wireType));
         Event event = new Event(
                 siteId,
