@@ -29,7 +29,9 @@ import jakarta.validation.constraints.Size;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -724,8 +726,11 @@ final class VisitorsController {
                     null,
                     f.revenueMinor() == null ? null : Money.units(f.revenueMinor(), currency)));
         }
-        // Stable: events keep their store order, a payment goes after the events of its second.
-        steps.sort((a, b) -> a.timestamp().compareTo(b.timestamp()));
+        // Payments are stored to the second (PaymentLedger), events to the microsecond: a payment goes after the events
+        // of its second, else a purchase made just after a pageview lists before it. Stable: events keep store order.
+        steps.sort(Comparator.comparing((JourneyStep step) -> step.timestamp().truncatedTo(ChronoUnit.SECONDS))
+                .thenComparing(step -> "payment".equals(step.type()))
+                .thenComparing(JourneyStep::timestamp));
         return steps;
     }
 
