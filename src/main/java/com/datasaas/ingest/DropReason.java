@@ -6,7 +6,9 @@ public enum DropReason {
     EXCLUDED_IP,
     EXCLUDED_PATH,
     EXCLUDED_COUNTRY,
-    SPAM_REFERRER;
+    SPAM_REFERRER,
+    /** An identify from the page of a cookieless site, which keeps no one across days (docs/cookieless.md). */
+    COOKIELESS_IDENTIFY;
 
     String tag() {
         return name().toLowerCase(java.util.Locale.ROOT);

@@ -272,6 +272,7 @@ final class IngestPipeline {
     private DropReason saveProfile(EventDraft draft) {
         EventRequest r = draft.request;
         if (r.type() == EventType.IDENTIFY) {
+            if (draft.site.website().cookieless()) return DropReason.COOKIELESS_IDENTIFY;
             identities.identify(draft.site.id(), r.visitorId(), r.metadata(), r.receivedAt());
         }
         return KEEP;

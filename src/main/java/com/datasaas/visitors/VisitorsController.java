@@ -340,6 +340,7 @@ final class VisitorsController {
     @ApiResponse(
             responseCode = "404",
             description = "Unknown website (or another account's), or a visitor with no pageview there.")
+    @ApiResponse(responseCode = "409", description = "The website runs in cookieless mode, which has no identify.")
     Identified identify(
             @Parameter(hidden = true) HttpServletRequest request, @Valid @RequestBody IdentifyRequest body) {
         Caller caller = Caller.current();
@@ -347,6 +348,12 @@ final class VisitorsController {
             throw new ApiException(HttpStatus.FORBIDDEN, "This API key is read-only. Use a key with write scope.");
         }
         Website site = websites.require(caller, VisitorFilters.siteId(request.getParameterMap()));
+        if (site.cookieless()) {
+            throw new ApiException(
+                    HttpStatus.CONFLICT,
+                    "Website " + site.id() + " runs in cookieless mode, which keeps no visitor across days, so it has"
+                            + " no identify. Turn cookieless mode off in the website's settings to identify visitors.");
+        }
         // The tracker's identify body, so the same rules check both (docs/visitors.md).
         ObjectNode traits = json.createObjectNode();
         if (body.properties() != null) traits.setAll(json.<ObjectNode>valueToTree(body.properties()));

@@ -93,6 +93,13 @@ class CookielessModeTest extends RunningApp {
                 .isEqualTo(202);
         assertThat(send(browser, pageview(site, domain, "/d"), home, FIREFOX).status())
                 .isEqualTo(202);
+        // Identify keeps no one across days, so cookieless mode has none: from the page it is answered 202 and dropped
+        // (it is not stored: the next check finds exactly the five pageviews), from a server it is refused.
+        Map<String, Object> identify = pageview(site, domain, "/b");
+        identify.put("event_type", "goal");
+        identify.put("name", "identify");
+        identify.put("metadata", Map.of("user_id", "42", "email", "grace@example.com"));
+        assertThat(send(browser, identify, home, CHROME).status()).isEqualTo(202);
         // An old copy of the regular script still sends its cookie ids: ignored, the server derives them.
         Map<String, Object> old = pageview(site, domain, "/e");
         old.put("visitor_id", "cookie-visitor");
@@ -114,6 +121,10 @@ class CookielessModeTest extends RunningApp {
         assertThat(byPath.get("/c").get("visitor_id")).isNotEqualTo(visitor);
         assertThat(byPath.get("/d").get("visitor_id")).isNotEqualTo(visitor);
         assertThat(rows).noneMatch(r -> r.get("visitor_id").equals("cookie-visitor"));
+        ApiClient.Response serverIdentify =
+                owner.post("/api/v1/identify?site_id=" + site, Map.of("visitor_id", visitor, "user_id", "42"));
+        assertThat(serverIdentify.status()).as(serverIdentify.toString()).isEqualTo(409);
+        assertThat(serverIdentify.errorMessage()).contains("cookieless");
 
         assertThat(owner.get("/api/realtime?siteId=" + site)
                         .json()
