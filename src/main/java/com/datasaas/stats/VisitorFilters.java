@@ -59,6 +59,14 @@ public final class VisitorFilters {
     }
 
     /**
+     * The visitor's latest pageview on the site (the row {@code ServerEvents.Visit.of} reads), which a server-side
+     * goal or identify joins: the same query the stats API's server goals use.
+     */
+    public static Sql.Query lastPageview(String siteId, long visitorKey) {
+        return QueryCompiler.lastPageview(siteId, visitorKey);
+    }
+
+    /**
      * The keys of the visitors with at least one pageview or goal in the range that passes every filter (its session's
      * values for session-level dimensions, its own for the others); null when there are no filters.
      */

@@ -217,39 +217,4 @@ final class VisitorQueries {
                 .limit(constant(JOURNEY_EVENTS))
                 .build();
     }
-
-    /** The visitor's latest pageview, whose session, page and enrichment a server-side identify joins. */
-    static Select lastPageview(String siteId, long visitorKey) {
-        return select(columns(List.of(
-                        "ts",
-                        "visitor_id",
-                        "session_id",
-                        "url",
-                        "hostname",
-                        "pathname",
-                        "referrer",
-                        "referrer_domain",
-                        "referrer_source",
-                        "channel",
-                        "screen_width",
-                        "language",
-                        "device_type",
-                        "browser",
-                        "browser_version",
-                        "os",
-                        "os_version",
-                        "country",
-                        "region",
-                        "city",
-                        "latitude",
-                        "longitude")))
-                .from(table("events"))
-                .where(
-                        eq(col("site_id"), value(siteId)),
-                        eq(col("visitor_key"), value(visitorKey)),
-                        type(EventType.PAGEVIEW))
-                .orderBy(desc(col("ts")))
-                .limit(constant(1))
-                .build();
-    }
 }

@@ -370,7 +370,7 @@ final class VisitorsController {
         identify.set("metadata", traits);
         ServerEvents.checkIdentify(identify);
         List<Map<String, Object>> last =
-                run(VisitorQueries.lastPageview(site.id(), IdKeys.of(site.id(), body.visitorId())));
+                run(VisitorFilters.lastPageview(site.id(), IdKeys.of(site.id(), body.visitorId())));
         if (last.isEmpty()) {
             throw ApiException.notFound("Visitor '" + body.visitorId() + "' has no pageview on website " + site.id()
                     + "; identify a visitor id the tracker has sent (the datasaas_visitor_id cookie).");
