@@ -22,6 +22,7 @@ import static com.datasaas.sql.Sql.values;
 
 import com.datasaas.events.EventStore;
 import com.datasaas.events.IdKeys;
+import com.datasaas.revenue.CustomerPaid;
 import com.datasaas.revenue.Money;
 import com.datasaas.revenue.PaymentFacts;
 import com.datasaas.sites.Website;
@@ -45,6 +46,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
@@ -53,7 +55,8 @@ import org.springframework.stereotype.Component;
  *
  * <p>One grouped query per site over the last {@link #HISTORY} of {@code sessions}, kept for {@link #CACHE_FOR}: the
  * realtime map is polled every few seconds and scores every online visitor from the same groups, so no query runs
- * per visitor. The query returns the finest groups (all five dimensions); the coarser levels the score falls back to
+ * per visitor. Who has paid is not left to expire with them: each recorded payment ({@link CustomerPaid}) adds its
+ * visitor to the cached customers at once. The query returns the finest groups (all five dimensions); the coarser levels the score falls back to
  * are sums of those rows, done here. Paying visitors get a row of their own (their key is a group column), because
  * payments live in the metadata store and their amounts are added here.
  *
@@ -137,6 +140,13 @@ final class Cohorts {
             return new ConversionLikelihood(0, ConversionLikelihood.LOW, List.of(), 0, zero(), false);
         }
 
+        History withCustomer(long visitorKey) {
+            if (customers.contains(visitorKey)) return this;
+            Set<Long> more = new HashSet<>(customers);
+            more.add(visitorKey);
+            return new History(currency, levels, Set.copyOf(more));
+        }
+
         private BigDecimal zero() {
             return Money.units(0, currency);
         }
@@ -159,6 +169,16 @@ final class Cohorts {
     /** The site's groups as of {@code now}, from the cache when computed less than a minute ago. */
     History of(Website site, Instant now) {
         return cache.get(site.id(), id -> compute(site, now));
+    }
+
+    /**
+     * A visitor who has just paid is a customer at once (score 100), not when the cached groups expire. Only the
+     * customer set changes: the groups are a 30-day statistic that one payment barely moves, so they wait.
+     */
+    @EventListener
+    void onCustomerPaid(CustomerPaid paid) {
+        long key = IdKeys.of(paid.siteId(), paid.visitorId());
+        cache.asMap().computeIfPresent(paid.siteId(), (id, history) -> history.withCustomer(key));
     }
 
     private History compute(Website site, Instant now) {

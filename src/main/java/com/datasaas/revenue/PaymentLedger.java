@@ -10,6 +10,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -28,13 +29,15 @@ final class PaymentLedger {
     private final JdbcClient jdbc;
     private final Attribution attribution;
     private final Clock clock;
+    private final ApplicationEventPublisher events;
     // Single node: merges of one site are serialized; the unique key still guards the table itself.
     private final ConcurrentHashMap<String, Object> siteLocks = new ConcurrentHashMap<>();
 
-    PaymentLedger(JdbcClient jdbc, Attribution attribution, Clock clock) {
+    PaymentLedger(JdbcClient jdbc, Attribution attribution, Clock clock, ApplicationEventPublisher events) {
         this.jdbc = jdbc;
         this.attribution = attribution;
         this.clock = clock;
+        this.events = events;
     }
 
     /** Stored payments keep timestamps to the second so that text order is time order. */
@@ -118,6 +121,7 @@ final class PaymentLedger {
             }
             Stored stored = byId(id).orElseThrow();
             stored = linkAndAttribute(siteId, stored);
+            announce(siteId, stored);
             return new Recorded(outcome, stored);
         }
     }
@@ -198,6 +202,14 @@ final class PaymentLedger {
     }
 
     /**
+     * Tells other features (the realtime map's customer flag) that this visitor has paid, as soon as the payment is
+     * linked to them, rather than when their caches next expire. Listeners run synchronously, in this thread.
+     */
+    private void announce(String siteId, Stored p) {
+        if (p.visitorId() != null) events.publishEvent(new CustomerPaid(siteId, p.visitorId()));
+    }
+
+    /**
      * Links a payment without visitor ids to an earlier payment of the same customer, then copies the attributes of
      * the chosen session. A payment whose visitor has no events yet stays unattributed ({@code attributed_at} NULL)
      * and is tried again later: webhooks can beat the checkout page's own events to the store.
@@ -264,7 +276,9 @@ final class PaymentLedger {
         int attributed = 0;
         for (Stored p : pending) {
             synchronized (siteLocks.computeIfAbsent(siteId, k -> new Object())) {
-                if (linkAndAttribute(siteId, p).attributedAt() != null) attributed++;
+                Stored linked = linkAndAttribute(siteId, p);
+                announce(siteId, linked);
+                if (linked.attributedAt() != null) attributed++;
             }
         }
         return attributed;

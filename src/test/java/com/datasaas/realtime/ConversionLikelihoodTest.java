@@ -216,6 +216,46 @@ class ConversionLikelihoodTest extends RunningApp {
     }
 
     @Test
+    void a_visitor_who_pays_while_on_the_map_is_a_customer_at_once_not_when_the_cache_expires() {
+        ApiClient owner = newAccount();
+        String domain = unique("buyer") + ".example.com";
+        String site = owner.createWebsite(domain);
+        send(site, domain, "buyer");
+        String buyer = Long.toHexString(IdKeys.of(site, "buyer"));
+        JsonNode before = likelihoodOnMap(owner, site, buyer);
+        assertThat(before.path("customer").asBoolean()).isFalse();
+        assertThat(before.path("score").asInt()).isLessThan(100);
+
+        // The groups were just computed and cached for a minute; the payment must show on the next poll.
+        pay(owner, site, "just-paid", "49.00", "buyer", Instant.now());
+        JsonNode after =
+                owner.get("/api/websites/" + site + "/realtime-map").json().path("visitors");
+        assertThat(after.size()).isEqualTo(1);
+        JsonNode likelihood = after.get(0).path("conversion_likelihood");
+        assertThat(likelihood.path("customer").asBoolean())
+                .as(likelihood.toString())
+                .isTrue();
+        assertThat(likelihood.path("score").asInt()).isEqualTo(100);
+        // The cached groups were updated in place, not recomputed: the buyer is their only customer.
+        assertThat(cohorts.of(website(site), Instant.now()).customers()).containsExactly(IdKeys.of(site, "buyer"));
+    }
+
+    /** The map's likelihood for one live visitor, once the map lists them with it. */
+    private JsonNode likelihoodOnMap(ApiClient owner, String site, String visitorHex) {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            for (JsonNode v :
+                    owner.get("/api/websites/" + site + "/realtime-map").json().path("visitors")) {
+                if (v.path("visitor").asString().equals(visitorHex)
+                        && !v.path("conversion_likelihood").isNull()) {
+                    return v.path("conversion_likelihood");
+                }
+            }
+            sleep();
+        }
+        throw new AssertionError("visitor " + visitorHex + " never showed on the realtime map with a likelihood");
+    }
+
+    @Test
     void a_site_without_history_scores_the_empty_baseline_with_low_confidence() {
         ApiClient owner = newAccount();
         String site = owner.createWebsite(unique("empty") + ".example.com");
