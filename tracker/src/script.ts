@@ -50,8 +50,9 @@ type Fn = (...args: any[]) => unknown;
       .find((h) => ("." + host).endsWith("." + h));
     const cookieAttrs =
       ";path=/;SameSite=Lax" + (cookieDomain ? ";domain=" + cookieDomain : "") + (loc.protocol == "https:" ? ";Secure" : "");
-    // file: pages have an empty hostname, matched by the last alternative
-    const local = !("allowLocalhost" in opt) && /^(localhost|127\.0\.0\.1|\[::1]|)$/.test(host);
+    // file: pages have an empty hostname, matched by the last alternative; the dots are not escaped, to save bytes
+    // (no real hostname differs from 127.0.0.1 only where the dots are)
+    const local = !("allowLocalhost" in opt) && /^(localhost|127.0.0.1|\[::1]|)$/.test(host);
 
     const now = () => Date.now();
     // the last cookie() call created its cookie; cookieless: no pageview sent yet by this page
@@ -103,8 +104,8 @@ type Fn = (...args: any[]) => unknown;
       if (debug) return log(payload);
       const body = JSON.stringify(payload);
       // A string body is sent as text/plain, which avoids a CORS preflight;
-      // sendBeacon survives the page going away.
-      (beacon && navigator.sendBeacon?.(endpoint, body)) ||
+      // sendBeacon survives the page going away. No `?.` on it: every browser that parses this script (ES2020) has it.
+      (beacon && navigator.sendBeacon(endpoint, body)) ||
         fetch(endpoint, { method: "POST", body, keepalive: true }).catch(log);
     });
 
@@ -140,12 +141,13 @@ type Fn = (...args: any[]) => unknown;
 
     // datasaas("identify", {user_id, name, email, ...}) is this same call: a goal with the reserved name
     // "identify", which the server turns into a visitor profile (docs/visitors.md). No code of its own, so the
-    // script stays within its budget; its fields obey the goal limits (10 in all).
+    // script stays within its budget; its fields obey the goal limits, except that an identify may have 13 (user_id,
+    // name and email on top of 10 properties; the server checks which is which).
     const goal = (name: unknown, params: Params = {}) => {
       // an invalid goal throws; guard() swallows it (and logs it under data-debug)
       name = (name as string).toLowerCase(); // a name that is not a string throws: invalid
       const metadata: Params = {};
-      if (!/^[a-z\d_:-]{1,64}$/.test(name as string) || Object.keys(params)[10]) throw name; // more than 10 params
+      if (!/^[a-z\d_:-]{1,64}$/.test(name as string) || Object.keys(params)[(name == "identify" && 3) + 10]) throw name; // more than 10 params (13 for identify)
       for (const k in params) if (!/^[a-z\d_-]{1,64}$/.test(k) || (metadata[k] = "" + params[k])[255]) throw k; // longer than 255
       send("goal", { name, metadata });
     };
@@ -153,7 +155,8 @@ type Fn = (...args: any[]) => unknown;
     const onClick = (e: MouseEvent) => {
       if (e.button > 1) return; // left and middle clicks only (a right click fires auxclick too)
       const target = e.target as Element;
-      const link = target.closest("a[href]") as HTMLAnchorElement | null;
+      // any <a>: one without href has an empty host, so it is skipped like a non-link
+      const link = target.closest("a") as HTMLAnchorElement | null;
       if (link?.host && link.hostname != host) send("_outbound", { target_url: link.href }, 1);
       const el = target.closest("[data-datasaas-goal]");
       if (el) {

@@ -297,6 +297,29 @@ describe("goals", () => {
     });
   });
 
+  it("sends an identify with user_id, name, email and 10 properties, but not with 11 properties", () => {
+    const t = load();
+    const props = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => ["p" + i, i]));
+    t.w.datasaas("identify", { user_id: "42", name: "Ada", email: "ada@example.com", ...props(10) });
+    expect(t.events().at(-1).name).toBe("identify");
+    expect(Object.keys(t.events().at(-1).metadata)).toHaveLength(13);
+    const sent = t.events().length;
+    t.w.datasaas("identify", { user_id: "42", name: "Ada", email: "ada@example.com", ...props(11) });
+    expect(t.events()).toHaveLength(sent);
+    // the 3 extra fields are identify's alone: an ordinary goal keeps its 10
+    t.w.datasaas("signup", props(11));
+    expect(t.events()).toHaveLength(sent);
+  });
+
+  it("reports a click on an <a> without href as no outbound link", () => {
+    const t = load();
+    const a = t.w.document.createElement("a");
+    a.textContent = "anchor";
+    t.w.document.body.appendChild(a);
+    a.click();
+    expect(t.types()).toEqual(["pageview"]);
+  });
+
   it("processes calls queued by the snippet before the script loaded, after the pageview", () => {
     const t = load({
       before: (w) => {
