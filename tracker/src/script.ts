@@ -147,7 +147,7 @@ type Fn = (...args: any[]) => unknown;
       // an invalid goal throws; guard() swallows it (and logs it under data-debug)
       name = (name as string).toLowerCase(); // a name that is not a string throws: invalid
       const metadata: Params = {};
-      if (!/^[a-z\d_:-]{1,64}$/.test(name as string) || Object.keys(params)[(name == "identify" && 3) + 10]) throw name; // more than 10 params (13 for identify)
+      if (!/^[a-z\d_:-]{1,64}$/.test(name as string) || Object.keys(params)[((name == "identify" && 3) as number) + 10]) throw name; // more than 10 params (13 for identify)
       for (const k in params) if (!/^[a-z\d_-]{1,64}$/.test(k) || (metadata[k] = "" + params[k])[255]) throw k; // longer than 255
       send("goal", { name, metadata });
     };
