@@ -100,16 +100,11 @@ export const funnels = {
 };
 
 /**
- * The dashboard filter a click on a step applies: a goal step filters on the
- * goal, a pageview step on its page (the exact path, or for a pattern with `*`
- * the longest literal part, with `contains`). The dashboard then shows the
- * visitors who did that step's action in the range; it does not re-check the
- * funnel's order (docs/funnels.md, "From a step to the dashboard").
+ * The dashboard filter a click on a step applies: the stats API's
+ * `funnel_step[is]=<funnelId>:<k>` (k from 1), which keeps exactly the
+ * visitors who reached that step in order, so the dashboard's visitors equal
+ * the step's count (docs/funnels.md, "From a step to the dashboard").
  */
-export function stepFilter(step: FunnelStep): Filter {
-  if (step.type === "goal") return { dimension: "goal_name", op: "is", values: [step.goalName ?? ""] };
-  const url = step.url ?? "/";
-  if (!url.includes("*")) return { dimension: "pathname", op: "is", values: [url] };
-  const literal = url.split("*").reduce((best, part) => (part.length > best.length ? part : best), "");
-  return { dimension: "pathname", op: "contains", values: [literal || "/"] };
+export function stepFilter(funnelId: string, step: number): Filter {
+  return { dimension: "funnel_step", op: "is", values: [`${funnelId}:${step}`] };
 }

@@ -33,6 +33,16 @@ describe("filter chips and the URL", () => {
     expect(screen.queryByText("Country is United States")).toBeNull();
   });
 
+  it("shows a funnel step filter as the step reached, removable like the others", () => {
+    history.replaceState(null, "", "/sites/s1?period=7d&funnel_step[is]=fun_1:2&country[is]=US");
+    render(<FilterChips />);
+    expect(screen.getByText("Reached step 2 of funnel fun_1")).toBeTruthy();
+    fireEvent.click(screen.getByRole("button", { name: "Remove filter: Reached step 2 of funnel fun_1" }));
+    const q = new URLSearchParams(location.search);
+    expect(q.has("funnel_step[is]")).toBe(false);
+    expect(q.get("country[is]")).toBe("US");
+  });
+
   it("shows nothing without filters", () => {
     history.replaceState(null, "", "/sites/s1?period=7d");
     const { container } = render(<FilterChips />);

@@ -110,29 +110,15 @@ describe("funnel bars", () => {
     expect(screen.getByTestId("funnel-completed").textContent).toBe("20");
   });
 
-  it("a click on a step hands the step over", () => {
+  it("a click on a step hands over the funnel and the step's number", () => {
     const onStep = vi.fn();
     render(<FunnelBars result={result} onStep={onStep} />);
     fireEvent.click(screen.getAllByRole("button")[2]);
-    expect(onStep).toHaveBeenCalledWith(expect.objectContaining({ name: "Signed up", goalName: "signup" }));
+    expect(onStep).toHaveBeenCalledWith(result.id, 3);
   });
 
-  it("a step becomes the dashboard filter of its page or goal", () => {
-    expect(stepFilter({ name: "a", type: "pageview", url: "/pricing", goalName: null })).toEqual({
-      dimension: "pathname",
-      op: "is",
-      values: ["/pricing"],
-    });
-    expect(stepFilter({ name: "a", type: "pageview", url: "/blog/*/comments", goalName: null })).toEqual({
-      dimension: "pathname",
-      op: "contains",
-      values: ["/comments"],
-    });
-    expect(stepFilter({ name: "a", type: "goal", url: null, goalName: "signup" })).toEqual({
-      dimension: "goal_name",
-      op: "is",
-      values: ["signup"],
-    });
+  it("a step becomes the funnel_step filter of the stats API", () => {
+    expect(stepFilter("fun_1", 2)).toEqual({ dimension: "funnel_step", op: "is", values: ["fun_1:2"] });
   });
 });
 
@@ -160,7 +146,8 @@ describe("funnels page", () => {
     const q = new URLSearchParams(location.search);
     expect(q.get("period")).toBe("7d");
     expect(q.get("country[is]")).toBe("DE");
-    expect(q.get("pathname[contains]")).toBe("/blog/");
+    expect(q.get("funnel_step[is]")).toBe("fun_1:2");
+    expect(q.has("pathname[contains]")).toBe(false);
     expect(q.has("funnel")).toBe(false);
   });
 

@@ -7,6 +7,11 @@ import { setQuery, useLocation } from "../router";
 import { DIMENSION_LABELS, OP_LABELS, addFilter, parseFilters, removeFilter, withFilters } from "./urlState";
 
 export function filterText(f: Filter): string {
+  if (f.dimension === "funnel_step") {
+    // funnel_step[is]=<funnelId>:<k>: who reached step k of that funnel in order
+    const [funnel, step] = (f.values[0] ?? "").split(":");
+    return `Reached step ${step} of funnel ${funnel}`;
+  }
   const values = f.values.map((v) => (f.dimension === "country" ? countryName(v) : v || "(none)"));
   return `${DIMENSION_LABELS[f.dimension] ?? f.dimension} ${OP_LABELS[f.op]} ${values.join(" or ")}`;
 }

@@ -59,6 +59,7 @@ export const DIMENSION_LABELS: Record<string, string> = {
   goal_name: "Goal",
   hostname: "Hostname",
   language: "Language",
+  funnel_step: "Funnel step",
 };
 
 export const OP_LABELS: Record<FilterOp, string> = { is: "is", is_not: "is not", contains: "contains" };

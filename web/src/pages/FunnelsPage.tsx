@@ -42,8 +42,8 @@ export function FunnelsPage({ site }: { site: Website }) {
   );
 
   const select = (id: string) => setQuery(withParam(query, "funnel", id));
-  const openStep = (step: FunnelStep) => {
-    const next = withFilters(withParam(query, "funnel", null), addFilter(state.filters, stepFilter(step)));
+  const openStep = (funnelId: string, step: number) => {
+    const next = withFilters(withParam(query, "funnel", null), addFilter(state.filters, stepFilter(funnelId, step)));
     const s = next.toString();
     navigate(`/sites/${encodeURIComponent(site.id)}${s ? `?${s}` : ""}`);
   };
@@ -135,7 +135,8 @@ export function FunnelsPage({ site }: { site: Website }) {
 }
 
 /** One bar per step, as wide as its share of step 1's visitors. */
-export function FunnelBars({ result, onStep }: { result: FunnelResult; onStep: (step: FunnelStep) => void }) {
+/** `onStep` gets the funnel's id and the clicked step's number, counted from 1. */
+export function FunnelBars({ result, onStep }: { result: FunnelResult; onStep: (funnelId: string, step: number) => void }) {
   return (
     <div>
       <div class="kpis funnel-kpis" aria-label="Funnel totals">
@@ -162,8 +163,8 @@ export function FunnelBars({ result, onStep }: { result: FunnelResult; onStep: (
             <button
               type="button"
               class="bar-row"
-              title={`Show the dashboard for visitors who did “${s.name}”`}
-              onClick={() => onStep(s)}
+              title={`Show the dashboard for the visitors who reached “${s.name}” in order`}
+              onClick={() => onStep(result.id, i + 1)}
             >
               <span class="bar" style={{ width: `${s.conversionRate}%` }} aria-hidden="true" />
               <span class="bar-label">

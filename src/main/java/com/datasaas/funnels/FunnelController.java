@@ -6,6 +6,7 @@ import com.datasaas.app.RandomIds;
 import com.datasaas.goals.Goals;
 import com.datasaas.sites.Website;
 import com.datasaas.sites.Websites;
+import com.datasaas.stats.FunnelSteps;
 import com.datasaas.stats.StatsScope;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
@@ -58,7 +59,11 @@ final class FunnelController {
     private final Websites websites;
     private final Clock clock;
 
-    FunnelController(FunnelRepository repository, FunnelReport report, Websites websites, Clock clock) {
+    private final FunnelSteps funnelSteps;
+
+    FunnelController(
+            FunnelRepository repository, FunnelReport report, Websites websites, Clock clock, FunnelSteps funnelSteps) {
+        this.funnelSteps = funnelSteps;
         this.repository = repository;
         this.report = report;
         this.websites = websites;
@@ -247,7 +252,8 @@ final class FunnelController {
     record FunnelAnswer(FunnelResult results, ResultMeta meta) {}
 
     static final String FILTERS = "Filters are parameters named `<dimension>[is|is_not|contains]`, e.g."
-            + " `country[is]=US`; they keep whole sessions (docs/funnels.md). (This entry only documents them.)";
+            + " `country[is]=US`; they keep whole sessions (docs/funnels.md). `funnel_step[is]=<funnelId>:<step>` keeps"
+            + " the visitors who reached that step of a funnel. (This entry only documents them.)";
 
     @GetMapping("/api/v1/funnels/{funnelId}")
     @ApiResponse(responseCode = "200", description = "Visitors per step, rates, and the revenue of completers.")
@@ -258,7 +264,7 @@ final class FunnelController {
     @Parameter(name = "timezone", in = ParameterIn.QUERY, description = "IANA zone overriding the site's.")
     @Parameter(name = "filters", in = ParameterIn.QUERY, description = FILTERS, schema = @Schema(hidden = true))
     FunnelAnswer results(@PathVariable String funnelId, @Parameter(hidden = true) HttpServletRequest request) {
-        StatsScope scope = StatsScope.read(request.getParameterMap(), websites, Caller.current());
+        StatsScope scope = StatsScope.read(request.getParameterMap(), websites, Caller.current(), funnelSteps);
         Funnel funnel = require(scope.site(), funnelId);
         FunnelReport.Counts counts = report.count(funnel, scope);
         List<StepResult> steps = new ArrayList<>();

@@ -74,6 +74,17 @@ final class FunnelQuery {
                 .build();
     }
 
+    /**
+     * The visitor keys of those who reached step {@code step} (from 1) in order: the {@code funnel_step} filter of the
+     * stats API, so the dashboard filtered to a step counts exactly the step's {@code visitors}.
+     */
+    static Select reached(Funnel funnel, StatsScope scope, Map<String, Goal> goals, int step) {
+        return select(item(col("visitor_key")))
+                .from(subquery(levels(funnel, scope, goals), "funnel"))
+                .where(ge(col("reached"), constant(step)))
+                .build();
+    }
+
     private static Select levels(Funnel funnel, StatsScope scope, Map<String, Goal> goals) {
         List<Funnel.Step> steps = funnel.steps();
         Select level = select(item(col("visitor_key")), as(constant(1), "reached"), as(min(col("ts")), "t"))

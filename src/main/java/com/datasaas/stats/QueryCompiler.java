@@ -281,6 +281,7 @@ final class QueryCompiler {
         items.add(as(converted, "converted"));
         List<Expr> filters = new ArrayList<>();
         for (Filter f : q.filters()) filters.add(filter(f, groupExpression(f.dimension())));
+        filters.addAll(visitorConditions(q, "s"));
         return select(items).from(from).where(filters).build();
     }
 
@@ -388,6 +389,7 @@ final class QueryCompiler {
         hitItems.add(as(converts(q, "e"), "converts"));
         List<Expr> conditions = new ArrayList<>();
         for (Filter f : q.filters()) conditions.add(filter(f, groupExpression(f.dimension())));
+        conditions.addAll(visitorConditions(q, "e"));
         // Goal breakdowns list goals, not the pages around them.
         if (q.dimensions().contains(Dimension.GOAL_NAME)) conditions.add(type("e", EventType.GOAL));
         Select hits = select(hitItems)
@@ -448,6 +450,16 @@ final class QueryCompiler {
         };
     }
 
+    /**
+     * The query's visitor restrictions ({@code funnel_step}) on {@code table.visitor_key}: a visitor outside one of
+     * them has none of their sessions counted, so every number is about those visitors only.
+     */
+    static List<Expr> visitorConditions(StatsQuery q, String table) {
+        return q.visitors().stream()
+                .<Expr>map(visitors -> in(col(table, "visitor_key"), visitors))
+                .toList();
+    }
+
     static Expr filter(Filter f, Expr expression) {
         return switch (f.operator()) {
             case IS -> in(expression, values(f.values()));
@@ -487,10 +499,10 @@ final class QueryCompiler {
             outer.add(as(countDistinctIf(col("visitor_key"), col(name)), name + "_visitors"));
             outer.add(as(countIf(col(name)), name + "_completions"));
         }
-        Select matched = select(inner)
-                .from(table("events"))
-                .where(inRange(q, q.from(), q.until()))
-                .build();
+        List<Expr> where = new ArrayList<>();
+        where.add(inRange(q, q.from(), q.until()));
+        where.addAll(visitorConditions(q, null));
+        Select matched = select(inner).from(table("events")).where(where).build();
         return select(outer).from(subquery(matched, "matched")).build();
     }
 

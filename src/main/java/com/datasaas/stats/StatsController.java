@@ -8,6 +8,7 @@ import com.datasaas.goals.Goals;
 import com.datasaas.ingest.ServerEvents;
 import com.datasaas.sites.Website;
 import com.datasaas.sites.Websites;
+import com.datasaas.sql.Sql;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -29,6 +30,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -52,6 +54,7 @@ final class StatsController {
     private final ObjectMapper json;
     private final RevenueStats revenue;
     private final ServerEvents serverEvents;
+    private final FunnelSteps funnelSteps;
 
     StatsController(
             StatsEngine engine,
@@ -59,7 +62,9 @@ final class StatsController {
             Goals goals,
             ObjectMapper json,
             RevenueStats revenue,
-            ServerEvents serverEvents) {
+            ServerEvents serverEvents,
+            FunnelSteps funnelSteps) {
+        this.funnelSteps = funnelSteps;
         this.revenue = revenue;
         this.serverEvents = serverEvents;
         this.engine = engine;
@@ -69,7 +74,14 @@ final class StatsController {
     }
 
     /** What every endpoint starts from: the site (404 if out of reach), its zone, the range and the filters. */
-    private record Base(Website site, ZoneId zone, LocalDate start, LocalDate end, List<Filter> filters) {
+    private record Base(
+            Website site,
+            ZoneId zone,
+            LocalDate start,
+            LocalDate end,
+            List<Filter> filters,
+            Optional<FunnelStepFilter> funnelStep,
+            List<Sql.Select> visitors) {
         Meta meta() {
             return new Meta(
                     site.id(),
@@ -93,8 +105,45 @@ final class StatsController {
         String siteId = p.siteId();
         LocalDate[] range = p.range();
         List<Filter> filters = p.filters();
+        Optional<FunnelStepFilter> funnelStep = p.funnelStep();
         Website site = websites.require(Caller.current(), siteId);
-        return new Base(site, p.zone(site), range[0], range[1], filters);
+        ZoneId zone = p.zone(site);
+        return new Base(
+                site,
+                zone,
+                range[0],
+                range[1],
+                filters,
+                funnelStep,
+                visitors(site, zone, range[0], range[1], filters, funnelStep));
+    }
+
+    /** The visitors a {@code funnel_step} filter keeps over these days and filters; none without it. */
+    private List<Sql.Select> visitors(
+            Website site,
+            ZoneId zone,
+            LocalDate start,
+            LocalDate end,
+            List<Filter> filters,
+            Optional<FunnelStepFilter> funnelStep) {
+        return funnelStep
+                .map(f -> List.of(funnelSteps.visitorsAt(new StatsScope(site, zone, start, end, filters), f)))
+                .orElse(List.of());
+    }
+
+    /**
+     * Revenue metrics read payments, which carry a few session attributes but not the visitor's path through a
+     * funnel: with a {@code funnel_step} filter they are refused, not silently unfiltered.
+     */
+    private static void checkRevenue(RevenueStats.Request asked, Base b, Dimension dimension) {
+        RevenueStats.check(asked, b.filters(), dimension);
+        if (asked.hasRevenue() && b.funnelStep().isPresent()) {
+            throw ApiException.invalid(
+                    FunnelStepFilter.NAME + "[is]",
+                    "Metric '" + asked.revenue().get(0).apiName() + "' cannot be filtered by funnel_step: payments"
+                            + " carry " + RevenueStats.supportedNames() + ". The funnel's own result"
+                            + " (GET /api/v1/funnels/{id}) gives the revenue of the visitors who completed it.");
+        }
     }
 
     private StatsQuery query(
@@ -122,13 +171,16 @@ final class StatsController {
                 order,
                 limit,
                 offset,
-                goals.forSite(b.site().id()));
+                goals.forSite(b.site().id()),
+                b.visitors());
     }
 
     static final String SITE_ID = "The website id (`siteId` is accepted too).";
     static final String METRICS = "Comma list of metric names (docs/stats.md); revenue metrics too.";
     static final String FILTERS = "Filters are parameters named `<dimension>[is|is_not|contains]`, e.g."
-            + " `country[is]=US`; repeat one for several values. (This entry only documents them.)";
+            + " `country[is]=US`; repeat one for several values. `funnel_step[is]=<funnelId>:<step>` keeps the"
+            + " visitors who reached that step of the funnel in order (docs/funnels.md). (This entry only documents"
+            + " them.)";
 
     /** What was asked, in the site's zone and currency; the optional parts appear only where they apply. */
     record Meta(
@@ -286,7 +338,7 @@ final class StatsController {
         StatsParameters p = new StatsParameters(request.getParameterMap());
         Base b = base(p);
         RevenueStats.Request asked = RevenueStats.parse(p, HEADLINE);
-        RevenueStats.check(asked, b.filters(), null);
+        checkRevenue(asked, b, null);
         List<Metric> metrics = asked.metrics();
         String compare = p.single("compare");
         if (compare != null && !compare.isBlank() && !compare.equals("previous_period")) {
@@ -300,7 +352,11 @@ final class StatsController {
             long days = ChronoUnit.DAYS.between(b.start(), b.end()) + 1;
             LocalDate previousStart = b.start().minusDays(days);
             LocalDate previousEnd = b.start().minusDays(1);
-            previous = totals(b, q.withRange(previousStart, previousEnd), asked);
+            // A funnel_step filter is evaluated again over the previous days: who reached the step then.
+            StatsQuery before = q.withRange(previousStart, previousEnd)
+                    .withVisitors(
+                            visitors(b.site(), b.zone(), previousStart, previousEnd, b.filters(), b.funnelStep()));
+            previous = totals(b, before, asked);
             meta = meta.previous(previousStart.toString(), previousEnd.toString());
         }
         return new Overview(totals(b, q, asked), previous, meta);
@@ -319,7 +375,7 @@ final class StatsController {
         Base b = base(p);
         Interval interval = p.interval(b.start(), b.end());
         RevenueStats.Request asked = RevenueStats.parse(p, List.of(Metric.VISITORS, Metric.PAGEVIEWS));
-        RevenueStats.check(asked, b.filters(), null);
+        checkRevenue(asked, b, null);
         List<Metric> metrics = asked.metrics();
         StatsQuery q = query(b, asked.engineMetrics(), List.of(), interval, null);
         Map<LocalDateTime, RevenueStats.Sum> paid =
@@ -363,7 +419,7 @@ final class StatsController {
         Dimension dimension = StatsParameters.dimension(p.single("dimension"), "dimension");
         Base b = base(p);
         RevenueStats.Request asked = RevenueStats.parse(p, List.of(Metric.VISITORS));
-        RevenueStats.check(asked, b.filters(), dimension);
+        checkRevenue(asked, b, dimension);
         List<Metric> metrics = asked.metrics();
         int limit = p.integer("limit", StatsParameters.DEFAULT_LIMIT, 1, StatsParameters.MAX_LIMIT);
         int offset = p.integer("offset", 0, 0, 1_000_000);

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -132,6 +133,7 @@ final class StatsParameters {
                 }
                 continue;
             }
+            if (m.group(1).equals(FunnelStepFilter.NAME)) continue; // read by funnelStep()
             Dimension dimension = Dimension.fromApiName(m.group(1))
                     .orElseThrow(() -> ApiException.badRequest("Unknown dimension '" + m.group(1) + "' in filter '"
                             + entry.getKey() + "'. Use one of: " + dimensionNames() + "."));
@@ -153,6 +155,35 @@ final class StatsParameters {
             out.add(new Filter(dimension, operator, values));
         }
         return out;
+    }
+
+    /**
+     * The {@code funnel_step[is]=<funnelId>:<k>} filter ({@link FunnelStepFilter}), if present: one value, operator
+     * {@code is} only (a funnel step is not a value to exclude or search in).
+     */
+    Optional<FunnelStepFilter> funnelStep() {
+        FunnelStepFilter found = null;
+        for (Map.Entry<String, String[]> entry : params.entrySet()) {
+            Matcher m = FILTER.matcher(entry.getKey());
+            if (!m.matches() || !m.group(1).equals(FunnelStepFilter.NAME)) continue;
+            String key = entry.getKey();
+            if (!m.group(2).equals(Filter.Operator.IS.apiName())) {
+                throw ApiException.invalid(
+                        key,
+                        "Filter '" + key + "' is not supported: a funnel step takes only the is operator,"
+                                + " e.g. funnel_step[is]=fun_abc123:2.");
+            }
+            List<String> values = Arrays.stream(entry.getValue())
+                    .filter(v -> !v.isBlank())
+                    .distinct()
+                    .toList();
+            if (values.size() != 1) {
+                throw ApiException.invalid(
+                        key, "Filter '" + key + "' takes exactly one funnel step, e.g. funnel_step[is]=fun_abc123:2.");
+            }
+            found = FunnelStepFilter.parse(key, values.get(0));
+        }
+        return Optional.ofNullable(found);
     }
 
     Interval interval(LocalDate start, LocalDate end) {

@@ -1,6 +1,7 @@
 package com.datasaas.stats;
 
 import com.datasaas.goals.Goal;
+import com.datasaas.sql.Sql;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -10,7 +11,8 @@ import java.util.List;
  * One question to the stats engine, already validated: which site, which local calendar days (inclusive, in
  * {@code zone}), which metrics, grouped by which dimensions (and time buckets when {@code interval} is set), narrowed
  * by which filters (AND across filters). The site's goals travel with the query because they are applied
- * retroactively at query time.
+ * retroactively at query time. {@code visitors} restricts the query to the visitors each of those queries returns
+ * (one {@code visitor_key} column; the {@code funnel_step} filter), ANDed like filters.
  */
 public record StatsQuery(
         String siteId,
@@ -24,7 +26,25 @@ public record StatsQuery(
         Order order,
         int limit,
         int offset,
-        List<Goal> goals) {
+        List<Goal> goals,
+        List<Sql.Select> visitors) {
+
+    /** Without a visitor restriction (no {@code funnel_step} filter). */
+    public StatsQuery(
+            String siteId,
+            LocalDate start,
+            LocalDate end,
+            ZoneId zone,
+            List<Metric> metrics,
+            List<Dimension> dimensions,
+            List<Filter> filters,
+            Interval interval,
+            Order order,
+            int limit,
+            int offset,
+            List<Goal> goals) {
+        this(siteId, start, end, zone, metrics, dimensions, filters, interval, order, limit, offset, goals, List.of());
+    }
 
     /** Sort by a metric or by the (first) dimension. */
     public record Order(String by, boolean descending) {
@@ -36,6 +56,7 @@ public record StatsQuery(
         dimensions = List.copyOf(dimensions);
         filters = List.copyOf(filters);
         goals = List.copyOf(goals);
+        visitors = List.copyOf(visitors);
         if (end.isBefore(start)) throw new IllegalArgumentException("end before start");
     }
 
@@ -49,8 +70,26 @@ public record StatsQuery(
         return end.plusDays(1).atStartOfDay(zone).toInstant();
     }
 
+    /** The same question over other days; the visitor restriction, computed for this range, is dropped. */
     public StatsQuery withRange(LocalDate newStart, LocalDate newEnd) {
         return new StatsQuery(
                 siteId, newStart, newEnd, zone, metrics, dimensions, filters, interval, order, limit, offset, goals);
+    }
+
+    public StatsQuery withVisitors(List<Sql.Select> newVisitors) {
+        return new StatsQuery(
+                siteId,
+                start,
+                end,
+                zone,
+                metrics,
+                dimensions,
+                filters,
+                interval,
+                order,
+                limit,
+                offset,
+                goals,
+                newVisitors);
     }
 }

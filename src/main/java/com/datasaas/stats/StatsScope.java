@@ -29,6 +29,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What every stats request starts from, for features built on the stats API (funnels): the site the caller may see
@@ -40,21 +41,39 @@ import java.util.Map;
  * event-level filter (pathname, hostname, goal_name) keeps the sessions with at least one event in the range that
  * matches it ({@code is}, {@code contains}) or with none ({@code is_not}). Features that follow a visitor through
  * several pages need the second reading: filtering the events themselves by page would remove the other steps.
+ * {@code visitors} narrows to the visitors those queries return ({@code funnel_step}, {@link FunnelStepFilter}).
  */
-public record StatsScope(Website site, ZoneId zone, LocalDate start, LocalDate end, List<Filter> filters) {
+public record StatsScope(
+        Website site, ZoneId zone, LocalDate start, LocalDate end, List<Filter> filters, List<Sql.Select> visitors) {
 
     public StatsScope {
         filters = List.copyOf(filters);
+        visitors = List.copyOf(visitors);
     }
 
-    /** Reads {@code site_id}, {@code start}, {@code end}, {@code timezone} and the filters; 400 or 404 as the API. */
-    public static StatsScope read(Map<String, String[]> parameters, Websites websites, Caller caller) {
+    /** Without a visitor restriction (no {@code funnel_step} filter). */
+    public StatsScope(Website site, ZoneId zone, LocalDate start, LocalDate end, List<Filter> filters) {
+        this(site, zone, start, end, filters, List.of());
+    }
+
+    /**
+     * Reads {@code site_id}, {@code start}, {@code end}, {@code timezone}, the filters and the {@code funnel_step}
+     * filter (resolved by {@code funnelSteps} over the same range and filters); 400 or 404 as the API.
+     */
+    public static StatsScope read(
+            Map<String, String[]> parameters, Websites websites, Caller caller, FunnelSteps funnelSteps) {
         StatsParameters p = new StatsParameters(parameters);
         String siteId = p.siteId();
         LocalDate[] range = p.range();
         List<Filter> filters = p.filters();
+        Optional<FunnelStepFilter> step = p.funnelStep();
         Website site = websites.require(caller, siteId);
-        return new StatsScope(site, p.zone(site), range[0], range[1], filters);
+        StatsScope scope = new StatsScope(site, p.zone(site), range[0], range[1], filters);
+        return step.isEmpty() ? scope : scope.withVisitors(List.of(funnelSteps.visitorsAt(scope, step.get())));
+    }
+
+    public StatsScope withVisitors(List<Sql.Select> newVisitors) {
+        return new StatsScope(site, zone, start, end, filters, newVisitors);
     }
 
     /** First instant of the range: local midnight of {@code start}. */
@@ -82,7 +101,8 @@ public record StatsScope(Website site, ZoneId zone, LocalDate start, LocalDate e
 
     /**
      * A condition on {@code table.session_key} keeping the events of sessions that pass every filter (see the class
-     * comment); null when there is no filter.
+     * comment), and on {@code table.visitor_key} keeping only the {@link #visitors} (a {@code funnel_step} filter);
+     * null when there is no filter.
      */
     public Expr sessionCondition(String table) {
         List<Expr> sessionFilters = new ArrayList<>();
@@ -142,6 +162,7 @@ public record StatsScope(Website site, ZoneId zone, LocalDate start, LocalDate e
                             .where(keep)
                             .build()));
         }
+        for (Sql.Select keys : visitors) conditions.add(in(col(table, "visitor_key"), keys));
         return and(conditions);
     }
 }

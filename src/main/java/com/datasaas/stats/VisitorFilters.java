@@ -31,7 +31,13 @@ public final class VisitorFilters {
     private VisitorFilters() {}
 
     /** Site, local days (inclusive) in {@code zone}, and the filters of a request. */
-    public record Selection(String siteId, LocalDate start, LocalDate end, ZoneId zone, List<Filter> filters) {
+    public record Selection(
+            String siteId,
+            LocalDate start,
+            LocalDate end,
+            ZoneId zone,
+            List<Filter> filters,
+            List<Sql.Select> visitors) {
         public Instant from() {
             return start.atStartOfDay(zone).toInstant();
         }
@@ -41,7 +47,8 @@ public final class VisitorFilters {
         }
 
         StatsQuery query() {
-            return new StatsQuery(siteId, start, end, zone, List.of(), List.of(), filters, null, null, 0, 0, List.of());
+            return new StatsQuery(
+                    siteId, start, end, zone, List.of(), List.of(), filters, null, null, 0, 0, List.of(), visitors);
         }
     }
 
@@ -50,12 +57,19 @@ public final class VisitorFilters {
         return new StatsParameters(params).siteId();
     }
 
-    /** {@code start}, {@code end}, {@code timezone} and the bracket filters, checked like the stats API's. */
-    public static Selection read(Map<String, String[]> params, Website site) {
+    /**
+     * {@code start}, {@code end}, {@code timezone}, the bracket filters and {@code funnel_step} (resolved by
+     * {@code funnelSteps}), checked like the stats API's.
+     */
+    public static Selection read(Map<String, String[]> params, Website site, FunnelSteps funnelSteps) {
         StatsParameters p = new StatsParameters(params);
         LocalDate[] range = p.range();
         List<Filter> filters = p.filters();
-        return new Selection(site.id(), range[0], range[1], p.zone(site), filters);
+        ZoneId zone = p.zone(site);
+        List<Sql.Select> visitors = p.funnelStep()
+                .map(f -> List.of(funnelSteps.visitorsAt(new StatsScope(site, zone, range[0], range[1], filters), f)))
+                .orElse(List.of());
+        return new Selection(site.id(), range[0], range[1], zone, filters, visitors);
     }
 
     /**
@@ -68,10 +82,11 @@ public final class VisitorFilters {
 
     /**
      * The keys of the visitors with at least one pageview or goal in the range that passes every filter (its session's
-     * values for session-level dimensions, its own for the others); null when there are no filters.
+     * values for session-level dimensions, its own for the others) and is among the {@code funnel_step} filter's
+     * visitors; null when there are no filters.
      */
     public static Sql.Query matchingVisitorKeys(Selection s) {
-        if (s.filters().isEmpty()) return null;
+        if (s.filters().isEmpty() && s.visitors().isEmpty()) return null;
         StatsQuery q = s.query();
         Set<String> eventColumns = new LinkedHashSet<>(List.of("session_key", "visitor_key", "event_type"));
         List<String> sessionColumns = new ArrayList<>(List.of("session_key"));
@@ -94,6 +109,7 @@ public final class VisitorFilters {
         for (Filter f : s.filters()) {
             conditions.add(QueryCompiler.filter(f, QueryCompiler.groupExpression(f.dimension())));
         }
+        conditions.addAll(QueryCompiler.visitorConditions(q, "e"));
         return select(item(col("e", "visitor_key")))
                 .distinct()
                 .from(join(

@@ -16,6 +16,7 @@ import com.datasaas.sql.ColumnMaps;
 import com.datasaas.sql.CompiledQuery;
 import com.datasaas.sql.Dialect;
 import com.datasaas.sql.Sql;
+import com.datasaas.stats.FunnelSteps;
 import com.datasaas.stats.VisitorFilters;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
@@ -70,6 +71,7 @@ final class VisitorsController {
     private final ServerEvents serverEvents;
     private final ObjectMapper json;
     private final Clock clock;
+    private final FunnelSteps funnelSteps;
 
     VisitorsController(
             Websites websites,
@@ -79,7 +81,9 @@ final class VisitorsController {
             VisitorPayments payments,
             ServerEvents serverEvents,
             ObjectMapper json,
-            Clock clock) {
+            Clock clock,
+            FunnelSteps funnelSteps) {
+        this.funnelSteps = funnelSteps;
         this.clock = clock;
         this.websites = websites;
         this.store = store;
@@ -261,7 +265,8 @@ final class VisitorsController {
 
     static final String SITE_ID = "The website id (`siteId` is accepted too).";
     static final String FILTERS = "Stats filters, `<dimension>[is|is_not|contains]`, e.g. `country[is]=US`: a visitor"
-            + " is listed when one of its pageviews or goals in the range passes them all.";
+            + " is listed when one of its pageviews or goals in the range passes them all;"
+            + " `funnel_step[is]=<funnelId>:<step>` lists only the visitors who reached that step of a funnel.";
 
     @GetMapping("/api/v1/visitors")
     @Parameter(name = "site_id", in = ParameterIn.QUERY, required = true, description = SITE_ID)
@@ -282,7 +287,7 @@ final class VisitorsController {
         int limit = integer(params, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
         int offset = integer(params, "offset", 0, 0, MAX_OFFSET);
         Website site = websites.require(Caller.current(), siteId);
-        VisitorFilters.Selection s = VisitorFilters.read(params, site);
+        VisitorFilters.Selection s = VisitorFilters.read(params, site, funnelSteps);
         Sql.Select perVisitor = VisitorQueries.perVisitor(
                 site.id(), s.from(), s.until(), VisitorQueries.visitorKeyIn(VisitorFilters.matchingVisitorKeys(s)));
         List<Map<String, Object>> rows = run(VisitorQueries.profiles(site.id(), perVisitor, limit, offset));

@@ -314,14 +314,18 @@ class FunnelApiTest extends RunningApp {
         assertThat(visitors(results(id, "start=2026-05-11&end=2026-05-11"))).containsExactly(0L, 0L, 0L);
     }
 
-    @Test
-    void step_counts_equal_a_brute_force_search_over_random_visits() {
-        String id = create(funnel(
+    /** The 4-step funnel of the random-visit tests. */
+    private String randomFunnel() {
+        return create(funnel(
                 "Random",
                 pageStep("Landing", "/"),
                 pageStep("Any post", "/blog/*"),
                 goalStep("Signed up", "signup"),
                 pageStep("Paid", "/thanks")));
+    }
+
+    /** 80 visitors with 1 to 9 random events each over two days, in several sessions, each from DE or US. */
+    private List<Visit> randomVisits() {
         java.util.Random random = new java.util.Random(14);
         String[] pages = {"/", "/blog/a", "/blog/b", "/pricing", "/thanks"};
         List<Visit> visits = new ArrayList<>();
@@ -340,6 +344,13 @@ class FunnelApiTest extends RunningApp {
             }
         }
         append(visits.toArray(Visit[]::new));
+        return visits;
+    }
+
+    @Test
+    void step_counts_equal_a_brute_force_search_over_random_visits() {
+        String id = randomFunnel();
+        List<Visit> visits = randomVisits();
         for (String query : List.of("start=2026-05-10&end=2026-05-10", "start=2026-05-09&end=2026-05-11")) {
             java.time.LocalDate first = java.time.LocalDate.parse(query.substring(6, 16));
             java.time.LocalDate last = java.time.LocalDate.parse(query.substring(21, 31));
@@ -353,6 +364,103 @@ class FunnelApiTest extends RunningApp {
                     .as(query + " DE")
                     .isEqualTo(bruteForce(visits, from, until, "DE"));
         }
+    }
+
+    // ---------------------------------------------------------------- the funnel_step filter
+
+    private JsonNode get(String pathAndQuery) {
+        ApiClient.Response r = owner.get(pathAndQuery);
+        assertThat(r.status()).as(pathAndQuery + " " + r).isEqualTo(200);
+        return r.json();
+    }
+
+    @Test
+    void the_dashboard_filtered_to_a_step_counts_exactly_the_visitors_of_that_step() {
+        String id = randomFunnel();
+        randomVisits();
+        for (String range : List.of("start=2026-05-10&end=2026-05-10", "start=2026-05-09&end=2026-05-11")) {
+            for (String other : List.of("", "&country[is]=DE")) {
+                String query = "site_id=" + site + "&" + range + other;
+                List<Long> steps = visitors(results(id, range + other));
+                assertThat(steps.get(0)).as("the oracle needs visitors").isGreaterThan(0);
+                for (int k = 1; k <= steps.size(); k++) {
+                    String step = "&funnel_step[is]=" + id + ":" + k;
+                    String as = range + other + step;
+                    long expected = steps.get(k - 1);
+                    // the overview (sessions form), a breakdown over events (events form), the visitors list
+                    assertThat(get("/api/v1/overview?" + query + step + "&metrics=visitors")
+                                    .path("results")
+                                    .path("visitors")
+                                    .asLong())
+                            .as("overview " + as)
+                            .isEqualTo(expected);
+                    // the events form: one monthly bucket holds the whole range, so its visitors are distinct
+                    JsonNode month = get("/api/v1/timeseries?" + query + step + "&interval=month&metrics=visitors")
+                            .path("results");
+                    assertThat(month.size()).isEqualTo(1);
+                    assertThat(month.get(0).path("visitors").asLong())
+                            .as("timeseries " + as)
+                            .isEqualTo(expected);
+                    // a breakdown lists only those visitors (a visitor may sit in two rows, e.g. a goal-only session)
+                    long byCountry = 0;
+                    for (JsonNode row : get("/api/v1/breakdown?" + query + step + "&dimension=country")
+                            .path("results")) {
+                        assertThat(row.path("visitors").asLong()).isLessThanOrEqualTo(expected);
+                        byCountry += row.path("visitors").asLong();
+                    }
+                    assertThat(byCountry).as("country breakdown " + as).isGreaterThanOrEqualTo(expected);
+                    assertThat(get("/api/v1/visitors?" + query + step)
+                                    .path("meta")
+                                    .path("total")
+                                    .asLong())
+                            .as("visitors list " + as)
+                            .isEqualTo(expected);
+                    // the funnel itself, filtered to its own step k: every step up to k has the step's visitors
+                    List<Long> narrowed = visitors(results(id, range + other + step));
+                    for (int j = 1; j <= steps.size(); j++) {
+                        assertThat(narrowed.get(j - 1))
+                                .as("funnel " + as + " step " + j)
+                                .isEqualTo(j <= k ? expected : steps.get(j - 1));
+                    }
+                }
+            }
+        }
+        // compare=previous_period: the filter is evaluated again over the previous days
+        long previousDay =
+                visitors(results(id, "start=2026-05-09&end=2026-05-09")).get(1);
+        JsonNode compared = get("/api/v1/overview?site_id=" + site
+                + "&start=2026-05-10&end=2026-05-10&metrics=visitors&compare=previous_period&funnel_step[is]=" + id
+                + ":2");
+        assertThat(compared.path("previous").path("visitors").asLong()).isEqualTo(previousDay);
+    }
+
+    @Test
+    void a_bad_funnel_step_filter_is_a_clear_4xx() {
+        String id = create(funnel("Two", pageStep("Home", "/"), pageStep("Pricing", "/pricing")));
+        String base = "/api/v1/overview?site_id=" + site + "&start=2026-05-10&end=2026-05-10&";
+        ApiClient.Response beyond = owner.get(base + "funnel_step[is]=" + id + ":3");
+        assertThat(beyond.status()).isEqualTo(400);
+        assertThat(beyond.errorMessage()).contains("has 2 steps").contains(id + ":2");
+        ApiClient.Response unknown = owner.get(base + "funnel_step[is]=fun_nope:1");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.errorMessage()).contains("fun_nope");
+        ApiClient.Response malformed = owner.get(base + "funnel_step[is]=" + id);
+        assertThat(malformed.status()).isEqualTo(400);
+        assertThat(malformed.errorMessage()).contains("<funnel id>:<step number");
+        ApiClient.Response negated = owner.get(base + "funnel_step[is_not]=" + id + ":1");
+        assertThat(negated.status()).isEqualTo(400);
+        assertThat(negated.errorMessage()).contains("only the is operator");
+        ApiClient.Response two = owner.get(base + "funnel_step[is]=" + id + ":1&funnel_step[is]=" + id + ":2");
+        assertThat(two.status()).isEqualTo(400);
+        ApiClient.Response revenue = owner.get(base + "metrics=visitors,revenue&funnel_step[is]=" + id + ":1");
+        assertThat(revenue.status()).isEqualTo(400);
+        assertThat(revenue.errorMessage()).contains("cannot be filtered by funnel_step");
+        // another account's funnel is unknown here, whoever asks
+        ApiClient stranger = newAccount();
+        String theirs = stranger.createWebsite(unique("other") + ".example.com");
+        ApiClient.Response foreign = stranger.get(
+                "/api/v1/overview?site_id=" + theirs + "&start=2026-05-10&end=2026-05-10&funnel_step[is]=" + id + ":1");
+        assertThat(foreign.status()).isEqualTo(404);
     }
 
     /** Visitors per step by trying every ordered choice of events (no greedy shortcut): the oracle. */

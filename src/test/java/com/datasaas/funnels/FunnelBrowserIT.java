@@ -31,7 +31,7 @@ import tools.jackson.databind.JsonNode;
 /**
  * The funnel page in a real browser against the running app: a site owner logs in, creates a three-step funnel through
  * the form, sees one bar per step with the numbers the API answers, and a click on a step opens the dashboard filtered
- * to that step's page. The visits are hand-built events of today, so the default range (last 30 days) holds them.
+ * to the visitors who reached that step in order (the funnel_step filter), with its chip and the step's count. The visits are hand-built events of today, so the default range (last 30 days) holds them.
  *
  * <p>Run alone (after one {@code ./mvnw -q -DskipTests package}): {@code ./mvnw verify -Dskip.npm -Dtest=NoSuchTest
  * -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=FunnelBrowserIT}. Needs Debian's chromium and Node.js.
@@ -57,7 +57,10 @@ class FunnelBrowserIT extends RunningApp {
                 Visit.goal(site, at[2], "A", "a1", "signup"),
                 Visit.page(site, at[0], "B", "b1", "/"),
                 Visit.page(site, at[3], "B", "b1", "/pricing"),
-                Visit.page(site, at[4], "C", "c1", "/")));
+                Visit.page(site, at[4], "C", "c1", "/"),
+                // viewed the pricing page without the home page first: not at step 2, though a page filter would
+                // count them
+                Visit.page(site, at[5], "D", "d1", "/pricing")));
         store.append(visits.stream().map(Visit::event).toList());
 
         Path screenshots = Path.of("target", "screenshots");
@@ -128,7 +131,12 @@ class FunnelBrowserIT extends RunningApp {
 
             steps.nth(1).getByRole(AriaRole.BUTTON).click();
             PlaywrightAssertions.assertThat(page).hasURL(Pattern.compile(".*/sites/" + site + "\\?.*"));
-            assertThat(URLDecoder.decode(page.url(), StandardCharsets.UTF_8)).contains("pathname[is]=/pricing");
+            assertThat(URLDecoder.decode(page.url(), StandardCharsets.UTF_8))
+                    .contains("funnel_step[is]=" + funnelId + ":2");
+            // The dashboard shows the filter as a chip and exactly the step's visitors (A and B, not D).
+            PlaywrightAssertions.assertThat(page.getByText("Reached step 2 of funnel " + funnelId))
+                    .isVisible();
+            PlaywrightAssertions.assertThat(page.getByTestId("kpi-visitors")).hasText(expected.get(1));
         }
     }
 }

@@ -2,7 +2,9 @@ package com.datasaas.stats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.datasaas.funnels.FunnelFixtures;
 import com.datasaas.goals.Goal;
+import com.datasaas.sites.Website;
 import com.datasaas.sql.CompiledQuery;
 import com.datasaas.sql.Dialect;
 import com.datasaas.sql.DuckDbDialect;
@@ -127,6 +129,41 @@ class DuckDbDialectGoldenSqlTest {
                         "docs",
                         10,
                         20);
+    }
+
+    /** The funnel_step filter: the visitors of a funnel step, as an IN over the funnel's own query. */
+    private static StatsQuery withFunnelStep(StatsQuery q, List<Filter> funnelFilters) {
+        Website site = new Website(
+                "mrf_site",
+                1,
+                "example.com",
+                "example",
+                "UTC",
+                "USD",
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(),
+                Instant.EPOCH,
+                false);
+        StatsScope scope = new StatsScope(site, q.zone(), q.start(), q.end(), funnelFilters);
+        return q.withVisitors(List.of(FunnelFixtures.reachedStep(scope, 2)));
+    }
+
+    @Test
+    void a_funnel_step_filter_keeps_the_visitors_of_the_step_in_both_forms() {
+        List<Filter> country = List.of(new Filter(Dimension.COUNTRY, Filter.Operator.IS, List.of("DE")));
+        // the sessions-table form (overview) and the events form (a pathname breakdown)
+        CompiledQuery overview = aggregate(withFunnelStep(query(List.of(), country, null, 0, List.of()), country));
+        assertGolden("overview_funnel_step.sql", overview);
+        assertThat(overview.sql()).contains("s.visitor_key IN (");
+        CompiledQuery pages =
+                aggregate(withFunnelStep(query(List.of(Dimension.PATHNAME), country, null, 10, List.of()), country));
+        assertGolden("breakdown_pathname_funnel_step.sql", pages);
+        assertThat(pages.sql()).contains("e.visitor_key IN (");
+        assertGolden(
+                "goals_funnel_step.sql",
+                goals(withFunnelStep(query(List.of(), List.of(), null, 0, List.of(SIGNUP)), List.of())));
     }
 
     @Test
