@@ -22,7 +22,9 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Write a backup of a stopped data dir (metadata, events, sessions, spool, secret key) into one zip file.",
-            "For a running service use the online API instead: POST /api/admin/backups (docs/deploy.md)."
+            "For a running service use the online API instead: POST /api/admin/backups (docs/deploy.md).",
+            "Embedded stores only: in server mode back up PostgreSQL (pg_dump) and ClickHouse with their own tools"
+                    + " (docs/server-mode.md)."
         })
 final class BackupCommand implements Callable<Integer> {
 
@@ -44,9 +46,18 @@ final class BackupCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** Test seam: the stores instead of the configuration. */
+    Settings.Stores stores;
+
     @Override
     public Integer call() throws Exception {
-        Path dir = Settings.dataDir(dataDir);
+        Settings.Stores s = stores != null ? stores : Settings.stores(dataDir);
+        String refusal = s.embeddedOnly("backup");
+        if (refusal != null) {
+            spec.commandLine().getErr().println(refusal);
+            return 1;
+        }
+        Path dir = s.dataDir();
         if (!Files.isDirectory(dir)) {
             spec.commandLine()
                     .getErr()

@@ -13,7 +13,9 @@ import picocli.CommandLine.Spec;
         name = "restore",
         mixinStandardHelpOptions = true,
         description = {
-            "Restore a backup file into an empty data dir (refuses a non-empty one), then start the service on it."
+            "Restore a backup file into an empty data dir (refuses a non-empty one), then start the service on it.",
+            "Embedded stores only: in server mode restore PostgreSQL (pg_restore) and ClickHouse with their own tools"
+                    + " (docs/server-mode.md)."
         })
 final class RestoreCommand implements Callable<Integer> {
 
@@ -29,9 +31,18 @@ final class RestoreCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** Test seam: the stores instead of the configuration. */
+    Settings.Stores stores;
+
     @Override
     public Integer call() throws Exception {
-        Path dir = Settings.dataDir(dataDir);
+        Settings.Stores s = stores != null ? stores : Settings.stores(dataDir);
+        String refusal = s.embeddedOnly("restore");
+        if (refusal != null) {
+            spec.commandLine().getErr().println(refusal);
+            return 1;
+        }
+        Path dir = s.dataDir();
         try {
             BackupManifest manifest = Restore.restore(from, dir);
             var out = spec.commandLine().getOut();

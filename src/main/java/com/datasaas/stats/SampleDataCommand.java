@@ -1,9 +1,14 @@
 package com.datasaas.stats;
 
+import com.datasaas.events.ClickHouseSettings;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.env.StandardEnvironment;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code datasaas sample-data}: fills a website with synthetic traffic ({@link SampleData}). */
 @Command(
@@ -11,7 +16,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Fill a website with realistic synthetic traffic, for demos and benchmarks.",
-            "Run it with the service stopped: only one process may write the event store."
+            "Run it with the service stopped: only one process may write the event store.",
+            "Embedded event store only: refused when DATASAAS_CLICKHOUSE_URL is set (docs/server-mode.md)."
         })
 public final class SampleDataCommand implements Callable<Integer> {
 
@@ -39,8 +45,25 @@ public final class SampleDataCommand implements Callable<Integer> {
             description = "The data dir. Default: DATASAAS_DATA_DIR, else ./data.")
     Path dataDir;
 
+    @Spec
+    CommandSpec spec;
+
+    /** Test seam: server mode's event store settings instead of the configuration. */
+    ClickHouseSettings clickHouse;
+
     @Override
     public Integer call() {
+        ClickHouseSettings eventStore = clickHouse != null ? clickHouse : configuredClickHouse();
+        if (eventStore.configured()) {
+            spec.commandLine()
+                    .getErr()
+                    .println("sample-data writes to the embedded DuckDB event store, but this install keeps its events"
+                            + " in ClickHouse (DATASAAS_CLICKHOUSE_URL is set): nothing was written. Fill an embedded"
+                            + " install instead (run without DATASAAS_CLICKHOUSE_URL, on another data dir); a fresh"
+                            + " server install can then be loaded from it with 'datasaas migrate-to-server'"
+                            + " (docs/server-mode.md, \"Commands\").");
+            return 1;
+        }
         long count;
         try {
             count = Long.parseLong(events.replace("_", ""));
@@ -52,5 +75,12 @@ public final class SampleDataCommand implements Callable<Integer> {
         }
         SampleData.run(site, count, days, dataDir);
         return 0;
+    }
+
+    /** {@code datasaas.clickhouse.*} as the service binds it (DATASAAS_CLICKHOUSE_URL, -D properties). */
+    private static ClickHouseSettings configuredClickHouse() {
+        return Binder.get(new StandardEnvironment())
+                .bind("datasaas.clickhouse", ClickHouseSettings.class)
+                .orElse(new ClickHouseSettings(null, null, null));
     }
 }
