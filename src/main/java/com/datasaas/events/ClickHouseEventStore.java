@@ -57,8 +57,9 @@ import tools.jackson.databind.json.JsonMapper;
  * batch above the watermark are stored already and leaves them out. So a replay or a retry after a failure between the
  * INSERT and the watermark never duplicates; the check is skipped while writes succeed.
  *
- * <p>Sessions are not stored: {@link ClickHouseSessions} derives them from events in every query, which keeps them
- * right across nodes and exactly once by construction.
+ * <p>Sessions are kept by ClickHouse itself: the view {@code sessions_feed} adds each INSERT's partial session states
+ * to {@code sessions} ({@link ClickHouseSessions}), so they are right across nodes and stored exactly as often as the
+ * events are, once.
  */
 @Component
 @Conditional(EventStoreSelection.OnClickHouse.class)
@@ -361,12 +362,14 @@ public class ClickHouseEventStore implements EventStore {
     @Override
     public void deleteSite(String siteId) {
         synchronized (writeLock) {
-            execute(database, "ALTER TABLE events DELETE WHERE site_id = " + ClickHouseDialect.literal(siteId));
+            String site = ClickHouseDialect.literal(siteId);
+            execute(database, "ALTER TABLE events DELETE WHERE site_id = " + site);
+            execute(database, "ALTER TABLE sessions DELETE WHERE site_id = " + site);
             awaitMutations();
         }
     }
 
-    /** Sessions here are derived from events by query, so deleting the events removes the visitors' sessions too. */
+    /** Deletes the visitors' events and their sessions' rows (a session belongs to one visitor). */
     @Override
     public long deleteVisitors(String siteId, List<String> visitorIds) {
         if (visitorIds.isEmpty()) return 0;
@@ -376,7 +379,19 @@ public class ClickHouseEventStore implements EventStore {
         synchronized (writeLock) {
             long deleted = single("SELECT count() FROM events WHERE " + condition, rs -> rs.getLong(1));
             if (deleted > 0) {
+                List<Long> sessions = query(
+                        "SELECT DISTINCT session_key FROM events WHERE " + condition,
+                        List.of(),
+                        (rs, n) -> rs.getLong(1));
                 execute(database, "ALTER TABLE events DELETE WHERE " + condition);
+                execute(
+                        database,
+                        "ALTER TABLE sessions DELETE WHERE site_id = " + ClickHouseDialect.literal(siteId)
+                                + " AND session_key IN ("
+                                + sessions.stream()
+                                        .map(String::valueOf)
+                                        .collect(java.util.stream.Collectors.joining(", "))
+                                + ")");
                 awaitMutations();
             }
             return deleted;
@@ -388,7 +403,7 @@ public class ClickHouseEventStore implements EventStore {
         long deadline = System.nanoTime() + MUTATION_WAIT.toNanos();
         while (single(
                         "SELECT count() FROM system.mutations WHERE database = " + ClickHouseDialect.literal(database)
-                                + " AND table = 'events' AND is_done = 0",
+                                + " AND table IN ('events', 'sessions') AND is_done = 0",
                         rs -> rs.getLong(1))
                 > 0) {
             if (System.nanoTime() > deadline) {

@@ -12,8 +12,10 @@ package com.datasaas.events;
  *
  * <p>Adding a session-level dimension: add a constant here with the next migration's version, append
  * {@code SessionAttribute.addedIn(version) + SessionRollup.rebuild()} to {@link DuckDbSchema#MIGRATIONS}, add the
- * column to the oracle in the test support ({@code StoreOracle}), and point a {@code Dimension} at it. See
- * docs/architecture.md.
+ * column to the oracle in the test support ({@code StoreOracle}), and point a {@code Dimension} at it. On ClickHouse the
+ * sessions table holds one aggregate state per attribute ({@link ClickHouseSessions}): add a ClickHouse migration that
+ * gives the table the new state column and the view the new state (see {@code ClickHouseSessions#MIGRATION_2_ATTRIBUTES}
+ * and docs/server-mode.md). See docs/architecture.md.
  */
 public enum SessionAttribute {
     ENTRY_PAGE("entry_page", "VARCHAR", "pathname", Pick.FIRST_PAGEVIEW, 2),

@@ -46,8 +46,8 @@ import org.springframework.stereotype.Component;
  * embedded engine's to the microsecond.
  *
  * <p><b>Sessions.</b> The tree names a {@code sessions} table; here it is the relation {@link SessionsRelation}
- * prints (derived from events), given the site and range of the enclosing query so only the events that can belong
- * to its sessions are read.
+ * prints (the stored partial states merged per session), given the site and range of the enclosing query so only
+ * the rows that can belong to its sessions are read.
  */
 @Component
 public final class ClickHouseDialect extends SqlPrinter {
@@ -61,14 +61,16 @@ public final class ClickHouseDialect extends SqlPrinter {
      */
     static final Duration SESSION_MARGIN = Duration.ofDays(1);
 
-    /** How the event store defines the {@code sessions} relation, as a SELECT over {@code events}. */
+    /** How the event store defines the {@code sessions} relation. */
     public interface SessionsRelation {
         /**
          * A SELECT with one row per session and the columns the stats queries read from {@code sessions}, including
-         * {@code started_at_us} and {@code ended_at_us}; {@code eventsCondition} (a condition on {@code events}, or
-         * null for all of them) narrows the events it reads.
+         * {@code started_at_us} and {@code ended_at_us}. {@code siteId} (or null for every site) and the window
+         * {@code [from, until)} of event times (both null for all time) narrow what it reads: every session lying
+         * wholly in the window must come out whole; a session the window cuts may come out partial (its span inside
+         * its true span), since the enclosing query only keeps sessions overlapping a range well inside the window.
          */
-        String select(String eventsCondition);
+        String select(String siteId, Instant from, Instant until);
     }
 
     private final SessionsRelation sessions;
@@ -211,11 +213,12 @@ public final class ClickHouseDialect extends SqlPrinter {
     void relation(Out out, Relation r) {
         if (r instanceof Table t && t.name().equals("sessions")) {
             Scope scope = scope(out);
-            String condition = scope == null ? null : eventsCondition(scope.where());
+            Window window = scope == null ? Window.ALL : window(scope.where());
             out.sql("(");
             out.depth++;
             out.newline();
-            out.sql(sessions.select(condition).replace("\n", "\n" + "    ".repeat(out.depth)));
+            out.sql(sessions.select(window.siteId(), window.from(), window.until())
+                    .replace("\n", "\n" + "    ".repeat(out.depth)));
             out.depth--;
             out.newline().sql(")");
             if (t.alias() != null) out.sql(" AS ").sql(t.alias());
@@ -244,13 +247,18 @@ public final class ClickHouseDialect extends SqlPrinter {
         }
     }
 
+    /** What the sessions relation may read: a site (or all) and a window of event times (or all time). */
+    private record Window(String siteId, Instant from, Instant until) {
+        static final Window ALL = new Window(null, null, null);
+    }
+
     /**
      * What the sessions relation may read, from the enclosing WHERE: the site ({@code site_id = value}) and, when the
      * query asks for sessions overlapping a range ({@code started_at < until AND ended_at >= from}), only events within
      * {@link #SESSION_MARGIN} of it. Exact, not an estimate: a session overlapping the range lies wholly in that window,
      * and a session cut by the window's edges ends before the range or starts after it, so the same WHERE drops it.
      */
-    private static String eventsCondition(Expr where) {
+    private static Window window(Expr where) {
         List<Expr> terms =
                 where instanceof Logical l && l.all() ? l.terms() : where == null ? List.of() : List.of(where);
         String site = null;
@@ -259,7 +267,8 @@ public final class ClickHouseDialect extends SqlPrinter {
         for (Expr t : terms) {
             if (!(t instanceof Binary b) || !(b.left() instanceof Column c) || c.table() != null) continue;
             if (!(b.right() instanceof Value v)) continue;
-            if (b.operator() == Sql.Operator.EQ && c.name().equals("site_id")) site = literal(v.value());
+            if (b.operator() == Sql.Operator.EQ && c.name().equals("site_id"))
+                site = v.value().toString();
             if (b.operator() == Sql.Operator.LT && c.name().equals("started_at") && v.value() instanceof Instant i) {
                 until = i;
             }
@@ -267,13 +276,9 @@ public final class ClickHouseDialect extends SqlPrinter {
                 from = i;
             }
         }
-        if (site == null) return null;
-        String condition = "site_id = " + site;
-        if (from != null && until != null) {
-            condition += " AND ts >= " + literal(from.minus(SESSION_MARGIN)) + " AND ts < "
-                    + literal(until.plus(SESSION_MARGIN));
-        }
-        return condition;
+        if (site == null) return Window.ALL;
+        if (from == null || until == null) return new Window(site, null, null);
+        return new Window(site, from.minus(SESSION_MARGIN), until.plus(SESSION_MARGIN));
     }
 
     @Override

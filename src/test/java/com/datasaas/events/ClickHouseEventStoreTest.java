@@ -174,9 +174,12 @@ class ClickHouseEventStoreTest {
                 null,
                 null,
                 null)));
+        assertThat(sessions(store, "site_id = 'mrf_store'")).hasSize(7);
         store.deleteSite("mrf_store");
         assertThat(count(store, "site_id = 'mrf_store'")).isZero();
         assertThat(count(store, "site_id = 'mrf_other'")).isEqualTo(1);
+        assertThat(sessions(store, "site_id = 'mrf_store'")).isEmpty();
+        assertThat(sessions(store, "1")).isEqualTo(derivedSessions(store));
     }
 
     @Test
@@ -293,5 +296,172 @@ class ClickHouseEventStoreTest {
                     .as(file.toString())
                     .isNotNull();
         }
+    }
+
+    // ---------------------------------------------------------------- sessions
+
+    /** Every column of the stored sessions relation (states merged per session), ordered by site and session. */
+    private static List<List<Object>> sessions(ClickHouseEventStore store, String where) {
+        return rows(
+                store,
+                "SELECT * FROM (" + new ClickHouseSessions().select(null, null, null) + ") WHERE " + where
+                        + " ORDER BY site_id, session_key");
+    }
+
+    /**
+     * The definition of a session row, computed in one pass over all events (nothing stored but events): the same
+     * columns in the same order as {@link ClickHouseSessions#select}. The tuple keeps a first pageview's NULL.
+     */
+    private static List<List<Object>> derivedSessions(ClickHouseEventStore store) {
+        String pageview = "event_type = 'pageview'";
+        String counted = "event_type IN ('pageview', 'goal')";
+        String leave = "event_type = '_leave'";
+        List<String> columns = new ArrayList<>(List.of(
+                "site_id",
+                "session_key",
+                "any(visitor_key)",
+                "min(ts)",
+                "max(ts)",
+                "min(ts_us)",
+                "max(ts_us)",
+                "if(countIf(" + counted + ") = 0, NULL, minIf(ts, " + counted + "))",
+                "if(countIf(" + counted + ") = 0, NULL, maxIf(ts, " + counted + "))",
+                "countIf(" + pageview + ")",
+                "countIf(event_type = 'goal')",
+                "sumIf(ifNull(duration_ms, toInt64(0)), " + leave + ")",
+                "countIf(" + leave + " AND duration_ms IS NOT NULL)",
+                "sumIf(ifNull(scroll_depth, toInt16(0)), " + leave + ")",
+                "countIf(" + leave + " AND scroll_depth IS NOT NULL)",
+                "if(countIf(" + pageview + ") = 0, NULL, minIf(ts, " + pageview + "))",
+                "if(countIf(" + pageview + ") = 0, NULL, maxIf(ts, " + pageview + "))"));
+        for (SessionAttribute a : SessionAttribute.values()) {
+            String function = a.pick == SessionAttribute.Pick.FIRST_PAGEVIEW ? "argMinIf" : "argMaxIf";
+            columns.add(
+                    "tupleElement(" + function + "(tuple(toNullable(" + a.source + ")), ts_us, " + pageview + "), 1)");
+        }
+        return rows(
+                store,
+                "SELECT " + String.join(", ", columns)
+                        + " FROM events GROUP BY site_id, session_key ORDER BY site_id, session_key");
+    }
+
+    private static List<List<Object>> rows(ClickHouseEventStore store, String sql) {
+        return store.query(sql, List.of(), (rs, n) -> {
+            List<Object> row = new ArrayList<>();
+            for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) row.add(rs.getObject(i));
+            return row;
+        });
+    }
+
+    /**
+     * Events of 13 sessions around midnight (so sessions have a row per day), in a fixed shuffled order. The early
+     * pageviews have no path, screen width or UTM source and the later ones do: a session's entry values are its first
+     * pageview's NULLs, not a later page's values.
+     */
+    private static List<Event> visits() {
+        List<Event> events = new ArrayList<>();
+        for (int i = -300; i <= 300; i++) {
+            EventType type = i % 5 == 0 ? EventType.LEAVE : i % 11 == 0 ? EventType.GOAL : EventType.PAGEVIEW;
+            Event e = DuckDbEventStoreTest.event(i, type);
+            e = i < -280
+                    ? with(with(e, "pathname", null), "screenWidth", null)
+                    : with(e, "utmSource", "news" + (i % 3));
+            events.add(e);
+        }
+        java.util.Collections.shuffle(events, new java.util.Random(42));
+        return events;
+    }
+
+    /** A copy of {@code e} with one component changed. */
+    private static Event with(Event e, String component, Object value) {
+        try {
+            java.lang.reflect.RecordComponent[] components = Event.class.getRecordComponents();
+            Object[] values = new Object[components.length];
+            Class<?>[] types = new Class<?>[components.length];
+            for (int i = 0; i < components.length; i++) {
+                types[i] = components[i].getType();
+                values[i] = components[i].getName().equals(component)
+                        ? value
+                        : components[i].getAccessor().invoke(e);
+            }
+            return Event.class.getDeclaredConstructor(types).newInstance(values);
+        } catch (ReflectiveOperationException x) {
+            throw new IllegalStateException(x);
+        }
+    }
+
+    private static List<SpooledEvent> numbered(List<Event> events, long firstId) {
+        List<SpooledEvent> out = new ArrayList<>();
+        for (int i = 0; i < events.size(); i++) out.add(new SpooledEvent(firstId + i, events.get(i)));
+        return out;
+    }
+
+    @Test
+    void sessions_equal_a_group_by_over_the_events_whichever_node_and_batch_brings_them(TestInfo test) {
+        String db = database(test);
+        ClickHouseEventStore a = store(db, "node-a");
+        ClickHouseEventStore b = store(db, "node-b");
+        List<Event> events = visits();
+        // One visit's events spread over two nodes (a load balancer), out of order, in batches of various sizes.
+        a.appendSpooled(numbered(events.subList(0, 100), 1));
+        b.appendSpooled(numbered(events.subList(100, 350), 1));
+        a.appendSpooled(numbered(events.subList(350, 360), 101));
+        // A batch whose INSERT went through but whose watermark did not, delivered again with more behind it: the
+        // view adds the sessions' states with the events, once.
+        AtomicInteger failures = new AtomicInteger();
+        b.onEachStep(step -> {
+            if (step.equals("raise_watermark") && failures.getAndIncrement() == 0) {
+                throw new EventStoreException("simulated: the connection broke after the INSERT");
+            }
+        });
+        assertThatThrownBy(() -> b.appendSpooled(numbered(events.subList(360, 500), 251)))
+                .isInstanceOf(EventStoreException.class);
+        b.appendSpooled(numbered(events.subList(360, events.size()), 251));
+        assertThat(count(a, "1")).isEqualTo(events.size());
+
+        List<List<Object>> stored = sessions(a, "1");
+        assertThat(stored).hasSize(13); // s0..s6 and s-1..s-6
+        assertThat(stored).isEqualTo(derivedSessions(a));
+        // More than one row per session is stored (per insert and day); reads merge them.
+        assertThat(a.query("SELECT count() FROM sessions", List.of(), (rs, n) -> rs.getLong(1))
+                        .get(0))
+                .isGreaterThan(13L);
+        // Background merges (forced here) fold rows of one key and change no number.
+        SERVER.run("OPTIMIZE TABLE " + db + ".sessions FINAL");
+        assertThat(sessions(a, "1")).isEqualTo(stored);
+    }
+
+    @Test
+    void deleting_visitors_removes_their_sessions(TestInfo test) {
+        ClickHouseEventStore store = store(database(test), "node-a");
+        store.appendSpooled(numbered(visits(), 1));
+        assertThat(store.deleteVisitors("mrf_store", List.of("v1", "v2"))).isPositive();
+        assertThat(sessions(
+                        store,
+                        "visitor_key IN (" + IdKeys.of("mrf_store", "v1") + ", " + IdKeys.of("mrf_store", "v2") + ")"))
+                .isEmpty();
+        assertThat(sessions(store, "1")).hasSize(11).isEqualTo(derivedSessions(store));
+    }
+
+    /** An install made before the sessions table (schema 1, events only) gets it filled from its events. */
+    @Test
+    void upgrading_from_schema_1_backfills_the_sessions_of_the_stored_events(TestInfo test) {
+        String db = database(test);
+        ClickHouseEventStore before = store(db, "node-a");
+        before.appendSpooled(numbered(visits(), 1));
+        List<List<Object>> expected = derivedSessions(before);
+        // Back to what schema 1 left: events only, version 1.
+        SERVER.run("DROP TABLE " + db + ".sessions_feed");
+        SERVER.run("DROP TABLE " + db + ".sessions");
+        SERVER.run("DROP TABLE " + db + ".schema_version");
+        SERVER.run("CREATE TABLE " + db + ".schema_version (version UInt32, applied_at DateTime)"
+                + " ENGINE = MergeTree ORDER BY version");
+        SERVER.run("INSERT INTO " + db + ".schema_version VALUES (1, now())");
+
+        ClickHouseEventStore after = store(db, "node-a");
+        assertThat(sessions(after, "1")).hasSize(13).isEqualTo(expected);
+        // and from then on the view keeps them
+        after.append(List.of(DuckDbEventStoreTest.event(301, EventType.PAGEVIEW)));
+        assertThat(sessions(after, "1")).isEqualTo(derivedSessions(after));
     }
 }

@@ -1,8 +1,7 @@
 package com.datasaas.stats;
 
+import com.datasaas.events.ClickHouseSessions;
 import com.datasaas.support.ClickHouseServer;
-import org.junit.jupiter.api.Disabled;
-import org.junit.jupiter.api.Test;
 import org.springframework.test.context.ContextConfiguration;
 
 /**
@@ -11,9 +10,28 @@ import org.springframework.test.context.ContextConfiguration;
  */
 @ContextConfiguration(initializers = ClickHouseServer.AppOnClickHouse.class)
 class ClickHouseStatsNumbersTest extends StatsNumbersTest {
+    /** The definition of a session over events, computed in one pass (no stored states involved). */
     @Override
-    @Test
-    @Disabled("ClickHouse keeps no sessions table to check: sessions are that group-by over events, in every query"
-            + " (ClickHouseSessions)")
-    void the_sessions_table_matches_a_group_by_over_the_events() {}
+    String sessionsFromEvents() {
+        String pageview = "event_type = 'pageview'";
+        return "SELECT session_key, min(ts), max(ts), countIf(" + pageview + "), countIf(event_type = 'goal'),"
+                + " sumIf(ifNull(duration_ms, toInt64(0)), event_type = '_leave'),"
+                + first("pathname", "argMinIf", pageview) + ", " + first("pathname", "argMaxIf", pageview) + ", "
+                + first("channel", "argMinIf", pageview) + ", "
+                + first("coalesce(referrer_source, referrer_domain)", "argMinIf", pageview) + ", "
+                + first("utm_source", "argMinIf", pageview)
+                + " FROM events WHERE site_id = ? GROUP BY session_key ORDER BY session_key";
+    }
+
+    private static String first(String value, String function, String condition) {
+        return "tupleElement(" + function + "(tuple(toNullable(" + value + ")), ts_us, " + condition + "), 1)";
+    }
+
+    /** The stored sessions table: partial states written by the view in each INSERT, merged per session. */
+    @Override
+    String sessionsFromTable() {
+        return "SELECT session_key, started_at, ended_at, pageviews, goals, leave_ms, entry_page, exit_page,"
+                + " channel, referrer, utm_source FROM (" + new ClickHouseSessions().select(null, null, null)
+                + ") WHERE site_id = ? ORDER BY session_key";
+    }
 }

@@ -61,7 +61,11 @@ class DialectNeutralTreeTest {
     void sessions_form_timeseries_and_goals_print_too() {
         String sessions = sketch.print(QueryCompiler.aggregate(query(List.of(Dimension.CHANNEL), List.of(), null)))
                 .sql();
-        assertThat(sessions).contains("ALL LEFT JOIN").contains("countIf(event_type IN ('pageview', 'goal'))");
+        // The sessions relation: the stored partial states, merged per session (not a group-by over events).
+        assertThat(sessions)
+                .contains("ALL LEFT JOIN")
+                .contains("countIfMerge(pageviews_state) AS pageviews")
+                .contains("FROM sessions");
         String hourly = sketch.print(QueryCompiler.aggregate(query(List.of(), List.of(), Interval.HOUR)))
                 .sql();
         assertThat(hourly)

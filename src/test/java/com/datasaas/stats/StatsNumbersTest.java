@@ -544,7 +544,7 @@ class StatsNumbersTest extends RunningApp {
                 (rs, n) -> rs.getString(1));
         for (String session : sessions) {
             String visitor = store.query(
-                            "SELECT any_value(visitor_id) FROM events WHERE site_id = ? AND session_id = ?",
+                            "SELECT visitor_id FROM events WHERE site_id = ? AND session_id = ? LIMIT 1",
                             List.of(s, session),
                             (rs, n) -> rs.getString(1))
                     .get(0);
@@ -552,18 +552,8 @@ class StatsNumbersTest extends RunningApp {
                     .channel("Email"));
             append(leave(s, "2026-10-04T00:00:00Z", visitor, session, 1_000, 10));
         }
-        String fromEvents = "SELECT session_key, min(ts), max(ts), count(*) FILTER (WHERE event_type = 'pageview'),"
-                + " count(*) FILTER (WHERE event_type = 'goal'),"
-                + " CAST(coalesce(sum(duration_ms) FILTER (WHERE event_type = '_leave'), 0) AS BIGINT),"
-                + " arg_min_null(pathname, ts) FILTER (WHERE event_type = 'pageview'),"
-                + " arg_max_null(pathname, ts) FILTER (WHERE event_type = 'pageview'),"
-                + " arg_min_null(channel, ts) FILTER (WHERE event_type = 'pageview'),"
-                + " arg_min_null(coalesce(referrer_source, referrer_domain), ts) FILTER (WHERE event_type = 'pageview'),"
-                + " arg_min_null(utm_source, ts) FILTER (WHERE event_type = 'pageview')"
-                + " FROM events WHERE site_id = ? GROUP BY session_key ORDER BY session_key";
-        String fromTable =
-                "SELECT session_key, started_at, ended_at, pageviews, goals, leave_ms, entry_page, exit_page,"
-                        + " channel, referrer, utm_source FROM sessions WHERE site_id = ? ORDER BY session_key";
+        String fromEvents = sessionsFromEvents();
+        String fromTable = sessionsFromTable();
         org.springframework.jdbc.core.RowMapper<List<Object>> row = (rs, n) -> {
             List<Object> values = new ArrayList<>();
             for (int i = 1; i <= 11; i++) values.add(rs.getObject(i));
@@ -572,5 +562,27 @@ class StatsNumbersTest extends RunningApp {
         List<List<Object>> expected = store.query(fromEvents, List.of(s), row);
         assertThat(expected).hasSizeGreaterThan(1000);
         assertThat(store.query(fromTable, List.of(s), row)).containsExactlyElementsOf(expected);
+    }
+
+    /**
+     * Per session of the site {@code ?}, ordered by session_key: session_key, started_at, ended_at, pageviews, goals,
+     * leave_ms, entry_page, exit_page, channel, referrer, utm_source, by a group-by over the events.
+     */
+    String sessionsFromEvents() {
+        return "SELECT session_key, min(ts), max(ts), count(*) FILTER (WHERE event_type = 'pageview'),"
+                + " count(*) FILTER (WHERE event_type = 'goal'),"
+                + " CAST(coalesce(sum(duration_ms) FILTER (WHERE event_type = '_leave'), 0) AS BIGINT),"
+                + " arg_min_null(pathname, ts) FILTER (WHERE event_type = 'pageview'),"
+                + " arg_max_null(pathname, ts) FILTER (WHERE event_type = 'pageview'),"
+                + " arg_min_null(channel, ts) FILTER (WHERE event_type = 'pageview'),"
+                + " arg_min_null(coalesce(referrer_source, referrer_domain), ts) FILTER (WHERE event_type = 'pageview'),"
+                + " arg_min_null(utm_source, ts) FILTER (WHERE event_type = 'pageview')"
+                + " FROM events WHERE site_id = ? GROUP BY session_key ORDER BY session_key";
+    }
+
+    /** The same columns as {@link #sessionsFromEvents()}, read from the store's maintained sessions table. */
+    String sessionsFromTable() {
+        return "SELECT session_key, started_at, ended_at, pageviews, goals, leave_ms, entry_page, exit_page,"
+                + " channel, referrer, utm_source FROM sessions WHERE site_id = ? ORDER BY session_key";
     }
 }
