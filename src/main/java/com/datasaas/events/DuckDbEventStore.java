@@ -18,6 +18,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 import org.slf4j.Logger;
@@ -184,6 +185,7 @@ public class DuckDbEventStore implements EventStore {
                 }
                 run(c, "insert_events", "INSERT INTO events SELECT * FROM " + BATCH_TABLE);
                 run(c, "merge_sessions", SessionRollup.merge(BATCH_TABLE));
+                run(c, "mark_rollup_dirty", HourlyRollup.markDirty(BATCH_TABLE));
                 if (spooled) {
                     run(
                             c,
@@ -263,6 +265,7 @@ public class DuckDbEventStore implements EventStore {
                 st.setString(1, siteId);
                 st.executeUpdate();
                 SessionRollup.deleteSite(connection, siteId);
+                HourlyRollup.deleteSite(connection, siteId);
             } catch (SQLException e) {
                 throw new EventStoreException("Deleting the events of " + siteId + " failed", e);
             }
@@ -285,6 +288,10 @@ public class DuckDbEventStore implements EventStore {
                     }
                 }
                 run(c, "begin", "BEGIN TRANSACTION");
+                try (PreparedStatement st = c.prepareStatement(HourlyRollup.markVisitorsDirty(visitorIds.size()))) {
+                    bind(st, siteId, visitorIds);
+                    st.executeUpdate();
+                }
                 long deleted;
                 try (PreparedStatement st =
                         c.prepareStatement("DELETE FROM events WHERE site_id = ? AND visitor_id IN (" + ids + ")")) {
@@ -305,6 +312,37 @@ public class DuckDbEventStore implements EventStore {
     private static void bind(PreparedStatement st, String siteId, List<String> values) throws SQLException {
         st.setString(1, siteId);
         for (int i = 0; i < values.size(); i++) st.setString(i + 2, values.get(i));
+    }
+
+    // ---------------------------------------------------------------- hourly rollup (HourlyRollup)
+
+    @Override
+    public Optional<RollupCoverage> rollups(String siteId) {
+        try (Connection reader = connection.duplicate()) {
+            return Optional.of(HourlyRollup.coverage(reader, siteId));
+        } catch (SQLException e) {
+            throw new EventStoreException("Reading the rollup watermark failed: " + rootCause(e), e);
+        }
+    }
+
+    /**
+     * Brings the hourly rollup up to {@code now}'s hour in one transaction (see {@link HourlyRollup#roll}); with
+     * {@code verify} it also rebuilds closed hours whose events changed without passing through the write path.
+     * Returns how many site-hours were rebuilt.
+     */
+    public long rollUp(Instant now, boolean verify) {
+        synchronized (writeLock) {
+            DuckDBConnection c = connection;
+            try {
+                run(c, "begin", "BEGIN TRANSACTION");
+                long hours = HourlyRollup.roll(c, (step, sql) -> run(c, step, sql), now, verify);
+                run(c, "commit", "COMMIT");
+                return hours;
+            } catch (SQLException | RuntimeException e) {
+                rollback(c, e);
+                throw new EventStoreException("Rolling up events failed: " + rootCause(e), e);
+            }
+        }
     }
 
     @EventListener

@@ -150,7 +150,10 @@ final class DuckDbSchema {
             // 4: the session's location, device, browser, OS, screen and language, from its first pageview, so
             // visitors, bounce and duration by those dimensions never read events (SessionAttribute). Derived again
             // from all events, which also fills them for existing data.
-            SessionAttribute.addedIn(4) + SessionRollup.rebuild(4));
+            SessionAttribute.addedIn(4) + SessionRollup.rebuild(4),
+            // 5: the hourly rollup (HourlyRollup); empty with its watermark at the epoch, so the first roll after the
+            // upgrade folds all past events and the stats read raw events until then.
+            HourlyRollup.CREATE);
 
     private DuckDbSchema() {}
 

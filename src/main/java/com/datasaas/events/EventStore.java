@@ -2,6 +2,7 @@ package com.datasaas.events;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.springframework.jdbc.core.RowMapper;
 
 /**
@@ -44,4 +45,12 @@ public interface EventStore {
 
     /** Runs a compiled, parameterised query. Values are bound, never concatenated. */
     <T> List<T> query(String sql, List<?> parameters, RowMapper<T> rows);
+
+    /**
+     * The hours of the site a pre-aggregated rollup answers for, or empty when the store keeps no rollup (ClickHouse):
+     * then the stats planner never reads one.
+     */
+    default Optional<RollupCoverage> rollups(String siteId) {
+        return Optional.empty();
+    }
 }

@@ -39,6 +39,7 @@ import static com.datasaas.sql.Sql.values;
 import static com.datasaas.sql.Sql.when;
 
 import com.datasaas.events.EventType;
+import com.datasaas.events.RollupCoverage;
 import com.datasaas.goals.Goal;
 import com.datasaas.sql.Sql;
 import com.datasaas.sql.Sql.Expr;
@@ -49,10 +50,14 @@ import com.datasaas.sql.Sql.Relation;
 import com.datasaas.sql.Sql.Select;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.zone.ZoneOffsetTransition;
+import java.time.zone.ZoneRules;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -127,11 +132,15 @@ final class QueryCompiler {
     // ---------------------------------------------------------------- aggregate and group count
 
     static Query aggregate(StatsQuery q) {
+        return aggregate(q, Optional.empty());
+    }
+
+    static Query aggregate(StatsQuery q, Optional<RollupCoverage> coverage) {
         List<Expr> groups = groupColumns(q);
         List<Item> items = new ArrayList<>();
         groups.forEach(g -> items.add(item(g)));
         items.addAll(components());
-        Sql.SelectBuilder select = select(items).from(subquery(perSession(q), "per_session"));
+        Sql.SelectBuilder select = select(items).from(subquery(perSession(q, coverage), "per_session"));
         if (!groups.isEmpty()) {
             // A group whose events were all heartbeats or leaves has no visitor; it is not a row of the answer.
             select.groupBy(groups)
@@ -164,9 +173,13 @@ final class QueryCompiler {
 
     /** How many rows {@link #aggregate} would return without limit and offset (the breakdown's meta.total). */
     static Query groupCount(StatsQuery q) {
+        return groupCount(q, Optional.empty());
+    }
+
+    static Query groupCount(StatsQuery q, Optional<RollupCoverage> coverage) {
         List<Expr> groups = groupColumns(q);
         Select grouped = select(groups.stream().map(Sql::item).toList())
-                .from(subquery(perSession(q), "per_session"))
+                .from(subquery(perSession(q, coverage), "per_session"))
                 .groupBy(groups)
                 .having(gt(countIf(positive("counted")), constant(0)))
                 .build();
@@ -205,8 +218,226 @@ final class QueryCompiler {
         return List.of("visitors", "sessions", "pageviews").contains(metric);
     }
 
-    private static Query perSession(StatsQuery q) {
-        return sessionsOnly(q) ? sessionsOnlyPerSession(q) : hitsPerSession(q);
+    private static Query perSession(StatsQuery q, Optional<RollupCoverage> coverage) {
+        return switch (plan(q, coverage)) {
+            case SESSIONS -> sessionsOnlyPerSession(q);
+            case ROLLUP -> rollupPerSession(q, coverage.orElseThrow());
+            case EVENTS -> hitsPerSession(q);
+        };
+    }
+
+    // ---------------------------------------------------------------- the planner
+
+    /** Which data answers a query; every plan gives the same numbers (PlannerOracleTest, StatsNumbersTest). */
+    enum Plan {
+        /** The {@code sessions} table, plus events near the range's edges: nothing below the session is asked. */
+        SESSIONS,
+        /** The hourly rollup for its closed, clean hours and raw events for the rest of the range. */
+        ROLLUP,
+        /** Raw events joined to their sessions. */
+        EVENTS
+    }
+
+    /** Above this many dirty hours in a range, reading the range raw is simpler and no slower. */
+    static final int MAX_DIRTY_HOURS = 48;
+
+    static Plan plan(StatsQuery q, Optional<RollupCoverage> coverage) {
+        if (sessionsOnly(q)) return Plan.SESSIONS;
+        if (coverage.isEmpty() || !rollupAnswers(q)) return Plan.EVENTS;
+        RollupCoverage c = coverage.get();
+        if (!c.watermark().isAfter(q.from())) return Plan.EVENTS; // nothing of the range is rolled up yet
+        long dirty = c.dirty().stream()
+                .filter(h -> !h.isBefore(q.from()) && h.isBefore(q.until()))
+                .count();
+        return dirty > MAX_DIRTY_HOURS ? Plan.EVENTS : Plan.ROLLUP;
+    }
+
+    /**
+     * Whether the rollup holds what the query asks: dimensions and filters on the session row or on the pathname (the
+     * rollup's only event-level column besides goal names, which goal matching uses), and a zone whose offsets within
+     * the range are whole hours, so every UTC hour of the rollup lies in one local day and the range's edges are
+     * whole UTC hours. Hostname and goal breakdowns, and zones such as India's or Nepal's, read raw events.
+     */
+    static boolean rollupAnswers(StatsQuery q) {
+        boolean columns = q.dimensions().stream().allMatch(QueryCompiler::inRollup)
+                && q.filters().stream().allMatch(f -> inRollup(f.dimension()));
+        return columns && wholeHourOffsets(q.zone(), q.from(), q.until());
+    }
+
+    private static boolean inRollup(Dimension d) {
+        return d.level() == Dimension.Level.SESSION || d == Dimension.PATHNAME;
+    }
+
+    static boolean wholeHourOffsets(ZoneId zone, Instant from, Instant until) {
+        ZoneRules rules = zone.getRules();
+        if (rules.getOffset(from).getTotalSeconds() % 3600 != 0) return false;
+        for (ZoneOffsetTransition t = rules.nextTransition(from);
+                t != null && t.getInstant().isBefore(until);
+                t = rules.nextTransition(t.getInstant())) {
+            if (t.getOffsetAfter().getTotalSeconds() % 3600 != 0) return false;
+        }
+        return from.getEpochSecond() % 3600 == 0 && until.getEpochSecond() % 3600 == 0;
+    }
+
+    // ---------------------------------------------------------------- the rollup form
+
+    /**
+     * The rollup form: {@code hitsPerSession} with the events replaced by rollup rows (one per site, UTC hour,
+     * session, pathname and goal name, with the counts of its events) for the closed, clean hours of the range, and
+     * by the raw events, each as a row of the same columns, for the hours after the watermark and the dirty ones.
+     * Per-session sums of those rows are exactly the events form's per-session counts, so the outer query is shared.
+     */
+    private static Select rollupPerSession(StatsQuery q, RollupCoverage coverage) {
+        Instant rolledUntil = coverage.watermark().isBefore(q.until()) ? coverage.watermark() : q.until();
+        List<Expr> dirty = new ArrayList<>();
+        List<Expr> rawRanges = new ArrayList<>();
+        for (Instant hour : coverage.dirty()) {
+            if (hour.isBefore(q.from()) || !hour.isBefore(rolledUntil)) continue;
+            dirty.add(value(hour));
+            rawRanges.add(inRange(q, hour, hour.plus(Duration.ofHours(1))));
+        }
+        if (rolledUntil.isBefore(q.until())) rawRanges.add(inRange(q, rolledUntil, q.until()));
+
+        List<String> rowColumns = List.of(
+                "session_key",
+                "visitor_key",
+                "pathname",
+                "goal_name",
+                "counted",
+                "pageviews",
+                "goals",
+                "leave_ms",
+                "leave_n",
+                "scroll",
+                "scroll_n");
+        List<Item> rolledItems = new ArrayList<>();
+        rolledItems.add(as(col("hour"), "ts"));
+        rolledItems.addAll(columns(rowColumns));
+        List<Expr> rolledWhere = new ArrayList<>(List.of(
+                eq(col("site_id"), value(q.siteId())),
+                ge(col("hour"), value(q.from())),
+                lt(col("hour"), value(rolledUntil))));
+        if (!dirty.isEmpty()) rolledWhere.add(notIn(col("hour"), dirty));
+        List<Select> parts = new ArrayList<>();
+        parts.add(select(rolledItems)
+                .from(table("hourly_rollup"))
+                .where(rolledWhere)
+                .build());
+        if (!rawRanges.isEmpty()) {
+            Expr leave = type(EventType.LEAVE);
+            Expr one = constant(1);
+            Expr zero = constant(0);
+            List<Item> rawItems =
+                    new ArrayList<>(columns(List.of("ts", "session_key", "visitor_key", "pathname", "goal_name")));
+            rawItems.add(as(caseWhen(counted(), one, zero), "counted"));
+            rawItems.add(as(caseWhen(type(EventType.PAGEVIEW), one, zero), "pageviews"));
+            rawItems.add(as(caseWhen(type(EventType.GOAL), one, zero), "goals"));
+            rawItems.add(as(caseWhen(leave, col("duration_ms"), null), "leave_ms"));
+            rawItems.add(as(caseWhen(and(leave, isNotNull(col("duration_ms"))), one, zero), "leave_n"));
+            rawItems.add(as(caseWhen(leave, col("scroll_depth"), null), "scroll"));
+            rawItems.add(as(caseWhen(and(leave, isNotNull(col("scroll_depth"))), one, zero), "scroll_n"));
+            parts.add(
+                    select(rawItems).from(table("events")).where(or(rawRanges)).build());
+        }
+        Query rows = parts.size() == 1 ? parts.get(0) : new Sql.UnionAll(parts);
+
+        // Per session first, on the rollup rows alone: the bucket, the event-level group columns (pathname) and the
+        // session; event-level filters narrow the rows. Only then the much smaller result meets the sessions table,
+        // one row per (group, session) instead of one per rollup row (half the time of joining first).
+        List<Expr> innerGroups = new ArrayList<>();
+        List<Item> innerItems = new ArrayList<>();
+        if (q.interval() != null) {
+            Expr bucket = new Sql.TimeBucket(bucketSize(q.interval()), col("e", "ts"), q.zone(), q.from(), q.until());
+            innerItems.add(as(bucket, "bucket"));
+            innerGroups.add(bucket);
+        }
+        Set<Dimension> eventLevel = new LinkedHashSet<>();
+        q.dimensions().stream().filter(d -> d.level() == Dimension.Level.EVENT).forEach(eventLevel::add);
+        for (Dimension d : eventLevel) {
+            innerItems.add(as(groupExpression(d), d.column()));
+            innerGroups.add(groupExpression(d));
+        }
+        for (String c : List.of("session_key", "visitor_key")) {
+            innerItems.add(item(col("e", c)));
+            innerGroups.add(col("e", c));
+        }
+        for (String c : List.of("counted", "pageviews", "leave_ms", "leave_n", "scroll", "scroll_n")) {
+            innerItems.add(as(sum(col("e", c)), c));
+        }
+        innerItems.add(as(max(rowConverts(q)), "converted"));
+        List<Expr> eventFilters = new ArrayList<>();
+        List<Expr> sessionFilters = new ArrayList<>();
+        for (Filter f : q.filters()) {
+            (f.dimension().level() == Dimension.Level.SESSION ? sessionFilters : eventFilters)
+                    .add(filter(f, groupExpression(f.dimension())));
+        }
+        Select perSessionRows = select(innerItems)
+                .from(subquery(rows, "e"))
+                .where(eventFilters)
+                .groupBy(innerGroups)
+                .build();
+
+        Set<Dimension> sessionLevel = new LinkedHashSet<>();
+        q.dimensions().stream()
+                .filter(d -> d.level() == Dimension.Level.SESSION)
+                .forEach(sessionLevel::add);
+        q.filters().stream()
+                .map(Filter::dimension)
+                .filter(d -> d.level() == Dimension.Level.SESSION)
+                .forEach(sessionLevel::add);
+        List<Item> sessionItems = new ArrayList<>(columns(List.of("session_key", "pageviews", "goals")));
+        sessionItems.add(as(secondsBetween(col("started_at"), col("ended_at")), "duration"));
+        for (Dimension d : sessionLevel) sessionItems.add(item(col(d.column())));
+        Select sessions =
+                select(sessionItems).from(table("sessions")).where(overlaps(q)).build();
+
+        List<Item> items = new ArrayList<>();
+        int g = 0;
+        if (q.interval() != null) items.add(as(col("e", "bucket"), "g" + g++));
+        // Event-level dimensions are columns of e now, named as on the event; session-level ones come from s.
+        for (Dimension d : q.dimensions()) {
+            Expr value = d.level() == Dimension.Level.SESSION ? groupExpression(d) : col("e", d.column());
+            items.add(as(value, "g" + g++));
+        }
+        items.add(item(col("e", "session_key")));
+        items.add(item(col("e", "visitor_key")));
+        items.add(item(col("e", "counted")));
+        items.add(item(col("e", "pageviews")));
+        items.add(as(col("s", "pageviews"), "session_pageviews"));
+        items.add(as(col("s", "goals"), "session_goals"));
+        items.add(as(col("s", "duration"), "session_duration"));
+        for (String c : List.of("leave_ms", "leave_n", "scroll", "scroll_n", "converted")) {
+            items.add(item(col("e", c)));
+        }
+        return select(items)
+                .from(join(
+                        subquery(perSessionRows, "e"),
+                        subquery(sessions, "s"),
+                        eq(col("s", "session_key"), col("e", "session_key"))))
+                .where(sessionFilters)
+                .build();
+    }
+
+    /**
+     * 1 when a rollup row holds an event completing any of the query's goals: a custom goal's events are the row's
+     * goal events under its goal name, a page goal's the row's pageviews on a matching pathname. Goals are matched
+     * here, at query time, so a goal added today counts past rows too.
+     */
+    private static Expr rowConverts(StatsQuery q) {
+        if (q.goals().isEmpty()) return constant(0);
+        List<Expr> any = new ArrayList<>();
+        for (Goal goal : q.goals()) {
+            any.add(
+                    switch (goal.type()) {
+                        case CUSTOM ->
+                            and(gt(col("e", "goals"), constant(0)), eq(col("e", "goal_name"), value(goal.name())));
+                        case PAGEVIEW ->
+                            and(
+                                    gt(col("e", "pageviews"), constant(0)),
+                                    like(col("e", "pathname"), value(likePattern(goal.path()))));
+                    });
+        }
+        return caseWhen(or(any), constant(1), constant(0));
     }
 
     // ---------------------------------------------------------------- the sessions-table form

@@ -30,7 +30,7 @@ final class StatsEngine {
 
     List<StatsRow> aggregate(StatsQuery q) {
         int groups = QueryCompiler.groupNames(q).size();
-        CompiledQuery sql = dialect.print(QueryCompiler.aggregate(q));
+        CompiledQuery sql = dialect.print(QueryCompiler.aggregate(q, store.rollups(q.siteId())));
         return store.query(sql.sql(), sql.parameters(), (rs, n) -> {
             List<Object> values = new ArrayList<>(groups);
             for (int i = 1; i <= groups; i++) values.add(groupValue(rs, i));
@@ -44,9 +44,14 @@ final class StatsEngine {
     }
 
     long groupCount(StatsQuery q) {
-        CompiledQuery sql = dialect.print(QueryCompiler.groupCount(q));
+        CompiledQuery sql = dialect.print(QueryCompiler.groupCount(q, store.rollups(q.siteId())));
         return store.query(sql.sql(), sql.parameters(), (rs, n) -> rs.getLong(1))
                 .get(0);
+    }
+
+    /** Which data the planner reads for the query on this store (for tests and the API's meta). */
+    QueryCompiler.Plan plan(StatsQuery q) {
+        return QueryCompiler.plan(q, store.rollups(q.siteId()));
     }
 
     record GoalCount(long visitors, long completions) {}

@@ -194,6 +194,69 @@ class DuckDbEventStoreTest {
         assertThat(StoreOracle.sessionsDifferingFromEvents(store)).isEmpty();
     }
 
+    RollupCoverage coverage() {
+        return store.rollups("mrf_store").orElseThrow();
+    }
+
+    @Test
+    void the_hourly_rollup_equals_a_fold_of_the_events_through_late_events_a_crashed_roll_and_a_bulk_write() {
+        Instant twoAm = Instant.parse("2026-11-01T02:00:00Z");
+        store.appendSpooled(spooled(1, 3000)); // 00:00 to 00:50
+        store.append(List.of(event(4000, EventType.PAGEVIEW), event(8000, EventType.LEAVE))); // 01:06, 02:13
+        assertThat(coverage().watermark()).isEqualTo(Instant.EPOCH);
+
+        assertThat(store.rollUp(twoAm.plusSeconds(600), false)).isEqualTo(2); // hours 00 and 01; 02 is open
+        assertThat(coverage()).isEqualTo(new RollupCoverage(twoAm, List.of()));
+        assertThat(count("SELECT count(*) FROM hourly_rollup")).isPositive();
+        assertThat(count("SELECT count(*) FROM hourly_rollup WHERE hour >= '" + twoAm + "'"))
+                .isZero();
+        assertThat(StoreOracle.rollupDifferingFromEvents(store)).isEmpty();
+
+        // A late event for a closed hour marks it dirty in its own transaction; the open hour marks nothing.
+        store.append(List.of(event(100, EventType.GOAL), event(7300, EventType.PAGEVIEW)));
+        assertThat(coverage().dirty()).containsExactly(Instant.parse("2026-11-01T00:00:00Z"));
+        assertThat(StoreOracle.rollupDifferingFromEvents(store)).isEmpty();
+
+        // A crash in the middle of the roll leaves the rollup, the dirty hour and the watermark as they were.
+        store.onEachStep(s -> {
+            if (s.equals("rollup_watermark")) throw new SQLException("injected failure before " + s);
+        });
+        assertThatThrownBy(() -> store.rollUp(twoAm.plusSeconds(7200), false))
+                .isInstanceOf(EventStoreException.class)
+                .hasMessageContaining("injected failure");
+        store.onEachStep(s -> {});
+        assertThat(coverage()).isEqualTo(new RollupCoverage(twoAm, List.of(Instant.parse("2026-11-01T00:00:00Z"))));
+        assertThat(StoreOracle.rollupDifferingFromEvents(store)).isEmpty();
+
+        // The next roll, from the watermark, rebuilds the dirty hour and folds the hours closed since.
+        assertThat(store.rollUp(twoAm.plusSeconds(7200), false)).isEqualTo(2); // hours 00 and 02
+        assertThat(coverage()).isEqualTo(new RollupCoverage(twoAm.plusSeconds(7200), List.of()));
+        assertThat(StoreOracle.rollupDifferingFromEvents(store)).isEmpty();
+        long rows = count("SELECT count(*) FROM hourly_rollup");
+
+        // Rows written behind the write path's back (as a bulk load could) are found by comparing event counts.
+        store.query(
+                "INSERT INTO events (site_id, ts, event_type, visitor_id, session_id, visitor_key, session_key,"
+                        + " pathname) VALUES ('mrf_store', TIMESTAMPTZ '2026-11-01 01:30:00+00', 'pageview', 'vb',"
+                        + " 'sb', 99, 99, '/bulk') RETURNING 1",
+                List.of(),
+                (rs, n) -> rs.getLong(1));
+        assertThat(store.rollUp(twoAm.plusSeconds(7200), true)).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM hourly_rollup")).isEqualTo(rows + 1);
+        assertThat(StoreOracle.rollupDifferingFromEvents(store)).isEmpty();
+
+        // Deleting visitors marks their closed hours dirty, and the roll drops what is gone.
+        store.deleteVisitors("mrf_store", List.of("vb"));
+        assertThat(coverage().dirty()).containsExactly(Instant.parse("2026-11-01T01:00:00Z"));
+        store.rollUp(twoAm.plusSeconds(7200), true);
+        assertThat(count("SELECT count(*) FROM hourly_rollup")).isEqualTo(rows);
+        assertThat(StoreOracle.rollupDifferingFromEvents(store)).isEmpty();
+
+        store.deleteSite("mrf_store");
+        assertThat(count("SELECT count(*) FROM hourly_rollup")).isZero();
+        assertThat(count("SELECT count(*) FROM rollup_hours")).isZero();
+    }
+
     @Test
     void a_replayed_batch_is_skipped_because_the_watermark_covers_it() {
         store.appendSpooled(spooled(1, 101));

@@ -3,6 +3,7 @@ package com.datasaas.stats;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datasaas.funnels.FunnelFixtures;
+import com.datasaas.events.RollupCoverage;
 import com.datasaas.goals.Goal;
 import com.datasaas.sites.Website;
 import com.datasaas.sql.CompiledQuery;
@@ -14,6 +15,7 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -206,6 +208,33 @@ class DuckDbDialectGoldenSqlTest {
                         + " THEN -18000000000 ELSE -14400000000 END")
                 .doesNotContain("timezone(");
         assertThat(sql.parameters()).doesNotContain("America/New_York");
+    }
+
+    @Test
+    void pathname_from_the_rollup_with_a_dirty_hour_and_the_open_part_from_events() {
+        // Rolled up until 2026-03-09 12:00 UTC; 2026-03-08 10:00 UTC got late events, so it is read raw.
+        RollupCoverage coverage = new RollupCoverage(
+                Instant.parse("2026-03-09T12:00:00Z"), List.of(Instant.parse("2026-03-08T10:00:00Z")));
+        StatsQuery q = query(
+                List.of(Dimension.PATHNAME),
+                List.of(new Filter(Dimension.CHANNEL, Filter.Operator.IS_NOT, List.of("Direct"))),
+                null,
+                10,
+                List.of(SIGNUP, DOCS));
+        assertThat(QueryCompiler.plan(q, Optional.of(coverage))).isEqualTo(QueryCompiler.Plan.ROLLUP);
+        CompiledQuery sql = dialect.print(QueryCompiler.aggregate(q, Optional.of(coverage)));
+        assertGolden("breakdown_pathname_rollup.sql", sql);
+        assertThat(sql.parameters())
+                .contains(
+                        utc("2026-03-08T05:00:00Z"),
+                        utc("2026-03-09T12:00:00Z"),
+                        utc("2026-03-08T10:00:00Z"),
+                        utc("2026-03-08T11:00:00Z"),
+                        utc("2026-03-10T04:00:00Z"));
+        assertGolden(
+                "timeseries_day_rollup.sql",
+                dialect.print(QueryCompiler.aggregate(
+                        query(List.of(), List.of(), Interval.DAY, 0, List.of()), Optional.of(coverage))));
     }
 
     @Test

@@ -2,10 +2,12 @@ package com.datasaas.stats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.datasaas.events.DuckDbEventStore;
 import com.datasaas.events.Event;
 import com.datasaas.events.EventStore;
 import com.datasaas.events.EventType;
 import com.datasaas.events.IdKeys;
+import com.datasaas.goals.Goal;
 import com.datasaas.support.RunningApp;
 import com.datasaas.support.StoreOracle;
 import java.time.Instant;
@@ -16,6 +18,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -38,8 +41,16 @@ import org.springframework.beans.factory.annotation.Autowired;
  * edges; some sessions have no pageview at all.
  */
 class PlannerOracleTest extends RunningApp {
-    private static final ZoneId UTC = ZoneId.of("UTC");
-    private static final LocalDate FIRST_DAY = LocalDate.parse("2026-03-01");
+    /** UTC; New York, whose clocks go forward on 2026-03-08; Kolkata, whose half-hour offset no rollup hour fits. */
+    private static final List<ZoneId> ZONES =
+            List.of(ZoneId.of("UTC"), ZoneId.of("America/New_York"), ZoneId.of("Asia/Kolkata"));
+
+    private static final LocalDate FIRST_DAY = LocalDate.parse("2026-03-07");
+    /** Goals are matched at query time, so the same goals on every path, whenever their events were stored. */
+    private static final List<Goal> GOALS = List.of(
+            new Goal("g1", "mrf_planner", "signup", "Sign up", Goal.Type.CUSTOM, null, Instant.EPOCH),
+            new Goal("g2", "mrf_planner", "blog", "Blog", Goal.Type.PAGEVIEW, "/blog/*", Instant.EPOCH));
+
     private static final String[] COUNTRIES = {"US", "DE", "FR", null};
     private static final String[] DEVICES = {"desktop", "mobile", null};
     private static final Integer[] WIDTHS = {400, 800, 1280, 1600, null};
@@ -79,6 +90,16 @@ class PlannerOracleTest extends RunningApp {
         assertThat(StoreOracle.sessionsDifferingFromEvents(store)).isEmpty();
     }
 
+    /** Brings the store's rollup up to date, as its schedule does; a store without rollups has nothing to do. */
+    void rollUp() {
+        if (store instanceof DuckDbEventStore duck) duck.rollUp(Instant.now(), true);
+    }
+
+    /** Whether the store keeps rollups, so the planner must have picked them after {@link #rollUp}. */
+    boolean keepsRollups() {
+        return store instanceof DuckDbEventStore;
+    }
+
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {1, 2, 3})
     void every_plan_gives_the_numbers_of_a_group_by_over_the_raw_events(long seed) {
@@ -87,20 +108,54 @@ class PlannerOracleTest extends RunningApp {
         List<Event> events = generate(site, random);
         List<Event> shuffled = new ArrayList<>(events);
         Collections.shuffle(shuffled, new Random(seed));
-        for (int i = 0; i < shuffled.size(); ) {
-            int n = 1 + random.nextInt(40);
-            store.append(shuffled.subList(i, Math.min(shuffled.size(), i + n)));
-            i += n;
-        }
+        // A tenth arrives late, after the rollup folded the hours it belongs to.
+        int late = shuffled.size() - shuffled.size() / 10;
+        List<Event> stored = new ArrayList<>();
+        append(shuffled.subList(0, late), stored, random);
         storedSessionsMatchEvents();
 
-        int sessionsPlans = 0;
-        int eventPlans = 0;
-        for (int i = 0; i < 60; i++) {
+        Map<QueryCompiler.Plan, Integer> plans = new EnumMap<>(QueryCompiler.Plan.class);
+        // Whatever the background roll has done meanwhile: raw events, or the rollup with the hours it has not seen.
+        compare(site, stored, random, 15, plans);
+        rollUp();
+        compare(site, stored, random, 15, plans);
+        // Late events: committed with their dirty hours, the rollup not rebuilt yet (as after a crash between the
+        // event commit and the roll); the planner reads those hours raw.
+        append(shuffled.subList(late, shuffled.size()), stored, random);
+        storedSessionsMatchEvents();
+        compare(site, stored, random, 15, plans);
+        rollUp(); // rebuilt from the watermark and the dirty hours
+        compare(site, stored, random, 15, plans);
+
+        assertThat(plans.getOrDefault(QueryCompiler.Plan.SESSIONS, 0)).isPositive();
+        assertThat(plans.getOrDefault(QueryCompiler.Plan.EVENTS, 0)).isPositive();
+        if (keepsRollups()) {
+            assertThat(plans.getOrDefault(QueryCompiler.Plan.ROLLUP, 0)).isPositive();
+            assertThat(StoreOracle.rollupDifferingFromEvents(store)).isEmpty();
+        } else {
+            assertThat(plans).doesNotContainKey(QueryCompiler.Plan.ROLLUP);
+        }
+    }
+
+    private void append(List<Event> batch, List<Event> stored, SplittableRandom random) {
+        for (int i = 0; i < batch.size(); ) {
+            int n = 1 + random.nextInt(40);
+            store.append(batch.subList(i, Math.min(batch.size(), i + n)));
+            i += n;
+        }
+        stored.addAll(batch);
+    }
+
+    private void compare(
+            String site,
+            List<Event> stored,
+            SplittableRandom random,
+            int queries,
+            Map<QueryCompiler.Plan, Integer> plans) {
+        for (int i = 0; i < queries; i++) {
             StatsQuery q = randomQuery(site, random);
-            if (QueryCompiler.sessionsOnly(q)) sessionsPlans++;
-            else eventPlans++;
-            Map<List<Object>, Numbers> expected = groupByOverEvents(events, q);
+            plans.merge(engine.plan(q), 1, Integer::sum);
+            Map<List<Object>, Numbers> expected = groupByOverEvents(stored, q);
             Map<List<Object>, Numbers> actual = new HashMap<>();
             for (StatsRow row : engine.aggregate(q)) {
                 Components c = row.components();
@@ -113,15 +168,21 @@ class PlannerOracleTest extends RunningApp {
                                 c.bounces(),
                                 Math.round(c.durationSum() * 1000),
                                 c.leaveCount(),
-                                Math.round(c.leaveMsSum())));
+                                Math.round(c.leaveMsSum()),
+                                c.convertedVisitors()));
             }
             assertThat(new TreeMap<>(stringKeys(actual)))
-                    .as("%s %s %s %s..%s", q.interval(), q.dimensions(), q.filters(), q.start(), q.end())
+                    .as(
+                            "%s %s %s %s %s..%s goals %s",
+                            q.interval(),
+                            q.zone(),
+                            q.dimensions(),
+                            q.filters(),
+                            q.start(),
+                            q.end(),
+                            q.goals().size())
                     .isEqualTo(new TreeMap<>(stringKeys(expected)));
         }
-        // Both forms were exercised.
-        assertThat(sessionsPlans).isPositive();
-        assertThat(eventPlans).isPositive();
     }
 
     /** ~80 sessions of 1-7 events over three days, some crossing midnight, 30 visitors. */
@@ -222,7 +283,11 @@ class PlannerOracleTest extends RunningApp {
     private static StatsQuery randomQuery(String site, SplittableRandom random) {
         LocalDate start = FIRST_DAY.plusDays(random.nextInt(3));
         LocalDate end = start.plusDays(random.nextInt(2));
-        Interval interval = random.nextInt(5) == 0 ? Interval.DAY : null;
+        Interval interval = switch (random.nextInt(10)) {
+            case 0, 1 -> Interval.DAY;
+            case 2 -> Interval.HOUR;
+            default -> null;
+        };
         List<Dimension> dims = new ArrayList<>();
         if (random.nextInt(4) > 0) dims.add(DIMENSIONS.get(random.nextInt(DIMENSIONS.size())));
         List<Filter> filters = new ArrayList<>();
@@ -235,7 +300,7 @@ class PlannerOracleTest extends RunningApp {
                 site,
                 start,
                 end,
-                UTC,
+                ZONES.get(random.nextInt(ZONES.size())),
                 List.of(Metric.values()),
                 dims,
                 filters,
@@ -243,7 +308,7 @@ class PlannerOracleTest extends RunningApp {
                 StatsQuery.Order.VISITORS_DESC,
                 10_000,
                 0,
-                List.of());
+                random.nextBoolean() ? GOALS : List.of());
     }
 
     /** The numbers compared; the duration sum in milliseconds so doubles compare exactly. */
@@ -254,7 +319,8 @@ class PlannerOracleTest extends RunningApp {
             long bounces,
             long durationMs,
             long leaveCount,
-            long leaveMs) {}
+            long leaveMs,
+            long convertedVisitors) {}
 
     private record Session(
             Instant started, Instant ended, long pageviews, long goals, Event firstPageview, Event lastPageview) {}
@@ -302,13 +368,13 @@ class PlannerOracleTest extends RunningApp {
             if (!kept) continue;
             List<Object> groups = new ArrayList<>();
             if (q.interval() != null) {
-                groups.add(
-                        LocalDateTime.ofInstant(e.timestamp(), ZoneOffset.UTC).truncatedTo(ChronoUnit.DAYS));
+                groups.add(q.interval().truncate(LocalDateTime.ofInstant(e.timestamp(), q.zone())));
             }
             for (Dimension d : q.dimensions()) groups.add(value(d, e, s));
             long[] n = perSession
                     .computeIfAbsent(Collections.unmodifiableList(groups), k -> new HashMap<>())
-                    .computeIfAbsent(e.sessionId(), k -> new long[4]);
+                    .computeIfAbsent(e.sessionId(), k -> new long[5]);
+            if (converts(q, e)) n[4] = 1;
             if (e.type() == EventType.PAGEVIEW || e.type() == EventType.GOAL) n[0]++;
             if (e.type() == EventType.PAGEVIEW) n[1]++;
             if (e.type() == EventType.LEAVE && e.durationMs() != null) {
@@ -319,6 +385,7 @@ class PlannerOracleTest extends RunningApp {
         Map<List<Object>, Numbers> out = new HashMap<>();
         perSession.forEach((groups, bySessionId) -> {
             Set<String> visitors = new HashSet<>();
+            Set<String> converted = new HashSet<>();
             long counted = 0, pageviews = 0, bounces = 0, durationMs = 0, leaves = 0, leaveMs = 0;
             for (var entry : bySessionId.entrySet()) {
                 long[] n = entry.getValue();
@@ -328,18 +395,43 @@ class PlannerOracleTest extends RunningApp {
                 leaveMs += n[3];
                 if (n[0] == 0) continue;
                 counted++;
-                visitors.add(events.stream()
+                String visitor = events.stream()
                         .filter(e -> e.sessionId().equals(entry.getKey()))
                         .findFirst()
                         .orElseThrow()
-                        .visitorId());
+                        .visitorId();
+                visitors.add(visitor);
+                if (n[4] == 1) converted.add(visitor);
                 if (s.pageviews() == 1 && s.goals() == 0) bounces++;
                 durationMs += s.ended().toEpochMilli() - s.started().toEpochMilli();
             }
             if (counted == 0) return; // a group of only heartbeats and leaves is not a row
-            out.put(groups, new Numbers(visitors.size(), counted, pageviews, bounces, durationMs, leaves, leaveMs));
+            out.put(
+                    groups,
+                    new Numbers(
+                            visitors.size(),
+                            counted,
+                            pageviews,
+                            bounces,
+                            durationMs,
+                            leaves,
+                            leaveMs,
+                            converted.size()));
         });
         return out;
+    }
+
+    /** Whether the event completes one of the query's goals: by name for custom goals, by page pattern for pageviews. */
+    private static boolean converts(StatsQuery q, Event e) {
+        for (Goal g : q.goals()) {
+            if (g.type() == Goal.Type.CUSTOM
+                    && e.type() == EventType.GOAL
+                    && g.name().equals(e.goalName())) return true;
+            if (g.type() == Goal.Type.PAGEVIEW
+                    && e.type() == EventType.PAGEVIEW
+                    && e.pathname().matches(g.path().replace("*", ".*"))) return true;
+        }
+        return false;
     }
 
     /** A dimension's value for one event: session-level ones from the session's first (exit: last) pageview. */

@@ -62,6 +62,16 @@ class StatsBenchmark {
             long t0 = System.nanoTime();
             long written = load ? new SampleData(SITE, 42).write(store, events, DAYS, end) : count(store);
             double loadSeconds = (System.nanoTime() - t0) / 1e9;
+            // The hourly rollup as its schedule keeps it: every closed hour folded, the current hour read raw.
+            String rollup = "no rollup";
+            if (store instanceof DuckDbEventStore duck) {
+                long r0 = System.nanoTime();
+                long hours = duck.rollUp(Instant.now(), true);
+                long rows = count(store, "SELECT count(*) FROM hourly_rollup");
+                rollup = String.format(
+                        "rollup: %d site-hours folded in %.1f s, %,d rollup rows",
+                        hours, (System.nanoTime() - r0) / 1e9, rows);
+            }
             StatsEngine engine = new StatsEngine(store, List.of(dialect));
             LocalDate last = end.atZone(ZoneOffset.UTC).toLocalDate();
             LocalDate first = last.minusDays(DAYS - 1);
@@ -110,9 +120,24 @@ class StatsBenchmark {
                             0,
                             0,
                             List.of())));
+            // The planner's raw-events plan for the two rollup widgets, same data and run: what the rollup saves.
+            if (!clickHouse) {
+                for (var raw : Map.of(
+                                "timeseries (day), raw-events plan",
+                                query(first, last, List.of(), Interval.DAY, 0),
+                                "breakdown pathname, raw-events plan",
+                                query(first, last, List.of(Dimension.PATHNAME), null, 10))
+                        .entrySet()) {
+                    var sql = dialect.print(QueryCompiler.aggregate(raw.getValue()));
+                    widgets.put(
+                            raw.getKey(), () -> store.query(sql.sql(), sql.parameters(), (rs, n) -> rs.getObject(1)));
+                }
+            }
             Set<String> dashboardWidgets = new HashSet<>(widgets.keySet());
             dashboardWidgets.remove("overview, filtered by channel");
             dashboardWidgets.remove("timeseries (day), New York");
+            dashboardWidgets.remove("timeseries (day), raw-events plan");
+            dashboardWidgets.remove("breakdown pathname, raw-events plan");
             Map<String, String> reference = referenceQueries();
             List<Object> range = List.of(
                     SITE,
@@ -150,6 +175,7 @@ class StatsBenchmark {
                     loadSeconds,
                     runs,
                     Runtime.getRuntime().availableProcessors()));
+            report.append(rollup).append(System.lineSeparator());
             report.append(String.format("%-36s %9s %9s%n", "widget", "p50 ms", "p95 ms"));
             timings.forEach((name, ms) ->
                     report.append(String.format("%-36s %9.1f %9.1f%n", name, percentile(ms, 50), percentile(ms, 95))));
@@ -241,6 +267,10 @@ class StatsBenchmark {
                         (rs, n) ->
                                 rs.getObject(1, java.time.OffsetDateTime.class).toInstant())
                 .get(0);
+    }
+
+    private static long count(EventStore store, String sql) {
+        return store.query(sql, List.of(), (rs, n) -> rs.getLong(1)).get(0);
     }
 
     private static long count(EventStore store) {

@@ -43,7 +43,11 @@ class StatsNumbersTest extends RunningApp {
         List<com.datasaas.events.Event> batch = new ArrayList<>();
         for (TestEvent e : events) batch.add(e.build());
         store.append(batch);
+        afterAppend();
     }
+
+    /** Called after every write; {@link RolledUpStatsNumbersTest} rolls the store up here. */
+    void afterAppend() {}
 
     private static StatsQuery query(
             String site, String start, String end, ZoneId zone, List<Dimension> dims, List<Filter> filters) {

@@ -88,6 +88,57 @@ public final class StoreOracle {
             "SELECT 'missing from sessions', * FROM ((" + SESSIONS_FROM_EVENTS + ") EXCEPT ALL SELECT "
                     + SESSION_COLUMNS + " FROM sessions) LIMIT 10");
 
+    /**
+     * An hourly rollup row computed from {@code events}: per site, UTC hour, session, pathname and goal name, the
+     * counts a stats query sums, for the hours the rollup claims (before the watermark, not dirty). Written here by
+     * hand, independently of {@code HourlyRollup}.
+     */
+    private static final String ROLLUP_FROM_EVENTS = """
+            SELECT site_id, to_timestamp(floor(epoch(ts) / 3600) * 3600) AS hour, session_key,
+                min(visitor_key), pathname, goal_name,
+                count(*) FILTER (WHERE event_type IN ('pageview', 'goal')),
+                count(*) FILTER (WHERE event_type = 'pageview'),
+                count(*) FILTER (WHERE event_type = 'goal'),
+                sum(duration_ms) FILTER (WHERE event_type = '_leave'),
+                count(duration_ms) FILTER (WHERE event_type = '_leave'),
+                sum(scroll_depth) FILTER (WHERE event_type = '_leave'),
+                count(scroll_depth) FILTER (WHERE event_type = '_leave')
+            FROM events
+            WHERE ts < (SELECT max(hour) FROM rollup_watermark)
+            GROUP BY ALL
+            HAVING count(*) FILTER (WHERE event_type IN ('pageview', 'goal', '_leave')) > 0
+            """;
+
+    private static final String CLAIMED = "(site_id, hour) NOT IN (SELECT (site_id, hour) FROM rollup_dirty)";
+
+    private static final List<String> ROLLUP_DIFFERENCES = List.of(
+            "SELECT 'only in hourly_rollup', * FROM (SELECT site_id, hour, session_key, visitor_key, pathname,"
+                    + " goal_name, counted, pageviews, goals, leave_ms, leave_n, scroll, scroll_n FROM hourly_rollup"
+                    + " WHERE " + CLAIMED + " EXCEPT ALL SELECT * FROM (" + ROLLUP_FROM_EVENTS + ") WHERE " + CLAIMED
+                    + ") LIMIT 10",
+            "SELECT 'missing from hourly_rollup', * FROM (SELECT * FROM (" + ROLLUP_FROM_EVENTS + ") WHERE "
+                    + CLAIMED + " EXCEPT ALL SELECT site_id, hour, session_key, visitor_key, pathname, goal_name,"
+                    + " counted, pageviews, goals, leave_ms, leave_n, scroll, scroll_n FROM hourly_rollup WHERE "
+                    + CLAIMED + ") LIMIT 10");
+
+    /**
+     * Rows of the hourly rollup that a group-by over the raw events does not give, and the other way round, over the
+     * hours the rollup answers for; empty when the rollup is right.
+     */
+    public static List<String> rollupDifferingFromEvents(com.datasaas.events.EventStore store) {
+        List<String> out = new ArrayList<>();
+        for (String sql : ROLLUP_DIFFERENCES) {
+            out.addAll(store.query(sql, List.of(), (rs, n) -> {
+                StringBuilder row = new StringBuilder();
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    row.append(i == 1 ? "" : ", ").append(rs.getString(i));
+                }
+                return row.toString();
+            }));
+        }
+        return out;
+    }
+
     /** How many times each value of {@code column} occurs among the events, for exactly-once checks. */
     public static java.util.Map<String, Long> occurrences(Connection c, String column) throws SQLException {
         java.util.Map<String, Long> out = new java.util.HashMap<>();
