@@ -373,6 +373,55 @@ public class DuckDbEventStore implements EventStore {
         }
     }
 
+    // ---- Bulk load (sample data, later imports): DuckDbBulkLoad stages, this stores ----
+
+    /**
+     * Starts a bulk load into this store. Loaded events have no spool id: they are never skipped by a spool replay
+     * and never move the watermark. Meant for an offline command (DuckDB lets one process open the file, so it cannot
+     * run while the service holds the data dir); inside the service it would take the write lock per chunk only.
+     */
+    public DuckDbBulkLoad bulkLoad() {
+        return bulkLoad(DuckDbBulkLoad.DEFAULT_CHUNK);
+    }
+
+    /** A bulk load with chunks of {@code chunkSize} events (smaller transactions; tests use several chunks). */
+    public DuckDbBulkLoad bulkLoad(int chunkSize) {
+        try {
+            return new DuckDbBulkLoad(this, chunkSize);
+        } catch (SQLException e) {
+            throw new EventStoreException("Starting a bulk load failed: " + rootCause(e), e);
+        }
+    }
+
+    DuckDBConnection duplicateConnection() throws SQLException {
+        return connection.duplicate();
+    }
+
+    /**
+     * Stores one staged chunk as one transaction, on the connection that staged it ({@code stagingTable} is a TEMP
+     * table of {@code c}): its rows into {@code events} and the merge of their sessions, the same statements as a
+     * batch of {@link #append}, so the stored rows are the same. Any derived data a batch keeps in its transaction
+     * must be kept here too ({@code BulkLoadTest} compares every table after both paths). The write lock keeps the
+     * chunk apart from the service's own batches.
+     */
+    void storeBulkChunk(DuckDBConnection c, String stagingTable, long rows) {
+        synchronized (writeLock) {
+            try {
+                run(c, "bulk_begin", "BEGIN TRANSACTION");
+                run(c, "bulk_insert_events", "INSERT INTO events SELECT * FROM " + stagingTable);
+                run(c, "bulk_merge_sessions", SessionRollup.merge(stagingTable));
+                run(c, "bulk_commit", "COMMIT");
+            } catch (SQLException | RuntimeException e) {
+                try (Statement st = c.createStatement()) {
+                    st.execute("ROLLBACK");
+                } catch (SQLException r) {
+                    if (!String.valueOf(r.getMessage()).contains("no transaction is active")) e.addSuppressed(r);
+                }
+                throw new EventStoreException("Storing " + rows + " loaded events failed: " + rootCause(e), e);
+            }
+        }
+    }
+
     @PreDestroy
     public void close() throws SQLException {
         synchronized (writeLock) {

@@ -60,7 +60,11 @@ class StatsBenchmark {
         try {
             Instant end = load ? Instant.now() : lastEvent(store);
             long t0 = System.nanoTime();
-            long written = load ? new SampleData(SITE, 42).write(store, events, DAYS, end) : count(store);
+            long written = !load
+                    ? count(store)
+                    : store instanceof DuckDbEventStore duck
+                            ? new SampleData(SITE, 42).load(duck, events, DAYS, end)
+                            : new SampleData(SITE, 42).write(store, events, DAYS, end);
             double loadSeconds = (System.nanoTime() - t0) / 1e9;
             StatsEngine engine = new StatsEngine(store, List.of(dialect));
             LocalDate last = end.atZone(ZoneOffset.UTC).toLocalDate();
