@@ -48,22 +48,69 @@ public class DuckDbEventStore implements EventStore {
      * DuckDB defaults to 80% of the machine's memory for its buffers; on a small shared server that crowds out
      * everything else, the JVM included. It gets a quarter of the machine's memory instead, between these bounds, so
      * the whole process stays near 1.5 GB on an ordinary server; queries that need more spill to disk rather than
-     * fail.
+     * fail. {@code DATASAAS_DUCKDB_MEMORY_LIMIT} overrides it.
      */
     static final long MIN_MEMORY_LIMIT_MB = 256;
 
     static final long MAX_MEMORY_LIMIT_MB = 1024;
 
-    /** One DuckDB thread per processor this JVM may use (a container's CPU quota, not the host's core count). */
+    /**
+     * Overrides, as environment variables or JVM system properties ({@code -Ddatasaas.duckdb.memory-limit=2GB}). Read
+     * here rather than through Spring's binding because the offline commands (sample data, backup) open the store
+     * without the service's context, and they must get the same limits.
+     */
+    static final String MEMORY_LIMIT_ENV = "DATASAAS_DUCKDB_MEMORY_LIMIT";
+
+    static final String MEMORY_LIMIT_PROPERTY = "datasaas.duckdb.memory-limit";
+    static final String THREADS_ENV = "DATASAAS_DUCKDB_THREADS";
+    static final String THREADS_PROPERTY = "datasaas.duckdb.threads";
+
+    /**
+     * One DuckDB thread per processor this JVM may use (a container's CPU quota, not the host's core count), unless
+     * {@code DATASAAS_DUCKDB_THREADS} says otherwise.
+     */
     static int threads() {
-        return Math.max(1, Runtime.getRuntime().availableProcessors());
+        return threads(
+                setting(THREADS_PROPERTY, THREADS_ENV), Runtime.getRuntime().availableProcessors());
     }
 
-    /** A quarter of the machine's (or container's) memory, within the bounds above, in megabytes. */
+    static int threads(String override, int processors) {
+        if (override == null || override.isBlank()) return Math.max(1, processors);
+        try {
+            int threads = Integer.parseInt(override.strip());
+            if (threads >= 1) return threads;
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new IllegalArgumentException(
+                THREADS_ENV + " must be a whole number of threads, at least 1 (got \"" + override + "\")");
+    }
+
+    /** A quarter of the machine's (or container's) memory within the bounds above, or the override, in megabytes. */
     static long memoryLimitMb() {
-        long total = physicalMemoryBytes();
-        long quarter = total <= 0 ? MAX_MEMORY_LIMIT_MB : total / 4 / (1024 * 1024);
+        return memoryLimitMb(setting(MEMORY_LIMIT_PROPERTY, MEMORY_LIMIT_ENV), physicalMemoryBytes());
+    }
+
+    static long memoryLimitMb(String override, long machineBytes) {
+        if (override != null && !override.isBlank()) {
+            try {
+                long mb = org.springframework.util.unit.DataSize.parse(
+                                override.strip(), org.springframework.util.unit.DataUnit.MEGABYTES)
+                        .toMegabytes();
+                if (mb >= 64) return mb;
+            } catch (IllegalArgumentException e) {
+                // answered below
+            }
+            throw new IllegalArgumentException(MEMORY_LIMIT_ENV
+                    + " must be a size of at least 64MB, like 512MB or 2GB (got \"" + override + "\")");
+        }
+        long quarter = machineBytes <= 0 ? MAX_MEMORY_LIMIT_MB : machineBytes / 4 / (1024 * 1024);
         return Math.max(MIN_MEMORY_LIMIT_MB, Math.min(MAX_MEMORY_LIMIT_MB, quarter));
+    }
+
+    private static String setting(String property, String env) {
+        String value = System.getProperty(property);
+        return value != null ? value : System.getenv(env);
     }
 
     private static long physicalMemoryBytes() {
@@ -105,7 +152,7 @@ public class DuckDbEventStore implements EventStore {
 
     private static DuckDBConnection open(Path file) throws SQLException {
         java.util.Properties config = new java.util.Properties();
-        config.setProperty("memory_limit", memoryLimitMb() + "MB");
+        config.setProperty("memory_limit", memoryLimitMb() + "MiB"); // megabytes of 2^20 bytes, as DataSize reads them
         config.setProperty("threads", Integer.toString(threads()));
         DuckDBConnection c = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file, config);
         try (Statement st = c.createStatement()) {
