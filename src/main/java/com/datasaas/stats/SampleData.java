@@ -18,7 +18,7 @@ import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 /**
- * Fills a site with realistic synthetic traffic, written straight through the event store's batch writer: Zipf-ranked
+ * Fills a site with realistic synthetic traffic, loaded through the DuckDB store's bulk load: Zipf-ranked
  * pages and referrers, a country and device mix, sessions of several pages with heartbeats, leaves (time and scroll)
  * and goals. Used for demos and by the stats benchmark. Run it while the app is stopped: DuckDB lets one process
  * write the file.
@@ -156,7 +156,14 @@ public final class SampleData {
         try {
             return new DuckDbEventStore(new DataSaasProperties(dataDir, null, null, null, null));
         } catch (java.sql.SQLException e) {
-            throw new IllegalStateException("Cannot open the event store in " + dataDir, e);
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+            // DuckDB lets one process open the file: the usual cause is the service running on the same data dir.
+            throw new IllegalStateException(
+                    "Cannot open the event store in " + dataDir + ": " + root.getMessage()
+                            + ". If the service is running on this data dir, stop it first: only one process may"
+                            + " write the event store.",
+                    e);
         }
     }
 

@@ -66,6 +66,7 @@ class StatsBenchmark {
                             ? new SampleData(SITE, 42).load(duck, events, DAYS, end)
                             : new SampleData(SITE, 42).write(store, events, DAYS, end);
             double loadSeconds = (System.nanoTime() - t0) / 1e9;
+            String memoryAfterLoad = memory();
             StatsEngine engine = new StatsEngine(store, List.of(dialect));
             LocalDate last = end.atZone(ZoneOffset.UTC).toLocalDate();
             LocalDate first = last.minusDays(DAYS - 1);
@@ -154,6 +155,19 @@ class StatsBenchmark {
                     loadSeconds,
                     runs,
                     Runtime.getRuntime().availableProcessors()));
+            if (load) {
+                report.append(String.format(
+                        "load: %,.0f events/s; load average %.1f at the end%n",
+                        written / loadSeconds,
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                                .getSystemLoadAverage()));
+            }
+            report.append("memory after the load: ")
+                    .append(memoryAfterLoad)
+                    .append("\nmemory after the dashboard runs: ")
+                    .append(memory())
+                    .append(String.format(
+                            "%nJVM max heap %,d MB%n", Runtime.getRuntime().maxMemory() / 1024 / 1024));
             report.append(String.format("%-36s %9s %9s%n", "widget", "p50 ms", "p95 ms"));
             timings.forEach((name, ms) ->
                     report.append(String.format("%-36s %9.1f %9.1f%n", name, percentile(ms, 50), percentile(ms, 95))));
@@ -219,6 +233,20 @@ class StatsBenchmark {
                             + " ORDER BY visitors DESC LIMIT 10");
         }
         return out;
+    }
+
+    /** Resident set size now and its peak (VmRSS, VmHWM), from /proc; "n/a" where there is none. */
+    private static String memory() {
+        try {
+            Map<String, String> status = new LinkedHashMap<>();
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                String[] kv = line.split(":\\s+", 2);
+                if (kv.length == 2) status.put(kv[0], kv[1]);
+            }
+            return "RSS " + status.get("VmRSS") + ", peak " + status.get("VmHWM");
+        } catch (java.io.IOException e) {
+            return "n/a";
+        }
     }
 
     private static StatsQuery query(
