@@ -101,7 +101,8 @@ public final class DuckDbBulkLoad implements AutoCloseable {
             inFlight = writer.submit(() -> {
                 store.storeBulkChunk(full, STAGE, rows);
                 try (Statement st = full.createStatement()) {
-                    st.execute("DELETE FROM " + STAGE);
+                    // Replaced, not deleted from: DuckDB keeps the storage of rows deleted from a TEMP table.
+                    st.execute("CREATE OR REPLACE TEMP TABLE " + STAGE + " AS SELECT * FROM events LIMIT 0");
                 }
                 return null;
             });

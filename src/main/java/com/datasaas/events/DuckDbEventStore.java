@@ -123,6 +123,14 @@ public class DuckDbEventStore implements EventStore {
 
     private static final String BATCH_TABLE = "event_batch";
 
+    /**
+     * Empties the staging table by replacing it: DuckDB never frees the storage of rows deleted from a TEMP table
+     * (measured on 1.5.6: 21 MB more after each 500k-row insert and {@code DELETE}), so deleting grew the process by
+     * every batch ever written and made each batch's scan longer.
+     */
+    static final String EMPTY_BATCH_TABLE =
+            "CREATE OR REPLACE TEMP TABLE " + BATCH_TABLE + " AS SELECT * FROM events LIMIT 0";
+
     /** Test seam: called with each step's name before it runs, so a test can fail a batch between statements. */
     interface StepHook {
         void before(String step) throws SQLException;
@@ -216,7 +224,7 @@ public class DuckDbEventStore implements EventStore {
         synchronized (writeLock) {
             DuckDBConnection c = connection;
             try {
-                run(c, "clear_batch", "DELETE FROM " + BATCH_TABLE); // what a failed batch may have left
+                run(c, "clear_batch", EMPTY_BATCH_TABLE); // what a failed batch may have left
                 try (DuckDBAppender appender = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, BATCH_TABLE)) {
                     rows.appendTo(appender);
                     appender.flush();
@@ -244,7 +252,7 @@ public class DuckDbEventStore implements EventStore {
                 throw new EventStoreException("Writing " + size + " events failed: " + rootCause(e), e);
             } finally {
                 try (Statement st = c.createStatement()) {
-                    st.execute("DELETE FROM " + BATCH_TABLE);
+                    st.execute(EMPTY_BATCH_TABLE);
                 } catch (SQLException ignored) {
                     // the next batch clears it first anyway
                 }
