@@ -1,8 +1,6 @@
 package com.datasaas.events;
 
 import java.sql.SQLException;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
@@ -57,6 +55,9 @@ enum EventColumn {
     DURATION_MS("duration_ms", Type.BIGINT, Event::durationMs, 1),
     SCROLL_DEPTH("scroll_depth", Type.SMALLINT, Event::scrollDepth, 1),
     TARGET_URL("target_url", Type.TEXT, Event::targetUrl, 1);
+
+    /** {@link #values()} once: it copies the array on every call, and rows are appended millions at a time. */
+    private static final EventColumn[] ALL = values();
 
     /** The spool id column (migration 3), last in the table; null for events that did not come through the spool. */
     static final String EVENT_ID = "event_id";
@@ -117,7 +118,7 @@ enum EventColumn {
     /** One row of {@code events} (or of a table of the same shape), then the spool id. */
     static void appendRow(DuckDBAppender a, Event e, Long eventId) throws SQLException {
         a.beginRow();
-        for (EventColumn c : values()) c.append(a, c.value.apply(e));
+        for (EventColumn c : ALL) c.append(a, c.value.apply(e));
         a.append(eventId);
         a.endRow();
     }
@@ -125,11 +126,21 @@ enum EventColumn {
     private void append(DuckDBAppender a, Object v) throws SQLException {
         switch (type) {
             case TEXT -> a.append((String) v);
-            case TIMESTAMP -> a.append(OffsetDateTime.ofInstant((java.time.Instant) v, ZoneOffset.UTC));
+            case TIMESTAMP -> appendTimestamp(a, (java.time.Instant) v);
             case BIGINT -> a.append((Long) v);
             case INTEGER -> a.append((Integer) v);
             case SMALLINT -> a.append(v == null ? null : ((Integer) v).shortValue());
             case DOUBLE -> a.append((Double) v);
+        }
+    }
+
+    // Epoch microseconds rather than an OffsetDateTime per row: the same stored value (DuckDB keeps microseconds),
+    // without a zone lookup for every event, which showed up in the bulk load's profile.
+    private static void appendTimestamp(DuckDBAppender a, java.time.Instant t) throws SQLException {
+        if (t == null) {
+            a.appendNull();
+        } else {
+            a.appendEpochMicros(Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1000));
         }
     }
 }

@@ -327,6 +327,48 @@ class DuckDbEventStoreTest {
                 .isBetween(DuckDbEventStore.MIN_MEMORY_LIMIT_MB, DuckDbEventStore.MAX_MEMORY_LIMIT_MB);
     }
 
+    @Test
+    void duckdbs_share_of_memory_and_threads_follow_the_machine_unless_overridden() {
+        long gb = 1024L * 1024 * 1024;
+        assertThat(DuckDbEventStore.memoryLimitMb(null, 2 * gb)).isEqualTo(512);
+        assertThat(DuckDbEventStore.memoryLimitMb("", 64 * gb)).isEqualTo(DuckDbEventStore.MAX_MEMORY_LIMIT_MB);
+        assertThat(DuckDbEventStore.memoryLimitMb(null, gb / 2)).isEqualTo(DuckDbEventStore.MIN_MEMORY_LIMIT_MB);
+        assertThat(DuckDbEventStore.memoryLimitMb("2GB", 64 * gb)).isEqualTo(2048);
+        assertThat(DuckDbEventStore.memoryLimitMb("300", 64 * gb)).isEqualTo(300);
+        assertThatThrownBy(() -> DuckDbEventStore.memoryLimitMb("lots", gb))
+                .hasMessageContaining("DATASAAS_DUCKDB_MEMORY_LIMIT")
+                .hasMessageContaining("2GB");
+        assertThat(DuckDbEventStore.threads(null, 2)).isEqualTo(2);
+        assertThat(DuckDbEventStore.threads(" 3 ", 2)).isEqualTo(3);
+        assertThatThrownBy(() -> DuckDbEventStore.threads("0", 2)).hasMessageContaining("DATASAAS_DUCKDB_THREADS");
+    }
+
+    @Test
+    void an_override_reaches_duckdb(@TempDir Path other) throws SQLException {
+        System.setProperty(DuckDbEventStore.MEMORY_LIMIT_PROPERTY, "300MB");
+        System.setProperty(DuckDbEventStore.THREADS_PROPERTY, "1");
+        DuckDbEventStore overridden;
+        try {
+            overridden = new DuckDbEventStore(new DataSaasProperties(other, null, null, null, null));
+        } finally {
+            System.clearProperty(DuckDbEventStore.MEMORY_LIMIT_PROPERTY);
+            System.clearProperty(DuckDbEventStore.THREADS_PROPERTY);
+        }
+        try {
+            assertThat(overridden.query("SELECT current_setting('threads')", List.of(), (rs, n) -> rs.getLong(1)))
+                    .containsExactly(1L);
+            long limitBytes = bytes(overridden
+                    .query(
+                            "SELECT CAST(value AS VARCHAR) FROM duckdb_settings() WHERE name = 'memory_limit'",
+                            List.of(),
+                            (rs, n) -> rs.getString(1))
+                    .get(0));
+            assertThat(limitBytes).isBetween(290L * 1024 * 1024, 310L * 1024 * 1024);
+        } finally {
+            overridden.close();
+        }
+    }
+
     private static long bytes(String size) {
         String[] parts = size.trim().split(" ");
         double value = Double.parseDouble(parts[0]);

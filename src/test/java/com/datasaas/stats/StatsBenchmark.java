@@ -60,7 +60,11 @@ class StatsBenchmark {
         try {
             Instant end = load ? Instant.now() : lastEvent(store);
             long t0 = System.nanoTime();
-            long written = load ? new SampleData(SITE, 42).write(store, events, DAYS, end) : count(store);
+            long written = !load
+                    ? count(store)
+                    : store instanceof DuckDbEventStore duck
+                            ? new SampleData(SITE, 42).load(duck, events, DAYS, end)
+                            : new SampleData(SITE, 42).write(store, events, DAYS, end);
             double loadSeconds = (System.nanoTime() - t0) / 1e9;
             // The hourly rollup as its schedule keeps it: every closed hour folded, the current hour read raw.
             String rollup = "no rollup";
@@ -72,6 +76,7 @@ class StatsBenchmark {
                         "rollup: %d site-hours folded in %.1f s, %,d rollup rows",
                         hours, (System.nanoTime() - r0) / 1e9, rows);
             }
+            String memoryAfterLoad = memory();
             StatsEngine engine = new StatsEngine(store, List.of(dialect));
             LocalDate last = end.atZone(ZoneOffset.UTC).toLocalDate();
             LocalDate first = last.minusDays(DAYS - 1);
@@ -176,6 +181,19 @@ class StatsBenchmark {
                     runs,
                     Runtime.getRuntime().availableProcessors()));
             report.append(rollup).append(System.lineSeparator());
+            if (load) {
+                report.append(String.format(
+                        "load: %,.0f events/s; load average %.1f at the end%n",
+                        written / loadSeconds,
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                                .getSystemLoadAverage()));
+            }
+            report.append("memory after the load: ")
+                    .append(memoryAfterLoad)
+                    .append("\nmemory after the dashboard runs: ")
+                    .append(memory())
+                    .append(String.format(
+                            "%nJVM max heap %,d MB%n", Runtime.getRuntime().maxMemory() / 1024 / 1024));
             report.append(String.format("%-36s %9s %9s%n", "widget", "p50 ms", "p95 ms"));
             timings.forEach((name, ms) ->
                     report.append(String.format("%-36s %9.1f %9.1f%n", name, percentile(ms, 50), percentile(ms, 95))));
@@ -241,6 +259,20 @@ class StatsBenchmark {
                             + " ORDER BY visitors DESC LIMIT 10");
         }
         return out;
+    }
+
+    /** Resident set size now and its peak (VmRSS, VmHWM), from /proc; "n/a" where there is none. */
+    private static String memory() {
+        try {
+            Map<String, String> status = new LinkedHashMap<>();
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                String[] kv = line.split(":\\s+", 2);
+                if (kv.length == 2) status.put(kv[0], kv[1]);
+            }
+            return "RSS " + status.get("VmRSS") + ", peak " + status.get("VmHWM");
+        } catch (java.io.IOException e) {
+            return "n/a";
+        }
     }
 
     private static StatsQuery query(
