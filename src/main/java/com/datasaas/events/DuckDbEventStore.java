@@ -503,6 +503,7 @@ public class DuckDbEventStore implements EventStore {
                 run(c, "bulk_begin", "BEGIN TRANSACTION");
                 run(c, "bulk_insert_events", "INSERT INTO events SELECT * FROM " + stagingTable);
                 run(c, "bulk_merge_sessions", SessionRollup.merge(stagingTable));
+                run(c, "bulk_mark_rollup_dirty", HourlyRollup.markDirty(stagingTable));
                 run(c, "bulk_commit", "COMMIT");
             } catch (SQLException | RuntimeException e) {
                 try (Statement st = c.createStatement()) {

@@ -103,6 +103,28 @@ class DuckDbBulkLoadTest {
         assertThat(StoreOracle.sessionsDifferingFromEvents(store)).isEmpty();
     }
 
+    @Test
+    void a_load_into_hours_already_rolled_up_marks_them_dirty_so_the_planner_reads_them_raw() {
+        try (DuckDbBulkLoad load = store.bulkLoad(500)) {
+            for (Event e : events(0, 1_000)) load.add(e);
+            load.finish();
+        }
+        store.rollUp(java.time.Instant.parse("2026-11-02T00:00:00Z"), false);
+        String site = events(0, 1).get(0).siteId();
+        assertThat(store.rollups(site).orElseThrow().dirty()).isEmpty();
+
+        try (DuckDbBulkLoad load = store.bulkLoad(500)) {
+            for (Event e : events(1_000, 2_000)) load.add(e);
+            load.finish();
+        }
+
+        // Without the mark, these closed hours would answer from a rollup that misses the loaded events.
+        assertThat(store.rollups(site).orElseThrow().dirty()).isNotEmpty();
+        store.rollUp(java.time.Instant.parse("2026-11-02T00:00:00Z"), false);
+        assertThat(store.rollups(site).orElseThrow().dirty()).isEmpty();
+        assertThat(count("events")).isEqualTo(2_000);
+    }
+
     private long count(String relation) {
         return store.query("SELECT count(*) FROM " + relation, List.of(), (rs, n) -> rs.getLong(1))
                 .get(0);

@@ -2,8 +2,8 @@ package com.datasaas.stats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.datasaas.funnels.FunnelFixtures;
 import com.datasaas.events.RollupCoverage;
+import com.datasaas.funnels.FunnelFixtures;
 import com.datasaas.goals.Goal;
 import com.datasaas.sites.Website;
 import com.datasaas.sql.CompiledQuery;
