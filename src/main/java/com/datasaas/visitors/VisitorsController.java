@@ -18,6 +18,7 @@ import com.datasaas.sql.Dialect;
 import com.datasaas.sql.Sql;
 import com.datasaas.stats.FunnelSteps;
 import com.datasaas.stats.VisitorFilters;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -234,9 +235,15 @@ final class VisitorsController {
             @Nullable @Size(max = 255, message = "must be at most 255 characters")
             String email,
 
-            @Schema(description = "Up to 10 properties; keys [a-z0-9_-]{1,64}, values string/number/boolean up to 255.")
+            @Schema(
+                    description = "Up to 10 properties; keys [a-z0-9_-]{1,64}, values string/number/boolean up to 255."
+                            + " They may also be sent as fields of their own beside user_id, as the page's identify"
+                            + " sends them.")
             @Nullable
-            Map<String, Object> properties) {}
+            Map<String, Object> properties,
+
+            // {visitor_id, user_id, plan: "pro"}: the flat form of the page's identify, so no property is dropped.
+            @JsonAnySetter @Schema(hidden = true) @Nullable Map<String, Object> flatProperties) {}
 
     /** The profile an identify left, every device of the user merged. */
     record Identified(
@@ -362,6 +369,16 @@ final class VisitorsController {
         // The tracker's identify body, so the same rules check both (docs/visitors.md).
         ObjectNode traits = json.createObjectNode();
         if (body.properties() != null) traits.setAll(json.<ObjectNode>valueToTree(body.properties()));
+        if (body.flatProperties() != null) {
+            for (Map.Entry<String, Object> flat : body.flatProperties().entrySet()) {
+                if (traits.has(flat.getKey())) {
+                    throw ApiException.invalid(
+                            "properties",
+                            "'" + flat.getKey() + "' is sent twice, in properties and as a field; send it once.");
+                }
+                traits.set(flat.getKey(), json.valueToTree(flat.getValue()));
+            }
+        }
         for (String reserved : List.of(VisitorProfiles.USER_ID, VisitorProfiles.NAME, VisitorProfiles.EMAIL)) {
             if (traits.has(reserved)) {
                 throw ApiException.invalid(

@@ -569,6 +569,28 @@ class VisitorsApiTest extends RunningApp {
     }
 
     @Test
+    void server_identify_takes_properties_as_fields_of_their_own_too() {
+        traffic();
+        identify("anon", Map.of("user_id", "u-flat", "plan", "pro", "seats", 3, "properties", Map.of("team", "a")));
+        JsonNode profile =
+                owner.get("/api/v1/visitors/anon?site_id=" + site).json().path("visitor");
+        assertThat(profile.path("user_id").asString()).isEqualTo("u-flat");
+        assertThat(profile.path("custom_properties").path("plan").asString()).isEqualTo("pro");
+        assertThat(profile.path("custom_properties").path("seats").asString()).isEqualTo("3");
+        assertThat(profile.path("custom_properties").path("team").asString()).isEqualTo("a");
+
+        ApiClient.Response twice = owner.post(
+                "/api/v1/identify?site_id=" + site,
+                Map.of("visitor_id", "anon", "user_id", "u", "plan", "x", "properties", Map.of("plan", "y")));
+        assertThat(twice.status()).isEqualTo(400);
+        assertThat(twice.errorMessage()).contains("'plan' is sent twice");
+        Map<String, Object> eleven = new LinkedHashMap<>(Map.of("visitor_id", "anon", "user_id", "u"));
+        for (int i = 0; i < 11; i++) eleven.put("p" + i, i);
+        assertThat(owner.post("/api/v1/identify?site_id=" + site, eleven).status())
+                .isEqualTo(400);
+    }
+
+    @Test
     void bad_limits_offsets_and_ids_are_400_with_what_to_do() {
         ApiClient.Response limit =
                 owner.get("/api/v1/visitors?site_id=" + site + "&start=" + day + "&end=" + day + "&limit=251");
