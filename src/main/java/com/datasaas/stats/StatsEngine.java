@@ -49,7 +49,7 @@ final class StatsEngine {
                 .get(0);
     }
 
-    /** Which data the planner reads for the query on this store (for tests and the API's meta). */
+    /** Which data the planner reads for the query on this store (tests assert every plan is exercised). */
     QueryCompiler.Plan plan(StatsQuery q) {
         return QueryCompiler.plan(q, store.rollups(q.siteId()));
     }

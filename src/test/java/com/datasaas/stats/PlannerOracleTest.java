@@ -33,8 +33,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * Generated event sets and filter combinations: whatever form the planner picks (the sessions table, or events
- * joined to sessions), its numbers must equal a group-by written here in plain Java over the raw events, following
+ * Generated event sets and filter combinations: whatever form the planner picks (the sessions table, the hourly
+ * rollup with raw events for the hours it does not cover, or events joined to sessions), its numbers must equal a group-by written here in plain Java over the raw events, following
  * the definitions of design section 5 and the session semantics of {@link com.datasaas.events.SessionAttribute} (a
  * session's location, device, screen, channel and entry page are those of its first pageview). Events arrive
  * shuffled in batches of random size, so sessions are merged out of order; sessions cross midnight and the range's
