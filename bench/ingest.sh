@@ -140,10 +140,15 @@ echo "$REF"
 echo "nginx CPU per request: $(per_event_us "$(echo "$REF" | requests)" "$T1 - $T0") us"
 echo "== closed loop, max throughput, ${SECONDS_WRK} s (wrk ${WRK_FLAGS[*]}), app"
 T0=$(ticks "$APP")
+[ "$mode" = server ] && { C0=$(ticks "$CH"); P0=$(ticks "$(head -1 "$DATA/pg/data/postmaster.pid")"); }
 OURS=$(SITE_ID=$SITE wrk "${WRK_FLAGS[@]}" -d"${SECONDS_WRK}s" -s bench/ingest.lua "http://127.0.0.1:$PORT" | tail -3)
 T1=$(ticks "$APP")
 echo "$OURS"
 echo "app CPU per event: $(per_event_us "$(echo "$OURS" | requests)" "$T1 - $T0") us (all threads: requests, spool, store writer, JIT, GC)"
+if [ "$mode" = server ]; then
+  echo "ClickHouse CPU per event: $(per_event_us "$(echo "$OURS" | requests)" "$(ticks "$CH") - $C0") us," \
+    "PostgreSQL: $(per_event_us "$(echo "$OURS" | requests)" "$(ticks "$(head -1 "$DATA/pg/data/postmaster.pid")") - $P0") us"
+fi
 echo "RSS under load: $(rss "$APP") MB"
 echo "ratio app/nginx: $(echo "scale=3; $(echo "$OURS" | throughput) / $(echo "$REF" | throughput)" | bc)"
 
