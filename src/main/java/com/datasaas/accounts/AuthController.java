@@ -60,7 +60,7 @@ class AuthController {
      * Compared against when the account does not exist, so response time does not reveal which emails have one. A
      * constant BCrypt hash at the encoder's strength (10, {@link SecurityConfiguration#passwordEncoder}) checks as
      * slowly as a real one; computing it at start-up cost a second of start-up CPU before the JIT had warmed up.
-     * {@code AuthControllerDummyHashTest} keeps it in step with the encoder.
+     * {@code DummyHashTest} keeps it in step with the encoder.
      */
     static final String DUMMY_HASH = "$2a$10$EW0CY0yWm8WX2nIwc6UGiO5U12iZywDRINuzujuucL/RYAVwSabzy";
 

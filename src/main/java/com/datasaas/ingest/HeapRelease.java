@@ -22,8 +22,9 @@ import org.springframework.stereotype.Component;
  * collection every minute. A flag given on the command line (an operator's choice) is left as it is.
  *
  * <p>The one explicit collection after start-up collects what the context and the user agent analyzer's build left
- * behind (the analyzer's parsed rule files alone are hundreds of megabytes of garbage); it runs once both are done, on
- * a background thread, not on a request.
+ * behind (the analyzer's parsed rule files are garbage once its matchers are built); it runs once both are done, on a
+ * background thread, not on a request. Under load the smaller heap costs CPU (more concurrent marking: +11% CPU per
+ * event in docs/benchmarks.md); an operator who prefers that trade the other way sets the flags on the command line.
  */
 @Component
 final class HeapRelease {
