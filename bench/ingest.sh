@@ -5,22 +5,32 @@
 # Usage: bench/ingest.sh [wrk-seconds] [fixed-rate] [fixed-rate-seconds]
 # Needs: target/datasaas.jar (./mvnw -q package -DskipTests), apt-get install -y wrk nginx-light bc curl.
 # JAR picks another build of the jar (to compare before and after); JAVA_OPTS is passed to the app's JVM (for example a CDS archive or heap flags, see docs/benchmarks.md).
+# MODE=server runs the app in server mode instead: metadata in a private PostgreSQL and events in a private ClickHouse,
+# both started here on loopback in the temp dir (like the tests' PostgresServer and ClickHouseServer; needs Debian's
+# postgresql and clickhouse-server packages, not their services) and deleted afterwards. MODE=both runs the embedded
+# app, then the server-mode app, against the same nginx reference in one run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_WRK=${1:-30}
 RATE=${2:-2500}
 SECONDS_RATE=${3:-30}
 JAR=${JAR:-target/datasaas.jar}
+MODE=${MODE:-embedded}
 WRK_FLAGS=(-t2 -c64)
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 PORT=${PORT:-$(free_port)}
 NGINX_PORT=$(free_port)
 DATA=$(mktemp -d)
+chmod 755 "$DATA" # PostgreSQL runs as its own user and must reach its directory below
 APP=
 NGINX=
+PG=
+CH=
 cleanup() {
   [ -n "$APP" ] && { kill "$APP" 2>/dev/null || true; wait "$APP" 2>/dev/null || true; }
   [ -n "$NGINX" ] && { kill "$NGINX" 2>/dev/null || true; wait "$NGINX" 2>/dev/null || true; }
+  [ -n "$PG" ] && { as_postgres "$PG_BIN/pg_ctl" -D "$DATA/pg/data" -m fast -w stop >/dev/null 2>&1 || true; }
+  [ -n "$CH" ] && { kill "$CH" 2>/dev/null || true; wait "$CH" 2>/dev/null || true; }
   rm -rf "$DATA"
 }
 trap cleanup EXIT
@@ -53,17 +63,60 @@ CONF
 nginx -p "$DATA/nginx" -e "$DATA/nginx/error.log" -c "$DATA/nginx/nginx.conf" &
 NGINX=$!
 
-# ---- the app
+# ---- server mode: a private PostgreSQL (metadata) and ClickHouse (events), as the tests start them
+as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+start_servers() {
+  PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+  PG_PORT=$(free_port)
+  mkdir -p "$DATA/pg"
+  [ "$(id -u)" = 0 ] && chown postgres "$DATA/pg"
+  chmod 700 "$DATA/pg"
+  as_postgres "$PG_BIN/initdb" -D "$DATA/pg/data" -A trust -U postgres -E UTF8 --locale=C --no-sync >/dev/null
+  # Durable settings (fsync on), unlike the tests: this measures what a deployment would do.
+  as_postgres "$PG_BIN/pg_ctl" -D "$DATA/pg/data" -l "$DATA/pg/server.log" -w \
+    -o "-p $PG_PORT -k $DATA/pg -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null
+  PG=1
+  as_postgres "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc 'CREATE DATABASE datasaas' >/dev/null
+  CH_HTTP=$(free_port)
+  mkdir -p "$DATA/ch/log"
+  sed -e "s|<http_port>[0-9]*</http_port>|<http_port>$CH_HTTP</http_port>|" \
+    -e "s|<tcp_port>[0-9]*</tcp_port>|<tcp_port>$(free_port)</tcp_port>|" \
+    -e "s|<interserver_http_port>[0-9]*</interserver_http_port>|<interserver_http_port>$(free_port)</interserver_http_port>|" \
+    -e "s|<path>[^<]*</path>|<path>$DATA/ch/data/</path>|" \
+    -e "s|<tmp_path>[^<]*</tmp_path>|<tmp_path>$DATA/ch/tmp/</tmp_path>|" \
+    -e "s|<user_files_path>[^<]*</user_files_path>|<user_files_path>$DATA/ch/user_files/</user_files_path>|" \
+    -e "s|<format_schema_path>[^<]*</format_schema_path>|<format_schema_path>$DATA/ch/format_schemas/</format_schema_path>|" \
+    -e "s|<log>[^<]*</log>|<log>$DATA/ch/log/server.log</log>|" \
+    -e "s|<errorlog>[^<]*</errorlog>|<errorlog>$DATA/ch/log/error.log</errorlog>|" \
+    -e "s|<listen_host>::1</listen_host>||" \
+    -e "s|<users_config>users.xml</users_config>|<users_config>$DATA/ch/users.xml</users_config>|" \
+    /etc/clickhouse-server/config.xml > "$DATA/ch/config.xml"
+  cp /etc/clickhouse-server/users.xml "$DATA/ch/users.xml"
+  (cd "$DATA/ch" && exec clickhouse-server --config-file "$DATA/ch/config.xml" > "$DATA/ch/log/stdout.log" 2>&1) &
+  CH=$!
+  until curl -sf "127.0.0.1:$CH_HTTP/ping" >/dev/null; do sleep 0.1; done
+  echo "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on port $PG_PORT, ClickHouse $(curl -s "127.0.0.1:$CH_HTTP/" --data 'SELECT version()') on port $CH_HTTP"
+}
+
+# ---- the app, in one mode; nginx keeps running across modes, so every mode has the same-run reference
+run_app() {
+local mode=$1 env=() dir=$DATA/app-$1
+mkdir -p "$dir"
+if [ "$mode" = server ]; then
+  env=(DATASAAS_DATABASE_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/datasaas" DATASAAS_DATABASE_USER=postgres
+    DATASAAS_CLICKHOUSE_URL="http://127.0.0.1:$CH_HTTP/datasaas" DATASAAS_SECRET_KEY="$(head -c 32 /dev/urandom | base64)")
+fi
+echo "######## app on the $mode store"
 START=$(date +%s.%N)
 # shellcheck disable=SC2086 # JAVA_OPTS is a list of flags on purpose
-DATASAAS_DATA_DIR=$DATA PORT=$PORT DATASAAS_REGISTRATION=open DATASAAS_TRUSTED_PROXIES=127.0.0.1/32 \
-  java ${JAVA_OPTS:-} -jar "$JAR" > "$DATA/app.log" 2>&1 &
+env "${env[@]}" DATASAAS_DATA_DIR=$dir PORT=$PORT DATASAAS_REGISTRATION=open DATASAAS_TRUSTED_PROXIES=127.0.0.1/32 \
+  java ${JAVA_OPTS:-} -jar "$JAR" > "$dir/app.log" 2>&1 &
 APP=$!
 until curl -sf "localhost:$PORT/actuator/health" >/dev/null; do sleep 0.05; done
 echo "startup to healthy: $(echo "$(date +%s.%N) - $START" | bc) s"
-grep -o 'Started DataSaasApplication in [0-9.]* seconds (process running for [0-9.]*)' "$DATA/app.log" || true
+grep -o 'Started DataSaas[A-Za-z]* in [0-9.]* seconds (process running for [0-9.]*)' "$dir/app.log" || true
 
-J=$DATA/cookies
+J=$dir/cookies
 curl -s -c "$J" -b "$J" "localhost:$PORT/api/me" >/dev/null
 X=$(awk '/XSRF-TOKEN/ {print $7}' "$J")
 curl -s -c "$J" -b "$J" -H "X-XSRF-TOKEN: $X" -H 'Content-Type: application/json' \
@@ -87,10 +140,15 @@ echo "$REF"
 echo "nginx CPU per request: $(per_event_us "$(echo "$REF" | requests)" "$T1 - $T0") us"
 echo "== closed loop, max throughput, ${SECONDS_WRK} s (wrk ${WRK_FLAGS[*]}), app"
 T0=$(ticks "$APP")
+[ "$mode" = server ] && { C0=$(ticks "$CH"); P0=$(ticks "$(head -1 "$DATA/pg/data/postmaster.pid")"); }
 OURS=$(SITE_ID=$SITE wrk "${WRK_FLAGS[@]}" -d"${SECONDS_WRK}s" -s bench/ingest.lua "http://127.0.0.1:$PORT" | tail -3)
 T1=$(ticks "$APP")
 echo "$OURS"
 echo "app CPU per event: $(per_event_us "$(echo "$OURS" | requests)" "$T1 - $T0") us (all threads: requests, spool, store writer, JIT, GC)"
+if [ "$mode" = server ]; then
+  echo "ClickHouse CPU per event: $(per_event_us "$(echo "$OURS" | requests)" "$(ticks "$CH") - $C0") us," \
+    "PostgreSQL: $(per_event_us "$(echo "$OURS" | requests)" "$(ticks "$(head -1 "$DATA/pg/data/postmaster.pid")") - $P0") us"
+fi
 echo "RSS under load: $(rss "$APP") MB"
 echo "ratio app/nginx: $(echo "scale=3; $(echo "$OURS" | throughput) / $(echo "$REF" | throughput)" | bc)"
 
@@ -101,3 +159,9 @@ java bench/FixedRateLoad.java "http://127.0.0.1:$PORT" "$SITE" "$RATE" "$SECONDS
 echo "RSS after open loop: $(rss "$APP") MB"
 sleep 2
 curl -s "localhost:$PORT/actuator/prometheus" | grep -E '^datasaas_(events_accepted_total|ingest_flush_size_(count|sum|max))' || true
+kill "$APP"; wait "$APP" 2>/dev/null || true; APP=
+}
+
+if [ "$MODE" = server ] || [ "$MODE" = both ]; then start_servers; fi
+if [ "$MODE" != server ]; then run_app embedded; fi
+if [ "$MODE" = server ] || [ "$MODE" = both ]; then run_app server; fi

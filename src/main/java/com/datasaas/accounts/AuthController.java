@@ -56,8 +56,13 @@ class AuthController {
     private final SecurityContextRepository securityContexts;
     private final DataSaasProperties properties;
     private final Clock clock;
-    // Comparing against a real hash when the account does not exist keeps response time from revealing emails.
-    private final String dummyHash;
+    /**
+     * Compared against when the account does not exist, so response time does not reveal which emails have one. A
+     * constant BCrypt hash at the encoder's strength (10, {@link SecurityConfiguration#passwordEncoder}) checks as
+     * slowly as a real one; computing it at start-up cost a second of start-up CPU before the JIT had warmed up.
+     * {@code DummyHashTest} keeps it in step with the encoder.
+     */
+    static final String DUMMY_HASH = "$2a$10$EW0CY0yWm8WX2nIwc6UGiO5U12iZywDRINuzujuucL/RYAVwSabzy";
 
     AuthController(
             AccountRepository accounts,
@@ -86,7 +91,6 @@ class AuthController {
         this.securityContexts = securityContexts;
         this.properties = properties;
         this.clock = clock;
-        this.dummyHash = passwords.encode("not-a-real-password");
     }
 
     /**
@@ -215,7 +219,7 @@ class AuthController {
                     attempt.wait);
         }
         var account = accounts.findByEmail(email);
-        String hash = account.map(Account::passwordHash).orElse(dummyHash);
+        String hash = account.map(Account::passwordHash).orElse(DUMMY_HASH);
         boolean matches = passwords.matches(body.password(), hash);
         if (account.isEmpty() || !matches) {
             attempts.get("failure").increment();

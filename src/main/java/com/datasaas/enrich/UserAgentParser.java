@@ -86,6 +86,11 @@ public final class UserAgentParser {
         return analyzer.isDone() && !analyzer.isCompletedExceptionally();
     }
 
+    /** Runs {@code action} once the analyzer is built (at once if it is), whether or not the build failed. */
+    public void whenReady(Runnable action) {
+        analyzer.whenComplete((built, failure) -> action.run());
+    }
+
     public UserAgentInfo parse(String userAgent) {
         if (userAgent == null || userAgent.isBlank()) {
             return UserAgentInfo.EMPTY;

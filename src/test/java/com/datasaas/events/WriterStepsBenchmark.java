@@ -1,0 +1,113 @@
+package com.datasaas.events;
+
+import com.datasaas.app.DataSaasProperties;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Where the DuckDB writer's time goes, statement by statement: appends batches of pageviews (one in ten a leave event)
+ * of sessions drawn at random from a pool, like bench/ingest.lua, through {@link DuckDbEventStore#appendSpooled}, and
+ * prints the wall time spent in each step of the batch (the time from one step's hook to the next; the first step,
+ * {@code clear_batch}, includes the appender). A benchmark run by command, not a test:
+ *
+ * <pre>./mvnw -q test -Dtest=WriterStepsBenchmark -Dbench.batches=60 [-Dbench.batch=2000] [-Dbench.sessions=100000]</pre>
+ */
+@EnabledIfSystemProperty(named = "bench.batches", matches = "\\d+")
+class WriterStepsBenchmark {
+    @TempDir
+    Path dir;
+
+    @Test
+    void writer_steps() throws Exception {
+        int batches = Integer.getInteger("bench.batches");
+        int size = Integer.getInteger("bench.batch", 2000);
+        int sessions = Integer.getInteger("bench.sessions", 100_000);
+        DuckDbEventStore store = new DuckDbEventStore(new DataSaasProperties(dir, null, null, null, null));
+        Map<String, Long> nanos = new LinkedHashMap<>();
+        long[] since = {0};
+        String[] step = {null};
+        store.onEachStep(next -> {
+            long now = System.nanoTime();
+            if (step[0] != null) nanos.merge(step[0], now - since[0], Long::sum);
+            step[0] = next;
+            since[0] = now;
+        });
+        Random random = new Random(1);
+        long id = 0;
+        long total = 0;
+        for (int b = 0; b < batches; b++) {
+            List<SpooledEvent> batch = new ArrayList<>();
+            for (int i = 0; i < size; i++) {
+                batch.add(new SpooledEvent(++id, event(id, random.nextInt(sessions), i % 10 == 9, random)));
+            }
+            long start = System.nanoTime();
+            store.appendSpooled(batch);
+            long end = System.nanoTime();
+            nanos.merge(step[0], end - since[0], Long::sum);
+            step[0] = null;
+            total += end - start;
+        }
+        long stored = store.query("SELECT count(*) FROM sessions", List.of(), (rs, n) -> rs.getLong(1))
+                .get(0);
+        System.out.printf(
+                "writer steps: %d events in batches of %d, %d sessions, %d ms, %.0f us per event%n",
+                id, size, stored, total / 1_000_000, total / 1000.0 / id);
+        for (var e : nanos.entrySet()) {
+            System.out.printf(
+                    "  %-16s %7d ms  %4.1f%%%n", e.getKey(), e.getValue() / 1_000_000, 100.0 * e.getValue() / total);
+        }
+        store.close();
+    }
+
+    private static Event event(long id, int session, boolean leave, Random random) {
+        EventType type = leave ? EventType.LEAVE : EventType.PAGEVIEW;
+        Event e = DuckDbEventStoreTest.event((int) id, type);
+        return new Event(
+                e.siteId(),
+                Instant.parse("2026-11-01T00:00:00Z").plusMillis(id * 10),
+                type,
+                "v" + session,
+                "s" + session,
+                IdKeys.of(e.siteId(), "v" + session),
+                IdKeys.of(e.siteId(), "s" + session),
+                null,
+                e.url(),
+                e.hostname(),
+                "/p" + random.nextInt(50),
+                e.title(),
+                e.referrer(),
+                e.referrerDomain(),
+                e.referrerSource(),
+                e.channel(),
+                "newsletter",
+                null,
+                null,
+                null,
+                null,
+                null,
+                e.screenWidth(),
+                e.language(),
+                e.deviceType(),
+                e.browser(),
+                e.browserVersion(),
+                e.os(),
+                e.osVersion(),
+                e.country(),
+                e.region(),
+                e.city(),
+                null,
+                null,
+                e.metadata(),
+                e.durationMs(),
+                e.scrollDepth(),
+                null);
+    }
+}
