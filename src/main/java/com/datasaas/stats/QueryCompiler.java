@@ -371,6 +371,7 @@ final class QueryCompiler {
             (f.dimension().level() == Dimension.Level.SESSION ? sessionFilters : eventFilters)
                     .add(filter(f, groupExpression(f.dimension())));
         }
+        eventFilters.addAll(visitorConditions(q, "e")); // funnel_step: the rows of the step's visitors only
         Select perSessionRows = select(innerItems)
                 .from(subquery(rows, "e"))
                 .where(eventFilters)
