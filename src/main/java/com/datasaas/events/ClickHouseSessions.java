@@ -43,9 +43,11 @@ public final class ClickHouseSessions implements ClickHouseDialect.SessionsRelat
                 orNull("max", "ts", PAGEVIEW) + " AS exit_at"));
         for (SessionAttribute a : SessionAttribute.values()) {
             String function = a.pick == SessionAttribute.Pick.FIRST_PAGEVIEW ? "argMinIf" : "argMaxIf";
-            // The tuple keeps a NULL value of the first pageview (plain argMin would skip to a later page's value).
-            columns.add("tupleElement(" + function + "(tuple(toNullable(" + a.source + ")), ts_us, " + PAGEVIEW
-                    + "), 1) AS " + a.column());
+            // The flag keeps a NULL value of the first pageview (plain argMin would skip to a later page's value);
+            // a flag rather than a Nullable in the state, which 18.16 cannot send between shards (ClickHouseDialect).
+            String pick = function + "(tuple(isNotNull(" + a.source + "), assumeNotNull(" + a.source + ")), ts_us, "
+                    + PAGEVIEW + ")";
+            columns.add("if(tupleElement(" + pick + ", 1) = 1, tupleElement(" + pick + ", 2), NULL) AS " + a.column());
         }
         return "SELECT " + String.join(",\n    ", columns) + "\nFROM events"
                 + (eventsCondition == null ? "" : "\nWHERE " + eventsCondition) + "\nGROUP BY site_id, session_key";

@@ -224,6 +224,7 @@ public final class ClickHouseServer {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
+        if (Boolean.getBoolean("clickhouse.keep")) return; // -Dclickhouse.keep=true keeps the logs to read
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
