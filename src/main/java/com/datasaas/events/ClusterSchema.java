@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  *   <li>{@code CREATE MATERIALIZED VIEW v [TO t] ... AS SELECT ... FROM s}: the view runs on each host over the
  *       local tables ({@code v_local}, {@code TO t_local}, {@code FROM s_local}), so each shard's view writes into
  *       that shard's table. A view with its own storage (no {@code TO}) gets a {@code Distributed} table {@code v}.
- *   <li>{@code CREATE VIEW}: on every host, over the {@code Distributed} tables, as written.
+ *   <li>{@code CREATE VIEW}: on every host, over the {@code Distributed} tables.
  *   <li>{@code ALTER TABLE t}: column changes go to {@code t_local} and to {@code t}; other changes (indexes,
  *       mutations) to {@code t_local} only. {@code DROP TABLE t}: both.
  *   <li>{@code INSERT}: as written, into the {@code Distributed} table (the store inserts synchronously).
@@ -99,7 +99,8 @@ final class ClusterSchema {
         if (m.matches()) return createMaterializedView(m.group(1), m.group(2), m.group(3));
         m = CREATE_VIEW.matcher(sql);
         if (m.matches()) {
-            return List.of("CREATE VIEW IF NOT EXISTS " + qualified(m.group(1)) + onCluster() + " " + m.group(2));
+            return List.of("CREATE VIEW IF NOT EXISTS " + qualified(m.group(1)) + onCluster() + " "
+                    + references(m.group(2), false));
         }
         m = ALTER_TABLE.matcher(sql);
         if (m.matches()) {
@@ -132,7 +133,7 @@ final class ClusterSchema {
 
     private List<String> createMaterializedView(String view, String target, String rest) {
         String local = "CREATE MATERIALIZED VIEW IF NOT EXISTS " + qualified(local(view)) + onCluster()
-                + (target == null ? "" : " TO " + qualified(local(target))) + " " + localReferences(rest);
+                + (target == null ? "" : " TO " + qualified(local(target))) + " " + references(rest, true);
         if (target != null) return List.of(local);
         // The view keeps its rows itself: reading them on every shard takes a Distributed table, which is never
         // written to (the view is fed on each shard), so it needs no sharding key.
@@ -145,13 +146,18 @@ final class ClusterSchema {
                 + (key == null ? "" : ", " + key) + ")";
     }
 
-    /** FROM/JOIN references to the schema's tables, as references to their local tables (a view's SELECT). */
-    private String localReferences(String select) {
+    /**
+     * FROM/JOIN references to the schema's tables in a view's SELECT, with the database (each host runs the statement
+     * in its own default database): to the local tables for a materialized view (each shard's view sees the rows
+     * inserted on that shard), to the Distributed ones for a plain view (it reads every shard).
+     */
+    private String references(String select, boolean local) {
         Matcher m = REFERENCE.matcher(select);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
             String name = m.group(3);
-            String replacement = tables.contains(name) ? m.group(1) + m.group(2) + qualified(local(name)) : m.group();
+            String replacement =
+                    tables.contains(name) ? m.group(1) + m.group(2) + qualified(local ? local(name) : name) : m.group();
             m.appendReplacement(out, Matcher.quoteReplacement(replacement));
         }
         m.appendTail(out);
