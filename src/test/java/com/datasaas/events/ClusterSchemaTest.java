@@ -180,7 +180,7 @@ class ClusterSchemaTest {
     }
 
     /** A schema file from a string, named as the store expects one. */
-    private static final class Named extends ByteArrayResource {
+    static final class Named extends ByteArrayResource {
         Named(String text) {
             super(text.getBytes(StandardCharsets.UTF_8));
         }
