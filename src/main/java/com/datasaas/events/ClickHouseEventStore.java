@@ -87,6 +87,9 @@ public class ClickHouseEventStore implements EventStore {
     private final String authorization;
     private final String nodeId;
     private final int schemaVersion;
+    /** On a sharded cluster (DATASAAS_CLICKHOUSE_CLUSTER): how the schema is made there; null on one server. */
+    private final ClusterSchema cluster;
+
     private final Object writeLock = new Object();
     private long watermark;
     private boolean recovering = true;
@@ -109,12 +112,15 @@ public class ClickHouseEventStore implements EventStore {
                                                 + (settings.password() == null ? "" : settings.password()))
                                         .getBytes(StandardCharsets.UTF_8));
         this.nodeId = nodeId(properties.dataDir());
+        this.cluster =
+                settings.sharded() ? new ClusterSchema(settings.cluster().strip(), database, allStatements()) : null;
         this.schemaVersion = connectAndMigrate();
         this.watermark = readWatermark();
         log.info(
-                "Event store ready: ClickHouse {} database {} (schema version {}, node {})",
+                "Event store ready: ClickHouse {} database {}{} (schema version {}, node {})",
                 server,
                 database,
+                cluster == null ? "" : " sharded over cluster " + cluster.cluster(),
                 schemaVersion,
                 nodeId);
     }
@@ -162,14 +168,17 @@ public class ClickHouseEventStore implements EventStore {
             throw new IllegalStateException("Interrupted while connecting to ClickHouse at " + server);
         }
         try {
-            execute(null, "CREATE DATABASE IF NOT EXISTS " + database);
-            execute(
-                    database,
-                    "CREATE TABLE IF NOT EXISTS schema_version (version UInt32, applied_at DateTime)"
-                            + " ENGINE = MergeTree ORDER BY version");
+            if (cluster != null) checkCluster();
+            checkSameMode();
+            execute(null, cluster == null ? "CREATE DATABASE IF NOT EXISTS " + database : cluster.createDatabase());
+            for (String statement : schema(SCHEMA_VERSION_TABLE)) execute(database, statement);
         } catch (EventStoreException e) {
             throw new IllegalStateException("ClickHouse at " + server + " refused to set up database " + database + ": "
-                    + e.getMessage() + ". Check DATASAAS_CLICKHOUSE_USER and DATASAAS_CLICKHOUSE_PASSWORD.");
+                    + e.getMessage() + ". Check DATASAAS_CLICKHOUSE_USER and DATASAAS_CLICKHOUSE_PASSWORD"
+                    + (cluster == null
+                            ? "."
+                            : ", and that every host of cluster " + cluster.cluster() + " is up and has distributed"
+                                    + " DDL (ZooKeeper or ClickHouse Keeper) configured, which ON CLUSTER needs."));
         }
         List<Resource> migrations = migrations();
         int current = Math.toIntExact(single("SELECT max(version) AS v FROM schema_version", rs -> rs.getLong(1)));
@@ -178,10 +187,65 @@ public class ClickHouseEventStore implements EventStore {
                     + ", newer than this DataSaaS build knows (" + migrations.size() + "). Run a newer release.");
         }
         for (int version = current + 1; version <= migrations.size(); version++) {
-            for (String statement : statements(migrations.get(version - 1))) execute(database, statement);
+            for (String statement : statements(migrations.get(version - 1))) {
+                for (String sql : schema(statement)) execute(database, sql);
+            }
             execute(database, "INSERT INTO schema_version VALUES (" + version + ", now())");
         }
         return migrations.size();
+    }
+
+    private static final String SCHEMA_VERSION_TABLE =
+            "CREATE TABLE IF NOT EXISTS schema_version (version UInt32, applied_at DateTime)"
+                    + " ENGINE = MergeTree ORDER BY version";
+
+    /** A statement of the schema as it runs here: as written on one server, its cluster form on a cluster. */
+    private List<String> schema(String statement) {
+        return cluster == null ? List.of(statement) : cluster.statements(statement);
+    }
+
+    /** Every schema statement, this store's own table first: which names a view may refer to. */
+    private static List<String> allStatements() {
+        List<String> all = new ArrayList<>(List.of(SCHEMA_VERSION_TABLE));
+        for (Resource file : migrations()) all.addAll(statements(file));
+        return all;
+    }
+
+    /** The configured cluster must be one of the server's remote_servers. */
+    private void checkCluster() {
+        String known = post(null, "SELECT cluster FROM system.clusters GROUP BY cluster ORDER BY cluster", null, false)
+                .strip();
+        if (!known.lines().toList().contains(cluster.cluster())) {
+            throw new IllegalStateException("ClickHouse at " + server + " has no cluster " + cluster.cluster()
+                    + " in its remote_servers (it has: " + (known.isEmpty() ? "none" : known.replace('\n', ' '))
+                    + "). Correct DATASAAS_CLICKHOUSE_CLUSTER, or unset it for one server.");
+        }
+    }
+
+    /**
+     * A database made for one server cannot be used as a cluster's and the other way round: the tables would be
+     * wrong (no shards), or inserts would go through a Distributed table without waiting for the shards, which
+     * breaks exactly-once. So the existing schema_version table's engine must match the setting.
+     */
+    private void checkSameMode() {
+        String engine = post(
+                        null,
+                        "SELECT engine FROM system.tables WHERE database = " + ClickHouseDialect.literal(database)
+                                + " AND name = 'schema_version'",
+                        null,
+                        false)
+                .strip();
+        if (engine.isEmpty()) return;
+        boolean distributed = engine.equals("Distributed");
+        if (cluster != null && !distributed) {
+            throw new IllegalStateException("The ClickHouse database " + database + " was made for one server, not"
+                    + " for cluster " + cluster.cluster() + ": its tables are not sharded. Use a new database for the"
+                    + " cluster and move the events with the migrate command, or unset DATASAAS_CLICKHOUSE_CLUSTER.");
+        }
+        if (cluster == null && distributed) {
+            throw new IllegalStateException("The ClickHouse database " + database + " is sharded over a cluster: set"
+                    + " DATASAAS_CLICKHOUSE_CLUSTER to that cluster's name.");
+        }
     }
 
     private static String describe(Throwable e) {
@@ -345,7 +409,7 @@ public class ClickHouseEventStore implements EventStore {
                 g.writeRaw('\n');
             }
         }
-        post(database, "INSERT INTO events FORMAT JSONEachRow", body.toByteArray());
+        post(database, "INSERT INTO events FORMAT JSONEachRow", body.toByteArray(), false);
     }
 
     // ---------------------------------------------------------------- reads
@@ -363,8 +427,8 @@ public class ClickHouseEventStore implements EventStore {
     public void deleteSite(String siteId) {
         synchronized (writeLock) {
             String site = ClickHouseDialect.literal(siteId);
-            execute(database, "ALTER TABLE events DELETE WHERE site_id = " + site);
-            execute(database, "ALTER TABLE sessions DELETE WHERE site_id = " + site);
+            execute(database, alter("events") + " DELETE WHERE site_id = " + site);
+            execute(database, alter("sessions") + " DELETE WHERE site_id = " + site);
             awaitMutations();
         }
     }
@@ -383,10 +447,10 @@ public class ClickHouseEventStore implements EventStore {
                         "SELECT DISTINCT session_key FROM events WHERE " + condition,
                         List.of(),
                         (rs, n) -> rs.getLong(1));
-                execute(database, "ALTER TABLE events DELETE WHERE " + condition);
+                execute(database, alter("events") + " DELETE WHERE " + condition);
                 execute(
                         database,
-                        "ALTER TABLE sessions DELETE WHERE site_id = " + ClickHouseDialect.literal(siteId)
+                        alter("sessions") + " DELETE WHERE site_id = " + ClickHouseDialect.literal(siteId)
                                 + " AND session_key IN ("
                                 + sessions.stream()
                                         .map(String::valueOf)
@@ -398,12 +462,28 @@ public class ClickHouseEventStore implements EventStore {
         }
     }
 
-    /** ALTER ... DELETE is an asynchronous mutation (18.16 cannot wait for it): poll until it is done. */
+    /** Deletes change the stored rows: on a cluster, those of every shard's local table. */
+    private String alter(String table) {
+        return cluster == null
+                ? "ALTER TABLE " + table
+                : "ALTER TABLE " + database + "." + ClusterSchema.local(table) + " ON CLUSTER " + cluster.cluster();
+    }
+
+    /**
+     * ALTER ... DELETE is an asynchronous mutation (18.16 cannot wait for it): poll until it is done, on a cluster on
+     * every host.
+     */
     private void awaitMutations() {
         long deadline = System.nanoTime() + MUTATION_WAIT.toNanos();
+        String mutations = cluster == null
+                ? "system.mutations"
+                : "cluster(" + ClickHouseDialect.literal(cluster.cluster()) + ", system, mutations)";
+        String tables = java.util.stream.Stream.of("events", "sessions")
+                .map(t -> ClickHouseDialect.literal(cluster == null ? t : ClusterSchema.local(t)))
+                .collect(java.util.stream.Collectors.joining(", "));
         while (single(
-                        "SELECT count() FROM system.mutations WHERE database = " + ClickHouseDialect.literal(database)
-                                + " AND table IN ('events', 'sessions') AND is_done = 0",
+                        "SELECT count() FROM " + mutations + " WHERE database = " + ClickHouseDialect.literal(database)
+                                + " AND table IN (" + tables + ") AND is_done = 0",
                         rs -> rs.getLong(1))
                 > 0) {
             if (System.nanoTime() > deadline) {
@@ -431,7 +511,7 @@ public class ClickHouseEventStore implements EventStore {
     @Override
     public <T> List<T> query(String sql, List<?> parameters, RowMapper<T> rows) {
         String text = parameters.isEmpty() ? sql : bind(sql, parameters);
-        String answer = post(database, text + "\nFORMAT JSONCompact", null);
+        String answer = post(database, text + "\nFORMAT JSONCompact", null, false);
         try {
             JsonNode tree = json.readTree(answer);
             ResultSet rs = ClickHouseRows.of(tree);
@@ -484,16 +564,26 @@ public class ClickHouseEventStore implements EventStore {
 
     // ---------------------------------------------------------------- HTTP
 
+    /** A statement without rows to read; answered only when it has finished (on a cluster: on every host). */
     private void execute(String db, String statement) {
-        post(db, statement, null);
+        post(db, statement, null, true);
     }
 
     /**
      * POSTs a statement; with {@code rows}, the statement goes in the URL and the rows are the body (INSERT). Settings:
      * {@code join_use_nulls} gives SQL's NULLs to the unmatched side of a LEFT JOIN, which the query trees rely on.
+     * On a cluster, {@code insert_distributed_sync} makes an INSERT into a Distributed table answer only after every
+     * shard stored its rows (otherwise a 200 means "queued on this host", and the watermark would run ahead of what
+     * is stored); current releases still accept that name for {@code distributed_foreground_insert}.
+     * {@code distributed_product_mode=global} lets a query over a Distributed table filter by a subquery over another
+     * (IN/JOIN): the subquery runs once and its rows go to every shard, right however the rows are spread. With
+     * {@code waitEnd}, the server answers only when the statement has finished, so an error on any host of an ON
+     * CLUSTER statement is an error status, never a 200 followed by the error text.
      */
-    private String post(String db, String statement, byte[] rows) {
+    private String post(String db, String statement, byte[] rows, boolean waitEnd) {
         StringBuilder url = new StringBuilder(server.toString()).append("?join_use_nulls=1");
+        if (cluster != null) url.append("&insert_distributed_sync=1&distributed_product_mode=global");
+        if (waitEnd) url.append("&wait_end_of_query=1");
         if (db != null) url.append("&database=").append(db);
         HttpRequest.BodyPublisher body;
         if (rows == null) {

@@ -317,22 +317,34 @@ public final class ClickHouseDialect extends SqlPrinter {
                 out.sql(")");
             }
             case FIRST_BY, LAST_BY -> {
-                // The tuple keeps rows whose value is NULL (plain argMin skips them) and gives NULL over no rows.
-                String name = a.function() == Sql.Function.FIRST_BY ? "argMin" : "argMax";
-                out.sql("tupleElement(")
-                        .sql(name)
-                        .sql(a.filter() == null ? "" : "If")
-                        .sql("(tuple(toNullable(");
-                expr(out, a.argument());
-                out.sql(")), ");
-                expr(out, exactTime(a.by()));
-                if (a.filter() != null) {
-                    out.sql(", ");
-                    expr(out, a.filter());
-                }
-                out.sql("), 1)");
+                // argMin/argMax of (is the value there, the value): keeps rows whose value is NULL (plain argMin
+                // skips them) and gives NULL over no rows (the flag's default is 0). No Nullable inside the state:
+                // 18.16 cannot send a state holding a Nullable between servers (a sharded cluster's shards answer
+                // with wrong values or crash), so the flag stands for it.
+                String name = (a.function() == Sql.Function.FIRST_BY ? "argMin" : "argMax")
+                        + (a.filter() == null ? "" : "If");
+                out.sql("if(tupleElement(");
+                pick(out, name, a);
+                out.sql(", 1) = 1, tupleElement(");
+                pick(out, name, a);
+                out.sql(", 2), NULL)");
             }
         }
+    }
+
+    /** {@code argMax(tuple(isNotNull(x), assumeNotNull(x)), ts_us[, filter])}: printed twice, computed once. */
+    private void pick(Out out, String name, Sql.Aggregate a) {
+        out.sql(name).sql("(tuple(isNotNull(");
+        expr(out, a.argument());
+        out.sql("), assumeNotNull(");
+        expr(out, a.argument());
+        out.sql(")), ");
+        expr(out, exactTime(a.by()));
+        if (a.filter() != null) {
+            out.sql(", ");
+            expr(out, a.filter());
+        }
+        out.sql(")");
     }
 
     private void call(Out out, String name, Expr... arguments) {

@@ -34,6 +34,7 @@ public final class ClickHouseServer {
     private final Path dir;
     private final Process process;
     private final int httpPort;
+    private final int tcpPort;
 
     /** The JVM's server, started on first call. */
     public static synchronized ClickHouseServer shared() {
@@ -54,6 +55,11 @@ public final class ClickHouseServer {
         return httpPort;
     }
 
+    /** The native protocol's port, which other servers of a cluster use to reach this one. */
+    public int tcpPort() {
+        return tcpPort;
+    }
+
     /**
      * For {@code @ContextConfiguration(initializers = ...)}: the app's events go to a database of the shared server.
      * Every test class using it shares one Spring context (same initializer, same properties).
@@ -68,13 +74,26 @@ public final class ClickHouseServer {
         }
     }
 
-    private ClickHouseServer(Path dir, Process process, int httpPort) {
+    private ClickHouseServer(Path dir, Process process, int httpPort, int tcpPort) {
         this.dir = dir;
         this.process = process;
         this.httpPort = httpPort;
+        this.tcpPort = tcpPort;
     }
 
     static ClickHouseServer start() {
+        try {
+            return start(freePort(), freePort(), "", "");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A server on the given ports. {@code clusters}: XML put inside its {@code remote_servers} (cluster definitions);
+     * {@code extraConfig}: more top-level XML (e.g. {@code <zookeeper>}), before the config's end.
+     */
+    static ClickHouseServer start(int http, int tcp, String clusters, String extraConfig) {
         if (!Files.isExecutable(BINARY) || !Files.isReadable(DEFAULT_CONFIG)) {
             throw new IllegalStateException(
                     "These tests run a private ClickHouse server: install Debian's clickhouse-server package"
@@ -82,14 +101,14 @@ public final class ClickHouseServer {
         }
         try {
             Path dir = Files.createTempDirectory("datasaas-clickhouse-");
-            int http = freePort();
             String config = Files.readString(DEFAULT_CONFIG)
                     .replaceAll("<http_port>\\d+</http_port>", "<http_port>" + http + "</http_port>")
-                    .replaceAll("<tcp_port>\\d+</tcp_port>", "<tcp_port>" + freePort() + "</tcp_port>")
+                    .replaceAll("<tcp_port>\\d+</tcp_port>", "<tcp_port>" + tcp + "</tcp_port>")
                     .replaceAll(
                             "<interserver_http_port>\\d+</interserver_http_port>",
                             "<interserver_http_port>" + freePort() + "</interserver_http_port>")
-                    .replaceAll("<path>[^<]*</path>", "<path>" + dir.resolve("data") + "/</path>")
+                    // the data path only: the distributed DDL queue's <path> (in ZooKeeper) is the cluster's own
+                    .replaceFirst("<path>/var/lib/clickhouse/</path>", "<path>" + dir.resolve("data") + "/</path>")
                     .replaceAll("<tmp_path>[^<]*</tmp_path>", "<tmp_path>" + dir.resolve("tmp") + "/</tmp_path>")
                     .replaceAll(
                             "<user_files_path>[^<]*</user_files_path>",
@@ -104,6 +123,24 @@ public final class ClickHouseServer {
                     .replace(
                             "<users_config>users.xml</users_config>",
                             "<users_config>" + dir.resolve("users.xml") + "</users_config>");
+            if (!clusters.isEmpty() || !extraConfig.isEmpty()) {
+                int remoteServers = config.indexOf("<remote_servers");
+                int end = config.lastIndexOf("</yandex>");
+                if (remoteServers < 0 || end < 0) {
+                    throw new IllegalStateException(DEFAULT_CONFIG + " has no <remote_servers> or </yandex> to extend");
+                }
+                if (extraConfig.contains("<zookeeper>")) {
+                    config = config.replaceAll("<zookeeper incl=\"[^\"]*\"[^>]*/>", "");
+                    remoteServers = config.indexOf("<remote_servers");
+                    end = config.lastIndexOf("</yandex>");
+                }
+                int open = config.indexOf('>', remoteServers) + 1;
+                config = config.substring(0, open)
+                        + clusters
+                        + config.substring(open, end)
+                        + extraConfig
+                        + config.substring(end);
+            }
             Files.createDirectories(dir.resolve("log"));
             Files.writeString(dir.resolve("config.xml"), config);
             Files.copy(DEFAULT_USERS, dir.resolve("users.xml"));
@@ -115,7 +152,7 @@ public final class ClickHouseServer {
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("log/stdout.log").toFile())
                     .start();
-            ClickHouseServer server = new ClickHouseServer(dir, process, http);
+            ClickHouseServer server = new ClickHouseServer(dir, process, http, tcp);
             server.awaitReady();
             return server;
         } catch (IOException e) {
@@ -173,7 +210,7 @@ public final class ClickHouseServer {
         }
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
@@ -187,6 +224,7 @@ public final class ClickHouseServer {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
+        if (Boolean.getBoolean("clickhouse.keep")) return; // -Dclickhouse.keep=true keeps the logs to read
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {

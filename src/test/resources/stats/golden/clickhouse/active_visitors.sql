@@ -14,17 +14,17 @@ SELECT l__visitor_key AS visitor_key,
     l__last_seen AS last_seen
 FROM (
     SELECT visitor_key AS l__visitor_key,
-        tupleElement(argMax(tuple(toNullable(session_key)), ts_us), 1) AS l__session_key,
-        tupleElement(argMax(tuple(toNullable(visitor_id)), ts_us), 1) AS l__visitor_id,
-        tupleElement(argMax(tuple(toNullable(country)), ts_us), 1) AS l__country,
-        tupleElement(argMax(tuple(toNullable(region)), ts_us), 1) AS l__region,
-        tupleElement(argMax(tuple(toNullable(city)), ts_us), 1) AS l__city,
-        tupleElement(argMax(tuple(toNullable(latitude)), ts_us), 1) AS l__latitude,
-        tupleElement(argMax(tuple(toNullable(longitude)), ts_us), 1) AS l__longitude,
-        tupleElement(argMax(tuple(toNullable(browser)), ts_us), 1) AS l__browser,
-        tupleElement(argMax(tuple(toNullable(os)), ts_us), 1) AS l__os,
-        tupleElement(argMax(tuple(toNullable(device_type)), ts_us), 1) AS l__device_type,
-        tupleElement(argMaxIf(tuple(toNullable(pathname)), ts_us, event_type = 'pageview'), 1) AS l__pathname,
+        if(tupleElement(argMax(tuple(isNotNull(session_key), assumeNotNull(session_key)), ts_us), 1) = 1, tupleElement(argMax(tuple(isNotNull(session_key), assumeNotNull(session_key)), ts_us), 2), NULL) AS l__session_key,
+        if(tupleElement(argMax(tuple(isNotNull(visitor_id), assumeNotNull(visitor_id)), ts_us), 1) = 1, tupleElement(argMax(tuple(isNotNull(visitor_id), assumeNotNull(visitor_id)), ts_us), 2), NULL) AS l__visitor_id,
+        if(tupleElement(argMax(tuple(isNotNull(country), assumeNotNull(country)), ts_us), 1) = 1, tupleElement(argMax(tuple(isNotNull(country), assumeNotNull(country)), ts_us), 2), NULL) AS l__country,
+        if(tupleElement(argMax(tuple(isNotNull(region), assumeNotNull(region)), ts_us), 1) = 1, tupleElement(argMax(tuple(isNotNull(region), assumeNotNull(region)), ts_us), 2), NULL) AS l__region,
+        if(tupleElement(argMax(tuple(isNotNull(city), assumeNotNull(city)), ts_us), 1) = 1, tupleElement(argMax(tuple(isNotNull(city), assumeNotNull(city)), ts_us), 2), NULL) AS l__city,
+        if(tupleElement(argMax(tuple(isNotNull(latitude), assumeNotNull(latitude)), ts_us), 1) = 1, tupleElement(argMax(tuple(isNotNull(latitude), assumeNotNull(latitude)), ts_us), 2), NULL) AS l__latitude,
+        if(tupleElement(argMax(tuple(isNotNull(longitude), assumeNotNull(longitude)), ts_us), 1) = 1, tupleElement(argMax(tuple(isNotNull(longitude), assumeNotNull(longitude)), ts_us), 2), NULL) AS l__longitude,
+        if(tupleElement(argMax(tuple(isNotNull(browser), assumeNotNull(browser)), ts_us), 1) = 1, tupleElement(argMax(tuple(isNotNull(browser), assumeNotNull(browser)), ts_us), 2), NULL) AS l__browser,
+        if(tupleElement(argMax(tuple(isNotNull(os), assumeNotNull(os)), ts_us), 1) = 1, tupleElement(argMax(tuple(isNotNull(os), assumeNotNull(os)), ts_us), 2), NULL) AS l__os,
+        if(tupleElement(argMax(tuple(isNotNull(device_type), assumeNotNull(device_type)), ts_us), 1) = 1, tupleElement(argMax(tuple(isNotNull(device_type), assumeNotNull(device_type)), ts_us), 2), NULL) AS l__device_type,
+        if(tupleElement(argMaxIf(tuple(isNotNull(pathname), assumeNotNull(pathname)), ts_us, event_type = 'pageview'), 1) = 1, tupleElement(argMaxIf(tuple(isNotNull(pathname), assumeNotNull(pathname)), ts_us, event_type = 'pageview'), 2), NULL) AS l__pathname,
         if(countIf(ts IS NOT NULL) = 0, NULL, max(ts)) AS l__last_seen
     FROM events
     WHERE site_id = 'mrf_site'
@@ -34,7 +34,7 @@ FROM (
 ALL LEFT JOIN (
     SELECT session_key AS s__session_key,
         if(countIf(ts IS NOT NULL) = 0, NULL, min(ts)) AS s__started_at,
-        tupleElement(argMinIf(tuple(toNullable(coalesce(referrer_source, referrer_domain))), ts_us, event_type = 'pageview'), 1) AS s__referrer
+        if(tupleElement(argMinIf(tuple(isNotNull(coalesce(referrer_source, referrer_domain)), assumeNotNull(coalesce(referrer_source, referrer_domain))), ts_us, event_type = 'pageview'), 1) = 1, tupleElement(argMinIf(tuple(isNotNull(coalesce(referrer_source, referrer_domain)), assumeNotNull(coalesce(referrer_source, referrer_domain))), ts_us, event_type = 'pageview'), 2), NULL) AS s__referrer
     FROM events
     WHERE site_id = 'mrf_site'
         AND ts >= toDateTime('2026-03-07 12:00:00', 'UTC')

@@ -8,11 +8,11 @@ SELECT v__device_type AS device_type,
     countIf(v__goals > 0) AS goal_converters
 FROM (
     SELECT visitor_key AS v__visitor_key,
-        tupleElement(argMinIf(tuple(toNullable(device_type)), started_at, pageviews > 0), 1) AS v__device_type,
-        tupleElement(argMinIf(tuple(toNullable(os)), started_at, pageviews > 0), 1) AS v__os,
-        tupleElement(argMinIf(tuple(toNullable(browser)), started_at, pageviews > 0), 1) AS v__browser,
-        tupleElement(argMinIf(tuple(toNullable(country)), started_at, pageviews > 0), 1) AS v__country,
-        tupleElement(argMinIf(tuple(toNullable(referrer)), started_at, pageviews > 0), 1) AS v__referrer,
+        if(tupleElement(argMinIf(tuple(isNotNull(device_type), assumeNotNull(device_type)), started_at, pageviews > 0), 1) = 1, tupleElement(argMinIf(tuple(isNotNull(device_type), assumeNotNull(device_type)), started_at, pageviews > 0), 2), NULL) AS v__device_type,
+        if(tupleElement(argMinIf(tuple(isNotNull(os), assumeNotNull(os)), started_at, pageviews > 0), 1) = 1, tupleElement(argMinIf(tuple(isNotNull(os), assumeNotNull(os)), started_at, pageviews > 0), 2), NULL) AS v__os,
+        if(tupleElement(argMinIf(tuple(isNotNull(browser), assumeNotNull(browser)), started_at, pageviews > 0), 1) = 1, tupleElement(argMinIf(tuple(isNotNull(browser), assumeNotNull(browser)), started_at, pageviews > 0), 2), NULL) AS v__browser,
+        if(tupleElement(argMinIf(tuple(isNotNull(country), assumeNotNull(country)), started_at, pageviews > 0), 1) = 1, tupleElement(argMinIf(tuple(isNotNull(country), assumeNotNull(country)), started_at, pageviews > 0), 2), NULL) AS v__country,
+        if(tupleElement(argMinIf(tuple(isNotNull(referrer), assumeNotNull(referrer)), started_at, pageviews > 0), 1) = 1, tupleElement(argMinIf(tuple(isNotNull(referrer), assumeNotNull(referrer)), started_at, pageviews > 0), 2), NULL) AS v__referrer,
         if(countIf(goals IS NOT NULL) = 0, NULL, sum(goals)) AS v__goals,
         CASE WHEN visitor_key IN (7, 9) THEN visitor_key END AS v__payer
     FROM (

@@ -1,0 +1,252 @@
+package com.datasaas.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.datasaas.app.DataSaasProperties;
+import com.datasaas.support.ClickHouseServer;
+import com.datasaas.support.ClickHouseShards;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The ClickHouse store on a sharded cluster (DATASAAS_CLICKHOUSE_CLUSTER): two private ClickHouse 18.16 servers as
+ * two shards, ZooKeeper for their ON CLUSTER DDL ({@link ClickHouseShards}). Local tables on every shard, Distributed
+ * tables over them, rows spread by visitor, and exactly-once redelivery when a shard's part of an insert is unclear.
+ * Each test has its own database.
+ */
+class ClickHouseClusterStoreTest {
+    private static final ClickHouseShards CLUSTER = ClickHouseShards.shared();
+    private static final AtomicInteger DATABASES = new AtomicInteger();
+
+    @TempDir
+    static Path nodes;
+
+    private static DataSaasProperties node(String node) {
+        return new DataSaasProperties(nodes.resolve(node), null, null, null, null);
+    }
+
+    /** A store of {@code node} talking to the cluster through the server of shard {@code host} (0 or 1). */
+    private static ClickHouseEventStore store(String database, String node, int host) {
+        return new ClickHouseEventStore(
+                new ClickHouseSettings(CLUSTER.shards().get(host).url(database), null, null, ClickHouseShards.CLUSTER),
+                node(node));
+    }
+
+    private static String database() {
+        return "cluster_test_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
+    }
+
+    /** Events of 50 visitors (a session each), so both shards get some. */
+    private static List<SpooledEvent> spooled(int from, int to) {
+        List<SpooledEvent> out = new ArrayList<>();
+        for (int i = from; i <= to; i++) {
+            Event e = DuckDbEventStoreTest.event(i, i % 5 == 0 ? EventType.LEAVE : EventType.PAGEVIEW);
+            out.add(new SpooledEvent(i, e));
+        }
+        return out;
+    }
+
+    private static long count(ClickHouseEventStore store, String where) {
+        return store.query("SELECT count() FROM events WHERE " + where, List.of(), (rs, n) -> rs.getLong(1))
+                .get(0);
+    }
+
+    private static long countOnShard(int shard, String database, String where) {
+        return Long.parseLong(CLUSTER.shards()
+                .get(shard)
+                .run("SELECT count() FROM " + database + ".events_local WHERE " + where)
+                .strip());
+    }
+
+    @Test
+    void every_table_is_a_local_table_on_each_shard_under_a_distributed_table() {
+        String db = database();
+        store(db, "node-a", 0);
+        for (ClickHouseServer shard : CLUSTER.shards()) {
+            String tables = shard.run("SELECT name, engine FROM system.tables WHERE database = '" + db
+                    + "' ORDER BY name FORMAT TabSeparated");
+            assertThat(tables.lines())
+                    .containsExactly(
+                            "events\tDistributed",
+                            "events_local\tMergeTree",
+                            "schema_version\tDistributed",
+                            "schema_version_local\tMergeTree",
+                            "spool_watermarks\tDistributed",
+                            "spool_watermarks_local\tReplacingMergeTree");
+        }
+    }
+
+    @Test
+    void events_land_on_both_shards_and_each_visitor_on_one() {
+        String db = database();
+        ClickHouseEventStore store = store(db, "node-a", 0);
+        store.appendSpooled(spooled(1, 3000));
+        assertThat(count(store, "1")).isEqualTo(3000);
+        long first = countOnShard(0, db, "1");
+        long second = countOnShard(1, db, "1");
+        System.out.printf("cluster: 3000 events stored as %d on shard 1 and %d on shard 2%n", first, second);
+        assertThat(first).isPositive();
+        assertThat(second).isPositive();
+        assertThat(first + second).isEqualTo(3000);
+        String visitorsOnBoth = CLUSTER.shards()
+                .get(0)
+                .run("SELECT count() FROM " + db
+                        + ".events_local WHERE visitor_key IN (SELECT visitor_key FROM remote('127.0.0.1:"
+                        + CLUSTER.shards().get(1).tcpPort() + "', " + db + ".events_local))");
+        assertThat(visitorsOnBoth.strip()).isEqualTo("0");
+    }
+
+    @Test
+    void a_batch_delivered_again_after_a_failure_between_insert_and_watermark_is_stored_once() {
+        String db = database();
+        ClickHouseEventStore store = store(db, "node-a", 0);
+        store.appendSpooled(spooled(1, 100));
+        AtomicInteger failures = new AtomicInteger();
+        store.onEachStep(step -> {
+            if (step.equals("raise_watermark") && failures.getAndIncrement() == 0) {
+                throw new EventStoreException("simulated: the connection broke after the INSERT");
+            }
+        });
+        assertThatThrownBy(() -> store.appendSpooled(spooled(101, 300))).isInstanceOf(EventStoreException.class);
+        assertThat(count(store, "1")).as("the INSERT reached both shards").isEqualTo(300);
+        assertThat(store.spoolWatermark()).as("but the watermark did not move").isEqualTo(100);
+
+        store.appendSpooled(spooled(101, 400)); // the write buffer's retry, with more events behind it
+        assertThat(count(store, "1")).isEqualTo(400);
+        assertThat(store.spoolWatermark()).isEqualTo(400);
+        assertThat(duplicates(store)).isZero();
+    }
+
+    /**
+     * A synchronous distributed INSERT that fails on one shard leaves the other shard's rows stored (the error
+     * names both). Made here by removing one shard's part of a stored batch, as if that shard had refused it: the
+     * redelivery stores exactly what is missing, where it belongs.
+     */
+    @Test
+    void a_batch_one_shard_stored_and_the_other_did_not_is_completed_on_redelivery_not_doubled() {
+        String db = database();
+        ClickHouseEventStore store = store(db, "node-a", 0);
+        store.onEachStep(step -> {
+            if (step.equals("raise_watermark")) throw new EventStoreException("simulated: unclear answer");
+        });
+        assertThatThrownBy(() -> store.appendSpooled(spooled(1, 500))).isInstanceOf(EventStoreException.class);
+        long onSecond = countOnShard(1, db, "1");
+        assertThat(onSecond).isPositive();
+        ClickHouseServer second = CLUSTER.shards().get(1);
+        second.run("ALTER TABLE " + db + ".events_local DELETE WHERE 1");
+        awaitMutations(second, db);
+        assertThat(count(store, "1")).isEqualTo(500 - onSecond);
+
+        store.onEachStep(step -> {});
+        store.appendSpooled(spooled(1, 500));
+        assertThat(count(store, "1")).isEqualTo(500);
+        assertThat(countOnShard(1, db, "1"))
+                .as("the missing part went back to its shard")
+                .isEqualTo(onSecond);
+        assertThat(duplicates(store)).isZero();
+        assertThat(store.spoolWatermark()).isEqualTo(500);
+    }
+
+    /** Watermarks live in a Distributed table too: every host reads the same one, whichever host a node talks to. */
+    @Test
+    void a_node_that_comes_back_through_the_other_host_reads_the_same_watermark() {
+        String db = database();
+        ClickHouseEventStore before = store(db, "node-a", 0);
+        before.appendSpooled(spooled(1, 200));
+        before.onEachStep(step -> {
+            if (step.equals("raise_watermark")) throw new EventStoreException("simulated crash");
+        });
+        assertThatThrownBy(() -> before.appendSpooled(spooled(201, 350))).isInstanceOf(EventStoreException.class);
+
+        ClickHouseEventStore after = store(db, "node-a", 1); // restarted, behind a load balancer: the other host
+        assertThat(after.spoolWatermark()).isEqualTo(200);
+        after.appendSpooled(spooled(201, 400)); // the spool replays from the watermark
+        assertThat(count(after, "1")).isEqualTo(400);
+        assertThat(duplicates(after)).isZero();
+
+        ClickHouseEventStore other = store(db, "node-b", 1);
+        other.appendSpooled(spooled(1, 10));
+        assertThat(count(other, "1")).isEqualTo(410);
+        assertThat(store(db, "node-a", 0).spoolWatermark()).isEqualTo(400);
+        assertThat(other.spoolWatermark()).isEqualTo(10);
+    }
+
+    @Test
+    void deleting_a_site_or_visitors_removes_their_events_on_every_shard() {
+        String db = database();
+        ClickHouseEventStore store = store(db, "node-a", 0);
+        store.appendSpooled(spooled(1, 700));
+        assertThat(store.deleteVisitors("mrf_store", List.of("v1", "v2"))).isEqualTo(200);
+        assertThat(count(store, "visitor_id IN ('v1', 'v2')")).isZero();
+        assertThat(count(store, "1")).isEqualTo(500);
+        store.deleteSite("mrf_store");
+        assertThat(count(store, "1")).isZero();
+        assertThat(countOnShard(0, db, "1") + countOnShard(1, db, "1")).isZero();
+    }
+
+    @Test
+    void a_cluster_the_server_does_not_know_fails_start_up_with_one_clear_message() {
+        assertThatThrownBy(() -> new ClickHouseEventStore(
+                        new ClickHouseSettings(CLUSTER.url(database()), null, null, "no_such_cluster"), node("node-a")))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("has no cluster no_such_cluster in its remote_servers")
+                .hasMessageContaining(ClickHouseShards.CLUSTER)
+                .hasMessageContaining("DATASAAS_CLICKHOUSE_CLUSTER");
+    }
+
+    /** A database made for one server is not silently reused as a cluster's, nor the other way round. */
+    @Test
+    void switching_an_existing_database_between_one_server_and_cluster_is_refused() {
+        String single = database();
+        new ClickHouseEventStore(new ClickHouseSettings(CLUSTER.url(single), null, null), node("node-a"));
+        assertThatThrownBy(() -> store(single, "node-a", 0))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("was made for one server");
+
+        String sharded = database();
+        store(sharded, "node-a", 0);
+        assertThatThrownBy(() -> new ClickHouseEventStore(
+                        new ClickHouseSettings(CLUSTER.url(sharded), null, null), node("node-a")))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("set DATASAAS_CLICKHOUSE_CLUSTER");
+    }
+
+    @Test
+    void start_up_twice_on_either_host_is_idempotent() {
+        String db = database();
+        store(db, "node-a", 0).appendSpooled(spooled(1, 10));
+        ClickHouseEventStore again = store(db, "node-b", 1);
+        assertThat(count(again, "1")).isEqualTo(10);
+        assertThat(again.query("SELECT max(version) FROM schema_version", List.of(), (rs, n) -> rs.getLong(1)))
+                .containsExactly((long) ClickHouseEventStore.migrations().size());
+    }
+
+    private static long duplicates(ClickHouseEventStore store) {
+        return store.query(
+                        "SELECT count() FROM (SELECT node_id, event_id FROM events WHERE node_id <> ''"
+                                + " GROUP BY node_id, event_id HAVING count() > 1)",
+                        List.of(),
+                        (rs, n) -> rs.getLong(1))
+                .get(0);
+    }
+
+    private static void awaitMutations(ClickHouseServer server, String db) {
+        for (int i = 0; i < 600; i++) {
+            if (server.run("SELECT count() FROM system.mutations WHERE database = '" + db + "' AND is_done = 0")
+                    .strip()
+                    .equals("0")) return;
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        throw new AssertionError("the mutation did not finish in 30 s");
+    }
+}
