@@ -76,6 +76,10 @@ class ClickHouseClusterStoreTest {
                             "events_local\tMergeTree",
                             "schema_version\tDistributed",
                             "schema_version_local\tMergeTree",
+                            // schema 2: each shard's view feeds its own sessions from its own events
+                            "sessions\tDistributed",
+                            "sessions_feed_local\tMaterializedView",
+                            "sessions_local\tAggregatingMergeTree",
                             "spool_watermarks\tDistributed",
                             "spool_watermarks_local\tReplacingMergeTree");
         }
