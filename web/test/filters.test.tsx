@@ -1,4 +1,5 @@
 import { fireEvent, render, screen } from "@testing-library/preact";
+import { mockApi } from "./helpers";
 import { describe, expect, it } from "vitest";
 import { FilterChips } from "../src/dashboard/Filters";
 import { addFilter, parseFilters, withFilters } from "../src/dashboard/urlState";
@@ -41,6 +42,30 @@ describe("filter chips and the URL", () => {
     const q = new URLSearchParams(location.search);
     expect(q.has("funnel_step[is]")).toBe(false);
     expect(q.get("country[is]")).toBe("US");
+  });
+
+  it("names the funnel of a funnel step filter once the site's funnels are loaded", async () => {
+    mockApi((c) =>
+      c.url.pathname === "/api/websites/s1/funnels"
+        ? {
+            body: {
+              funnels: [
+                {
+                  id: "fun_1",
+                  website_id: "s1",
+                  name: "Signup <flow>",
+                  steps: [],
+                  created_at: "2026-11-01T10:00:00Z",
+                  updated_at: "2026-11-01T10:00:00Z",
+                },
+              ],
+            },
+          }
+        : undefined,
+    );
+    history.replaceState(null, "", "/sites/s1?period=7d&funnel_step[is]=fun_1:2");
+    render(<FilterChips siteId="s1" />);
+    expect(await screen.findByText('Reached step 2 of funnel "Signup <flow>"')).toBeTruthy();
   });
 
   it("shows nothing without filters", () => {

@@ -43,7 +43,7 @@ export function Dashboard({ site }: { site: Website }) {
         />
         <FilterMenu siteId={site.id} range={state.range} />
       </div>
-      <FilterChips />
+      <FilterChips siteId={site.id} />
       <ErrorNote error={overview.error} onRetry={overview.reload} />
       <KpiCards
         siteId={site.id}

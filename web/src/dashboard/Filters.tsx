@@ -2,34 +2,46 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { FILTER_DIMENSIONS, filterValues, type Filter, type FilterOp } from "../api";
 import type { DateRange } from "../dateRange";
 import { countryName } from "../format";
+import { funnels } from "../funnels";
 import { useAsync } from "../hooks";
 import { setQuery, useLocation } from "../router";
 import { DIMENSION_LABELS, OP_LABELS, addFilter, parseFilters, removeFilter, withFilters } from "./urlState";
 
-export function filterText(f: Filter): string {
+/** A chip's words; `funnelNames` (funnel id to name) names the funnel of a funnel step filter once loaded. */
+export function filterText(f: Filter, funnelNames?: Map<string, string>): string {
   if (f.dimension === "funnel_step") {
     // funnel_step[is]=<funnelId>:<k>: who reached step k of that funnel in order
     const [funnel, step] = (f.values[0] ?? "").split(":");
-    return `Reached step ${step} of funnel ${funnel}`;
+    const name = funnelNames?.get(funnel);
+    return name ? `Reached step ${step} of funnel "${name}"` : `Reached step ${step} of funnel ${funnel}`;
   }
   const values = f.values.map((v) => (f.dimension === "country" ? countryName(v) : v || "(none)"));
   return `${DIMENSION_LABELS[f.dimension] ?? f.dimension} ${OP_LABELS[f.op]} ${values.join(" or ")}`;
 }
 
 /** The active filters as chips; each chip's button removes it from the URL. */
-export function FilterChips() {
+export function FilterChips({ siteId }: { siteId?: string }) {
   const { query } = useLocation();
   const filters = parseFilters(query);
+  const needsNames = siteId !== undefined && filters.some((f) => f.dimension === "funnel_step");
+  const names = useAsync(
+    async (signal) =>
+      needsNames && siteId
+        ? new Map((await funnels.list(siteId, signal)).map((fn) => [fn.id, fn.name]))
+        : new Map<string, string>(),
+    [needsNames, siteId],
+  );
   if (filters.length === 0) return null;
+  const text = (f: Filter) => filterText(f, names.data);
   return (
     <ul class="chips" aria-label="Active filters">
       {filters.map((f) => (
         <li key={`${f.dimension}[${f.op}]`} class="chip">
-          <span>{filterText(f)}</span>
+          <span>{text(f)}</span>
           <button
             type="button"
             class="chip-remove"
-            aria-label={`Remove filter: ${filterText(f)}`}
+            aria-label={`Remove filter: ${text(f)}`}
             onClick={() => setQuery(withFilters(query, removeFilter(filters, f)))}
           >
             ×

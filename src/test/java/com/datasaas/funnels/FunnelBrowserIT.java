@@ -134,7 +134,7 @@ class FunnelBrowserIT extends RunningApp {
             assertThat(URLDecoder.decode(page.url(), StandardCharsets.UTF_8))
                     .contains("funnel_step[is]=" + funnelId + ":2");
             // The dashboard shows the filter as a chip and exactly the step's visitors (A and B, not D).
-            PlaywrightAssertions.assertThat(page.getByText("Reached step 2 of funnel " + funnelId))
+            PlaywrightAssertions.assertThat(page.getByText("Reached step 2 of funnel \"Signup flow\""))
                     .isVisible();
             PlaywrightAssertions.assertThat(page.getByTestId("kpi-visitors")).hasText(expected.get(1));
         }
