@@ -28,8 +28,9 @@ import java.util.List;
  * ({@link #markDirty}), and the stats planner reads dirty hours and hours after the watermark from raw events. {@link
  * #roll} rebuilds the dirty hours and the newly closed hours and raises the watermark in one transaction, so after a
  * crash at any point the rollup either has the new rows and watermark or neither. Writes that bypass {@link
- * #markDirty} (a bulk load, a manual fix in the file) are caught by {@code rollup_hours}, which records each rolled-up
- * hour's event count: {@link #roll} with {@code verify} compares it with the events and rebuilds the hours that differ.
+ * #markDirty} (a hand edit of the file while the service is stopped) are caught by {@code rollup_hours}, which
+ * records each rolled-up hour's event count: {@link #roll} with {@code verify} compares it with the events and
+ * rebuilds the hours that differ.
  */
 final class HourlyRollup {
     private HourlyRollup() {}
