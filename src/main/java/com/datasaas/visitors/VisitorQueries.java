@@ -213,7 +213,14 @@ final class VisitorQueries {
                         eq(col("site_id"), value(siteId)),
                         in(col("session_key"), values(sessionKeys)),
                         ne(col("event_type"), constant(EventType.HEARTBEAT.wireName())))
-                .orderBy(Sql.asc(col("ts")), Sql.asc(col("event_type")))
+                // A page's identify or leave can share its pageview's instant: the pageview comes first.
+                .orderBy(
+                        Sql.asc(col("ts")),
+                        Sql.asc(caseWhen(
+                                eq(col("event_type"), constant(EventType.PAGEVIEW.wireName())),
+                                constant(0),
+                                constant(1))),
+                        Sql.asc(col("event_type")))
                 .limit(constant(JOURNEY_EVENTS))
                 .build();
     }

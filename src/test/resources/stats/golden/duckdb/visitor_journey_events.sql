@@ -13,5 +13,5 @@ FROM events
 WHERE site_id = ?
     AND session_key IN (?, ?)
     AND event_type <> '_heartbeat'
-ORDER BY ts, event_type
+ORDER BY ts, CASE WHEN event_type = 'pageview' THEN 0 ELSE 1 END, event_type
 LIMIT 5000
