@@ -351,15 +351,59 @@ public class ClickHouseEventStore implements EventStore {
             if (t.isAfter(to)) to = t;
         }
         // The time bounds (the stored ts is the event's own, to the second) let ClickHouse skip to those parts.
-        Set<Long> stored = new HashSet<>(query(
-                "SELECT event_id FROM events WHERE node_id = " + ClickHouseDialect.literal(nodeId)
-                        + " AND event_id BETWEEN " + low + " AND " + high + " AND ts >= "
-                        + ClickHouseDialect.literal(from) + " AND ts <= " + ClickHouseDialect.literal(to),
-                List.of(),
-                (rs, n) -> rs.getLong(1)));
+        String kept = "node_id = " + ClickHouseDialect.literal(nodeId) + " AND event_id BETWEEN " + low + " AND " + high
+                + " AND ts >= " + ClickHouseDialect.literal(from) + " AND ts <= " + ClickHouseDialect.literal(to);
+        Set<Long> stored =
+                new HashSet<>(query("SELECT event_id FROM events WHERE " + kept, List.of(), (rs, n) -> rs.getLong(1)));
         if (stored.isEmpty()) return batch;
         log.info("Skipping {} events of a replayed batch that ClickHouse already holds", stored.size());
+        feedSessionsOf(kept);
         return batch.stream().filter(e -> !stored.contains(e.id())).toList();
+    }
+
+    /**
+     * ClickHouse stores an INSERT's events before it runs the view {@code sessions_feed}; if the view's write failed
+     * (a full disk between the two), the INSERT reported an error, the events matching {@code kept} are stored, and
+     * their sessions may lack them. Compared here with a group-by over the events of the same sessions: if the stored
+     * sessions plus these events' states equal it, the view missed exactly these events and their states are
+     * inserted now. Another node writing the same sessions at this moment (its events visible, its view's rows not
+     * yet) can make the comparison differ otherwise; the check is repeated a few times before giving up with an error
+     * in the log, rather than guessing.
+     */
+    private void feedSessionsOf(String kept) {
+        String sessions = "session_key IN (SELECT session_key FROM events WHERE " + kept + ")";
+        String derived = ClickHouseSessions.read(ClickHouseSessions.statesOf(sessions));
+        String stored = ClickHouseSessions.read("SELECT * FROM sessions WHERE " + sessions);
+        String storedAndKept = ClickHouseSessions.read(
+                "SELECT * FROM sessions WHERE " + sessions + " UNION ALL " + ClickHouseSessions.statesOf(kept));
+        RowMapper<List<Object>> row = (rs, n) -> {
+            List<Object> values = new ArrayList<>();
+            for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) values.add(rs.getObject(i));
+            return values;
+        };
+        for (int attempt = 1; ; attempt++) {
+            List<List<Object>> expected = query(derived, List.of(), row);
+            if (query(stored, List.of(), row).equals(expected)) return;
+            if (query(storedAndKept, List.of(), row).equals(expected)) {
+                execute(database, "INSERT INTO sessions " + ClickHouseSessions.statesOf(kept));
+                log.warn(
+                        "The sessions of {} sessions lacked the events of a failed INSERT (ClickHouse stored the"
+                                + " events but not the view's rows); added them",
+                        expected.size());
+                return;
+            }
+            if (attempt == 3) {
+                log.error("The sessions of a failed INSERT's events differ from a group-by over their events in a"
+                        + " way this check cannot repair; see docs/server-mode.md to rebuild a site's sessions");
+                return;
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private long readWatermark() {

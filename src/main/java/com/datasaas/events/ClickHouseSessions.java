@@ -163,6 +163,25 @@ public final class ClickHouseSessions implements ClickHouseDialect.SessionsRelat
                 + "\nGROUP BY site_id, session_key";
     }
 
+    /**
+     * The session rows ({@link #select}'s columns, ordered by site and session) merged from a relation of states: the
+     * {@code sessions} table, {@link #statesOf} over events, or a {@code UNION ALL} of both.
+     */
+    static String read(String states) {
+        List<String> columns = new ArrayList<>(List.of("site_id", "session_key"));
+        for (Field f : fields()) columns.add(f.read() + " AS " + f.name());
+        return "SELECT " + String.join(", ", columns) + " FROM (" + states + ") GROUP BY site_id, session_key"
+                + " ORDER BY site_id, session_key";
+    }
+
+    /**
+     * The states of the events matching {@code where}, with the columns of the {@code sessions} table in its order:
+     * what the view would have inserted for them.
+     */
+    static String statesOf(String where) {
+        return states(fields()).replace("\nFROM events\n", "\nFROM events\nWHERE " + where + "\n");
+    }
+
     /** The states of a set of events per session and day: what the view inserts for each INSERT into events. */
     private static String states(List<Field> fields) {
         List<String> columns = new ArrayList<>(List.of("site_id", "toDate(ts) AS day", "session_key"));
