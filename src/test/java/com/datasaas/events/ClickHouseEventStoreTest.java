@@ -235,6 +235,107 @@ class ClickHouseEventStoreTest {
                         "it's \\ a site|2026-11-01T10:00:00Z|" + (exact.getEpochSecond() * 1_000_000 + 123_456));
     }
 
+    /**
+     * RowBinary (the store's insert format) against JSONEachRow (its fallback, and what ClickHouse parses as text): the
+     * same events, with every column set to awkward values in one and NULL in another, must be stored the same to the
+     * byte, and their sessions too.
+     */
+    @Test
+    void rowbinary_rows_equal_the_jsoneachrow_rows_of_the_same_events(TestInfo test) {
+        ClickHouseEventStore binary = store(database(test), "node-a");
+        ClickHouseEventStore text = store(database(test), "node-a");
+        text.writeJsonEachRow();
+        assertThat(binary.writesRowBinary()).isTrue();
+        assertThat(text.writesRowBinary()).isFalse();
+
+        List<Event> events = new ArrayList<>(visits());
+        Event full = DuckDbEventStoreTest.event(7, EventType.LEAVE);
+        Object[][] awkward = {
+            {"siteId", "s\u00efte \t 'q' \"dq\" \\ \n end"},
+            {"timestamp", Instant.parse("2026-11-01T23:59:59.999999Z")},
+            {"goalName", ""},
+            {"title", "Caf\u00e9 \ud83d\ude00 \u65e5\u672c\u8a9e\r\n\u0000 tab\there"},
+            {"referrer", "x".repeat(300)},
+            {"referrerDomain", "a".repeat(20_000)},
+            {"utmTerm", "\\N"},
+            {"clickIds", "{\"gclid\":\"g\\u0001\"}"},
+            {"screenWidth", Integer.MAX_VALUE},
+            {"latitude", -33.868_819_999_999_99},
+            {"longitude", 151.209_295_000_000_01},
+            {"durationMs", Long.MAX_VALUE},
+            {"scrollDepth", (int) Short.MAX_VALUE},
+            {"region", "NSW"},
+            {"city", "Sydney"},
+            {"osVersion", "14.1"},
+            {"targetUrl", "https://example.org/?a=1&b=%20"}
+        };
+        for (Object[] a : awkward) full = with(full, (String) a[0], a[1]);
+        events.add(full);
+        Event empty = DuckDbEventStoreTest.event(8, EventType.PAGEVIEW);
+        for (java.lang.reflect.RecordComponent c : Event.class.getRecordComponents()) {
+            if (!c.getType().isPrimitive()
+                    && !List.of("siteId", "timestamp", "type", "visitorId", "sessionId")
+                            .contains(c.getName())) {
+                empty = with(empty, c.getName(), null);
+            }
+        }
+        events.add(empty);
+
+        for (ClickHouseEventStore store : List.of(binary, text)) {
+            store.appendSpooled(numbered(events.subList(0, 300), 1));
+            store.appendSpooled(numbered(events.subList(300, events.size()), 301));
+            store.append(List.of(full, empty));
+        }
+        String everyColumn = "SELECT * FROM events ORDER BY node_id, event_id, ts_us, site_id";
+        List<List<Object>> stored = rows(binary, everyColumn);
+        assertThat(stored).hasSize(events.size() + 2).isEqualTo(rows(text, everyColumn));
+        assertThat(sessions(binary, "1")).isEqualTo(sessions(text, "1")).isEqualTo(derivedSessions(binary));
+        // And the values are the events' own, not just the same garbage twice.
+        List<String> back = binary.query(
+                "SELECT site_id, title, utm_term, referrer_domain, duration_ms, scroll_depth, latitude, ts_us, goal_name,"
+                        + " isNull(url) FROM events WHERE event_id = 0 ORDER BY isNull(url)",
+                List.of(),
+                (rs, n) -> String.join(
+                        "|",
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        String.valueOf(
+                                rs.getString(4) == null ? -1 : rs.getString(4).length()),
+                        rs.getString(5),
+                        rs.getString(6),
+                        rs.getString(7),
+                        rs.getString(8),
+                        rs.getString(9),
+                        rs.getString(10)));
+        assertThat(back)
+                .containsExactly(
+                        String.join(
+                                "|",
+                                full.siteId(),
+                                full.title(),
+                                "\\N",
+                                "20000",
+                                String.valueOf(Long.MAX_VALUE),
+                                String.valueOf(Short.MAX_VALUE),
+                                String.valueOf(full.latitude()),
+                                "1793577599999999",
+                                "",
+                                "0"),
+                        String.join(
+                                "|",
+                                empty.siteId(),
+                                null,
+                                null,
+                                "-1",
+                                null,
+                                null,
+                                null,
+                                String.valueOf(empty.timestamp().getEpochSecond() * 1_000_000),
+                                null,
+                                "1"));
+    }
+
     @Test
     void an_unreachable_server_fails_start_up_with_one_clear_message() throws IOException {
         int closed;
