@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # CPU per event, per thread, without the nginx reference: start the jar, sign up, warm up, then wrk for SECS seconds
 # while bench/thread_cpu.py takes every thread's CPU time. Usage: bench/ingest-cpu.sh JAR OUTDIR [secs] [warm-up secs]
-# JAVA_OPTS is passed to the JVM; add -XX:StartFlightRecording=... there for a JFR recording of the same run.
+# JAVA_OPTS is passed to the JVM. JFR=file.jfr records the measured window only (jcmd JFR.start after the warm-up, with
+# settings=profile), then: python3 bench/jfr_frames.py file.jfr [thread-name-prefix]. IDLE_AFTER=secs also prints the
+# RSS and heap that long after the load (whether the heap is given back after a burst).
 set -euo pipefail
 JAR=$1; OUT=$2; SECS=${3:-15}; WARM=${4:-20}
 cd "$(dirname "$0")/.."
@@ -22,11 +24,17 @@ curl -s -c "$J" -b "$J" -H "X-XSRF-TOKEN: $X" -H 'Content-Type: application/json
 SITE=$(curl -s -c "$J" -b "$J" -H "X-XSRF-TOKEN: $X" -H 'Content-Type: application/json' \
   -d '{"domain":"example.com"}' "localhost:$PORT/api/websites" | sed 's/.*"id":"\([^"]*\)".*/\1/')
 SITE_ID=$SITE wrk -t2 -c64 -d${WARM}s -s bench/ingest.lua "http://127.0.0.1:$PORT" >/dev/null
+[ -n "${JFR:-}" ] && jcmd $APP JFR.start name=bench settings=profile filename="$(realpath -m "$JFR")" duration=${SECS}s >/dev/null
 python3 bench/thread_cpu.py $APP $SECS > $OUT/threads.txt &
 TC=$!
 SITE_ID=$SITE wrk -t2 -c64 -d${SECS}s -s bench/ingest.lua "http://127.0.0.1:$PORT" > $OUT/wrk.txt
 wait $TC
+[ -n "${JFR:-}" ] && { sleep 1; jcmd $APP JFR.stop name=bench >/dev/null 2>&1 || true; }
 echo "RSS after load $(awk '/VmRSS/ {print int($2/1024)}' /proc/$APP/status) MB" >> $OUT/result.txt
+if [ "${IDLE_AFTER:-0}" -gt 0 ]; then # is the heap given back after the burst? (HeapRelease's periodic collection)
+  sleep "$IDLE_AFTER"
+  echo "RSS $IDLE_AFTER s after load $(awk '/VmRSS/ {print int($2/1024)}' /proc/$APP/status) MB, heap: $(jcmd $APP GC.heap_info | sed -n 2p | sed 's/ \[.*//; s/^ *//')" >> $OUT/result.txt
+fi
 python3 - "$OUT" >> $OUT/result.txt <<'PY'
 import sys, re
 out = sys.argv[1]

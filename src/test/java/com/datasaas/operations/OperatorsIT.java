@@ -352,6 +352,8 @@ class OperatorsIT {
         } catch (UnsupportedOperationException | java.io.IOException e) {
             Files.copy(JarProcess.JAR, lonelyJar);
         }
+        // its libraries come along (the release keeps lib/ next to the jar); the GeoIP folder does not
+        Files.createSymbolicLink(bare.resolve("lib"), JarProcess.JAR.resolveSibling("lib"));
         // Spring's own --name=value arguments still reach the server when no command is given
         int port = JarProcess.freePort();
         JarProcess.Server e = jar.serve(
