@@ -1,7 +1,6 @@
 package com.datasaas.events;
 
 import com.datasaas.sql.ClickHouseDialect;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.stereotype.Component;
@@ -146,21 +145,38 @@ public final class ClickHouseSessions implements ClickHouseDialect.SessionsRelat
 
     /**
      * One row per session with the columns the stats queries read from {@code sessions}: the states of the given
-     * site's rows merged by session. With a window, only rows of the days it touches are read; a session lying
-     * wholly inside the window is read whole, and one cut by the window's edges lies outside the query's range, whose
-     * WHERE drops it (see {@link ClickHouseDialect.SessionsRelation}).
+     * site's rows merged by session. With windows, only rows of the days they touch are read; a session lying wholly
+     * inside a window is read whole, and one cut by the windows' edges is one the query's WHERE drops (see {@link
+     * ClickHouseDialect.SessionsRelation}). ClickHouse reads only the merged columns the enclosing query uses.
+     *
+     * <p>For one site, the rows are grouped by {@code session_key} alone (the key has the site mixed in, {@link
+     * IdKeys}) and the site is put back as a constant outside: a group by one integer uses ClickHouse's fast
+     * fixed-width hash table, where {@code (site_id, session_key)} goes through the slower serialized keys.
      */
     @Override
-    public String select(String siteId, Instant from, Instant until) {
-        List<String> columns = new ArrayList<>(List.of("site_id", "session_key"));
+    public String select(String siteId, List<ClickHouseDialect.TimeWindow> windows) {
+        List<String> columns = new ArrayList<>();
+        if (siteId == null) columns.add("site_id");
+        columns.add("session_key");
         for (Field f : fields()) columns.add(f.read() + " AS " + f.name());
         List<String> where = new ArrayList<>();
         if (siteId != null) where.add("site_id = " + ClickHouseDialect.literal(siteId));
-        if (from != null) where.add("day >= toDate(" + ClickHouseDialect.literal(from) + ")");
-        if (until != null) where.add("day <= toDate(" + ClickHouseDialect.literal(until) + ")");
-        return "SELECT " + String.join(",\n    ", columns) + "\nFROM sessions"
+        List<String> days = new ArrayList<>();
+        for (ClickHouseDialect.TimeWindow w : windows) {
+            days.add("day >= toDate(" + ClickHouseDialect.literal(w.from()) + ") AND day <= toDate("
+                    + ClickHouseDialect.literal(w.until()) + ")");
+        }
+        if (days.size() == 1) where.add(days.get(0));
+        if (days.size() > 1)
+            where.add("("
+                    + String.join(" OR ", days.stream().map(d -> "(" + d + ")").toList()) + ")");
+        String merged = "SELECT " + String.join(",\n    ", columns) + "\nFROM sessions"
                 + (where.isEmpty() ? "" : "\nWHERE " + String.join(" AND ", where))
-                + "\nGROUP BY site_id, session_key";
+                + (siteId == null ? "\nGROUP BY site_id, session_key" : "\nGROUP BY session_key");
+        if (siteId == null) return merged;
+        List<String> names = new ArrayList<>(List.of(ClickHouseDialect.literal(siteId) + " AS site_id", "session_key"));
+        for (Field f : fields()) names.add(f.name());
+        return "SELECT " + String.join(", ", names) + "\nFROM (\n    " + merged.replace("\n", "\n    ") + "\n)";
     }
 
     /**

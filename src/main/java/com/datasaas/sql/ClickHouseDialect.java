@@ -65,13 +65,19 @@ public final class ClickHouseDialect extends SqlPrinter {
     public interface SessionsRelation {
         /**
          * A SELECT with one row per session and the columns the stats queries read from {@code sessions}, including
-         * {@code started_at_us} and {@code ended_at_us}. {@code siteId} (or null for every site) and the window
-         * {@code [from, until)} of event times (both null for all time) narrow what it reads: every session lying
-         * wholly in the window must come out whole; a session the window cuts may come out partial (its span inside
-         * its true span), since the enclosing query only keeps sessions overlapping a range well inside the window.
+         * {@code started_at_us} and {@code ended_at_us}. {@code siteId} (or null for every site) and the windows of
+         * event times (none: all time) narrow what it reads: every session lying wholly in a window must come out
+         * whole; a session the windows cut may come out partial (its span inside its true span), since the enclosing
+         * query only keeps sessions that lie wholly in one of them (see {@link #window}).
          */
-        String select(String siteId, Instant from, Instant until);
+        String select(String siteId, List<TimeWindow> windows);
     }
+
+    /**
+     * Event times {@code [from, until)} a sessions read may be narrowed to; a read with several reads the days of
+     * any of them.
+     */
+    public record TimeWindow(Instant from, Instant until) {}
 
     private final SessionsRelation sessions;
 
@@ -217,8 +223,7 @@ public final class ClickHouseDialect extends SqlPrinter {
             out.sql("(");
             out.depth++;
             out.newline();
-            out.sql(sessions.select(window.siteId(), window.from(), window.until())
-                    .replace("\n", "\n" + "    ".repeat(out.depth)));
+            out.sql(sessions.select(window.siteId(), window.times()).replace("\n", "\n" + "    ".repeat(out.depth)));
             out.depth--;
             out.newline().sql(")");
             if (t.alias() != null) out.sql(" AS ").sql(t.alias());
@@ -247,9 +252,9 @@ public final class ClickHouseDialect extends SqlPrinter {
         }
     }
 
-    /** What the sessions relation may read: a site (or all) and a window of event times (or all time). */
-    private record Window(String siteId, Instant from, Instant until) {
-        static final Window ALL = new Window(null, null, null);
+    /** What the sessions relation may read: a site (or all) and windows of event times (none: all time). */
+    private record Window(String siteId, List<TimeWindow> times) {
+        static final Window ALL = new Window(null, List.of());
     }
 
     /**
@@ -257,6 +262,11 @@ public final class ClickHouseDialect extends SqlPrinter {
      * query asks for sessions overlapping a range ({@code started_at < until AND ended_at >= from}), only events within
      * {@link #SESSION_MARGIN} of it. Exact, not an estimate: a session overlapping the range lies wholly in that window,
      * and a session cut by the window's edges ends before the range or starts after it, so the same WHERE drops it.
+     *
+     * <p>When the query asks only for the sessions crossing an edge of the range ({@code started_at < from OR ended_at
+     * >= until} as well), the windows are the margins around the two edges: a session crossing an edge lies wholly
+     * within a margin of it, and one the margins cut lies wholly inside the range (its parts neither start before it
+     * nor end after it), so the same WHERE drops it. That reads a few days instead of the whole range.
      */
     private static Window window(Expr where) {
         List<Expr> terms =
@@ -264,7 +274,9 @@ public final class ClickHouseDialect extends SqlPrinter {
         String site = null;
         Instant until = null;
         Instant from = null;
+        boolean crossing = false;
         for (Expr t : terms) {
+            if (t instanceof Logical l && !l.all()) crossing |= crossing(l, terms);
             if (!(t instanceof Binary b) || !(b.left() instanceof Column c) || c.table() != null) continue;
             if (!(b.right() instanceof Value v)) continue;
             if (b.operator() == Sql.Operator.EQ && c.name().equals("site_id"))
@@ -277,8 +289,49 @@ public final class ClickHouseDialect extends SqlPrinter {
             }
         }
         if (site == null) return Window.ALL;
-        if (from == null || until == null) return new Window(site, null, null);
-        return new Window(site, from.minus(SESSION_MARGIN), until.plus(SESSION_MARGIN));
+        if (from == null || until == null) return new Window(site, List.of());
+        if (crossing) {
+            return new Window(
+                    site,
+                    List.of(
+                            new TimeWindow(from.minus(SESSION_MARGIN), from.plus(SESSION_MARGIN)),
+                            new TimeWindow(until.minus(SESSION_MARGIN), until.plus(SESSION_MARGIN))));
+        }
+        return new Window(site, List.of(new TimeWindow(from.minus(SESSION_MARGIN), until.plus(SESSION_MARGIN))));
+    }
+
+    /**
+     * Whether {@code or} is {@code started_at < from OR ended_at >= until} for the {@code from} and {@code until} of
+     * the overlap conditions among {@code terms} ({@code ended_at >= from}, {@code started_at < until}).
+     */
+    private static boolean crossing(Logical or, List<Expr> terms) {
+        if (or.terms().size() != 2) return false;
+        Instant before = bound(or.terms().get(0), Sql.Operator.LT, "started_at");
+        Instant after = bound(or.terms().get(1), Sql.Operator.GE, "ended_at");
+        if (before == null || after == null) return false;
+        Instant from = null;
+        Instant until = null;
+        for (Expr t : terms) {
+            Instant f = bound(t, Sql.Operator.GE, "ended_at");
+            Instant u = bound(t, Sql.Operator.LT, "started_at");
+            if (f != null) from = f;
+            if (u != null) until = u;
+        }
+        return before.equals(from) && after.equals(until);
+    }
+
+    /** The instant of {@code column <operator> instant}, else null. */
+    private static Instant bound(Expr e, Sql.Operator operator, String column) {
+        if (e instanceof Binary b
+                && b.operator() == operator
+                && b.left() instanceof Column c
+                && c.table() == null
+                && c.name().equals(column)
+                && b.right() instanceof Value v
+                && v.value() instanceof Instant i) {
+            return i;
+        }
+        return null;
     }
 
     @Override

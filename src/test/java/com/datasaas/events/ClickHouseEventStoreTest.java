@@ -405,7 +405,7 @@ class ClickHouseEventStoreTest {
     private static List<List<Object>> sessions(ClickHouseEventStore store, String where) {
         return rows(
                 store,
-                "SELECT * FROM (" + new ClickHouseSessions().select(null, null, null) + ") WHERE " + where
+                "SELECT * FROM (" + new ClickHouseSessions().select(null, List.of()) + ") WHERE " + where
                         + " ORDER BY site_id, session_key");
     }
 

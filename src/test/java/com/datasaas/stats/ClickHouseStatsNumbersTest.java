@@ -2,6 +2,7 @@ package com.datasaas.stats;
 
 import com.datasaas.events.ClickHouseSessions;
 import com.datasaas.support.ClickHouseServer;
+import java.util.List;
 import org.springframework.test.context.ContextConfiguration;
 
 /**
@@ -44,7 +45,7 @@ class ClickHouseStatsNumbersTest extends StatsNumbersTest {
     /** The stored sessions table: partial states written by the view in each INSERT, merged per session. */
     static String storedSessions() {
         return "SELECT session_key, started_at, ended_at, pageviews, goals, leave_ms, entry_page, exit_page,"
-                + " channel, referrer, utm_source FROM (" + new ClickHouseSessions().select(null, null, null)
+                + " channel, referrer, utm_source FROM (" + new ClickHouseSessions().select(null, List.of())
                 + ") WHERE site_id = ? ORDER BY session_key";
     }
 }

@@ -37,71 +37,9 @@ FROM (
             referrer AS s__referrer,
             started_at < toDateTime('2026-03-08 05:00:00', 'UTC') OR ended_at >= toDateTime('2026-03-10 04:00:00', 'UTC') AS s__crossing
         FROM (
-            SELECT site_id,
-                session_key,
-                anyMerge(visitor_key_state) AS visitor_key,
-                minMerge(started_at_state) AS started_at,
-                maxMerge(ended_at_state) AS ended_at,
-                minMerge(started_at_us_state) AS started_at_us,
-                maxMerge(ended_at_us_state) AS ended_at_us,
-                if(countIfMerge(pageviews_state) + countIfMerge(goals_state) = 0, NULL, minIfMerge(first_counted_at_state)) AS first_counted_at,
-                if(countIfMerge(pageviews_state) + countIfMerge(goals_state) = 0, NULL, maxIfMerge(last_counted_at_state)) AS last_counted_at,
-                countIfMerge(pageviews_state) AS pageviews,
-                countIfMerge(goals_state) AS goals,
-                sumIfMerge(leave_ms_state) AS leave_ms,
-                countIfMerge(leave_count_state) AS leave_count,
-                sumIfMerge(scroll_state) AS scroll,
-                countIfMerge(scroll_count_state) AS scroll_count,
-                if(countIfMerge(pageviews_state) = 0, NULL, minIfMerge(entry_at_state)) AS entry_at,
-                if(countIfMerge(pageviews_state) = 0, NULL, maxIfMerge(exit_at_state)) AS exit_at,
-                if(argMinIfMerge(entry_page_state) = '', NULL, substring(argMinIfMerge(entry_page_state), 2)) AS entry_page,
-                if(argMinIfMerge(channel_state) = '', NULL, substring(argMinIfMerge(channel_state), 2)) AS channel,
-                if(argMinIfMerge(referrer_state) = '', NULL, substring(argMinIfMerge(referrer_state), 2)) AS referrer,
-                if(argMinIfMerge(utm_source_state) = '', NULL, substring(argMinIfMerge(utm_source_state), 2)) AS utm_source,
-                if(argMinIfMerge(utm_medium_state) = '', NULL, substring(argMinIfMerge(utm_medium_state), 2)) AS utm_medium,
-                if(argMinIfMerge(utm_campaign_state) = '', NULL, substring(argMinIfMerge(utm_campaign_state), 2)) AS utm_campaign,
-                if(argMinIfMerge(utm_term_state) = '', NULL, substring(argMinIfMerge(utm_term_state), 2)) AS utm_term,
-                if(argMinIfMerge(utm_content_state) = '', NULL, substring(argMinIfMerge(utm_content_state), 2)) AS utm_content,
-                if(argMaxIfMerge(exit_page_state) = '', NULL, substring(argMaxIfMerge(exit_page_state), 2)) AS exit_page,
-                if(argMinIfMerge(country_state) = '', NULL, substring(argMinIfMerge(country_state), 2)) AS country,
-                if(argMinIfMerge(region_state) = '', NULL, substring(argMinIfMerge(region_state), 2)) AS region,
-                if(argMinIfMerge(city_state) = '', NULL, substring(argMinIfMerge(city_state), 2)) AS city,
-                if(argMinIfMerge(device_type_state) = '', NULL, substring(argMinIfMerge(device_type_state), 2)) AS device_type,
-                if(argMinIfMerge(browser_state) = '', NULL, substring(argMinIfMerge(browser_state), 2)) AS browser,
-                if(argMinIfMerge(os_state) = '', NULL, substring(argMinIfMerge(os_state), 2)) AS os,
-                if(argMinIfMerge(screen_width_state) = '', NULL, toInt32OrZero(substring(argMinIfMerge(screen_width_state), 2))) AS screen_width,
-                if(argMinIfMerge(language_state) = '', NULL, substring(argMinIfMerge(language_state), 2)) AS language
-            FROM sessions
-            WHERE site_id = 'mrf_site' AND day >= toDate(toDateTime('2026-03-07 05:00:00', 'UTC')) AND day <= toDate(toDateTime('2026-03-11 04:00:00', 'UTC'))
-            GROUP BY site_id, session_key
-        )
-        WHERE site_id = 'mrf_site'
-            AND started_at < toDateTime('2026-03-10 04:00:00', 'UTC')
-            AND ended_at >= toDateTime('2026-03-08 05:00:00', 'UTC')
-    ) AS s
-    ALL LEFT JOIN (
-        SELECT near_edges__session_key AS e__session_key,
-            countIf(near_edges__event_type IN ('pageview', 'goal')) AS e__counted,
-            countIf(near_edges__event_type = 'pageview') AS e__pageviews,
-            if(countIf(near_edges__duration_ms IS NOT NULL AND (near_edges__event_type = '_leave')) = 0, NULL, sumIf(near_edges__duration_ms, near_edges__event_type = '_leave')) AS e__leave_ms,
-            countIf(near_edges__event_type = '_leave' AND near_edges__duration_ms IS NOT NULL) AS e__leave_n,
-            if(countIf(near_edges__scroll_depth IS NOT NULL AND (near_edges__event_type = '_leave')) = 0, NULL, sumIf(near_edges__scroll_depth, near_edges__event_type = '_leave')) AS e__scroll,
-            countIf(near_edges__event_type = '_leave' AND near_edges__scroll_depth IS NOT NULL) AS e__scroll_n
-        FROM (
-            SELECT session_key AS near_edges__session_key,
-                event_type AS near_edges__event_type,
-                duration_ms AS near_edges__duration_ms,
-                scroll_depth AS near_edges__scroll_depth
-            FROM events
-            WHERE site_id = 'mrf_site'
-                AND ts >= toDateTime('2026-03-08 05:00:00', 'UTC')
-                AND ts < toDateTime('2026-03-10 04:00:00', 'UTC')
-        ) AS near_edges
-        WHERE near_edges__session_key IN (
-            SELECT session_key
+            SELECT 'mrf_site' AS site_id, session_key, visitor_key, started_at, ended_at, started_at_us, ended_at_us, first_counted_at, last_counted_at, pageviews, goals, leave_ms, leave_count, scroll, scroll_count, entry_at, exit_at, entry_page, channel, referrer, utm_source, utm_medium, utm_campaign, utm_term, utm_content, exit_page, country, region, city, device_type, browser, os, screen_width, language
             FROM (
-                SELECT site_id,
-                    session_key,
+                SELECT session_key,
                     anyMerge(visitor_key_state) AS visitor_key,
                     minMerge(started_at_state) AS started_at,
                     maxMerge(ended_at_state) AS ended_at,
@@ -136,7 +74,73 @@ FROM (
                     if(argMinIfMerge(language_state) = '', NULL, substring(argMinIfMerge(language_state), 2)) AS language
                 FROM sessions
                 WHERE site_id = 'mrf_site' AND day >= toDate(toDateTime('2026-03-07 05:00:00', 'UTC')) AND day <= toDate(toDateTime('2026-03-11 04:00:00', 'UTC'))
-                GROUP BY site_id, session_key
+                GROUP BY session_key
+            )
+        )
+        WHERE site_id = 'mrf_site'
+            AND started_at < toDateTime('2026-03-10 04:00:00', 'UTC')
+            AND ended_at >= toDateTime('2026-03-08 05:00:00', 'UTC')
+    ) AS s
+    ALL LEFT JOIN (
+        SELECT near_edges__session_key AS e__session_key,
+            countIf(near_edges__event_type IN ('pageview', 'goal')) AS e__counted,
+            countIf(near_edges__event_type = 'pageview') AS e__pageviews,
+            if(countIf(near_edges__duration_ms IS NOT NULL AND (near_edges__event_type = '_leave')) = 0, NULL, sumIf(near_edges__duration_ms, near_edges__event_type = '_leave')) AS e__leave_ms,
+            countIf(near_edges__event_type = '_leave' AND near_edges__duration_ms IS NOT NULL) AS e__leave_n,
+            if(countIf(near_edges__scroll_depth IS NOT NULL AND (near_edges__event_type = '_leave')) = 0, NULL, sumIf(near_edges__scroll_depth, near_edges__event_type = '_leave')) AS e__scroll,
+            countIf(near_edges__event_type = '_leave' AND near_edges__scroll_depth IS NOT NULL) AS e__scroll_n
+        FROM (
+            SELECT session_key AS near_edges__session_key,
+                event_type AS near_edges__event_type,
+                duration_ms AS near_edges__duration_ms,
+                scroll_depth AS near_edges__scroll_depth
+            FROM events
+            WHERE site_id = 'mrf_site'
+                AND ts >= toDateTime('2026-03-08 05:00:00', 'UTC')
+                AND ts < toDateTime('2026-03-10 04:00:00', 'UTC')
+        ) AS near_edges
+        WHERE near_edges__session_key IN (
+            SELECT session_key
+            FROM (
+                SELECT 'mrf_site' AS site_id, session_key, visitor_key, started_at, ended_at, started_at_us, ended_at_us, first_counted_at, last_counted_at, pageviews, goals, leave_ms, leave_count, scroll, scroll_count, entry_at, exit_at, entry_page, channel, referrer, utm_source, utm_medium, utm_campaign, utm_term, utm_content, exit_page, country, region, city, device_type, browser, os, screen_width, language
+                FROM (
+                    SELECT session_key,
+                        anyMerge(visitor_key_state) AS visitor_key,
+                        minMerge(started_at_state) AS started_at,
+                        maxMerge(ended_at_state) AS ended_at,
+                        minMerge(started_at_us_state) AS started_at_us,
+                        maxMerge(ended_at_us_state) AS ended_at_us,
+                        if(countIfMerge(pageviews_state) + countIfMerge(goals_state) = 0, NULL, minIfMerge(first_counted_at_state)) AS first_counted_at,
+                        if(countIfMerge(pageviews_state) + countIfMerge(goals_state) = 0, NULL, maxIfMerge(last_counted_at_state)) AS last_counted_at,
+                        countIfMerge(pageviews_state) AS pageviews,
+                        countIfMerge(goals_state) AS goals,
+                        sumIfMerge(leave_ms_state) AS leave_ms,
+                        countIfMerge(leave_count_state) AS leave_count,
+                        sumIfMerge(scroll_state) AS scroll,
+                        countIfMerge(scroll_count_state) AS scroll_count,
+                        if(countIfMerge(pageviews_state) = 0, NULL, minIfMerge(entry_at_state)) AS entry_at,
+                        if(countIfMerge(pageviews_state) = 0, NULL, maxIfMerge(exit_at_state)) AS exit_at,
+                        if(argMinIfMerge(entry_page_state) = '', NULL, substring(argMinIfMerge(entry_page_state), 2)) AS entry_page,
+                        if(argMinIfMerge(channel_state) = '', NULL, substring(argMinIfMerge(channel_state), 2)) AS channel,
+                        if(argMinIfMerge(referrer_state) = '', NULL, substring(argMinIfMerge(referrer_state), 2)) AS referrer,
+                        if(argMinIfMerge(utm_source_state) = '', NULL, substring(argMinIfMerge(utm_source_state), 2)) AS utm_source,
+                        if(argMinIfMerge(utm_medium_state) = '', NULL, substring(argMinIfMerge(utm_medium_state), 2)) AS utm_medium,
+                        if(argMinIfMerge(utm_campaign_state) = '', NULL, substring(argMinIfMerge(utm_campaign_state), 2)) AS utm_campaign,
+                        if(argMinIfMerge(utm_term_state) = '', NULL, substring(argMinIfMerge(utm_term_state), 2)) AS utm_term,
+                        if(argMinIfMerge(utm_content_state) = '', NULL, substring(argMinIfMerge(utm_content_state), 2)) AS utm_content,
+                        if(argMaxIfMerge(exit_page_state) = '', NULL, substring(argMaxIfMerge(exit_page_state), 2)) AS exit_page,
+                        if(argMinIfMerge(country_state) = '', NULL, substring(argMinIfMerge(country_state), 2)) AS country,
+                        if(argMinIfMerge(region_state) = '', NULL, substring(argMinIfMerge(region_state), 2)) AS region,
+                        if(argMinIfMerge(city_state) = '', NULL, substring(argMinIfMerge(city_state), 2)) AS city,
+                        if(argMinIfMerge(device_type_state) = '', NULL, substring(argMinIfMerge(device_type_state), 2)) AS device_type,
+                        if(argMinIfMerge(browser_state) = '', NULL, substring(argMinIfMerge(browser_state), 2)) AS browser,
+                        if(argMinIfMerge(os_state) = '', NULL, substring(argMinIfMerge(os_state), 2)) AS os,
+                        if(argMinIfMerge(screen_width_state) = '', NULL, toInt32OrZero(substring(argMinIfMerge(screen_width_state), 2))) AS screen_width,
+                        if(argMinIfMerge(language_state) = '', NULL, substring(argMinIfMerge(language_state), 2)) AS language
+                    FROM sessions
+                    WHERE site_id = 'mrf_site' AND ((day >= toDate(toDateTime('2026-03-07 05:00:00', 'UTC')) AND day <= toDate(toDateTime('2026-03-09 05:00:00', 'UTC'))) OR (day >= toDate(toDateTime('2026-03-09 04:00:00', 'UTC')) AND day <= toDate(toDateTime('2026-03-11 04:00:00', 'UTC'))))
+                    GROUP BY session_key
+                )
             )
             WHERE site_id = 'mrf_site'
                 AND started_at < toDateTime('2026-03-10 04:00:00', 'UTC')
