@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.datasaas.app.DataSaasProperties;
+import com.datasaas.sql.ClickHouseDialect;
 import com.datasaas.support.ClickHouseServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -523,6 +524,31 @@ class ClickHouseEventStoreTest {
         List<List<Object>> stored = sessions(a, "1");
         assertThat(stored).hasSize(13); // s0..s6 and s-1..s-6
         assertThat(stored).isEqualTo(derivedSessions(a));
+        // A stats query reads one site: grouped by session alone, the site put back as a constant, and narrowed to
+        // a window of days. The same rows as that site's part of the read over every site.
+        Instant first = a.query("SELECT min(ts) FROM events", List.of(), (rs, n) -> rs.getObject(1, Instant.class))
+                .get(0);
+        Instant last = a.query("SELECT max(ts) FROM events", List.of(), (rs, n) -> rs.getObject(1, Instant.class))
+                .get(0);
+        List<String> sites =
+                a.query("SELECT DISTINCT site_id FROM events ORDER BY site_id", List.of(), (rs, n) -> rs.getString(1));
+        assertThat(sites).isNotEmpty();
+        for (String site : sites) {
+            List<List<Object>> ofSite = sessions(a, "site_id = " + ClickHouseDialect.literal(site));
+            assertThat(ofSite).isNotEmpty();
+            for (List<ClickHouseDialect.TimeWindow> windows : List.of(
+                    List.<ClickHouseDialect.TimeWindow>of(),
+                    List.of(new ClickHouseDialect.TimeWindow(first, last)),
+                    List.of(
+                            new ClickHouseDialect.TimeWindow(first, first),
+                            new ClickHouseDialect.TimeWindow(first, last)))) {
+                assertThat(rows(
+                                a,
+                                "SELECT * FROM (" + new ClickHouseSessions().select(site, windows)
+                                        + ") ORDER BY session_key"))
+                        .isEqualTo(ofSite);
+            }
+        }
         // More than one row per session is stored (per insert and day); reads merge them.
         assertThat(a.query("SELECT count() FROM sessions", List.of(), (rs, n) -> rs.getLong(1))
                         .get(0))
