@@ -18,15 +18,22 @@ import org.springframework.scheduling.annotation.Scheduled;
 
 /**
  * The per-address event limit summed over nodes, without a database round trip per event (that would cost more than
- * the rest of ingest). Each node counts the events it accepts per address in memory; about once a second
- * ({@link #FLUSH_MILLIS}) it adds its counts to {@code event_rate_windows} (one row per address and clock minute) in
- * one statement, which answers which of those addresses all nodes together took to the limit this minute. Those are
- * refused on this node until the minute ends.
+ * the rest of ingest). Each node counts the events it accepts per address and clock minute in memory; about once a
+ * second ({@link #FLUSH_MILLIS}) it adds what it has not shared yet to {@code event_rate_windows} (one row per address
+ * and clock minute) in one statement, which answers which of those addresses all nodes together took to the limit
+ * this minute. Those are refused on this node until the minute ends.
  *
- * <p>Accuracy: besides each node's own exact local bucket, an address can get past the cluster-wide limit by what the
- * nodes accept from it between two flushes (at most one flush interval's worth per node, and never more than the
- * limit per node). Windows are clock minutes, so a burst split across a minute boundary can reach twice the limit, as
- * with the local bucket's interval refill.
+ * <p>An address is shared only once this node accepted {@link #shareFrom} events from it in the minute (5 for the
+ * limit of 100), and then with its whole count: most addresses send a few events a minute, and writing a row for each
+ * of them was PostgreSQL's main cost under load, for addresses that can never reach the limit.
+ *
+ * <p>Accuracy, per address and clock minute, with {@code N} nodes: each node's own local bucket is exact. Across
+ * nodes the address gets at most {@code limit + N * (shareFrom - 1)} events plus, per node, what that node accepts from
+ * it between two flushes (about one second of its traffic): a node that has not shared the address holds back at most
+ * {@code shareFrom - 1} of its events, and a node learns that the others took the address to the limit at its first
+ * flush after it shared it. Never more than the limit per node. Windows are clock minutes, so a burst split across a
+ * minute boundary can reach twice the limit, as with the local bucket's interval refill. {@code SharedRateWindowsTest}
+ * checks the bound on two nodes.
  */
 final class SharedRateWindows implements RateWindows {
     private static final Logger log = LoggerFactory.getLogger(SharedRateWindows.class);
@@ -40,14 +47,28 @@ final class SharedRateWindows implements RateWindows {
             "WITH added AS (INSERT INTO event_rate_windows AS w (address, window_start, events)"
                     + " SELECT * FROM unnest(?::text[], ?::bigint[], ?::int[])"
                     + " ON CONFLICT (address, window_start) DO UPDATE SET events = w.events + excluded.events"
-                    + " RETURNING address, events)"
-                    + " SELECT address FROM added WHERE events >= ?";
+                    + " RETURNING address, window_start, events)"
+                    + " SELECT address, window_start FROM added WHERE events >= ?";
+
+    /** This node's count of one address in one window, and how much of it is in PostgreSQL. */
+    private static final class Count {
+        final AtomicInteger accepted = new AtomicInteger();
+        /** Written by the flush only. */
+        int shared;
+    }
+
+    /** One clock minute's counts on this node. */
+    private record Window(long start, Map<String, Count> counts) {}
 
     private final DataSource dataSource;
     private final Clock clock;
     private final int perMinute;
-    /** Accepted here since the last flush, per address; the window is the one current at flush time. */
-    private volatile Map<String, AtomicInteger> pending = new ConcurrentHashMap<>();
+    /** From this many events of an address in a window on this node, its count is shared (see the class comment). */
+    final int shareFrom;
+
+    private volatile Window current;
+    /** The window before {@link #current}, until a flush has shared its last counts. */
+    private volatile Window previous;
     /** Addresses over the limit across nodes, with the end of the window that blocks them (epoch millis). */
     private final Map<String, Long> blockedUntil = new ConcurrentHashMap<>();
 
@@ -55,6 +76,12 @@ final class SharedRateWindows implements RateWindows {
         this.dataSource = dataSource;
         this.clock = clock;
         this.perMinute = settings.rateLimitPerMinute();
+        this.shareFrom = Math.max(1, perMinute / 20);
+        this.current = new Window(windowStart(), new ConcurrentHashMap<>());
+    }
+
+    private long windowStart() {
+        return clock.millis() / WINDOW_MILLIS * WINDOW_MILLIS;
     }
 
     @Override
@@ -69,50 +96,81 @@ final class SharedRateWindows implements RateWindows {
 
     @Override
     public void accepted(String address) {
-        pending.computeIfAbsent(address, k -> new AtomicInteger()).incrementAndGet();
+        window().counts().computeIfAbsent(address, k -> new Count()).accepted.incrementAndGet();
+    }
+
+    /** The window of now, starting a new one when the minute has turned. */
+    private Window window() {
+        Window w = current;
+        long start = windowStart();
+        if (w.start() == start) return w;
+        synchronized (this) {
+            w = current;
+            if (w.start() != start) {
+                // A previous window not flushed yet (no flush for a whole minute) is dropped: its minute is over.
+                previous = w;
+                w = new Window(start, new ConcurrentHashMap<>());
+                current = w;
+            }
+            return w;
+        }
     }
 
     @Scheduled(fixedDelay = FLUSH_MILLIS, initialDelay = FLUSH_MILLIS)
     void flush() {
-        Map<String, AtomicInteger> batch = pending;
-        if (batch.isEmpty()) return;
-        pending = new ConcurrentHashMap<>();
-        long window = clock.millis() / WINDOW_MILLIS * WINDOW_MILLIS;
+        Window now = window();
+        Window before = previous;
+        List<String> addresses = new ArrayList<>();
+        List<Long> windows = new ArrayList<>();
+        List<Integer> counts = new ArrayList<>();
+        List<Count> sharing = new ArrayList<>();
+        List<Integer> amounts = new ArrayList<>();
+        for (Window w : before == null ? List.of(now) : List.of(before, now)) {
+            w.counts().forEach((address, count) -> {
+                int accepted = count.accepted.get();
+                if (accepted >= shareFrom && accepted > count.shared) {
+                    addresses.add(address);
+                    windows.add(w.start());
+                    counts.add(accepted - count.shared);
+                    sharing.add(count);
+                    amounts.add(accepted);
+                }
+            });
+        }
+        if (addresses.isEmpty()) {
+            if (before != null) previous = null;
+            return;
+        }
         try (var connection = dataSource.getConnection()) {
-            // Only the addresses this node accepted since the last flush: one that other nodes took to the limit is
-            // learnt here at the first flush after this node accepts from it, so this node lets through at most one
-            // flush interval of its traffic (the bound in the class comment). Reading every address over the limit
-            // instead scanned the whole minute's rows every second, PostgreSQL's main cost under load.
-            for (String address : add(connection, batch, window, perMinute)) {
-                blockedUntil.put(address, window + WINDOW_MILLIS);
-            }
+            // Of the addresses this node shares now: one that other nodes took to the limit is learnt here at the
+            // first flush after this node shares it (the bound in the class comment). Reading every address over the
+            // limit instead scanned the whole minute's rows every second.
+            add(connection, addresses, windows, counts, perMinute)
+                    .forEach((address, windowStart) ->
+                            blockedUntil.merge(address, windowStart + WINDOW_MILLIS, Math::max));
+            for (int i = 0; i < sharing.size(); i++) sharing.get(i).shared = amounts.get(i);
+            if (before != null) previous = null;
         } catch (SQLException e) {
-            // Counting is best effort: the local bucket still limits each node; the counts come back next flush.
-            batch.forEach((address, count) ->
-                    pending.computeIfAbsent(address, k -> new AtomicInteger()).addAndGet(count.get()));
+            // Counting is best effort: the local bucket still limits each node; the counts go at the next flush.
             log.warn("Cannot share event rate counts with the other nodes: {}", e.getMessage());
         }
     }
 
-    /** Adds the counts; answers the addresses among them whose window reached {@code limit} across nodes. */
-    private static List<String> add(Connection connection, Map<String, AtomicInteger> batch, long window, int limit)
+    /**
+     * Adds the counts; answers the addresses among them whose window reached {@code limit} across nodes, with the
+     * latest such window's start.
+     */
+    private static Map<String, Long> add(
+            Connection connection, List<String> addresses, List<Long> windows, List<Integer> counts, int limit)
             throws SQLException {
-        List<String> addresses = new ArrayList<>(batch.size());
-        List<Long> windows = new ArrayList<>(batch.size());
-        List<Integer> counts = new ArrayList<>(batch.size());
-        batch.forEach((address, count) -> {
-            addresses.add(address);
-            windows.add(window);
-            counts.add(count.get());
-        });
-        List<String> over = new ArrayList<>();
+        Map<String, Long> over = new java.util.HashMap<>();
         try (PreparedStatement add = connection.prepareStatement(ADD)) {
             add.setArray(1, connection.createArrayOf("text", addresses.toArray()));
             add.setArray(2, connection.createArrayOf("bigint", windows.toArray()));
             add.setArray(3, connection.createArrayOf("integer", counts.toArray()));
             add.setInt(4, limit);
             try (ResultSet blocked = add.executeQuery()) {
-                while (blocked.next()) over.add(blocked.getString(1));
+                while (blocked.next()) over.merge(blocked.getString(1), blocked.getLong(2), Math::max);
             }
         }
         return over;
@@ -120,7 +178,7 @@ final class SharedRateWindows implements RateWindows {
 
     @Scheduled(fixedDelay = 60_000, initialDelay = 60_000)
     void forgetOldWindows() {
-        long current = clock.millis() / WINDOW_MILLIS * WINDOW_MILLIS;
+        long current = windowStart();
         try (var connection = dataSource.getConnection();
                 PreparedStatement delete =
                         connection.prepareStatement("DELETE FROM event_rate_windows WHERE window_start < ?")) {

@@ -55,6 +55,11 @@ public final class ClickHouseServer {
         return httpPort;
     }
 
+    /** The server's process id, for benchmarks that read its CPU time from /proc. */
+    public long pid() {
+        return process.pid();
+    }
+
     /** The native protocol's port, which other servers of a cluster use to reach this one. */
     public int tcpPort() {
         return tcpPort;
