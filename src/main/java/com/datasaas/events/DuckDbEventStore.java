@@ -14,7 +14,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -332,6 +334,7 @@ public class DuckDbEventStore implements EventStore {
                 st.executeUpdate();
                 SessionRollup.deleteSite(connection, siteId);
                 HourlyRollup.deleteSite(connection, siteId);
+                DayRollup.deleteSite(connection, siteId);
             } catch (SQLException e) {
                 throw new EventStoreException("Deleting the events of " + siteId + " failed", e);
             }
@@ -408,6 +411,35 @@ public class DuckDbEventStore implements EventStore {
                 rollback(c, e);
                 throw new EventStoreException("Rolling up events failed: " + rootCause(e), e);
             }
+        }
+    }
+
+    /**
+     * Rolls the site's closed days in {@code zone} into the day rollup in one transaction (see {@link DayRollup#roll});
+     * a site whose zone changed gets its days rolled again in the new zone. Returns how many days were rolled.
+     */
+    public long rollDays(String siteId, ZoneId zone) {
+        synchronized (writeLock) {
+            DuckDBConnection c = connection;
+            try {
+                run(c, "begin", "BEGIN TRANSACTION");
+                long days = DayRollup.roll(c, (step, sql) -> run(c, step, sql), siteId, zone);
+                run(c, "commit", "COMMIT");
+                return days;
+            } catch (SQLException | RuntimeException e) {
+                rollback(c, e);
+                throw new EventStoreException("Rolling up days failed: " + rootCause(e), e);
+            }
+        }
+    }
+
+    @Override
+    public Optional<DayRows> dayRows(String siteId, ZoneId zone, String dimension, LocalDate start, LocalDate end) {
+        if (!DayRollup.rolledUp(dimension)) return Optional.empty();
+        try (Connection reader = connection.duplicate()) {
+            return DayRollup.read(reader, siteId, zone, dimension, start, end);
+        } catch (SQLException e) {
+            throw new EventStoreException("Reading the day rollup failed: " + rootCause(e), e);
         }
     }
 

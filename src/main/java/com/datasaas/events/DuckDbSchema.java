@@ -153,7 +153,10 @@ final class DuckDbSchema {
             SessionAttribute.addedIn(4) + SessionRollup.rebuild(4),
             // 5: the hourly rollup (HourlyRollup); empty with its watermark at the epoch, so the first roll after the
             // upgrade folds all past events and the stats read raw events until then.
-            HourlyRollup.CREATE);
+            HourlyRollup.CREATE,
+            // 6: the day rollup without the session key (DayRollup); empty, filled by the next roll of each site's
+            // days, and the stats read the exact plans until then.
+            DayRollup.CREATE);
 
     private DuckDbSchema() {}
 

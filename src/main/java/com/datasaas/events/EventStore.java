@@ -53,4 +53,18 @@ public interface EventStore {
     default Optional<RollupCoverage> rollups(String siteId) {
         return Optional.empty();
     }
+
+    /**
+     * The day rows of one rolled-up dimension ({@code "total"}, a session attribute's column or {@code "pathname"})
+     * over whole site-local days, or empty when the store keeps no day rollup (ClickHouse) or too little of the range
+     * is rolled up: then the stats use their exact plans.
+     */
+    default Optional<DayRows> dayRows(
+            String siteId,
+            java.time.ZoneId zone,
+            String dimension,
+            java.time.LocalDate start,
+            java.time.LocalDate end) {
+        return Optional.empty();
+    }
 }

@@ -168,6 +168,8 @@ final class HourlyRollup {
                             + " FULL OUTER JOIN rollup_hours r ON n.site_id = r.site_id AND n.hour = r.hour"
                             + " WHERE n.events IS DISTINCT FROM r.events");
         }
+        // Day rows within a day of a rebuilt hour are dropped in this transaction; the next day roll builds them again.
+        for (String sql : DayRollup.invalidate()) steps.run("day_rollup_invalidate", sql);
         long hours;
         Instant first;
         Instant last;

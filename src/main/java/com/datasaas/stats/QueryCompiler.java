@@ -223,6 +223,7 @@ final class QueryCompiler {
             case SESSIONS -> sessionsOnlyPerSession(q);
             case ROLLUP -> rollupPerSession(q, coverage.orElseThrow());
             case EVENTS -> hitsPerSession(q);
+            case DAYS -> throw new IllegalStateException("the day rollup is read by StatsEngine, not compiled");
         };
     }
 
@@ -235,7 +236,26 @@ final class QueryCompiler {
         /** The hourly rollup for its closed, clean hours and raw events for the rest of the range. */
         ROLLUP,
         /** Raw events joined to their sessions. */
-        EVENTS
+        EVENTS,
+        /**
+         * The day rollup for the closed days of the range and the same day rows computed live for the others, merged
+         * in Java ({@link DayAnswers}); visitors over more than one day come from a sketch union (an estimate).
+         */
+        DAYS
+    }
+
+    /**
+     * Whether the day rollup holds what the query asks: whole site-local days (every query's range is), the total or
+     * daily buckets, at most one dimension that the rollup keeps (session-level or pathname), no filters, no visitor
+     * restriction and no goals (conversions are matched at query time, the rollup keeps no goal names).
+     */
+    static boolean daysAnswer(StatsQuery q) {
+        return (q.interval() == null || q.interval() == Interval.DAY)
+                && q.dimensions().size() <= 1
+                && q.dimensions().stream().allMatch(QueryCompiler::inRollup)
+                && q.filters().isEmpty()
+                && q.visitors().isEmpty()
+                && q.goals().isEmpty();
     }
 
     /** Above this many dirty hours in a range, reading the range raw is simpler and no slower. */

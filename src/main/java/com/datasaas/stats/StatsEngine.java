@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.stereotype.Component;
 
 /**
@@ -29,6 +30,40 @@ final class StatsEngine {
     }
 
     List<StatsRow> aggregate(StatsQuery q) {
+        Optional<DayAnswers.Answer> days = days(q);
+        if (days.isPresent()) {
+            List<StatsRow> all = days.get().rows();
+            if (q.limit() <= 0 || groupsOf(q) == 0) return all;
+            int from = Math.min(q.offset(), all.size());
+            return all.subList(from, Math.min(all.size(), from + q.limit()));
+        }
+        return aggregateExact(q);
+    }
+
+    private static int groupsOf(StatsQuery q) {
+        return QueryCompiler.groupNames(q).size();
+    }
+
+    /** The planner's answer from the day rollup, when it takes the {@code DAYS} plan. */
+    Optional<DayAnswers.Answer> days(StatsQuery q) {
+        if (!QueryCompiler.daysAnswer(q)) return Optional.empty();
+        String dimension = DayAnswers.dimension(q);
+        return store.dayRows(q.siteId(), q.zone(), dimension, q.start(), q.end())
+                .flatMap(rows -> DayAnswers.answer(
+                        q,
+                        rows,
+                        () -> dimension.equals("total")
+                                ? Optional.of(rows)
+                                : store.dayRows(q.siteId(), q.zone(), "total", q.start(), q.end())));
+    }
+
+    /** Whether the answer to the query has estimated visitors (the {@code DAYS} plan over more than one day). */
+    boolean visitorsEstimated(StatsQuery q) {
+        return days(q).map(DayAnswers.Answer::visitorsEstimated).orElse(false);
+    }
+
+    /** The exact plans' answer (never the day rollup): the benchmark's same-run comparison, and the oracle. */
+    List<StatsRow> aggregateExact(StatsQuery q) {
         int groups = QueryCompiler.groupNames(q).size();
         CompiledQuery sql = dialect.print(QueryCompiler.aggregate(q, store.rollups(q.siteId())));
         return store.query(sql.sql(), sql.parameters(), (rs, n) -> {
@@ -44,6 +79,8 @@ final class StatsEngine {
     }
 
     long groupCount(StatsQuery q) {
+        Optional<DayAnswers.Answer> days = days(q);
+        if (days.isPresent()) return days.get().rows().size();
         CompiledQuery sql = dialect.print(QueryCompiler.groupCount(q, store.rollups(q.siteId())));
         return store.query(sql.sql(), sql.parameters(), (rs, n) -> rs.getLong(1))
                 .get(0);
@@ -51,6 +88,7 @@ final class StatsEngine {
 
     /** Which data the planner reads for the query on this store (tests assert every plan is exercised). */
     QueryCompiler.Plan plan(StatsQuery q) {
+        if (days(q).isPresent()) return QueryCompiler.Plan.DAYS;
         return QueryCompiler.plan(q, store.rollups(q.siteId()));
     }
 

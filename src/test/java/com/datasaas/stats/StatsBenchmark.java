@@ -80,11 +80,26 @@ class StatsBenchmark {
             String rollup = "no rollup";
             if (store instanceof DuckDbEventStore duck) {
                 long r0 = System.nanoTime();
-                long hours = duck.rollUp(Instant.now(), true);
+                // As the schedule would have it at the time of the last event (SampleData's last day may lie ahead).
+                long hours = duck.rollUp(end.isAfter(Instant.now()) ? end : Instant.now(), true);
                 long rows = count(store, "SELECT count(*) FROM hourly_rollup");
                 rollup = String.format(
                         "rollup: %d site-hours folded in %.1f s, %,d rollup rows",
                         hours, (System.nanoTime() - r0) / 1e9, rows);
+            }
+            // The day rollup as its schedule keeps it: every day closed for good, in the site's zone (UTC; the New York
+            // timeseries asks another zone, so it keeps the exact plans).
+            if (store instanceof DuckDbEventStore duck) {
+                for (ZoneId zone : List.of(ZoneId.of("UTC"))) {
+                    long d0 = System.nanoTime();
+                    long days = duck.rollDays(SITE, zone);
+                    rollup += String.format(
+                            "%nday rollup (%s): %d days rolled in %.1f s", zone, days, (System.nanoTime() - d0) / 1e9);
+                }
+                rollup += String.format(
+                        ", %,d day rows, %,d sketch bytes",
+                        count(store, "SELECT count(*) FROM day_rollup"),
+                        count(store, "SELECT coalesce(sum(octet_length(visitor_sketch)), 0) FROM day_rollup"));
             }
             String memoryAfterLoad = memory();
             StatsEngine engine = new StatsEngine(store, List.of(dialect));
@@ -148,7 +163,29 @@ class StatsBenchmark {
                             raw.getKey(), () -> store.query(sql.sql(), sql.parameters(), (rs, n) -> rs.getObject(1)));
                 }
             }
+            // The exact plans (before the day rollup) for the dashboard's widgets, same data and run; and how the
+            // day-rollup answers compare with them.
+            StringBuilder comparison = new StringBuilder();
+            if (!clickHouse) {
+                Map<String, StatsQuery> exact = new LinkedHashMap<>();
+                exact.put("overview", query(first, last, List.of(), null, 0));
+                exact.put("timeseries (day)", query(first, last, List.of(), Interval.DAY, 0));
+                for (Dimension d : List.of(
+                        Dimension.PATHNAME,
+                        Dimension.ENTRY_PAGE,
+                        Dimension.REFERRER,
+                        Dimension.CHANNEL,
+                        Dimension.COUNTRY,
+                        Dimension.DEVICE_TYPE)) {
+                    exact.put("breakdown " + d.apiName(), query(first, last, List.of(d), null, 10));
+                }
+                exact.forEach((name, q) -> {
+                    widgets.put(name + ", exact plans", () -> engine.aggregateExact(q));
+                    comparison.append(compare(name, engine.plan(q), engine.aggregate(q), engine.aggregateExact(q)));
+                });
+            }
             Set<String> dashboardWidgets = new HashSet<>(widgets.keySet());
+            dashboardWidgets.removeIf(name -> name.endsWith(", exact plans"));
             dashboardWidgets.remove("overview, filtered by channel");
             dashboardWidgets.remove("timeseries (day), New York");
             dashboardWidgets.remove("timeseries (day), raw-events plan");
@@ -165,9 +202,11 @@ class StatsBenchmark {
             Map<String, List<Double>> timings = new LinkedHashMap<>();
             List<Double> dashboard = new ArrayList<>();
             List<Double> referenceDashboard = new ArrayList<>();
+            List<Double> exactDashboard = new ArrayList<>();
             for (int run = 0; run < runs; run++) {
                 double total = 0;
                 double referenceTotal = 0;
+                double exactTotal = 0;
                 for (Map.Entry<String, Supplier<Object>> w : widgets.entrySet()) {
                     long start = System.nanoTime();
                     w.getValue().get();
@@ -175,9 +214,11 @@ class StatsBenchmark {
                     timings.computeIfAbsent(w.getKey(), k -> new ArrayList<>()).add(ms);
                     if (dashboardWidgets.contains(w.getKey())) total += ms;
                     if (REFERENCE_DASHBOARD.contains(w.getKey())) referenceTotal += ms;
+                    if (w.getKey().endsWith(", exact plans")) exactTotal += ms;
                 }
                 dashboard.add(total);
                 referenceDashboard.add(referenceTotal);
+                exactDashboard.add(exactTotal);
             }
             StringBuilder report = new StringBuilder();
             report.append(String.format(
@@ -189,6 +230,7 @@ class StatsBenchmark {
                     runs,
                     Runtime.getRuntime().availableProcessors()));
             report.append(rollup).append(System.lineSeparator());
+            report.append(comparison);
             if (load) {
                 report.append(String.format(
                         "load: %,.0f events/s; load average %.1f at the end%n",
@@ -208,6 +250,13 @@ class StatsBenchmark {
             report.append(String.format(
                     "%-36s %9.1f %9.1f%n",
                     "whole dashboard (8 widgets)", percentile(dashboard, 50), percentile(dashboard, 95)));
+            if (!clickHouse) {
+                report.append(String.format(
+                        "%-36s %9.1f %9.1f%n",
+                        "whole dashboard, exact plans",
+                        percentile(exactDashboard, 50),
+                        percentile(exactDashboard, 95)));
+            }
             report.append(String.format(
                     "%-36s %9.1f %9.1f%n",
                     "reference: 8 raw queries",
@@ -316,6 +365,27 @@ class StatsBenchmark {
         } catch (java.io.IOException e) {
             return "n/a";
         }
+    }
+
+    /** The plan, and the largest relative visitor error and whether every other number is equal, vs the exact plans. */
+    private static String compare(String name, QueryCompiler.Plan plan, List<StatsRow> got, List<StatsRow> exact) {
+        double worst = 0;
+        boolean same = got.size() == exact.size();
+        for (int i = 0; same && i < got.size(); i++) {
+            Components a = got.get(i).components();
+            Components b = exact.get(i).components();
+            worst = Math.max(worst, Math.abs(a.visitors() - b.visitors()) / (double) Math.max(1, b.visitors()));
+            same = got.get(i).groups().equals(exact.get(i).groups())
+                    && a.sessions() == b.sessions()
+                    && a.pageviews() == b.pageviews()
+                    && a.bounces() == b.bounces()
+                    && Math.abs(a.durationSum() - b.durationSum()) < 1e-3 * Math.max(1, b.durationSum())
+                    && a.leaveCount() == b.leaveCount()
+                    && a.scrollCount() == b.scrollCount();
+        }
+        return String.format(
+                "%-24s plan %-8s visitors off by at most %.2f%%, other numbers and groups %s%n",
+                name, plan, 100 * worst, same ? "equal" : "DIFFERENT");
     }
 
     private static StatsQuery query(

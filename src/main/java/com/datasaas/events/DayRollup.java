@@ -1,0 +1,567 @@
+package com.datasaas.events;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.zone.ZoneOffsetTransition;
+import java.time.zone.ZoneRules;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.apache.datasketches.hll.HllSketch;
+import org.apache.datasketches.hll.TgtHllType;
+
+/**
+ * The day rollup of the embedded store: per site, site-local day (in the zone the site had when the day was rolled),
+ * dimension and value, the additive numbers the stats sum, with no session in the key, so a 30-day dashboard reads a
+ * few thousand rows instead of millions. Visitors are kept twice: the exact distinct count of the row (a one-day
+ * bucket stays exact) and a mergeable HLL sketch of the row's visitor keys (a union over days is an estimate).
+ *
+ * <p>Definitions are those of the exact plans, per group and session: a session counts on a day (under a value) when
+ * it has a pageview or goal there; its bounce and duration are whole-life numbers from its {@code sessions} row. A
+ * session counted on two consecutive days is counted on both, so each row also keeps {@code continued_*}: the
+ * sessions of the row also counted under the same value on the previous day. Summing the days of a range and
+ * subtracting the continued sessions of every day but the first gives the exact plans' sessions and duration. (A
+ * session counted on two days with a whole day between them would be counted twice; the engine assumes no session
+ * lasts a day, {@code SESSION_MARGIN}.)
+ *
+ * <p>Derived from the hourly rollup (events for half-hour zones and for hours the hourly rollup does not answer), kept
+ * with the same watermark: a day is rolled once it ended before the hourly watermark, and every hour the hourly roll
+ * rebuilds (newly closed hours, late events, deletions, verification) drops, in the same transaction, the days its
+ * sessions were counted on and the day after each ({@link #invalidate}), which the next day roll builds again. The
+ * stats read live, with the same query, the days that are not rolled up (today), the days near dirty hours, and the
+ * days of sessions that have events after the watermark (still running, so their whole-life numbers moved).
+ */
+final class DayRollup {
+    private DayRollup() {}
+
+    /** HLL precision: 2^14 buckets, relative standard error about 0.8% (DataSketches' bound for HLL). */
+    static final int LG_K = DayRows.SKETCH_LG_K;
+
+    /** The dimension name of the rows without a dimension (the overview and the timeseries). */
+    static final String TOTAL = "total";
+
+    static final String PATHNAME = "pathname";
+
+    /** A day with more days than this to read live is answered by the exact plans instead. */
+    static final int MAX_LIVE_SPAN_DAYS = 4;
+
+    private static final Duration SESSION_MARGIN = Duration.ofDays(1);
+
+    /** Schema migration 6. */
+    static final String CREATE = """
+            CREATE TABLE day_rollup (
+                site_id            VARCHAR NOT NULL,
+                zone               VARCHAR NOT NULL,
+                day                DATE    NOT NULL,
+                dimension          VARCHAR NOT NULL,
+                value              VARCHAR,
+                visitors           BIGINT  NOT NULL,
+                sessions           BIGINT  NOT NULL,
+                pageviews          BIGINT  NOT NULL,
+                bounces            BIGINT  NOT NULL,
+                duration_sum       DOUBLE  NOT NULL,
+                leave_ms_sum       DOUBLE  NOT NULL,
+                leave_count        BIGINT  NOT NULL,
+                scroll_sum         DOUBLE  NOT NULL,
+                scroll_count       BIGINT  NOT NULL,
+                continued_sessions BIGINT  NOT NULL,
+                continued_duration DOUBLE  NOT NULL,
+                visitor_sketch     BLOB    NOT NULL
+            );
+            CREATE TABLE day_rollup_days (
+                site_id   VARCHAR     NOT NULL,
+                zone      VARCHAR     NOT NULL,
+                day       DATE        NOT NULL,
+                day_start TIMESTAMPTZ NOT NULL,
+                day_end   TIMESTAMPTZ NOT NULL,
+                PRIMARY KEY (site_id, zone, day)
+            );
+            """;
+
+    /** The dimensions rolled up: the total, every session attribute (from the descriptor) and the pathname. */
+    static List<String> dimensions() {
+        List<String> out = new ArrayList<>();
+        out.add(TOTAL);
+        for (SessionAttribute a : SessionAttribute.values()) out.add(a.column());
+        out.add(PATHNAME);
+        return out;
+    }
+
+    static boolean rolledUp(String dimension) {
+        return dimensions().contains(dimension);
+    }
+
+    /**
+     * Statements for {@link HourlyRollup#roll}, after {@code rollup_todo} holds the hours it rebuilds: drops the day
+     * rows within a day of any of them (their sessions' whole-life numbers or the previous-day links may change).
+     */
+    static List<String> invalidate() {
+        // The sessions with events in the rebuilt hours: their whole-life numbers (bounce, duration, exit page) count
+        // on
+        // every day they were counted, and their counted days link to the next day. Deleted visitors' sessions are
+        // gone, but every hour of their events is rebuilt, so the days of those hours are dropped too.
+        String touched = "SELECT DISTINCT e.site_id, e.session_key FROM events e SEMI JOIN rollup_todo t"
+                + " ON e.site_id = t.site_id AND " + HourlyRollup.hourOf("e.ts") + " = t.hour"
+                + " WHERE e.ts >= (SELECT min(hour) FROM rollup_todo)"
+                + " AND e.ts < (SELECT max(hour) FROM rollup_todo) + INTERVAL 1 HOUR";
+        String spans = "SELECT s.site_id, s.started_at AS span_start, s.ended_at AS span_end FROM sessions s"
+                + " SEMI JOIN (" + touched + ") x ON s.site_id = x.site_id AND s.session_key = x.session_key"
+                + " UNION ALL SELECT site_id, hour, hour + INTERVAL 1 HOUR FROM rollup_todo";
+        String stale = "CREATE OR REPLACE TEMP TABLE day_rollup_stale AS SELECT DISTINCT d.site_id, d.zone, d.day"
+                + " FROM day_rollup_days d JOIN (" + spans + ") x ON d.site_id = x.site_id"
+                + " AND x.span_start < d.day_end AND x.span_end + INTERVAL 1 DAY >= d.day_start";
+        String match = " WHERE EXISTS (SELECT 1 FROM day_rollup_stale s WHERE s.site_id = r.site_id"
+                + " AND s.zone = r.zone AND s.day = r.day)";
+        return List.of(
+                stale,
+                "DELETE FROM day_rollup r" + match,
+                "DELETE FROM day_rollup_days r" + match,
+                "DROP TABLE day_rollup_stale");
+    }
+
+    static void deleteSite(Connection c, String siteId) throws SQLException {
+        for (String table : List.of("day_rollup", "day_rollup_days")) {
+            try (PreparedStatement st = c.prepareStatement("DELETE FROM " + table + " WHERE site_id = ?")) {
+                st.setString(1, siteId);
+                st.executeUpdate();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- rolling
+
+    /**
+     * Rolls, in the caller's open transaction, every day of the site in {@code zone} that is closed for good (ended a
+     * day before the hourly watermark) and not rolled up yet, skipping days near dirty hours; drops the site's days
+     * rolled in another zone first (the site's zone changed). Returns how many days were rolled.
+     */
+    static long roll(Connection c, HourlyRollup.Steps steps, String siteId, ZoneId zone) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("DELETE FROM day_rollup WHERE site_id = ? AND zone <> ?")) {
+            st.setString(1, siteId);
+            st.setString(2, zone.getId());
+            st.executeUpdate();
+        }
+        try (PreparedStatement st = c.prepareStatement("DELETE FROM day_rollup_days WHERE site_id = ? AND zone <> ?")) {
+            st.setString(1, siteId);
+            st.setString(2, zone.getId());
+            st.executeUpdate();
+        }
+        RollupCoverage coverage = HourlyRollup.coverage(c, siteId);
+        Instant firstHour;
+        try (PreparedStatement st = c.prepareStatement("SELECT min(hour) FROM rollup_hours WHERE site_id = ?")) {
+            st.setString(1, siteId);
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                OffsetDateTime t = rs.getObject(1, OffsetDateTime.class);
+                if (t == null) return 0;
+                firstHour = t.toInstant();
+            }
+        }
+        LocalDate first = firstHour.atZone(zone).toLocalDate();
+        LocalDate last = coverage.watermark().atZone(zone).toLocalDate();
+        while (!last.isBefore(first) && end(last, zone).isAfter(coverage.watermark())) {
+            last = last.minusDays(1);
+        }
+        Set<LocalDate> built = builtDays(c, siteId, zone, first, last);
+        Set<LocalDate> stale = staleDays(coverage, zone);
+        List<LocalDate> todo = new ArrayList<>();
+        for (LocalDate d = first; !d.isAfter(last); d = d.plusDays(1)) {
+            if (!built.contains(d) && !stale.contains(d)) todo.add(d);
+        }
+        // Contiguous runs of at most a week per query: one window each, bounded memory.
+        int i = 0;
+        while (i < todo.size()) {
+            int j = i;
+            while (j + 1 < todo.size() && todo.get(j + 1).equals(todo.get(j).plusDays(1)) && j + 1 - i < 7) j++;
+            LocalDate from = todo.get(i);
+            LocalDate to = todo.get(j);
+            String sql = build(siteId, zone, from, to, dimensions(), coverage);
+            List<Object[]> rows = new ArrayList<>();
+            try (Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery(sql)) {
+                while (rs.next()) {
+                    DayRow row = read(rs);
+                    rows.add(new Object[] {row, rs.getString("dimension")});
+                }
+            }
+            steps.run("day_rollup_insert", "SELECT 1");
+            insert(c, siteId, zone, rows);
+            try (PreparedStatement st = c.prepareStatement("INSERT INTO day_rollup_days VALUES (?, ?, ?, ?, ?)")) {
+                for (int k = i; k <= j; k++) {
+                    LocalDate d = todo.get(k);
+                    st.setString(1, siteId);
+                    st.setString(2, zone.getId());
+                    st.setObject(3, d);
+                    st.setObject(4, OffsetDateTime.ofInstant(start(d, zone), java.time.ZoneOffset.UTC));
+                    st.setObject(5, OffsetDateTime.ofInstant(end(d, zone), java.time.ZoneOffset.UTC));
+                    st.execute();
+                }
+            }
+            i = j + 1;
+        }
+        return todo.size();
+    }
+
+    /**
+     * Inserts the rows in statements of up to {@link #ROWS_PER_INSERT} rows: the driver's executeBatch would open a
+     * transaction of its own, and this runs inside the roll's.
+     */
+    private static void insert(Connection c, String siteId, ZoneId zone, List<Object[]> rows) throws SQLException {
+        for (int from = 0; from < rows.size(); from += ROWS_PER_INSERT) {
+            List<Object[]> part = rows.subList(from, Math.min(rows.size(), from + ROWS_PER_INSERT));
+            String values = String.join(
+                    ", ",
+                    java.util.Collections.nCopies(part.size(), "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+            try (PreparedStatement st = c.prepareStatement("INSERT INTO day_rollup VALUES " + values)) {
+                int k = 1;
+                for (Object[] r : part) {
+                    DayRow row = (DayRow) r[0];
+                    st.setString(k++, siteId);
+                    st.setString(k++, zone.getId());
+                    st.setObject(k++, row.day());
+                    st.setString(k++, (String) r[1]);
+                    st.setString(k++, row.value());
+                    st.setLong(k++, row.visitors());
+                    st.setLong(k++, row.sessions());
+                    st.setLong(k++, row.pageviews());
+                    st.setLong(k++, row.bounces());
+                    st.setDouble(k++, row.durationSum());
+                    st.setDouble(k++, row.leaveMsSum());
+                    st.setLong(k++, row.leaveCount());
+                    st.setDouble(k++, row.scrollSum());
+                    st.setLong(k++, row.scrollCount());
+                    st.setLong(k++, row.continuedSessions());
+                    st.setDouble(k++, row.continuedDuration());
+                    st.setBytes(k++, sketch(row.visitorKeys()));
+                }
+                st.execute();
+            }
+        }
+    }
+
+    private static final int ROWS_PER_INSERT = 200;
+
+    /** The compact serialized HLL sketch of the keys. */
+    static byte[] sketch(long[] keys) {
+        HllSketch sketch = new HllSketch(LG_K, TgtHllType.HLL_4);
+        for (long k : keys) sketch.update(k);
+        return sketch.toCompactByteArray();
+    }
+
+    private static Set<LocalDate> builtDays(Connection c, String siteId, ZoneId zone, LocalDate from, LocalDate to)
+            throws SQLException {
+        Set<LocalDate> out = new HashSet<>();
+        try (PreparedStatement st = c.prepareStatement(
+                "SELECT day FROM day_rollup_days WHERE site_id = ? AND zone = ?" + " AND day BETWEEN ? AND ?")) {
+            st.setString(1, siteId);
+            st.setString(2, zone.getId());
+            st.setObject(3, from);
+            st.setObject(4, to);
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) out.add(rs.getObject(1, LocalDate.class));
+            }
+        }
+        return out;
+    }
+
+    /** Days within a day of a dirty hour: their stored rows may be stale until the hourly roll drops them. */
+    private static Set<LocalDate> staleDays(RollupCoverage coverage, ZoneId zone) {
+        Set<LocalDate> out = new HashSet<>();
+        for (Instant hour : coverage.dirty()) {
+            LocalDate d = hour.minus(SESSION_MARGIN).atZone(zone).toLocalDate().minusDays(1);
+            LocalDate to = hour.plus(SESSION_MARGIN).atZone(zone).toLocalDate().plusDays(1);
+            for (; !d.isAfter(to); d = d.plusDays(1)) out.add(d);
+        }
+        return out;
+    }
+
+    static Instant start(LocalDate day, ZoneId zone) {
+        return day.atStartOfDay(zone).toInstant();
+    }
+
+    static Instant end(LocalDate day, ZoneId zone) {
+        return day.plusDays(1).atStartOfDay(zone).toInstant();
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    /**
+     * The rows of one dimension over {@code [start, end]}: stored rows for rolled-up clean days, rows computed live
+     * (the same query over the hourly rollup and raw events) for the rest; empty when the rest spans more than {@link
+     * #MAX_LIVE_SPAN_DAYS} days or nothing of the range is rolled up (the exact plans answer then).
+     */
+    static Optional<DayRows> read(
+            Connection c, String siteId, ZoneId zone, String dimension, LocalDate start, LocalDate end)
+            throws SQLException {
+        RollupCoverage coverage = HourlyRollup.coverage(c, siteId);
+        Set<LocalDate> clean = builtDays(c, siteId, zone, start, end);
+        clean.removeAll(staleDays(coverage, zone));
+        // Sessions with events after the watermark are still running: their whole-life numbers have changed since
+        // the days they were counted on were rolled, so those days (and the next) are read live until the hourly
+        // roll drops and the day roll rebuilds them.
+        try (PreparedStatement st = c.prepareStatement("SELECT min(started_at) FROM sessions WHERE site_id = ?"
+                + " AND session_key IN (SELECT session_key FROM events WHERE site_id = ? AND ts >= ?)")) {
+            st.setString(1, siteId);
+            st.setString(2, siteId);
+            st.setObject(3, OffsetDateTime.ofInstant(coverage.watermark(), java.time.ZoneOffset.UTC));
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                OffsetDateTime running = rs.getObject(1, OffsetDateTime.class);
+                if (running != null) {
+                    Instant since = running.toInstant();
+                    clean.removeIf(d -> end(d, zone).isAfter(since));
+                }
+            }
+        }
+        if (clean.isEmpty()) return Optional.empty();
+        TreeSet<LocalDate> live = new TreeSet<>();
+        for (LocalDate d = start; !d.isAfter(end); d = d.plusDays(1)) {
+            if (!clean.contains(d)) live.add(d);
+        }
+        if (!live.isEmpty() && live.first().plusDays(MAX_LIVE_SPAN_DAYS).isBefore(live.last())) {
+            return Optional.empty();
+        }
+        List<DayRow> rows = new ArrayList<>();
+        try (PreparedStatement st = c.prepareStatement("SELECT day, value, visitors, sessions, pageviews, bounces,"
+                + " duration_sum, leave_ms_sum, leave_count, scroll_sum, scroll_count, continued_sessions,"
+                + " continued_duration, visitor_sketch FROM day_rollup WHERE site_id = ? AND zone = ?"
+                + " AND dimension = ? AND day BETWEEN ? AND ?")) {
+            st.setString(1, siteId);
+            st.setString(2, zone.getId());
+            st.setString(3, dimension);
+            st.setObject(4, start);
+            st.setObject(5, end);
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    DayRow row = read(rs);
+                    if (clean.contains(row.day())) rows.add(row);
+                }
+            }
+        }
+        if (!live.isEmpty()) {
+            String sql = build(siteId, zone, live.first(), live.last(), List.of(dimension), coverage);
+            try (Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery(sql)) {
+                while (rs.next()) {
+                    DayRow row = read(rs);
+                    if (live.contains(row.day())) rows.add(row);
+                }
+            }
+        }
+        return Optional.of(new DayRows(rows, live));
+    }
+
+    private static DayRow read(ResultSet rs) throws SQLException {
+        long[] keys = null;
+        byte[] sketch = null;
+        if (hasColumn(rs, "visitor_keys")) {
+            Array array = rs.getArray("visitor_keys");
+            Object[] values = array == null ? new Object[0] : (Object[]) array.getArray();
+            keys = new long[values.length];
+            for (int i = 0; i < values.length; i++) keys[i] = ((Number) values[i]).longValue();
+        } else {
+            java.sql.Blob blob = rs.getBlob("visitor_sketch");
+            sketch = blob.getBytes(1, (int) blob.length());
+        }
+        return new DayRow(
+                rs.getObject("day", LocalDate.class),
+                rs.getString("value"),
+                keys != null ? keys.length : rs.getLong("visitors"),
+                rs.getLong("sessions"),
+                rs.getLong("pageviews"),
+                rs.getLong("bounces"),
+                rs.getDouble("duration_sum"),
+                rs.getDouble("leave_ms_sum"),
+                rs.getLong("leave_count"),
+                rs.getDouble("scroll_sum"),
+                rs.getLong("scroll_count"),
+                rs.getLong("continued_sessions"),
+                rs.getDouble("continued_duration"),
+                sketch,
+                keys);
+    }
+
+    private static boolean hasColumn(ResultSet rs, String name) throws SQLException {
+        var meta = rs.getMetaData();
+        for (int i = 1; i <= meta.getColumnCount(); i++) {
+            if (meta.getColumnName(i).equalsIgnoreCase(name)) return true;
+        }
+        return false;
+    }
+
+    // ---------------------------------------------------------------- the day query
+
+    /**
+     * The day rows of {@code [first, last]} for the given dimensions, with each row's distinct visitor keys. Reads the
+     * day before {@code first} too, for the previous-day links.
+     */
+    static String build(
+            String siteId, ZoneId zone, LocalDate first, LocalDate last, List<String> dims, RollupCoverage coverage) {
+        Instant from = start(first.minusDays(1), zone);
+        Instant until = end(last, zone);
+        String site = quote(siteId);
+        String z = quote(zone.getId());
+        boolean pathname = dims.contains(PATHNAME);
+        List<String> sessionDims = dims.stream()
+                .filter(d -> !d.equals(PATHNAME) && !d.equals(TOTAL))
+                .toList();
+        StringBuilder sql = new StringBuilder("WITH r AS (")
+                .append(rows(site, zone, from, until, coverage))
+                .append("),\n sp AS (SELECT CAST(timezone(")
+                .append(z)
+                .append(", ts) AS DATE) AS day, session_key, pathname, any_value(visitor_key) AS visitor_key,"
+                        + " sum(counted) AS counted, sum(pageviews) AS pageviews, sum(leave_ms) AS leave_ms,"
+                        + " sum(leave_n) AS leave_n, sum(scroll) AS scroll, sum(scroll_n) AS scroll_n"
+                        + " FROM r GROUP BY ALL),\n")
+                .append(" sd AS (SELECT day, session_key, any_value(visitor_key) AS visitor_key,"
+                        + " sum(counted) AS counted, sum(pageviews) AS pageviews, sum(leave_ms) AS leave_ms,"
+                        + " sum(leave_n) AS leave_n, sum(scroll) AS scroll, sum(scroll_n) AS scroll_n"
+                        + " FROM sp GROUP BY day, session_key),\n")
+                .append(" s AS (SELECT session_key, pageviews AS s_pageviews, goals AS s_goals,"
+                        + " (epoch_ms(ended_at) - epoch_ms(started_at)) / 1000.0 AS duration");
+        for (String d : sessionDims) sql.append(", ").append(d);
+        sql.append(" FROM sessions WHERE site_id = ")
+                .append(site)
+                .append(" AND started_at < ")
+                .append(literal(until))
+                .append(" AND ended_at >= ")
+                .append(literal(from))
+                .append("),\n");
+        sql.append(" j AS (SELECT x.*, s.* EXCLUDE (session_key), ")
+                .append(continued("session_key"))
+                .append(" FROM sd x JOIN s USING (session_key))");
+        if (pathname) {
+            sql.append(",\n jp AS (SELECT x.*, s.s_pageviews, s.s_goals, s.duration, ")
+                    .append(continued("session_key, pathname"))
+                    .append(" FROM sp x JOIN s USING (session_key))");
+        }
+        String numbers = ", visitor_key, counted, pageviews, leave_ms, leave_n, scroll, scroll_n, s_pageviews,"
+                + " s_goals, duration, continued";
+        List<String> parts = new ArrayList<>();
+        for (String d : dims) {
+            if (d.equals(TOTAL)) {
+                parts.add("SELECT day, 'total' AS dimension, NULL::VARCHAR AS value" + numbers + " FROM j");
+            } else if (d.equals(PATHNAME)) {
+                parts.add("SELECT day, 'pathname' AS dimension, pathname AS value" + numbers + " FROM jp");
+            } else {
+                parts.add("SELECT day, " + quote(d) + " AS dimension, CAST(" + d + " AS VARCHAR) AS value" + numbers
+                        + " FROM j");
+            }
+        }
+        sql.append(",\n per_value AS (")
+                .append(String.join("\n UNION ALL ", parts))
+                .append(")\n")
+                .append("SELECT day, dimension, value,"
+                        + " count(*) FILTER (WHERE counted > 0) AS sessions,"
+                        + " coalesce(sum(pageviews), 0) AS pageviews,"
+                        + " count(*) FILTER (WHERE counted > 0 AND s_pageviews = 1 AND s_goals = 0) AS bounces,"
+                        + " coalesce(sum(duration) FILTER (WHERE counted > 0), 0) AS duration_sum,"
+                        + " coalesce(sum(leave_ms), 0) AS leave_ms_sum, coalesce(sum(leave_n), 0) AS leave_count,"
+                        + " coalesce(sum(scroll), 0) AS scroll_sum, coalesce(sum(scroll_n), 0) AS scroll_count,"
+                        + " count(*) FILTER (WHERE continued) AS continued_sessions,"
+                        + " coalesce(sum(duration) FILTER (WHERE continued), 0) AS continued_duration,"
+                        + " list(DISTINCT visitor_key) FILTER (WHERE counted > 0) AS visitor_keys"
+                        + " FROM per_value WHERE day BETWEEN ")
+                .append(literal(first))
+                .append(" AND ")
+                .append(literal(last))
+                .append(" GROUP BY ALL");
+        return sql.toString();
+    }
+
+    /**
+     * True for a counted row whose session was also counted, under the same partition, on the previous local day.
+     */
+    private static String continued(String partition) {
+        return "coalesce(x.counted > 0 AND max(CASE WHEN x.counted > 0 THEN x.day END) OVER (PARTITION BY "
+                + partition.replace("session_key", "x.session_key").replace("pathname", "x.pathname")
+                + " ORDER BY x.day ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) = x.day - 1, false)"
+                + " AS continued";
+    }
+
+    /**
+     * The rows the day query folds, one column set for both sources: hourly rollup rows for the clean closed hours
+     * (in zones whose offsets are whole hours, where an hour lies in one local day), raw events (one row each) for the
+     * hours after the watermark, the dirty ones and every hour in other zones.
+     */
+    private static String rows(String site, ZoneId zone, Instant from, Instant until, RollupCoverage coverage) {
+        String raw = "SELECT ts, session_key, visitor_key, pathname,"
+                + " CASE WHEN event_type IN ('pageview', 'goal') THEN 1 ELSE 0 END AS counted,"
+                + " CASE WHEN event_type = 'pageview' THEN 1 ELSE 0 END AS pageviews,"
+                + " CASE WHEN event_type = '_leave' THEN duration_ms END AS leave_ms,"
+                + " CASE WHEN event_type = '_leave' AND duration_ms IS NOT NULL THEN 1 ELSE 0 END AS leave_n,"
+                + " CASE WHEN event_type = '_leave' THEN scroll_depth END AS scroll,"
+                + " CASE WHEN event_type = '_leave' AND scroll_depth IS NOT NULL THEN 1 ELSE 0 END AS scroll_n"
+                + " FROM events WHERE site_id = " + site + " AND ";
+        if (!wholeHourOffsets(zone, from, until) || !coverage.watermark().isAfter(from)) {
+            return raw + "ts >= " + literal(from) + " AND ts < " + literal(until);
+        }
+        Instant rolledUntil = coverage.watermark().isBefore(until) ? coverage.watermark() : until;
+        List<Instant> dirty = coverage.dirty().stream()
+                .filter(h -> !h.isBefore(from) && h.isBefore(rolledUntil))
+                .toList();
+        StringBuilder out = new StringBuilder("SELECT hour AS ts, session_key, visitor_key, pathname, counted,"
+                        + " pageviews, leave_ms, leave_n, scroll, scroll_n FROM hourly_rollup WHERE site_id = ")
+                .append(site)
+                .append(" AND hour >= ")
+                .append(literal(from))
+                .append(" AND hour < ")
+                .append(literal(rolledUntil));
+        if (!dirty.isEmpty()) {
+            out.append(" AND hour NOT IN (")
+                    .append(dirty.stream().map(DayRollup::literal).collect(Collectors.joining(", ")))
+                    .append(")");
+        }
+        List<String> rawRanges = new ArrayList<>();
+        for (Instant h : dirty) {
+            rawRanges.add("(ts >= " + literal(h) + " AND ts < " + literal(h.plus(Duration.ofHours(1))) + ")");
+        }
+        if (rolledUntil.isBefore(until)) {
+            rawRanges.add("(ts >= " + literal(rolledUntil) + " AND ts < " + literal(until) + ")");
+        }
+        if (!rawRanges.isEmpty()) {
+            out.append(" UNION ALL ")
+                    .append(raw)
+                    .append("(")
+                    .append(String.join(" OR ", rawRanges))
+                    .append(")");
+        }
+        return out.toString();
+    }
+
+    static boolean wholeHourOffsets(ZoneId zone, Instant from, Instant until) {
+        ZoneRules rules = zone.getRules();
+        if (rules.getOffset(from).getTotalSeconds() % 3600 != 0) return false;
+        for (ZoneOffsetTransition t = rules.nextTransition(from);
+                t != null && t.getInstant().isBefore(until);
+                t = rules.nextTransition(t.getInstant())) {
+            if (t.getOffsetAfter().getTotalSeconds() % 3600 != 0) return false;
+        }
+        return true;
+    }
+
+    private static String quote(String s) {
+        return "'" + s.replace("'", "''") + "'";
+    }
+
+    private static String literal(Instant t) {
+        return "'" + t + "'::TIMESTAMPTZ";
+    }
+
+    private static String literal(LocalDate d) {
+        return "DATE '" + d + "'";
+    }
+}

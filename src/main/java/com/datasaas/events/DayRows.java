@@ -1,0 +1,19 @@
+package com.datasaas.events;
+
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Set;
+
+/** The day rows of one dimension over a range: stored rows for rolled-up days, live ones for {@code liveDays}. */
+public record DayRows(List<DayRow> rows, Set<LocalDate> liveDays) {
+    /**
+     * HLL precision of the stored visitor sketches: 2^14 buckets, relative standard error about 0.8% (1.04/sqrt(K));
+     * a union is built with the same precision.
+     */
+    public static final int SKETCH_LG_K = 14;
+
+    public DayRows {
+        rows = List.copyOf(rows);
+        liveDays = Set.copyOf(liveDays);
+    }
+}
