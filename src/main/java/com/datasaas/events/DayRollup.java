@@ -20,8 +20,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import org.apache.datasketches.hll.HllSketch;
-import org.apache.datasketches.hll.TgtHllType;
 
 /**
  * The day rollup of the embedded store: per site, site-local day (in the zone the site had when the day was rolled),
@@ -181,14 +179,27 @@ final class DayRollup {
         for (LocalDate d = first; !d.isAfter(last); d = d.plusDays(1)) {
             if (!built.contains(d) && !stale.contains(d)) todo.add(d);
         }
-        // Contiguous runs of at most a week per query: one window each, bounded memory.
+        Set<LocalDate> eventDays = new HashSet<>();
+        try (PreparedStatement st = c.prepareStatement("SELECT DISTINCT hour FROM rollup_hours WHERE site_id = ?")) {
+            st.setString(1, siteId);
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    Instant hour = rs.getObject(1, OffsetDateTime.class).toInstant();
+                    eventDays.add(hour.atZone(zone).toLocalDate());
+                    eventDays.add(hour.plusSeconds(3599).atZone(zone).toLocalDate()); // half-hour zones
+                }
+            }
+        }
+        // Days with events in contiguous runs of at most a week per query: one window each, bounded memory. Days
+        // without events are only recorded as rolled (they have no rows).
+        List<LocalDate> withEvents = todo.stream().filter(eventDays::contains).toList();
         int i = 0;
-        while (i < todo.size()) {
+        while (i < withEvents.size()) {
             int j = i;
-            while (j + 1 < todo.size() && todo.get(j + 1).equals(todo.get(j).plusDays(1)) && j + 1 - i < 7) j++;
-            LocalDate from = todo.get(i);
-            LocalDate to = todo.get(j);
-            String sql = build(siteId, zone, from, to, dimensions(), coverage);
+            while (j + 1 < withEvents.size()
+                    && withEvents.get(j + 1).equals(withEvents.get(j).plusDays(1))
+                    && j + 1 - i < 7) j++;
+            String sql = build(siteId, zone, withEvents.get(i), withEvents.get(j), dimensions(), coverage);
             List<Object[]> rows = new ArrayList<>();
             try (Statement st = c.createStatement();
                     ResultSet rs = st.executeQuery(sql)) {
@@ -199,18 +210,22 @@ final class DayRollup {
             }
             steps.run("day_rollup_insert", "SELECT 1");
             insert(c, siteId, zone, rows);
-            try (PreparedStatement st = c.prepareStatement("INSERT INTO day_rollup_days VALUES (?, ?, ?, ?, ?)")) {
-                for (int k = i; k <= j; k++) {
-                    LocalDate d = todo.get(k);
-                    st.setString(1, siteId);
-                    st.setString(2, zone.getId());
-                    st.setObject(3, d);
-                    st.setObject(4, OffsetDateTime.ofInstant(start(d, zone), java.time.ZoneOffset.UTC));
-                    st.setObject(5, OffsetDateTime.ofInstant(end(d, zone), java.time.ZoneOffset.UTC));
-                    st.execute();
-                }
-            }
             i = j + 1;
+        }
+        for (int from = 0; from < todo.size(); from += ROWS_PER_INSERT) {
+            List<LocalDate> part = todo.subList(from, Math.min(todo.size(), from + ROWS_PER_INSERT));
+            String values = String.join(", ", java.util.Collections.nCopies(part.size(), "(?, ?, ?, ?, ?)"));
+            try (PreparedStatement st = c.prepareStatement("INSERT INTO day_rollup_days VALUES " + values)) {
+                int k = 1;
+                for (LocalDate d : part) {
+                    st.setString(k++, siteId);
+                    st.setString(k++, zone.getId());
+                    st.setObject(k++, d);
+                    st.setObject(k++, OffsetDateTime.ofInstant(start(d, zone), java.time.ZoneOffset.UTC));
+                    st.setObject(k++, OffsetDateTime.ofInstant(end(d, zone), java.time.ZoneOffset.UTC));
+                }
+                st.execute();
+            }
         }
         return todo.size();
     }
@@ -254,11 +269,8 @@ final class DayRollup {
 
     private static final int ROWS_PER_INSERT = 200;
 
-    /** The compact serialized HLL sketch of the keys. */
     static byte[] sketch(long[] keys) {
-        HllSketch sketch = new HllSketch(LG_K, TgtHllType.HLL_4);
-        for (long k : keys) sketch.update(k);
-        return sketch.toCompactByteArray();
+        return DayRows.sketch(keys);
     }
 
     private static Set<LocalDate> builtDays(Connection c, String siteId, ZoneId zone, LocalDate from, LocalDate to)

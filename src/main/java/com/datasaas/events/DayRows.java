@@ -12,6 +12,14 @@ public record DayRows(List<DayRow> rows, Set<LocalDate> liveDays) {
      */
     public static final int SKETCH_LG_K = 14;
 
+    /** The compact serialized HLL sketch of the visitor keys, as the day rollup stores it. */
+    public static byte[] sketch(long[] keys) {
+        org.apache.datasketches.hll.HllSketch sketch =
+                new org.apache.datasketches.hll.HllSketch(SKETCH_LG_K, org.apache.datasketches.hll.TgtHllType.HLL_4);
+        for (long k : keys) sketch.update(k);
+        return sketch.toCompactByteArray();
+    }
+
     public DayRows {
         rows = List.copyOf(rows);
         liveDays = Set.copyOf(liveDays);

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.apache.datasketches.hll.HllSketch;
 import org.apache.datasketches.hll.Union;
 import org.apache.datasketches.memory.Memory;
@@ -37,10 +36,10 @@ final class DayAnswers {
     }
 
     /**
-     * The answer from {@code days}, or empty when visitors would be estimated and the range has fewer than {@link
-     * #EXACT_BELOW} visitors ({@code totals} gives the range's total rows for that check).
+     * The answer from {@code days}, or empty when visitors would be estimated and the range has fewer than {@code
+     * exactBelow} visitors (a small site gets the exact plans).
      */
-    static Optional<Answer> answer(StatsQuery q, DayRows days, Supplier<Optional<DayRows>> totals) {
+    static Optional<Answer> answer(StatsQuery q, DayRows days, long exactBelow) {
         Dimension dimension = q.dimensions().isEmpty() ? null : q.dimensions().get(0);
         boolean daily = q.interval() == Interval.DAY;
         Map<List<Object>, Group> groups = new LinkedHashMap<>();
@@ -53,10 +52,12 @@ final class DayAnswers {
         if (groups.isEmpty() && !daily && dimension == null) groups.put(List.of(), new Group());
         boolean estimated = groups.values().stream().anyMatch(g -> g.rows.size() > 1);
         if (estimated) {
+            // Every counted session has one value of the dimension (Unknown included), so all rows together are the
+            // range's visitors: no second read for the check.
             long total = dimension == null && !daily
                     ? groups.values().iterator().next().visitors()
-                    : totals.get().map(t -> estimate(t.rows())).orElse(0L);
-            if (total < EXACT_BELOW) return Optional.empty();
+                    : estimate(days.rows());
+            if (total < exactBelow) return Optional.empty();
         }
         List<StatsRow> rows = new ArrayList<>();
         groups.forEach((key, g) -> {

@@ -97,6 +97,7 @@ final class StatsController {
                     null,
                     null,
                     null,
+                    null,
                     null);
         }
     }
@@ -215,7 +216,37 @@ final class StatsController {
             String previousStart,
 
             @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable
-            String previousEnd) {
+            String previousEnd,
+
+            @Schema(
+                    description =
+                            "Metrics whose values in this answer are estimates, not exact counts: [\"visitors\"]"
+                                    + " when visitors over several days came from the day rollup's HLL sketches (about 0.8%"
+                                    + " standard error, docs/architecture.md). Absent when every number is exact, which is"
+                                    + " always the case for ranges under 10,000 visitors, filtered queries and one-day buckets.")
+            @JsonInclude(JsonInclude.Include.NON_NULL)
+            @Nullable
+            List<String> approximate) {
+        /** The same meta, saying visitors are estimates when {@code visitorsEstimated}. */
+        Meta approximate(boolean visitorsEstimated) {
+            return new Meta(
+                    siteId,
+                    start,
+                    end,
+                    timezone,
+                    currency,
+                    dimension,
+                    interval,
+                    metrics,
+                    limit,
+                    offset,
+                    total,
+                    orderBy,
+                    previousStart,
+                    previousEnd,
+                    visitorsEstimated ? List.of(Metric.VISITORS.apiName()) : approximate);
+        }
+
         Meta with(String dimension, String interval, List<String> metrics) {
             return new Meta(
                     siteId,
@@ -231,7 +262,8 @@ final class StatsController {
                     total,
                     orderBy,
                     previousStart,
-                    previousEnd);
+                    previousEnd,
+                    approximate);
         }
 
         Meta page(int limit, int offset, long total, String orderBy) {
@@ -249,7 +281,8 @@ final class StatsController {
                     total,
                     orderBy,
                     previousStart,
-                    previousEnd);
+                    previousEnd,
+                    approximate);
         }
 
         Meta previous(String previousStart, String previousEnd) {
@@ -267,7 +300,8 @@ final class StatsController {
                     total,
                     orderBy,
                     previousStart,
-                    previousEnd);
+                    previousEnd,
+                    approximate);
         }
     }
 
@@ -357,9 +391,11 @@ final class StatsController {
                     .withVisitors(
                             visitors(b.site(), b.zone(), previousStart, previousEnd, b.filters(), b.funnelStep()));
             previous = totals(b, before, asked);
-            meta = meta.previous(previousStart.toString(), previousEnd.toString());
+            meta = meta.previous(previousStart.toString(), previousEnd.toString())
+                    .approximate(engine.visitorsEstimated(before));
         }
-        return new Overview(totals(b, q, asked), previous, meta);
+        Values totals = totals(b, q, asked);
+        return new Overview(totals, previous, meta.approximate(engine.visitorsEstimated(q)));
     }
 
     @GetMapping("/api/v1/timeseries")
@@ -400,7 +436,9 @@ final class StatsController {
             }
             results.add(point);
         }
-        return new Rows(results, b.meta().with(null, interval.apiName(), asked.names()));
+        return new Rows(
+                results,
+                b.meta().with(null, interval.apiName(), asked.names()).approximate(engine.visitorsEstimated(q)));
     }
 
     @GetMapping("/api/v1/breakdown")
@@ -440,7 +478,8 @@ final class StatsController {
                         dimension.apiName(),
                         null,
                         metrics.stream().map(Metric::apiName).toList())
-                .page(limit, offset, total, null);
+                .page(limit, offset, total, null)
+                .approximate(engine.visitorsEstimated(q));
         return new Rows(results, meta);
     }
 

@@ -45,7 +45,7 @@ class PlannerOracleTest extends RunningApp {
     private static final List<ZoneId> ZONES =
             List.of(ZoneId.of("UTC"), ZoneId.of("America/New_York"), ZoneId.of("Asia/Kolkata"));
 
-    private static final LocalDate FIRST_DAY = LocalDate.parse("2026-03-07");
+    static final LocalDate FIRST_DAY = LocalDate.parse("2026-03-07");
     /** Goals are matched at query time, so the same goals on every path, whenever their events were stored. */
     private static final List<Goal> GOALS = List.of(
             new Goal("g1", "mrf_planner", "signup", "Sign up", Goal.Type.CUSTOM, null, Instant.EPOCH),
@@ -57,7 +57,7 @@ class PlannerOracleTest extends RunningApp {
     private static final String[] PATHS = {"/", "/a", "/b", "/blog/x"};
     private static final String[] CHANNELS = {"Direct", "Email", "Organic Search"};
 
-    private static final List<Dimension> DIMENSIONS = List.of(
+    static final List<Dimension> DIMENSIONS = List.of(
             Dimension.COUNTRY,
             Dimension.REGION,
             Dimension.DEVICE_TYPE,
@@ -186,7 +186,7 @@ class PlannerOracleTest extends RunningApp {
     }
 
     /** ~80 sessions of 1-7 events over three days, some crossing midnight, 30 visitors. */
-    private static List<Event> generate(String site, SplittableRandom random) {
+    static List<Event> generate(String site, SplittableRandom random) {
         List<Event> out = new ArrayList<>();
         for (int s = 0; s < 80; s++) {
             String visitor = "v" + random.nextInt(30);
@@ -325,14 +325,14 @@ class PlannerOracleTest extends RunningApp {
     private record Session(
             Instant started, Instant ended, long pageviews, long goals, Event firstPageview, Event lastPageview) {}
 
-    private static Map<String, Numbers> stringKeys(Map<List<Object>, Numbers> in) {
+    static Map<String, Numbers> stringKeys(Map<List<Object>, Numbers> in) {
         Map<String, Numbers> out = new HashMap<>();
         in.forEach((k, v) -> out.put(String.valueOf(k), v));
         return out;
     }
 
     /** The answer from the definitions, computed over the raw events in memory. */
-    private static Map<List<Object>, Numbers> groupByOverEvents(List<Event> events, StatsQuery q) {
+    static Map<List<Object>, Numbers> groupByOverEvents(List<Event> events, StatsQuery q) {
         Map<String, List<Event>> bySession = new HashMap<>();
         for (Event e : events)
             bySession.computeIfAbsent(e.sessionId(), k -> new ArrayList<>()).add(e);
