@@ -25,7 +25,7 @@ import org.springframework.scheduling.annotation.Scheduled;
  *
  * <p>An address is shared only once this node accepted {@link #shareFrom} events from it in the minute (5 for the
  * limit of 100), and then with its whole count: most addresses send a few events a minute, and writing a row for each
- * of them was PostgreSQL's main cost under load, for addresses that can never reach the limit.
+ * of them was a third of PostgreSQL's CPU per event under load, for addresses that can never reach the limit.
  *
  * <p>Accuracy, per address and clock minute, with {@code N} nodes: each node's own local bucket is exact. Across
  * nodes the address gets at most {@code limit + N * (shareFrom - 1)} events plus, per node, what that node accepts from
