@@ -47,34 +47,19 @@ final class StatsEngine {
     }
 
     /**
-     * The planner's answer from the day rollup, when it takes the {@code DAYS} plan. Kept for {@link #REUSE_NANOS}, so
-     * a request asking for the rows, the group count and whether visitors are estimated reads the rollup once; within
-     * the 2-second freshness the product promises.
+     * The planner's answer from the day rollup, when it takes the {@code DAYS} plan. Not cached: a request asking for
+     * rows, group count and the estimate flag reads the rollup for each (a cache would show an accepted event late).
      */
     Optional<DayAnswers.Answer> days(StatsQuery q) {
         if (!QueryCompiler.daysAnswer(q)) return Optional.empty();
-        long now = System.nanoTime();
-        Recent recent = this.recent.get(q);
-        if (recent != null && now - recent.at() < REUSE_NANOS) return recent.answer();
         String dimension = DayAnswers.dimension(q);
-        Optional<DayAnswers.Answer> answer = store.dayRows(q.siteId(), q.zone(), dimension, q.start(), q.end())
+        return store.dayRows(q.siteId(), q.zone(), dimension, q.start(), q.end())
                 .flatMap(rows -> DayAnswers.answer(q, rows, exactBelow));
-        if (this.recent.size() > 256) this.recent.clear();
-        this.recent.put(q, new Recent(answer, now));
-        return answer;
     }
-
-    private static final long REUSE_NANOS = 1_000_000_000L;
-
-    private record Recent(Optional<DayAnswers.Answer> answer, long at) {}
-
-    private final java.util.concurrent.ConcurrentHashMap<StatsQuery, Recent> recent =
-            new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Test seam: the day plan answers sites of any size, so tests with a few visitors reach its merging. */
     void exactBelow(long visitors) {
         this.exactBelow = visitors;
-        this.recent.clear();
     }
 
     /** Whether the answer to the query has estimated visitors (the {@code DAYS} plan over more than one day). */
