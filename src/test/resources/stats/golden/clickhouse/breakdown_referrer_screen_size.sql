@@ -41,8 +41,8 @@ FROM (
             FROM (
                 SELECT session_key,
                     anyMerge(visitor_key_state) AS visitor_key,
-                    minMerge(started_at_state) AS started_at,
-                    maxMerge(ended_at_state) AS ended_at,
+                    toDateTime(intDiv(minMerge(started_at_us_state), 1000000), 'UTC') AS started_at,
+                    toDateTime(intDiv(maxMerge(ended_at_us_state), 1000000), 'UTC') AS ended_at,
                     minMerge(started_at_us_state) AS started_at_us,
                     maxMerge(ended_at_us_state) AS ended_at_us,
                     if(countIfMerge(pageviews_state) + countIfMerge(goals_state) = 0, NULL, minIfMerge(first_counted_at_state)) AS first_counted_at,
@@ -106,8 +106,8 @@ FROM (
                 FROM (
                     SELECT session_key,
                         anyMerge(visitor_key_state) AS visitor_key,
-                        minMerge(started_at_state) AS started_at,
-                        maxMerge(ended_at_state) AS ended_at,
+                        toDateTime(intDiv(minMerge(started_at_us_state), 1000000), 'UTC') AS started_at,
+                        toDateTime(intDiv(maxMerge(ended_at_us_state), 1000000), 'UTC') AS ended_at,
                         minMerge(started_at_us_state) AS started_at_us,
                         maxMerge(ended_at_us_state) AS ended_at_us,
                         if(countIfMerge(pageviews_state) + countIfMerge(goals_state) = 0, NULL, minIfMerge(first_counted_at_state)) AS first_counted_at,
