@@ -323,12 +323,17 @@ final class DayRollup {
         clean.removeAll(staleDays(coverage, zone));
         // Sessions with events after the watermark are still running: their whole-life numbers have changed since
         // the days they were counted on were rolled, so those days (and the next) are read live until the hourly
-        // roll drops and the day roll rebuilds them.
+        // roll drops and the day roll rebuilds them. Such a session ended (its latest event) at or after the
+        // watermark: that bound changes no answer and lets DuckDB skip the row groups of older sessions instead of
+        // probing every session of the site (a fifth of the plan's time at 10M events before).
+        OffsetDateTime watermark = OffsetDateTime.ofInstant(coverage.watermark(), java.time.ZoneOffset.UTC);
         try (PreparedStatement st = c.prepareStatement("SELECT min(started_at) FROM sessions WHERE site_id = ?"
+                + " AND ended_at >= ?"
                 + " AND session_key IN (SELECT session_key FROM events WHERE site_id = ? AND ts >= ?)")) {
             st.setString(1, siteId);
-            st.setString(2, siteId);
-            st.setObject(3, OffsetDateTime.ofInstant(coverage.watermark(), java.time.ZoneOffset.UTC));
+            st.setObject(2, watermark);
+            st.setString(3, siteId);
+            st.setObject(4, watermark);
             try (ResultSet rs = st.executeQuery()) {
                 rs.next();
                 OffsetDateTime running = rs.getObject(1, OffsetDateTime.class);
