@@ -16,43 +16,45 @@ FROM (
         if(countIf(goals IS NOT NULL) = 0, NULL, sum(goals)) AS v__goals,
         CASE WHEN visitor_key IN (7, 9) THEN visitor_key END AS v__payer
     FROM (
-        SELECT site_id,
-            session_key,
-            anyMerge(visitor_key_state) AS visitor_key,
-            minMerge(started_at_state) AS started_at,
-            maxMerge(ended_at_state) AS ended_at,
-            minMerge(started_at_us_state) AS started_at_us,
-            maxMerge(ended_at_us_state) AS ended_at_us,
-            if(countIfMerge(pageviews_state) + countIfMerge(goals_state) = 0, NULL, minIfMerge(first_counted_at_state)) AS first_counted_at,
-            if(countIfMerge(pageviews_state) + countIfMerge(goals_state) = 0, NULL, maxIfMerge(last_counted_at_state)) AS last_counted_at,
-            countIfMerge(pageviews_state) AS pageviews,
-            countIfMerge(goals_state) AS goals,
-            sumIfMerge(leave_ms_state) AS leave_ms,
-            countIfMerge(leave_count_state) AS leave_count,
-            sumIfMerge(scroll_state) AS scroll,
-            countIfMerge(scroll_count_state) AS scroll_count,
-            if(countIfMerge(pageviews_state) = 0, NULL, minIfMerge(entry_at_state)) AS entry_at,
-            if(countIfMerge(pageviews_state) = 0, NULL, maxIfMerge(exit_at_state)) AS exit_at,
-            if(argMinIfMerge(entry_page_state) = '', NULL, substring(argMinIfMerge(entry_page_state), 2)) AS entry_page,
-            if(argMinIfMerge(channel_state) = '', NULL, substring(argMinIfMerge(channel_state), 2)) AS channel,
-            if(argMinIfMerge(referrer_state) = '', NULL, substring(argMinIfMerge(referrer_state), 2)) AS referrer,
-            if(argMinIfMerge(utm_source_state) = '', NULL, substring(argMinIfMerge(utm_source_state), 2)) AS utm_source,
-            if(argMinIfMerge(utm_medium_state) = '', NULL, substring(argMinIfMerge(utm_medium_state), 2)) AS utm_medium,
-            if(argMinIfMerge(utm_campaign_state) = '', NULL, substring(argMinIfMerge(utm_campaign_state), 2)) AS utm_campaign,
-            if(argMinIfMerge(utm_term_state) = '', NULL, substring(argMinIfMerge(utm_term_state), 2)) AS utm_term,
-            if(argMinIfMerge(utm_content_state) = '', NULL, substring(argMinIfMerge(utm_content_state), 2)) AS utm_content,
-            if(argMaxIfMerge(exit_page_state) = '', NULL, substring(argMaxIfMerge(exit_page_state), 2)) AS exit_page,
-            if(argMinIfMerge(country_state) = '', NULL, substring(argMinIfMerge(country_state), 2)) AS country,
-            if(argMinIfMerge(region_state) = '', NULL, substring(argMinIfMerge(region_state), 2)) AS region,
-            if(argMinIfMerge(city_state) = '', NULL, substring(argMinIfMerge(city_state), 2)) AS city,
-            if(argMinIfMerge(device_type_state) = '', NULL, substring(argMinIfMerge(device_type_state), 2)) AS device_type,
-            if(argMinIfMerge(browser_state) = '', NULL, substring(argMinIfMerge(browser_state), 2)) AS browser,
-            if(argMinIfMerge(os_state) = '', NULL, substring(argMinIfMerge(os_state), 2)) AS os,
-            if(argMinIfMerge(screen_width_state) = '', NULL, toInt32OrZero(substring(argMinIfMerge(screen_width_state), 2))) AS screen_width,
-            if(argMinIfMerge(language_state) = '', NULL, substring(argMinIfMerge(language_state), 2)) AS language
-        FROM sessions
-        WHERE site_id = 'mrf_site'
-        GROUP BY site_id, session_key
+        SELECT 'mrf_site' AS site_id, session_key, visitor_key, started_at, ended_at, started_at_us, ended_at_us, first_counted_at, last_counted_at, pageviews, goals, leave_ms, leave_count, scroll, scroll_count, entry_at, exit_at, entry_page, channel, referrer, utm_source, utm_medium, utm_campaign, utm_term, utm_content, exit_page, country, region, city, device_type, browser, os, screen_width, language
+        FROM (
+            SELECT session_key,
+                anyMerge(visitor_key_state) AS visitor_key,
+                toDateTime(intDiv(minMerge(started_at_us_state), 1000000), 'UTC') AS started_at,
+                toDateTime(intDiv(maxMerge(ended_at_us_state), 1000000), 'UTC') AS ended_at,
+                minMerge(started_at_us_state) AS started_at_us,
+                maxMerge(ended_at_us_state) AS ended_at_us,
+                if(countIfMerge(pageviews_state) + countIfMerge(goals_state) = 0, NULL, minIfMerge(first_counted_at_state)) AS first_counted_at,
+                if(countIfMerge(pageviews_state) + countIfMerge(goals_state) = 0, NULL, maxIfMerge(last_counted_at_state)) AS last_counted_at,
+                countIfMerge(pageviews_state) AS pageviews,
+                countIfMerge(goals_state) AS goals,
+                sumIfMerge(leave_ms_state) AS leave_ms,
+                countIfMerge(leave_count_state) AS leave_count,
+                sumIfMerge(scroll_state) AS scroll,
+                countIfMerge(scroll_count_state) AS scroll_count,
+                if(countIfMerge(pageviews_state) = 0, NULL, minIfMerge(entry_at_state)) AS entry_at,
+                if(countIfMerge(pageviews_state) = 0, NULL, maxIfMerge(exit_at_state)) AS exit_at,
+                if(argMinIfMerge(entry_page_state) = '', NULL, substring(argMinIfMerge(entry_page_state), 2)) AS entry_page,
+                if(argMinIfMerge(channel_state) = '', NULL, substring(argMinIfMerge(channel_state), 2)) AS channel,
+                if(argMinIfMerge(referrer_state) = '', NULL, substring(argMinIfMerge(referrer_state), 2)) AS referrer,
+                if(argMinIfMerge(utm_source_state) = '', NULL, substring(argMinIfMerge(utm_source_state), 2)) AS utm_source,
+                if(argMinIfMerge(utm_medium_state) = '', NULL, substring(argMinIfMerge(utm_medium_state), 2)) AS utm_medium,
+                if(argMinIfMerge(utm_campaign_state) = '', NULL, substring(argMinIfMerge(utm_campaign_state), 2)) AS utm_campaign,
+                if(argMinIfMerge(utm_term_state) = '', NULL, substring(argMinIfMerge(utm_term_state), 2)) AS utm_term,
+                if(argMinIfMerge(utm_content_state) = '', NULL, substring(argMinIfMerge(utm_content_state), 2)) AS utm_content,
+                if(argMaxIfMerge(exit_page_state) = '', NULL, substring(argMaxIfMerge(exit_page_state), 2)) AS exit_page,
+                if(argMinIfMerge(country_state) = '', NULL, substring(argMinIfMerge(country_state), 2)) AS country,
+                if(argMinIfMerge(region_state) = '', NULL, substring(argMinIfMerge(region_state), 2)) AS region,
+                if(argMinIfMerge(city_state) = '', NULL, substring(argMinIfMerge(city_state), 2)) AS city,
+                if(argMinIfMerge(device_type_state) = '', NULL, substring(argMinIfMerge(device_type_state), 2)) AS device_type,
+                if(argMinIfMerge(browser_state) = '', NULL, substring(argMinIfMerge(browser_state), 2)) AS browser,
+                if(argMinIfMerge(os_state) = '', NULL, substring(argMinIfMerge(os_state), 2)) AS os,
+                if(argMinIfMerge(screen_width_state) = '', NULL, toInt32OrZero(substring(argMinIfMerge(screen_width_state), 2))) AS screen_width,
+                if(argMinIfMerge(language_state) = '', NULL, substring(argMinIfMerge(language_state), 2)) AS language
+            FROM sessions
+            WHERE site_id = 'mrf_site'
+            GROUP BY session_key
+        )
     )
     WHERE site_id = 'mrf_site'
         AND started_at >= toDateTime('2026-02-06 12:00:00', 'UTC')
