@@ -390,12 +390,14 @@ final class StatsController {
             StatsQuery before = q.withRange(previousStart, previousEnd)
                     .withVisitors(
                             visitors(b.site(), b.zone(), previousStart, previousEnd, b.filters(), b.funnelStep()));
-            previous = totals(b, before, asked);
+            StatsEngine.Answer then = engine.answer(before);
+            previous = totals(b, before, then, asked);
             meta = meta.previous(previousStart.toString(), previousEnd.toString())
-                    .approximate(engine.visitorsEstimated(before));
+                    .approximate(then.visitorsEstimated());
         }
-        Values totals = totals(b, q, asked);
-        return new Overview(totals, previous, meta.approximate(engine.visitorsEstimated(q)));
+        StatsEngine.Answer now = engine.answer(q);
+        Values totals = totals(b, q, now, asked);
+        return new Overview(totals, previous, meta.approximate(now.visitorsEstimated()));
     }
 
     @GetMapping("/api/v1/timeseries")
@@ -417,7 +419,8 @@ final class StatsController {
         Map<LocalDateTime, RevenueStats.Sum> paid =
                 asked.hasRevenue() ? revenue.byBucket(b.site(), q, interval) : Map.of();
         Map<LocalDateTime, Components> found = new HashMap<>();
-        for (StatsRow row : engine.aggregate(q)) {
+        StatsEngine.Answer answer = engine.answer(q);
+        for (StatsRow row : answer.rows()) {
             found.put((LocalDateTime) row.groups().get(0), row.components());
         }
         List<Values> results = new ArrayList<>();
@@ -438,7 +441,7 @@ final class StatsController {
         }
         return new Rows(
                 results,
-                b.meta().with(null, interval.apiName(), asked.names()).approximate(engine.visitorsEstimated(q)));
+                b.meta().with(null, interval.apiName(), asked.names()).approximate(answer.visitorsEstimated()));
     }
 
     @GetMapping("/api/v1/breakdown")
@@ -464,7 +467,8 @@ final class StatsController {
         if (asked.hasRevenue()) return revenueBreakdown(p, b, dimension, asked, limit, offset);
         StatsQuery q = query(b, metrics, List.of(dimension), null, p.order(dimension), limit, offset);
         List<Values> results = new ArrayList<>();
-        List<StatsRow> rows = engine.aggregate(q);
+        StatsEngine.Answer answer = engine.answer(q);
+        List<StatsRow> rows = answer.rows();
         for (StatsRow row : rows) {
             Values out = new Values();
             out.put(dimension.apiName(), row.groups().get(0));
@@ -472,20 +476,22 @@ final class StatsController {
             results.add(out);
         }
         // A short first page is the whole answer; only count separately when there may be more.
-        long total = offset == 0 && rows.size() < limit ? rows.size() : engine.groupCount(q);
+        long total = offset == 0 && rows.size() < limit
+                ? rows.size()
+                : answer.groups().getAsLong();
         Meta meta = b.meta()
                 .with(
                         dimension.apiName(),
                         null,
                         metrics.stream().map(Metric::apiName).toList())
                 .page(limit, offset, total, null)
-                .approximate(engine.visitorsEstimated(q));
+                .approximate(answer.visitorsEstimated());
         return new Rows(results, meta);
     }
 
     /** Totals of the event metrics and revenue metrics asked for. */
-    private Values totals(Base b, StatsQuery q, RevenueStats.Request asked) {
-        Components c = engine.totals(q);
+    private Values totals(Base b, StatsQuery q, StatsEngine.Answer answer, RevenueStats.Request asked) {
+        Components c = StatsEngine.totals(answer);
         Values out = values(c, asked.metrics());
         if (asked.hasRevenue()) {
             out.putAll(revenue.total(b.site(), q)
@@ -523,7 +529,8 @@ final class StatsController {
                 0);
         Map<String, RevenueStats.Sum> paid = new HashMap<>(revenue.byGroup(b.site(), q, dimension));
         List<RevenueStats.Row> rows = new ArrayList<>();
-        for (StatsRow row : engine.aggregate(q)) {
+        StatsEngine.Answer answer = engine.answer(q);
+        for (StatsRow row : answer.rows()) {
             String value = (String) row.groups().get(0);
             RevenueStats.Sum sum = paid.remove(value);
             rows.add(new RevenueStats.Row(
@@ -547,7 +554,8 @@ final class StatsController {
         }
         Meta meta = b.meta()
                 .with(dimension.apiName(), null, asked.names())
-                .page(limit, offset, rows.size(), order.by() + (order.descending() ? ":desc" : ":asc"));
+                .page(limit, offset, rows.size(), order.by() + (order.descending() ? ":desc" : ":asc"))
+                .approximate(answer.visitorsEstimated());
         return new Rows(results, meta);
     }
 

@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import org.springframework.stereotype.Component;
 
 /**
@@ -32,14 +33,29 @@ final class StatsEngine {
     }
 
     List<StatsRow> aggregate(StatsQuery q) {
+        return answer(q).rows();
+    }
+
+    /**
+     * What an API answer needs of one query: its rows (the page asked for), the number of groups without limit and
+     * offset (counted only when asked, on the exact plans), and whether visitors are estimates. One reading of the
+     * day rollup serves all three, so a request pays for the plan once; nothing is kept between calls, so an
+     * accepted event shows in the next request.
+     */
+    record Answer(List<StatsRow> rows, LongSupplier groups, boolean visitorsEstimated) {}
+
+    Answer answer(StatsQuery q) {
         Optional<DayAnswers.Answer> days = days(q);
         if (days.isPresent()) {
             List<StatsRow> all = days.get().rows();
-            if (q.limit() <= 0 || groupsOf(q) == 0) return all;
-            int from = Math.min(q.offset(), all.size());
-            return all.subList(from, Math.min(all.size(), from + q.limit()));
+            List<StatsRow> page = all;
+            if (q.limit() > 0 && groupsOf(q) > 0) {
+                int from = Math.min(q.offset(), all.size());
+                page = all.subList(from, Math.min(all.size(), from + q.limit()));
+            }
+            return new Answer(page, all::size, days.get().visitorsEstimated());
         }
-        return aggregateExact(q);
+        return new Answer(aggregateExact(q), () -> groupCountExact(q), false);
     }
 
     private static int groupsOf(StatsQuery q) {
@@ -79,13 +95,19 @@ final class StatsEngine {
     }
 
     Components totals(StatsQuery q) {
-        List<StatsRow> rows = aggregate(q);
-        return rows.isEmpty() ? Components.ZERO : rows.get(0).components();
+        return totals(answer(q));
+    }
+
+    /** The one row of an answer without groups (an overview), or zeros. */
+    static Components totals(Answer a) {
+        return a.rows().isEmpty() ? Components.ZERO : a.rows().get(0).components();
     }
 
     long groupCount(StatsQuery q) {
-        Optional<DayAnswers.Answer> days = days(q);
-        if (days.isPresent()) return days.get().rows().size();
+        return answer(q).groups().getAsLong();
+    }
+
+    private long groupCountExact(StatsQuery q) {
         CompiledQuery sql = dialect.print(QueryCompiler.groupCount(q, store.rollups(q.siteId())));
         return store.query(sql.sql(), sql.parameters(), (rs, n) -> rs.getLong(1))
                 .get(0);
