@@ -11,8 +11,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.time.zone.ZoneOffsetTransition;
-import java.time.zone.ZoneRules;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -523,7 +521,8 @@ final class DayRollup {
                 + " CASE WHEN event_type = '_leave' THEN scroll_depth END AS scroll,"
                 + " CASE WHEN event_type = '_leave' AND scroll_depth IS NOT NULL THEN 1 ELSE 0 END AS scroll_n"
                 + " FROM events WHERE site_id = " + site + " AND ";
-        if (!wholeHourOffsets(zone, from, until) || !coverage.watermark().isAfter(from)) {
+        if (!RollupCoverage.wholeHourOffsets(zone, from, until)
+                || !coverage.watermark().isAfter(from)) {
             return raw + "ts >= " + literal(from) + " AND ts < " + literal(until);
         }
         Instant rolledUntil = coverage.watermark().isBefore(until) ? coverage.watermark() : until;
@@ -557,17 +556,6 @@ final class DayRollup {
                     .append(")");
         }
         return out.toString();
-    }
-
-    static boolean wholeHourOffsets(ZoneId zone, Instant from, Instant until) {
-        ZoneRules rules = zone.getRules();
-        if (rules.getOffset(from).getTotalSeconds() % 3600 != 0) return false;
-        for (ZoneOffsetTransition t = rules.nextTransition(from);
-                t != null && t.getInstant().isBefore(until);
-                t = rules.nextTransition(t.getInstant())) {
-            if (t.getOffsetAfter().getTotalSeconds() % 3600 != 0) return false;
-        }
-        return true;
     }
 
     private static String quote(String s) {

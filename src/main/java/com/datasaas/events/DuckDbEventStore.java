@@ -400,18 +400,7 @@ public class DuckDbEventStore implements EventStore {
      * Returns how many site-hours were rebuilt.
      */
     public long rollUp(Instant now, boolean verify) {
-        synchronized (writeLock) {
-            DuckDBConnection c = connection;
-            try {
-                run(c, "begin", "BEGIN TRANSACTION");
-                long hours = HourlyRollup.roll(c, (step, sql) -> run(c, step, sql), now, verify);
-                run(c, "commit", "COMMIT");
-                return hours;
-            } catch (SQLException | RuntimeException e) {
-                rollback(c, e);
-                throw new EventStoreException("Rolling up events failed: " + rootCause(e), e);
-            }
-        }
+        return inRollTransaction("Rolling up events", (c, steps) -> HourlyRollup.roll(c, steps, now, verify));
     }
 
     /**
@@ -419,16 +408,25 @@ public class DuckDbEventStore implements EventStore {
      * a site whose zone changed gets its days rolled again in the new zone. Returns how many days were rolled.
      */
     public long rollDays(String siteId, ZoneId zone) {
+        return inRollTransaction("Rolling up days", (c, steps) -> DayRollup.roll(c, steps, siteId, zone));
+    }
+
+    private interface Roll {
+        long run(DuckDBConnection c, HourlyRollup.Steps steps) throws SQLException;
+    }
+
+    /** A roll as one transaction on the writer's connection, its statements through the named steps. */
+    private long inRollTransaction(String what, Roll roll) {
         synchronized (writeLock) {
             DuckDBConnection c = connection;
             try {
                 run(c, "begin", "BEGIN TRANSACTION");
-                long days = DayRollup.roll(c, (step, sql) -> run(c, step, sql), siteId, zone);
+                long rolled = roll.run(c, (step, sql) -> run(c, step, sql));
                 run(c, "commit", "COMMIT");
-                return days;
+                return rolled;
             } catch (SQLException | RuntimeException e) {
                 rollback(c, e);
-                throw new EventStoreException("Rolling up days failed: " + rootCause(e), e);
+                throw new EventStoreException(what + " failed: " + rootCause(e), e);
             }
         }
     }

@@ -51,8 +51,6 @@ import com.datasaas.sql.Sql.Select;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.zone.ZoneOffsetTransition;
-import java.time.zone.ZoneRules;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -289,14 +287,9 @@ final class QueryCompiler {
     }
 
     static boolean wholeHourOffsets(ZoneId zone, Instant from, Instant until) {
-        ZoneRules rules = zone.getRules();
-        if (rules.getOffset(from).getTotalSeconds() % 3600 != 0) return false;
-        for (ZoneOffsetTransition t = rules.nextTransition(from);
-                t != null && t.getInstant().isBefore(until);
-                t = rules.nextTransition(t.getInstant())) {
-            if (t.getOffsetAfter().getTotalSeconds() % 3600 != 0) return false;
-        }
-        return from.getEpochSecond() % 3600 == 0 && until.getEpochSecond() % 3600 == 0;
+        return RollupCoverage.wholeHourOffsets(zone, from, until)
+                && from.getEpochSecond() % 3600 == 0
+                && until.getEpochSecond() % 3600 == 0;
     }
 
     // ---------------------------------------------------------------- the rollup form
