@@ -315,10 +315,11 @@ class StatsApiTest extends RunningApp {
         assertThat(ok.status()).as(ok.toString()).isEqualTo(201);
         assertThat(ok.json().path("session_id").asString()).isEqualTo("a1");
 
-        // The goal lands today, in the visitor's latest session; like every event it goes through the write buffer,
-        // so it is queryable within the ingest promise of 2 seconds.
+        // The goal lands today, in the visitor's latest session; like every event it goes through the write buffer.
+        // The 2-second freshness promise is EventsEndpointTest's subject; this test is about scope and the visitor
+        // lookup, so it waits longer and stays green on a loaded machine.
         String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
-        java.time.Instant deadline = java.time.Instant.now().plusSeconds(2);
+        java.time.Instant deadline = java.time.Instant.now().plusSeconds(15);
         long completions = 0;
         while (completions < 1 && java.time.Instant.now().isBefore(deadline)) {
             JsonNode goals =
