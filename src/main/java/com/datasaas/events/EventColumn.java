@@ -5,8 +5,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 import org.duckdb.DuckDBAppender;
-import org.duckdb.DuckDBColumnType;
-import org.duckdb.DuckDBWritableVector;
 
 /**
  * The columns of {@code events}, in table order, each with its SQL type and how it is read from an {@link Event}.
@@ -136,92 +134,13 @@ enum EventColumn {
         }
     }
 
-    /**
-     * The type this column has in the bulk load's row source ({@link DuckDbBulkLoad}): the column's own type, except
-     * the time, which travels as epoch microseconds (a {@code BIGINT}) and becomes a {@code TIMESTAMPTZ} in
-     * {@link #fromSource}.
-     */
-    DuckDBColumnType sourceType() {
-        return switch (type) {
-            case TEXT -> DuckDBColumnType.VARCHAR;
-            case TIMESTAMP, BIGINT -> DuckDBColumnType.BIGINT;
-            case INTEGER -> DuckDBColumnType.INTEGER;
-            case SMALLINT -> DuckDBColumnType.SMALLINT;
-            case DOUBLE -> DuckDBColumnType.DOUBLE;
-        };
-    }
-
-    /** This column as selected from the bulk load's row source, named as in {@code events}. */
-    String fromSource() {
-        return type == Type.TIMESTAMP ? "make_timestamptz(" + column + ") AS " + column : column;
-    }
-
-    /**
-     * Writes this column of {@code n} events from {@code rows[from]} into {@code v}, a vector of the bulk load's row
-     * source. Text goes in one call per vector, already in UTF-8 ({@code setStringUtf8Batch}, each distinct string
-     * encoded once through {@code utf8}): the appender crosses into native code for every string of 12 bytes or more,
-     * and the driver's own {@code setStrings} encodes every string again, each of which cost more than the rest of
-     * staging (docs/benchmarks-stats.md, "Bulk load, round 3").
-     */
-    void write(DuckDBWritableVector v, Event[] rows, int from, int n, byte[][] text, Utf8Cache utf8) {
-        switch (type) {
-            case TEXT -> {
-                for (int i = 0; i < n; i++) text[i] = utf8.bytes((String) value.apply(rows[from + i]));
-                v.setStringUtf8Batch(0, text);
-            }
-            case TIMESTAMP -> {
-                for (int i = 0; i < n; i++) {
-                    java.time.Instant t = (java.time.Instant) value.apply(rows[from + i]);
-                    if (t == null) v.setNull(i);
-                    else v.setLong(i, epochMicros(t));
-                }
-            }
-            case BIGINT -> {
-                for (int i = 0; i < n; i++) {
-                    Long x = (Long) value.apply(rows[from + i]);
-                    if (x == null) v.setNull(i);
-                    else v.setLong(i, x);
-                }
-            }
-            case INTEGER -> {
-                for (int i = 0; i < n; i++) {
-                    Integer x = (Integer) value.apply(rows[from + i]);
-                    if (x == null) v.setNull(i);
-                    else v.setInt(i, x);
-                }
-            }
-            case SMALLINT -> {
-                for (int i = 0; i < n; i++) {
-                    Integer x = (Integer) value.apply(rows[from + i]);
-                    if (x == null) v.setNull(i);
-                    else v.setShort(i, x.shortValue());
-                }
-            }
-            case DOUBLE -> {
-                for (int i = 0; i < n; i++) {
-                    Double x = (Double) value.apply(rows[from + i]);
-                    if (x == null) v.setNull(i);
-                    else v.setDouble(i, x);
-                }
-            }
-        }
-    }
-
-    static EventColumn[] all() {
-        return ALL.clone();
-    }
-
-    private static long epochMicros(java.time.Instant t) {
-        return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1000);
-    }
-
     // Epoch microseconds rather than an OffsetDateTime per row: the same stored value (DuckDB keeps microseconds),
     // without a zone lookup for every event, which showed up in the bulk load's profile.
     private static void appendTimestamp(DuckDBAppender a, java.time.Instant t) throws SQLException {
         if (t == null) {
             a.appendNull();
         } else {
-            a.appendEpochMicros(epochMicros(t));
+            a.appendEpochMicros(Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1000));
         }
     }
 }
