@@ -42,7 +42,24 @@ public final class SampleData {
 
     private static final int PAGES = 300;
 
-    record Source(String channel, String referrerSource, String referrerDomain, String utmSource, String utmMedium) {}
+    record Source(
+            String channel,
+            String referrerSource,
+            String referrerDomain,
+            String utmSource,
+            String utmMedium,
+            String referrer) {
+        Source(String channel, String referrerSource, String referrerDomain, String utmSource, String utmMedium) {
+            // The landing page's referrer URL, made once rather than for every entry pageview.
+            this(
+                    channel,
+                    referrerSource,
+                    referrerDomain,
+                    utmSource,
+                    utmMedium,
+                    referrerDomain == null ? null : "https://" + referrerDomain + "/");
+        }
+    }
 
     private static final List<Source> SOURCES = List.of(
             new Source("Direct", null, null, null, null),
@@ -72,10 +89,10 @@ public final class SampleData {
         {"AU", "New South Wales", "Sydney", "-33.87", "151.21"},
     };
 
-    /** Latitude and longitude of each place, parsed once. */
-    private static final double[][] COORDINATES = java.util.Arrays.stream(PLACES)
-            .map(p -> new double[] {Double.parseDouble(p[3]), Double.parseDouble(p[4])})
-            .toArray(double[][]::new);
+    /** Latitude and longitude of each place, parsed and boxed once (not two {@code Double}s per event). */
+    private static final Double[][] COORDINATES = java.util.Arrays.stream(PLACES)
+            .map(p -> new Double[] {Double.valueOf(p[3]), Double.valueOf(p[4])})
+            .toArray(Double[][]::new);
 
     private static final String CHECKOUT_URL = "https://example.com/checkout";
 
@@ -330,7 +347,7 @@ public final class SampleData {
             String[] place,
             int placeIndex,
             String[] device,
-            int width,
+            Integer width,
             String language) {}
 
     private Event event(
@@ -358,7 +375,7 @@ public final class SampleData {
                 "example.com",
                 path,
                 null,
-                s.referrerDomain() == null ? null : "https://" + s.referrerDomain() + "/",
+                s.referrer(),
                 s.referrerDomain(),
                 s.referrerSource(),
                 s.channel(),
