@@ -136,7 +136,8 @@ public class DuckDbEventStore implements EventStore {
 
     /**
      * A batch's statements, built once: the session merge alone is a few kilobytes of SQL assembled from the session
-     * columns, and building it for every batch was a tenth of the writer's allocation (JFR allocation samples).
+     * columns, and building it for every batch was a tenth of the writer's sampled allocation at a low event rate (JFR,
+     * small batches).
      */
     private static final String SKIP_STORED =
             "DELETE FROM " + BATCH_TABLE + " WHERE event_id <= (SELECT max(event_id) FROM spool_watermark)";
