@@ -48,6 +48,13 @@ class SpoolTest {
         return out;
     }
 
+    /** Bytes of records 1 to n as the spool writes them. */
+    static long recordBytes(int n) {
+        long bytes = 0;
+        for (int i = 1; i <= n; i++) bytes += Spool.HEADER_BYTES + payload(i).length;
+        return bytes;
+    }
+
     Path lastSegment() throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             return files.sorted().reduce((a, b) -> b).orElseThrow();
@@ -61,19 +68,51 @@ class SpoolTest {
             assertThat(first.append(payload(i), 5_000)).isEqualTo(i);
         first.close();
         Path segment = lastSegment();
-        long good = Files.size(segment);
-        // a crash mid-write: a header promising more bytes than follow, then half a payload
-        try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.APPEND)) {
-            ch.write(ByteBuffer.allocate(24)
-                    .putInt(200)
-                    .putInt(12345)
-                    .putLong(11)
-                    .put(new byte[8])
-                    .flip());
+        long good = recordBytes(10);
+        // a crash mid-write: a header promising more bytes than follow, then half a payload, over the zeros written
+        // ahead of the last record
+        try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+            ch.write(
+                    ByteBuffer.allocate(24)
+                            .putInt(200)
+                            .putInt(12345)
+                            .putLong(11)
+                            .put(new byte[8])
+                            .flip(),
+                    good);
         }
 
         Spool second = spool(0, 1 << 20, 1 << 20);
         assertThat(Files.size(segment)).as("cut back to the last good record").isEqualTo(good);
+        assertThat(second.append(payload(11), 5_000)).isEqualTo(11);
+        List<String> replayed = readAll(second);
+        assertThat(replayed).hasSize(11).first().isEqualTo("1:event 1");
+        assertThat(replayed).last().isEqualTo("11:event 11");
+    }
+
+    @Test
+    void the_open_segment_is_written_ahead_in_zeros_which_end_its_records_at_start_up() throws Exception {
+        Spool first = spool(0, 64 << 20, 16 << 20);
+        for (int i = 1; i <= 10; i++) first.append(payload(i), 5_000);
+        long records = recordBytes(10);
+        Path segment = lastSegment();
+        assertThat(Files.size(segment))
+                .as("zeros written ahead by the first group, so the next nine changed no file size")
+                .isEqualTo(recordBytes(1) + Spool.PREALLOCATE_BYTES);
+        assertThat(first.diskBytes())
+                .as("the bound counts records, not the room ahead")
+                .isEqualTo(records);
+        first.close(); // a crash leaves the same file: the zeros were written before the fsync that acknowledged
+
+        byte[] tail = new byte[(int) (Files.size(segment) - records)];
+        try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.READ)) {
+            ByteBuffer read = ByteBuffer.wrap(tail);
+            while (read.hasRemaining() && ch.read(read, records + read.position()) > 0) {}
+        }
+        assertThat(tail).containsOnly((byte) 0);
+
+        Spool second = spool(0, 64 << 20, 16 << 20);
+        assertThat(Files.size(segment)).as("the room is cut at start-up").isEqualTo(records);
         assertThat(second.append(payload(11), 5_000)).isEqualTo(11);
         List<String> replayed = readAll(second);
         assertThat(replayed).hasSize(11).first().isEqualTo("1:event 1");
