@@ -166,7 +166,7 @@ class StatsBenchmark {
             // The exact plans (before the day rollup) for the dashboard's widgets, same data and run; and how the
             // day-rollup answers compare with them.
             StringBuilder comparison = new StringBuilder();
-            if (!clickHouse) {
+            if (!clickHouse && !Boolean.getBoolean("bench.dashboardOnly")) {
                 Map<String, StatsQuery> exact = new LinkedHashMap<>();
                 exact.put("overview", query(first, last, List.of(), null, 0));
                 exact.put("timeseries (day)", query(first, last, List.of(), Interval.DAY, 0));
@@ -184,6 +184,9 @@ class StatsBenchmark {
                     comparison.append(compare(name, engine.plan(q), engine.aggregate(q), engine.aggregateExact(q)));
                 });
             }
+            // -Dbench.dashboardOnly=true: only the dashboard's eight widgets (no exact plans, comparison or reference
+            // line), for before/after runs on a busy machine.
+            boolean dashboardOnly = Boolean.getBoolean("bench.dashboardOnly");
             Set<String> dashboardWidgets = new HashSet<>(widgets.keySet());
             dashboardWidgets.removeIf(name -> name.endsWith(", exact plans"));
             dashboardWidgets.remove("overview, filtered by channel");
@@ -195,8 +198,12 @@ class StatsBenchmark {
                     SITE,
                     first.atStartOfDay(ZoneOffset.UTC).toOffsetDateTime(),
                     last.plusDays(1).atStartOfDay(ZoneOffset.UTC).toOffsetDateTime());
-            reference.forEach((name, sql) ->
-                    widgets.put(name, () -> store.query(sql, range, (rs, n) -> rs.getObject(1))));
+            if (dashboardOnly) {
+                widgets.keySet().retainAll(dashboardWidgets);
+            } else {
+                reference.forEach((name, sql) ->
+                        widgets.put(name, () -> store.query(sql, range, (rs, n) -> rs.getObject(1))));
+            }
 
             for (Supplier<Object> w : widgets.values()) w.get(); // warm-up
             Map<String, List<Double>> timings = new LinkedHashMap<>();
