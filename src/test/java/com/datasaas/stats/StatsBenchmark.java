@@ -210,6 +210,11 @@ class StatsBenchmark {
             List<Double> dashboard = new ArrayList<>();
             List<Double> referenceDashboard = new ArrayList<>();
             List<Double> exactDashboard = new ArrayList<>();
+            // The process's CPU time over the timed runs (every thread: DuckDB's workers too): on a shared machine a
+            // steadier figure than wall time.
+            var os = (com.sun.management.OperatingSystemMXBean)
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            long cpu0 = os.getProcessCpuTime();
             for (int run = 0; run < runs; run++) {
                 double total = 0;
                 double referenceTotal = 0;
@@ -227,6 +232,7 @@ class StatsBenchmark {
                 referenceDashboard.add(referenceTotal);
                 exactDashboard.add(exactTotal);
             }
+            double cpuPerRun = (os.getProcessCpuTime() - cpu0) / 1e9 / runs;
             StringBuilder report = new StringBuilder();
             report.append(String.format(
                     "%s: %,d events, one site, %d days, loaded in %.1f s; %d runs; %d cores%n",
@@ -269,6 +275,8 @@ class StatsBenchmark {
                     "reference: 8 raw queries",
                     percentile(referenceDashboard, 50),
                     percentile(referenceDashboard, 95)));
+            report.append(String.format(
+                    "process CPU per run of every timed widget: %.2f s (%d widgets)%n", cpuPerRun, widgets.size()));
             report.append(String.format(
                     "load average %.1f after the runs%n",
                     java.lang.management.ManagementFactory.getOperatingSystemMXBean()
