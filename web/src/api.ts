@@ -410,6 +410,8 @@ export type MetricValues = Partial<Record<Metric | RevenueMetric, number | null>
 export interface Overview {
   current: MetricValues;
   previous: MetricValues | null;
+  /** Metrics the server estimated (meta.approximate), e.g. visitors over several days from the day rollup's sketches. */
+  approximate?: string[];
 }
 
 function metricValues(o: Schemas["Values"]): MetricValues {
@@ -420,7 +422,11 @@ function metricValues(o: Schemas["Values"]): MetricValues {
 
 /** `results` holds the metrics; with compare=previous_period, `previous` sits beside it. */
 export function toOverview(o: Schemas["Overview"]): Overview {
-  return { current: metricValues(o.results), previous: o.previous ? metricValues(o.previous) : null };
+  return {
+    current: metricValues(o.results),
+    previous: o.previous ? metricValues(o.previous) : null,
+    approximate: o.meta.approximate ?? [],
+  };
 }
 
 export interface TimePoint {
@@ -442,7 +448,13 @@ export interface BreakdownRow {
 export interface Breakdown {
   rows: BreakdownRow[];
   total: number | null;
+  /** Metrics the server estimated (meta.approximate). */
+  approximate?: string[];
 }
+
+/** The hint shown on a visitor count the server estimated. */
+export const APPROXIMATE_VISITORS =
+  "Estimated: visitors over several days are counted with a HyperLogLog sketch (about 0.8% standard error); one-day figures are exact.";
 
 /** Rows are keyed by the dimension's name; a null value (e.g. the referrer of direct visits) shows as "". */
 export function toBreakdown(o: Schemas["Rows"], dimension: string): Breakdown {
@@ -453,7 +465,7 @@ export function toBreakdown(o: Schemas["Rows"], dimension: string): Breakdown {
     revenue: num(row.revenue),
     raw: row as Json,
   }));
-  return { rows, total: o.meta.total ?? null };
+  return { rows, total: o.meta.total ?? null, approximate: o.meta.approximate ?? [] };
 }
 
 export interface GoalConversion {

@@ -2,7 +2,9 @@ import { render, screen } from "@testing-library/preact";
 import { describe, expect, it } from "vitest";
 import { KpiCards } from "../src/dashboard/KpiCards";
 import { formatChange, kpiChange } from "../src/format";
-import { mockApi } from "./helpers";
+import { APPROXIMATE_VISITORS, toBreakdown, toOverview } from "../src/api";
+import { BarList } from "../src/dashboard/Breakdown";
+import { meta, mockApi } from "./helpers";
 
 describe("KPI change", () => {
   it("is a rounded percentage of the previous value for counts", () => {
@@ -62,5 +64,51 @@ describe("KPI change", () => {
     expect(screen.getByTestId("kpi-avg_session_duration").textContent).toBe("1m 35s");
     expect(screen.getByTestId("kpi-change-sessions").textContent).toBe("no change");
     expect(await screen.findByText("4")).toBeTruthy();
+  });
+});
+
+describe("estimated visitors", () => {
+  it("the overview and a breakdown mark visitors the server estimated, with the reason as the title", () => {
+    expect(toOverview({ results: { visitors: 2 }, meta: { ...meta, approximate: ["visitors"] } }).approximate).toEqual([
+      "visitors",
+    ]);
+    expect(toBreakdown({ results: [], meta: { ...meta, approximate: ["visitors"] } }, "country").approximate).toEqual([
+      "visitors",
+    ]);
+    mockApi(() => ({ body: { online: 0 } }));
+    const { unmount } = render(
+      <KpiCards
+        siteId="s1"
+        loading={false}
+        metric="visitors"
+        onSelect={() => {}}
+        overview={{ current: { visitors: 12000, pageviews: 30000 }, previous: null, approximate: ["visitors"] }}
+      />,
+    );
+    const mark = screen.getByTestId("kpi-visitors").querySelector("[data-testid=approximate]");
+    expect(mark?.textContent).toBe("≈");
+    expect(mark?.getAttribute("title")).toBe(APPROXIMATE_VISITORS);
+    // Only the estimated metric is marked.
+    expect(screen.getByTestId("kpi-pageviews").querySelector("[data-testid=approximate]")).toBeNull();
+    unmount();
+    render(
+      <KpiCards
+        siteId="s1"
+        loading={false}
+        metric="visitors"
+        onSelect={() => {}}
+        overview={{ current: { visitors: 12000 }, previous: null, approximate: [] }}
+      />,
+    );
+    expect(screen.queryByTestId("approximate")).toBeNull();
+  });
+
+  it("a breakdown's visitor column is marked when estimated", () => {
+    const rows = [{ value: "/", visitors: 10 }];
+    const { unmount } = render(<BarList rows={rows} dimension="pathname" onPick={() => {}} approximate />);
+    expect(screen.getByTestId("approximate").getAttribute("title")).toBe(APPROXIMATE_VISITORS);
+    unmount();
+    render(<BarList rows={rows} dimension="pathname" onPick={() => {}} />);
+    expect(screen.queryByTestId("approximate")).toBeNull();
   });
 });

@@ -8,6 +8,7 @@ import { DIMENSIONS, instance, revenueSupported, stats, type BreakdownRow, type 
 import { DbIpCredit, EmptyState, ErrorNote, Skeleton } from "../components/ui";
 import { countryName, formatMoney, formatNumber } from "../format";
 import { useAsync } from "../hooks";
+import { Approximate } from "./KpiCards";
 import { Link, setQuery, useLocation } from "../router";
 import { WorldMap } from "../map/WorldMap";
 import { DIMENSION_LABELS, addFilter, parseFilters, withFilters, withParam } from "./urlState";
@@ -184,6 +185,7 @@ export function BreakdownRows({ q, dimension, currency = "USD" }: { q: StatsQuer
         dimension={dimension}
         onPick={(r) => filterBy(dimension, r.value)}
         busy={data.loading}
+        approximate={data.data.approximate?.includes("visitors") ?? false}
         money={withRevenue ? (r) => formatMoney(r.revenue ?? 0, currency) : undefined}
       />
       <div class="panel-foot">
@@ -202,6 +204,7 @@ export function BarList({
   busy,
   valueLabel = "Visitors",
   money,
+  approximate,
 }: {
   rows: { value: string; visitors: number; label?: string; extra?: string; revenue?: number | null }[];
   dimension: string;
@@ -210,6 +213,8 @@ export function BarList({
   valueLabel?: string;
   /** The revenue column's text for a row; no column when absent. */
   money?: (row: { revenue?: number | null }) => string;
+  /** The visitor counts are estimates (meta.approximate): marked in the column's head. */
+  approximate?: boolean;
 }) {
   const max = Math.max(1, ...rows.map((r) => r.visitors));
   return (
@@ -217,6 +222,7 @@ export function BarList({
       <div class="bar-head muted small">
         <span>{DIMENSION_LABELS[dimension] ?? dimension}</span>
         <span>
+          {approximate && <Approximate />}
           {valueLabel}
           {money && <span class="bar-money"> · Revenue</span>}
         </span>

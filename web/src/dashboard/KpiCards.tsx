@@ -1,4 +1,4 @@
-import { METRICS, realtime, type ChartMetric, type Overview, type RevenueMetric } from "../api";
+import { APPROXIMATE_VISITORS, METRICS, realtime, type ChartMetric, type Overview, type RevenueMetric } from "../api";
 import { Skeleton } from "../components/ui";
 import {
   METRIC_LABELS,
@@ -62,6 +62,7 @@ export function KpiCards({
               <Skeleton height={28} />
             ) : (
               <span class="kpi-value" data-testid={`kpi-${m}`}>
+                {overview?.approximate?.includes(m) && <Approximate />}
                 {formatMetric(m, current)}
               </span>
             )}
@@ -104,5 +105,14 @@ export function KpiCards({
         );
       })}
     </div>
+  );
+}
+
+/** The mark on an estimated number, with its explanation as the title (and for screen readers). */
+export function Approximate() {
+  return (
+    <span class="approximate" title={APPROXIMATE_VISITORS} aria-label={APPROXIMATE_VISITORS} data-testid="approximate">
+      ≈
+    </span>
   );
 }

@@ -156,27 +156,7 @@ final class DayRollup {
             st.executeUpdate();
         }
         RollupCoverage coverage = HourlyRollup.coverage(c, siteId);
-        Instant firstHour;
-        try (PreparedStatement st = c.prepareStatement("SELECT min(hour) FROM rollup_hours WHERE site_id = ?")) {
-            st.setString(1, siteId);
-            try (ResultSet rs = st.executeQuery()) {
-                rs.next();
-                OffsetDateTime t = rs.getObject(1, OffsetDateTime.class);
-                if (t == null) return 0;
-                firstHour = t.toInstant();
-            }
-        }
-        LocalDate first = firstHour.atZone(zone).toLocalDate();
-        LocalDate last = coverage.watermark().atZone(zone).toLocalDate();
-        while (!last.isBefore(first) && end(last, zone).isAfter(coverage.watermark())) {
-            last = last.minusDays(1);
-        }
-        Set<LocalDate> built = builtDays(c, siteId, zone, first, last);
-        Set<LocalDate> stale = staleDays(coverage, zone);
-        List<LocalDate> todo = new ArrayList<>();
-        for (LocalDate d = first; !d.isAfter(last); d = d.plusDays(1)) {
-            if (!built.contains(d) && !stale.contains(d)) todo.add(d);
-        }
+        List<LocalDate> todo = todo(c, siteId, zone, coverage);
         Set<LocalDate> eventDays = new HashSet<>();
         try (PreparedStatement st = c.prepareStatement("SELECT DISTINCT hour FROM rollup_hours WHERE site_id = ?")) {
             st.setString(1, siteId);
@@ -197,7 +177,14 @@ final class DayRollup {
             while (j + 1 < withEvents.size()
                     && withEvents.get(j + 1).equals(withEvents.get(j).plusDays(1))
                     && j + 1 - i < 7) j++;
-            String sql = build(siteId, zone, withEvents.get(i), withEvents.get(j), dimensions(), coverage);
+            String sql = build(
+                    siteId,
+                    zone,
+                    withEvents.get(i),
+                    withEvents.get(j),
+                    dimensions(),
+                    coverage,
+                    crossing(c, siteId, zone, withEvents.get(i)));
             List<Object[]> rows = new ArrayList<>();
             try (Statement st = c.createStatement();
                     ResultSet rs = st.executeQuery(sql)) {
@@ -226,6 +213,55 @@ final class DayRollup {
             }
         }
         return todo.size();
+    }
+
+    /**
+     * The site's days in {@code zone} that are closed for good (ended before the hourly watermark), not rolled up
+     * and not near a dirty hour: what {@link #roll} rolls.
+     */
+    private static List<LocalDate> todo(Connection c, String siteId, ZoneId zone, RollupCoverage coverage)
+            throws SQLException {
+        Instant firstHour;
+        try (PreparedStatement st = c.prepareStatement("SELECT min(hour) FROM rollup_hours WHERE site_id = ?")) {
+            st.setString(1, siteId);
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                OffsetDateTime t = rs.getObject(1, OffsetDateTime.class);
+                if (t == null) return List.of();
+                firstHour = t.toInstant();
+            }
+        }
+        LocalDate first = firstHour.atZone(zone).toLocalDate();
+        LocalDate last = coverage.watermark().atZone(zone).toLocalDate();
+        while (!last.isBefore(first) && end(last, zone).isAfter(coverage.watermark())) {
+            last = last.minusDays(1);
+        }
+        Set<LocalDate> built = builtDays(c, siteId, zone, first, last);
+        Set<LocalDate> stale = staleDays(coverage, zone);
+        List<LocalDate> todo = new ArrayList<>();
+        for (LocalDate d = first; !d.isAfter(last); d = d.plusDays(1)) {
+            if (!built.contains(d) && !stale.contains(d)) todo.add(d);
+        }
+        return todo;
+    }
+
+    /**
+     * Whether {@link #roll} would change anything for the site: a closed day to roll, or rows of another zone to
+     * drop. Read-only, so the schedule asks it on a reader connection before taking the writer's lock.
+     */
+    static boolean pending(Connection c, String siteId, ZoneId zone) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM day_rollup_days WHERE site_id = ?"
+                + " AND zone <> ?) OR EXISTS (SELECT 1 FROM day_rollup WHERE site_id = ? AND zone <> ?)")) {
+            st.setString(1, siteId);
+            st.setString(2, zone.getId());
+            st.setString(3, siteId);
+            st.setString(4, zone.getId());
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                if (rs.getBoolean(1)) return true;
+            }
+        }
+        return !todo(c, siteId, zone, HourlyRollup.coverage(c, siteId)).isEmpty();
     }
 
     /**
@@ -367,7 +403,14 @@ final class DayRollup {
             }
         }
         if (!live.isEmpty()) {
-            String sql = build(siteId, zone, live.first(), live.last(), List.of(dimension), coverage);
+            String sql = build(
+                    siteId,
+                    zone,
+                    live.first(),
+                    live.last(),
+                    List.of(dimension),
+                    coverage,
+                    crossing(c, siteId, zone, live.first()));
             try (Statement st = c.createStatement();
                     ResultSet rs = st.executeQuery(sql)) {
                 while (rs.next()) {
@@ -420,12 +463,19 @@ final class DayRollup {
     // ---------------------------------------------------------------- the day query
 
     /**
-     * The day rows of {@code [first, last]} for the given dimensions, with each row's distinct visitor keys. Reads the
-     * day before {@code first} too, for the previous-day links.
+     * The day rows of {@code [first, last]} for the given dimensions, with each row's distinct visitor keys. Reads, of the
+     * day before {@code first}, the rows of the sessions alive at {@code first}'s start for the previous-day links
+     * ({@code crossing}: the earliest start of those sessions, from {@link #crossing}; empty when there are none).
      */
     static String build(
-            String siteId, ZoneId zone, LocalDate first, LocalDate last, List<String> dims, RollupCoverage coverage) {
-        Instant from = start(first.minusDays(1), zone);
+            String siteId,
+            ZoneId zone,
+            LocalDate first,
+            LocalDate last,
+            List<String> dims,
+            RollupCoverage coverage,
+            Optional<Instant> crossing) {
+        Instant from = start(first, zone);
         Instant until = end(last, zone);
         String site = quote(siteId);
         String z = quote(zone.getId());
@@ -433,8 +483,24 @@ final class DayRollup {
         List<String> sessionDims = dims.stream()
                 .filter(d -> !d.equals(PATHNAME) && !d.equals(TOTAL))
                 .toList();
+        // The day before the range is read only for the previous-day links, and only a session alive at the range's
+        // start (started before it, its latest event at or after it) can have one: its rows of that day are all the
+        // links need, read from the hour the earliest such session started. Every other session of the previous day
+        // would be grouped and dropped (at 10M events that day was most of a live day's cost).
+        StringBuilder r = new StringBuilder(rows(site, zone, from, until, coverage));
+        if (crossing.isPresent()) {
+            Instant previousStart = start(first.minusDays(1), zone);
+            Instant since = crossing.get().isAfter(previousStart)
+                    ? crossing.get().truncatedTo(java.time.temporal.ChronoUnit.HOURS)
+                    : previousStart;
+            r.append("\n UNION ALL SELECT * FROM (")
+                    .append(rows(site, zone, since, from, coverage))
+                    .append(") WHERE session_key IN (")
+                    .append(crossingSessions(site, from))
+                    .append(")");
+        }
         StringBuilder sql = new StringBuilder("WITH r AS (")
-                .append(rows(site, zone, from, until, coverage))
+                .append(r)
                 .append("),\n sp AS (SELECT CAST(timezone(")
                 .append(z)
                 .append(", ts) AS DATE) AS day, session_key, pathname, any_value(visitor_key) AS visitor_key,"
@@ -495,6 +561,27 @@ final class DayRollup {
                 .append(literal(last))
                 .append(" GROUP BY ALL");
         return sql.toString();
+    }
+
+    /** The sessions of the site alive at {@code at}: started before it, their latest event at or after it. */
+    private static String crossingSessions(String site, Instant at) {
+        return "SELECT session_key FROM sessions WHERE site_id = " + site + " AND started_at < " + literal(at)
+                + " AND ended_at >= " + literal(at);
+    }
+
+    /**
+     * The earliest start of the site's sessions alive at the start of {@code first} (see {@link #crossingSessions}),
+     * or empty when none is: the day query then reads nothing of the previous day.
+     */
+    static Optional<Instant> crossing(Connection c, String siteId, ZoneId zone, LocalDate first) throws SQLException {
+        String sql = crossingSessions(quote(siteId), start(first, zone))
+                .replace("SELECT session_key", "SELECT min(started_at)");
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            OffsetDateTime t = rs.getObject(1, OffsetDateTime.class);
+            return Optional.ofNullable(t).map(OffsetDateTime::toInstant);
+        }
     }
 
     /**

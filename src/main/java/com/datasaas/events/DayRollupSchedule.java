@@ -35,6 +35,8 @@ class DayRollupSchedule {
         for (String siteId : sites) {
             websites.tracked(siteId).map(TrackedSite::zone).ifPresent(zone -> {
                 try {
+                    // Most runs find no newly closed day: asked on a reader, so the writer's lock is not taken.
+                    if (!store.daysToRoll(siteId, zone)) return;
                     long days = store.rollDays(siteId, zone);
                     if (days > 0) log.debug("Rolled up {} days of site {}", days, siteId);
                 } catch (EventStoreException e) {

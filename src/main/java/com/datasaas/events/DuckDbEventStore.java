@@ -413,6 +413,18 @@ public class DuckDbEventStore implements EventStore {
         return inRollTransaction("Rolling up days", (c, steps) -> DayRollup.roll(c, steps, siteId, zone));
     }
 
+    /**
+     * Whether {@link #rollDays} has anything to do for the site (a newly closed day, or days of another zone): read on
+     * a reader connection, so the schedule does not take the writer's lock, which ingest waits on, for nothing.
+     */
+    public boolean daysToRoll(String siteId, ZoneId zone) {
+        try (Connection reader = connection.duplicate()) {
+            return DayRollup.pending(reader, siteId, zone);
+        } catch (SQLException e) {
+            throw new EventStoreException("Reading the day rollup failed: " + rootCause(e), e);
+        }
+    }
+
     private interface Roll {
         long run(DuckDBConnection c, HourlyRollup.Steps steps) throws SQLException;
     }

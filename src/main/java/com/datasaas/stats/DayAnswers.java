@@ -54,10 +54,17 @@ final class DayAnswers {
         if (estimated) {
             // Every counted session has one value of the dimension (Unknown included), so all rows together are the
             // range's visitors: no second read for the check.
-            long total = dimension == null && !daily
-                    ? groups.values().iterator().next().visitors()
-                    : estimate(days.rows());
-            if (total < exactBelow) return Optional.empty();
+            // A row's exact count is a lower bound of the range's visitors: when one row reaches the threshold the
+            // range does too, and the union of every row (as many sketch merges again as the answer's own groups) is
+            // not needed. Only when no row does is the range's estimate asked.
+            long atLeast =
+                    days.rows().stream().mapToLong(DayRow::visitors).max().orElse(0);
+            if (atLeast < exactBelow) {
+                long total = dimension == null && !daily
+                        ? groups.values().iterator().next().visitors()
+                        : estimate(days.rows());
+                if (total < exactBelow) return Optional.empty();
+            }
         }
         List<StatsRow> rows = new ArrayList<>();
         groups.forEach((key, g) -> {
@@ -147,6 +154,7 @@ final class DayAnswers {
 
         void add(DayRow row, LocalDate first) {
             rows.add(row);
+            visitors = null;
             boolean later = first != null && row.day().isAfter(first);
             sessions += row.sessions() - (later ? row.continuedSessions() : 0);
             pageviews += row.pageviews();
@@ -162,7 +170,15 @@ final class DayAnswers {
             return sessions;
         }
 
+        /** The union's estimate, once per group (the overview's check for small sites asks it too). */
+        private Long visitors;
+
         long visitors() {
+            if (visitors == null) visitors = unionVisitors();
+            return visitors;
+        }
+
+        private long unionVisitors() {
             if (rows.isEmpty()) return 0;
             if (rows.size() == 1) return rows.get(0).visitors();
             Union union = new Union(DayRows.SKETCH_LG_K);

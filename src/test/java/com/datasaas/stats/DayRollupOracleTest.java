@@ -81,7 +81,11 @@ class DayRollupOracleTest {
         assertThat(plans).doesNotContainKey(QueryCompiler.Plan.DAYS);
 
         store.rollUp(Instant.now(), false);
+        assertThat(store.daysToRoll(site, zone)).isTrue();
         assertThat(store.rollDays(site, zone)).isPositive();
+        // Nothing newly closed: the schedule skips the site without the writer's lock.
+        assertThat(store.daysToRoll(site, zone)).isFalse();
+        assertThat(store.rollDays(site, zone)).isZero();
         compare(site, zone, stored, random, plans);
         assertThat(plans.getOrDefault(QueryCompiler.Plan.DAYS, 0)).isPositive();
 
@@ -100,7 +104,9 @@ class DayRollupOracleTest {
 
         // The site's zone changes: its days are rolled again in the new zone, the old zone's rows are gone.
         ZoneId other = ZONES.get((int) ((seed + 1) % ZONES.size()));
+        assertThat(store.daysToRoll(site, other)).isTrue();
         store.rollDays(site, other);
+        assertThat(store.daysToRoll(site, other)).isFalse();
         plans.clear();
         compare(site, other, stored, random, plans);
         assertThat(plans.getOrDefault(QueryCompiler.Plan.DAYS, 0)).isPositive();

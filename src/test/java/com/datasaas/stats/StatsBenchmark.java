@@ -166,7 +166,7 @@ class StatsBenchmark {
             // The exact plans (before the day rollup) for the dashboard's widgets, same data and run; and how the
             // day-rollup answers compare with them.
             StringBuilder comparison = new StringBuilder();
-            if (!clickHouse) {
+            if (!clickHouse && !Boolean.getBoolean("bench.dashboardOnly")) {
                 Map<String, StatsQuery> exact = new LinkedHashMap<>();
                 exact.put("overview", query(first, last, List.of(), null, 0));
                 exact.put("timeseries (day)", query(first, last, List.of(), Interval.DAY, 0));
@@ -184,6 +184,9 @@ class StatsBenchmark {
                     comparison.append(compare(name, engine.plan(q), engine.aggregate(q), engine.aggregateExact(q)));
                 });
             }
+            // -Dbench.dashboardOnly=true: only the dashboard's eight widgets (no exact plans, comparison or reference
+            // line), for before/after runs on a busy machine.
+            boolean dashboardOnly = Boolean.getBoolean("bench.dashboardOnly");
             Set<String> dashboardWidgets = new HashSet<>(widgets.keySet());
             dashboardWidgets.removeIf(name -> name.endsWith(", exact plans"));
             dashboardWidgets.remove("overview, filtered by channel");
@@ -195,14 +198,23 @@ class StatsBenchmark {
                     SITE,
                     first.atStartOfDay(ZoneOffset.UTC).toOffsetDateTime(),
                     last.plusDays(1).atStartOfDay(ZoneOffset.UTC).toOffsetDateTime());
-            reference.forEach((name, sql) ->
-                    widgets.put(name, () -> store.query(sql, range, (rs, n) -> rs.getObject(1))));
+            if (dashboardOnly) {
+                widgets.keySet().retainAll(dashboardWidgets);
+            } else {
+                reference.forEach((name, sql) ->
+                        widgets.put(name, () -> store.query(sql, range, (rs, n) -> rs.getObject(1))));
+            }
 
             for (Supplier<Object> w : widgets.values()) w.get(); // warm-up
             Map<String, List<Double>> timings = new LinkedHashMap<>();
             List<Double> dashboard = new ArrayList<>();
             List<Double> referenceDashboard = new ArrayList<>();
             List<Double> exactDashboard = new ArrayList<>();
+            // The process's CPU time over the timed runs (every thread: DuckDB's workers too): on a shared machine a
+            // steadier figure than wall time.
+            var os = (com.sun.management.OperatingSystemMXBean)
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            long cpu0 = os.getProcessCpuTime();
             for (int run = 0; run < runs; run++) {
                 double total = 0;
                 double referenceTotal = 0;
@@ -220,6 +232,7 @@ class StatsBenchmark {
                 referenceDashboard.add(referenceTotal);
                 exactDashboard.add(exactTotal);
             }
+            double cpuPerRun = (os.getProcessCpuTime() - cpu0) / 1e9 / runs;
             StringBuilder report = new StringBuilder();
             report.append(String.format(
                     "%s: %,d events, one site, %d days, loaded in %.1f s; %d runs; %d cores%n",
@@ -262,6 +275,8 @@ class StatsBenchmark {
                     "reference: 8 raw queries",
                     percentile(referenceDashboard, 50),
                     percentile(referenceDashboard, 95)));
+            report.append(String.format(
+                    "process CPU per run of every timed widget: %.2f s (%d widgets)%n", cpuPerRun, widgets.size()));
             report.append(String.format(
                     "load average %.1f after the runs%n",
                     java.lang.management.ManagementFactory.getOperatingSystemMXBean()
