@@ -4,7 +4,7 @@
 # comparable across machines even when the absolute figures are not.
 # Usage: bench/ingest.sh [wrk-seconds] [fixed-rate] [fixed-rate-seconds]
 # Needs: target/datasaas.jar (./mvnw -q package -DskipTests), apt-get install -y wrk nginx-light bc curl.
-# JAR picks another build of the jar (to compare before and after); JAVA_OPTS is passed to the app's JVM (for example a CDS archive or heap flags, see docs/benchmarks.md).
+# JAR picks another build of the jar (to compare before and after), or the launcher (JAR=target/datasaas); JAVA_OPTS is passed to the app's JVM (for example a CDS archive or heap flags, see docs/benchmarks.md).
 # MODE=server runs the app in server mode instead: metadata in a private PostgreSQL and events in a private ClickHouse,
 # both started here on loopback in the temp dir (like the tests' PostgresServer and ClickHouseServer; needs Debian's
 # postgresql and clickhouse-server packages, not their services) and deleted afterwards. MODE=both runs the embedded
@@ -109,8 +109,12 @@ fi
 echo "######## app on the $mode store"
 START=$(date +%s.%N)
 # shellcheck disable=SC2086 # JAVA_OPTS is a list of flags on purpose
+case $JAR in
+  *.jar) launch=(java ${JAVA_OPTS:-} -jar "$JAR") ;;
+  *) launch=(env JAVA_OPTS="${JAVA_OPTS:-}" "$JAR") ;; # the launcher (target/datasaas): it execs the JVM, same pid
+esac
 env "${env[@]}" DATASAAS_DATA_DIR=$dir PORT=$PORT DATASAAS_REGISTRATION=open DATASAAS_TRUSTED_PROXIES=127.0.0.1/32 \
-  java ${JAVA_OPTS:-} -jar "$JAR" > "$dir/app.log" 2>&1 &
+  "${launch[@]}" > "$dir/app.log" 2>&1 &
 APP=$!
 until curl -sf "localhost:$PORT/actuator/health" >/dev/null; do sleep 0.05; done
 echo "startup to healthy: $(echo "$(date +%s.%N) - $START" | bc) s"

@@ -2,6 +2,8 @@
 # Start-up of a jar, N times: wall and CPU seconds (utime + stime) to healthy, RSS, and the CPU of each thread alive at
 # that moment (JIT compilers, main, ...). Fresh data dir each time; the app is stopped after each start.
 # Usage: bench/startup.sh JAR [starts]   (compare two builds by alternating: bench/startup.sh A 1; bench/startup.sh B 1; ...)
+# JAR may also be the launcher (target/datasaas: the JVM options and class data sharing archive the service runs with).
+# IDLE=60 also prints the RSS 60 s after healthy.
 # JAVA_OPTS is passed to the JVM; with -XX:StartFlightRecording=settings=profile and DUMP=file.jfr the recording of the
 # (last) start is dumped at healthy: python3 bench/jfr_frames.py file.jfr main
 set -euo pipefail
@@ -12,7 +14,10 @@ for _ in $(seq "$N"); do
   DATA=$(mktemp -d)
   START=$(date +%s.%N)
   # shellcheck disable=SC2086 # JAVA_OPTS is a list of flags on purpose
-  DATASAAS_DATA_DIR=$DATA PORT=$PORT java ${JAVA_OPTS:-} -jar "$JAR" > "$DATA/app.log" 2>&1 &
+  case $JAR in
+    *.jar) DATASAAS_DATA_DIR=$DATA PORT=$PORT java ${JAVA_OPTS:-} -jar "$JAR" > "$DATA/app.log" 2>&1 & ;;
+    *) DATASAAS_DATA_DIR=$DATA PORT=$PORT JAVA_OPTS=${JAVA_OPTS:-} "$JAR" > "$DATA/app.log" 2>&1 & ;;
+  esac
   APP=$!
   until curl -sf "localhost:$PORT/actuator/health" >/dev/null; do
     kill -0 $APP 2>/dev/null || { tail -20 "$DATA/app.log"; exit 1; }
@@ -31,6 +36,10 @@ for t in os.listdir(f"/proc/{pid}/task"):
 print("  threads alive at healthy: " + ", ".join(f"{k} {v / hz:.1f} s" for k, v in agg.most_common(6)))
 PY
   [ -n "${DUMP:-}" ] && jcmd $APP JFR.dump filename="$(realpath -m "$DUMP")" >/dev/null
+  if [ -n "${IDLE:-}" ]; then
+    sleep "$IDLE"
+    echo "  RSS $(awk '/VmRSS/ {print int($2/1024)}' /proc/$APP/status) MB after $IDLE s idle, load average $(cut -d' ' -f1 /proc/loadavg)"
+  fi
   kill $APP; wait $APP 2>/dev/null || true
   rm -rf "$DATA"
 done

@@ -435,11 +435,7 @@ class DurabilityIT {
     }
 
     Process start(int port, String name) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(
-                        java, "-jar", PersistenceIT.JAR.toAbsolutePath().toString())
-                .redirectErrorStream(true)
-                .redirectOutput(logDir.resolve(name + ".log").toFile());
+        ProcessBuilder builder = PersistenceIT.launch(logDir.resolve(name + ".log"));
         Map<String, String> env = builder.environment();
         env.remove("SPRING_PROFILES_ACTIVE");
         env.put("DATASAAS_DATA_DIR", dataDir.toString());

