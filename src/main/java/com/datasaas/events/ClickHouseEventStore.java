@@ -19,6 +19,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -27,6 +29,7 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -95,6 +98,7 @@ public class ClickHouseEventStore implements EventStore {
     private final ClickHouseRowBinary rowBinary;
 
     private final Object writeLock = new Object();
+    private final ClickHouseDayRollup days = new ClickHouseDayRollup(this);
     private long watermark;
     private boolean recovering = true;
     private volatile StepHook stepHook = step -> {};
@@ -380,6 +384,8 @@ public class ClickHouseEventStore implements EventStore {
         if (stored.isEmpty()) return batch;
         log.info("Skipping {} events of a replayed batch that ClickHouse already holds", stored.size());
         feedSessionsOf(kept);
+        // The failed INSERT's view may have missed them too: a rolled day they reach must not count as clean.
+        execute(database, "INSERT INTO day_changes " + changesOf(kept));
         return batch.stream().filter(e -> !stored.contains(e.id())).toList();
     }
 
@@ -507,8 +513,22 @@ public class ClickHouseEventStore implements EventStore {
             String site = ClickHouseDialect.literal(siteId);
             execute(database, alter("events") + " DELETE WHERE site_id = " + site);
             execute(database, alter("sessions") + " DELETE WHERE site_id = " + site);
+            for (String table : List.of("day_rollup", "day_rollup_days")) {
+                execute(database, alter(table) + " DELETE WHERE site_id = " + site);
+            }
             awaitMutations();
+            // A roll that ran meanwhile may have written days again: a change over all time makes them stale.
+            execute(
+                    database,
+                    "INSERT INTO day_changes SELECT " + site + ", toDate('1970-01-01'), toDateTime(0, 'UTC'),"
+                            + " toDateTime('2105-12-31 23:59:59', 'UTC'), now()");
         }
+    }
+
+    /** The {@code day_changes} rows of the events matching {@code where}: per site and UTC day, their times. */
+    private static String changesOf(String where) {
+        return "SELECT site_id, toDate(ts) AS day, min(ts), max(ts), now() FROM events WHERE " + where
+                + " GROUP BY site_id, day";
     }
 
     /** Deletes the visitors' events and their sessions' rows (a session belongs to one visitor). */
@@ -525,6 +545,18 @@ public class ClickHouseEventStore implements EventStore {
                         "SELECT DISTINCT session_key FROM events WHERE " + condition,
                         List.of(),
                         (rs, n) -> rs.getLong(1));
+                // The days of the deleted events (a session's events are all its visitor's): recorded as changes
+                // now, so rolled days reaching them are read live, and again once the mutations are done, so a day
+                // rolled while they ran (from events half deleted) is stale too.
+                String site = ClickHouseDialect.literal(siteId);
+                List<String> changes = query(
+                        "SELECT toString(toDate(ts)), toString(min(ts)), toString(max(ts)) FROM events WHERE "
+                                + condition + " GROUP BY toDate(ts)",
+                        List.of(),
+                        (rs, n) -> "SELECT " + site + ", toDate('" + rs.getString(1) + "'), toDateTime('"
+                                + rs.getString(2) + "', 'UTC'), toDateTime('" + rs.getString(3) + "', 'UTC'), now()");
+                String changed = "INSERT INTO day_changes " + String.join(" UNION ALL ", changes);
+                execute(database, changed);
                 execute(database, alter("events") + " DELETE WHERE " + condition);
                 execute(
                         database,
@@ -535,13 +567,14 @@ public class ClickHouseEventStore implements EventStore {
                                         .collect(java.util.stream.Collectors.joining(", "))
                                 + ")");
                 awaitMutations();
+                execute(database, changed);
             }
             return deleted;
         }
     }
 
     /** Deletes change the stored rows: on a cluster, those of every shard's local table. */
-    private String alter(String table) {
+    String alter(String table) {
         return cluster == null
                 ? "ALTER TABLE " + table
                 : "ALTER TABLE " + database + "." + ClusterSchema.local(table) + " ON CLUSTER " + cluster.cluster();
@@ -553,17 +586,7 @@ public class ClickHouseEventStore implements EventStore {
      */
     private void awaitMutations() {
         long deadline = System.nanoTime() + MUTATION_WAIT.toNanos();
-        String mutations = cluster == null
-                ? "system.mutations"
-                : "cluster(" + ClickHouseDialect.literal(cluster.cluster()) + ", system, mutations)";
-        String tables = java.util.stream.Stream.of("events", "sessions")
-                .map(t -> ClickHouseDialect.literal(cluster == null ? t : ClusterSchema.local(t)))
-                .collect(java.util.stream.Collectors.joining(", "));
-        while (single(
-                        "SELECT count() FROM " + mutations + " WHERE database = " + ClickHouseDialect.literal(database)
-                                + " AND table IN (" + tables + ") AND is_done = 0",
-                        rs -> rs.getLong(1))
-                > 0) {
+        while (mutationsRunning()) {
             if (System.nanoTime() > deadline) {
                 log.warn("ClickHouse is still deleting events after {}; it goes on in the background", MUTATION_WAIT);
                 return;
@@ -575,6 +598,55 @@ public class ClickHouseEventStore implements EventStore {
                 return;
             }
         }
+    }
+
+    /** Whether a deletion's mutation of events or sessions is still under way (on a cluster: on any host). */
+    boolean mutationsRunning() {
+        return single(
+                        "SELECT count() FROM " + mutations() + " WHERE database = "
+                                + ClickHouseDialect.literal(database) + " AND table IN (" + mutatedTables()
+                                + ") AND is_done = 0",
+                        rs -> rs.getLong(1))
+                > 0;
+    }
+
+    private String mutations() {
+        return cluster == null
+                ? "system.mutations"
+                : "cluster(" + ClickHouseDialect.literal(cluster.cluster()) + ", system, mutations)";
+    }
+
+    private String mutatedTables() {
+        return java.util.stream.Stream.of("events", "sessions")
+                .map(t -> ClickHouseDialect.literal(cluster == null ? t : ClusterSchema.local(t)))
+                .collect(java.util.stream.Collectors.joining(", "));
+    }
+
+    // ---------------------------------------------------------------- day rollup (ClickHouseDayRollup)
+
+    @Override
+    public Optional<DayRows> dayRows(String siteId, ZoneId zone, String dimension, LocalDate start, LocalDate end) {
+        if (!DayRollup.rolledUp(dimension)) return Optional.empty();
+        return days.read(siteId, zone, dimension, start, end);
+    }
+
+    /**
+     * Rolls the site's closed, settled days in {@code zone} into the day rollup (see {@link ClickHouseDayRollup#roll});
+     * returns how many days were rolled.
+     */
+    public long rollDays(String siteId, ZoneId zone) {
+        return days.roll(siteId, zone);
+    }
+
+    /** Test seam: how long a change must be old before a day it reaches is rolled ({@link ClickHouseDayRollup}). */
+    public void settleTime(Duration settle) {
+        days.settle(settle);
+    }
+
+    /** The sites with events written since the day rollup exists: what its schedule rolls. */
+    List<String> rolledSites() {
+        return query(
+                "SELECT DISTINCT site_id FROM day_changes ORDER BY site_id", List.of(), (rs, n) -> rs.getString(1));
     }
 
     @EventListener
@@ -645,6 +717,16 @@ public class ClickHouseEventStore implements EventStore {
     /** A statement without rows to read; answered only when it has finished (on a cluster: on every host). */
     private void execute(String db, String statement) {
         post(db, statement, null, true);
+    }
+
+    /** A statement of the day rollup, in this store's database. */
+    void execute(String statement) {
+        execute(database, statement);
+    }
+
+    /** RowBinary rows for all columns of {@code table}, in one INSERT. */
+    void insertRows(String table, byte[] rows) {
+        post(database, "INSERT INTO " + table + " FORMAT RowBinary", rows, false);
     }
 
     /**

@@ -171,7 +171,7 @@ final class ClickHouseRowBinary {
     }
 
     /** A growable little-endian byte buffer: the writes RowBinary needs, without a stream per value. */
-    private static final class Buffer {
+    static final class Buffer {
         private byte[] bytes;
         private int size;
 
@@ -206,7 +206,11 @@ final class ClickHouseRowBinary {
 
         /** The UTF-8 bytes after their length as an unsigned LEB128 varint. */
         void string(String s) {
-            byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+            blob(s.getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** Bytes as a {@code String} value (ClickHouse's strings are bytes): their length as LEB128, then them. */
+        void blob(byte[] utf8) {
             room(utf8.length + 5);
             long n = utf8.length;
             while (n >= 0x80) {

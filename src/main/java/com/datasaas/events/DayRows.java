@@ -12,11 +12,17 @@ public record DayRows(List<DayRow> rows, Set<LocalDate> liveDays) {
      */
     public static final int SKETCH_LG_K = 14;
 
-    /** The compact serialized HLL sketch of the visitor keys, as the day rollup stores it. */
+    /**
+     * The compact serialized HLL sketch of the visitor keys, as the day rollup stores it. The keys are sketched in
+     * ascending order: a sketch's bytes (and its HIP estimate) depend on the order of its updates, and the stores
+     * list a row's keys in different orders, so sorting makes DuckDB and ClickHouse store the same sketch.
+     */
     public static byte[] sketch(long[] keys) {
         org.apache.datasketches.hll.HllSketch sketch =
                 new org.apache.datasketches.hll.HllSketch(SKETCH_LG_K, org.apache.datasketches.hll.TgtHllType.HLL_4);
-        for (long k : keys) sketch.update(k);
+        long[] sorted = keys.clone();
+        java.util.Arrays.sort(sorted);
+        for (long k : sorted) sketch.update(k);
         return sketch.toCompactByteArray();
     }
 

@@ -1,0 +1,514 @@
+package com.datasaas.events;
+
+import com.datasaas.sql.ClickHouseDialect;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+
+/**
+ * The day rollup of the ClickHouse store: the embedded store's rows ({@link DayRollup}: per site, site-local day,
+ * dimension and value, the additive numbers and the visitors as an exact count and a DataSketches HLL sketch), with the
+ * same definitions, computed by one ClickHouse query per run of days and sketched in Java by {@link DayRows#sketch}, so
+ * both stores answer with the same numbers. Live days (today, days a change reached since they were rolled) are
+ * computed at read time by the same query, with each row's visitor keys, as on DuckDB.
+ *
+ * <p><b>Versions, not updates.</b> ClickHouse 18.16 has no row-level DELETE (mutations are asynchronous), so a day is
+ * never changed in place: a roll writes all rows of a day under a new {@code version}, then a {@code day_rollup_days}
+ * row naming that version; readers take the latest version per day ({@code argMax}) and only that version's rows.
+ * Half-written rolls (rows without a days row) are never read; older versions are deleted afterwards by a mutation
+ * nobody waits for.
+ *
+ * <p><b>Which stored days are clean.</b> There is no hourly rollup or watermark on ClickHouse; instead {@code
+ * day_changes} records, for every INSERT into events (a materialized view) and every deletion, the site, the UTC day
+ * and time range of the events written or deleted, and the server's time of the change. A stored day is clean while no
+ * change made since its build began (less {@link #SETTLE}: the longest an INSERT may take between the server stamping
+ * its time and its rows becoming visible) reaches it. A change at times {@code [first, last]} reaches the days its
+ * sessions lie in and the day after (the continued links): from the start of the earliest session still running at
+ * {@code first} (at most {@code SESSION_MARGIN} earlier; looked up only when it matters) to {@code last} plus a day. So
+ * a late event into a rolled day, a retried batch, a session still running across midnight, a deleted visitor or a
+ * deleted site all make the days they touch live until the next roll rebuilds them; the stats never read a stale row.
+ *
+ * <p>The roll builds a site's days that ended at least {@link #SETTLE} ago and have no change younger than that, in runs
+ * of up to a week per query; it waits while a deletion's mutation runs. {@code ClickHouseDayRollupSchedule} runs it once
+ * across the nodes (ShedLock).
+ */
+final class ClickHouseDayRollup {
+    /**
+     * How long after its {@code now()} an INSERT's rows may become visible (a large batch is written block by block):
+     * changes stamped this long before a roll began still count as made after it. Also how long a day must have been
+     * quiet before it is rolled.
+     */
+    static final Duration SETTLE = Duration.ofMinutes(2);
+
+    /** The engine's assumption, as {@link DayRollup}'s: no session lasts a day. */
+    private static final Duration SESSION_MARGIN = Duration.ofDays(1);
+
+    /** Days per roll query: bounded memory, one events scan per week. */
+    private static final int RUN_DAYS = 7;
+
+    private final ClickHouseEventStore store;
+    private final ClickHouseSessions sessions = new ClickHouseSessions();
+    private final AtomicLong lastVersion = new AtomicLong();
+    private volatile Duration settle = SETTLE;
+
+    ClickHouseDayRollup(ClickHouseEventStore store) {
+        this.store = store;
+    }
+
+    /** Test seam: a shorter settling time, so a test need not wait minutes between writing and rolling. */
+    void settle(Duration settle) {
+        this.settle = settle;
+    }
+
+    private record Built(long version, Instant builtAt) {}
+
+    /** One group of {@code day_changes}: events of one UTC day, written or deleted by {@code changedAt}. */
+    private record Change(Instant first, Instant last, Instant changedAt) {}
+
+    // ---------------------------------------------------------------- reading
+
+    /**
+     * The rows of one dimension over {@code [start, end]}, as {@link DayRollup#read}: stored rows for clean days, live
+     * rows for the others; empty when nothing of the range is clean or the live days span more than {@link
+     * DayRollup#MAX_LIVE_SPAN_DAYS}.
+     */
+    Optional<DayRows> read(String siteId, ZoneId zone, String dimension, LocalDate start, LocalDate end) {
+        Map<LocalDate, Built> built = built(siteId, zone, start, end);
+        if (built.isEmpty()) return Optional.empty();
+        Map<LocalDate, Instant> since = new HashMap<>();
+        built.forEach((day, b) -> since.put(day, b.builtAt().minus(settle)));
+        Set<LocalDate> clean = new HashSet<>(built.keySet());
+        clean.removeAll(touched(siteId, zone, since));
+        if (clean.isEmpty()) return Optional.empty();
+        TreeSet<LocalDate> live = new TreeSet<>();
+        for (LocalDate d = start; !d.isAfter(end); d = d.plusDays(1)) {
+            if (!clean.contains(d)) live.add(d);
+        }
+        if (!live.isEmpty()
+                && live.first().plusDays(DayRollup.MAX_LIVE_SPAN_DAYS).isBefore(live.last())) {
+            return Optional.empty();
+        }
+        List<DayRow> rows = new ArrayList<>();
+        String versions = clean.stream()
+                .map(d -> String.valueOf(built.get(d).version()))
+                .distinct()
+                .collect(Collectors.joining(", "));
+        store.query(
+                "SELECT toString(day) AS day_text, version, value, visitors, sessions, pageviews, bounces,"
+                        + " duration_sum, leave_ms_sum, leave_count, scroll_sum, scroll_count, continued_sessions,"
+                        + " continued_duration, hex(visitor_sketch) AS sketch_hex FROM day_rollup"
+                        + " WHERE site_id = " + literal(siteId) + " AND zone = " + literal(zone.getId())
+                        + " AND dimension = " + literal(dimension) + " AND day >= " + date(start) + " AND day <= "
+                        + date(end) + " AND version IN (" + versions + ")",
+                List.of(),
+                (rs, n) -> {
+                    LocalDate day = LocalDate.parse(rs.getString("day_text"));
+                    Built b = built.get(day);
+                    if (clean.contains(day) && b != null && b.version() == rs.getLong("version")) {
+                        rows.add(row(rs, day, HexFormat.of().parseHex(rs.getString("sketch_hex")), null));
+                    }
+                    return null;
+                });
+        if (!live.isEmpty()) {
+            for (Object[] r : compute(siteId, zone, live.first(), live.last(), List.of(dimension))) {
+                DayRow row = (DayRow) r[0];
+                if (live.contains(row.day())) rows.add(row);
+            }
+        }
+        return Optional.of(new DayRows(rows, live));
+    }
+
+    /** The latest build of each rolled day in the range. */
+    private Map<LocalDate, Built> built(String siteId, ZoneId zone, LocalDate from, LocalDate to) {
+        Map<LocalDate, Built> out = new HashMap<>();
+        store.query(
+                "SELECT toString(day) AS day_text, argMax(version, version) AS v,"
+                        + " toUnixTimestamp(argMax(built_at, version)) AS b FROM day_rollup_days"
+                        + " WHERE site_id = " + literal(siteId) + " AND zone = " + literal(zone.getId())
+                        + " AND day >= " + date(from) + " AND day <= " + date(to) + " GROUP BY day",
+                List.of(),
+                (rs, n) -> out.put(
+                        LocalDate.parse(rs.getString(1)),
+                        new Built(rs.getLong(2), Instant.ofEpochSecond(rs.getLong(3)))));
+        return out;
+    }
+
+    /**
+     * The days of {@code since}'s keys that a change made at or after the day's time reaches: the days of the
+     * changed events' sessions and the day after (see the class comment).
+     */
+    private Set<LocalDate> touched(String siteId, ZoneId zone, Map<LocalDate, Instant> since) {
+        Set<LocalDate> out = new HashSet<>();
+        if (since.isEmpty()) return out;
+        LocalDate lo = since.keySet().stream().min(LocalDate::compareTo).orElseThrow();
+        LocalDate hi = since.keySet().stream().max(LocalDate::compareTo).orElseThrow();
+        Instant oldest = since.values().stream().min(Instant::compareTo).orElseThrow();
+        // Grouped by UTC day and hour of the change: a few rows per day, each at least as wide as its changes.
+        List<Change> changes = store.query(
+                "SELECT toUnixTimestamp(min(first_ts)), toUnixTimestamp(max(last_ts)),"
+                        + " toUnixTimestamp(max(changed_at)) FROM day_changes WHERE site_id = " + literal(siteId)
+                        + " AND changed_at >= " + literal(oldest)
+                        + " AND last_ts >= " + literal(DayRollup.start(lo, zone).minus(SESSION_MARGIN.multipliedBy(2)))
+                        + " AND first_ts < " + literal(DayRollup.end(hi, zone).plus(SESSION_MARGIN))
+                        + " GROUP BY day, toStartOfHour(changed_at)",
+                List.of(),
+                (rs, n) -> new Change(
+                        Instant.ofEpochSecond(rs.getLong(1)),
+                        Instant.ofEpochSecond(rs.getLong(2)),
+                        Instant.ofEpochSecond(rs.getLong(3))));
+        for (Change c : changes) {
+            List<LocalDate> days = since.entrySet().stream()
+                    .filter(e -> !c.changedAt().isBefore(e.getValue()))
+                    .map(Map.Entry::getKey)
+                    .toList();
+            if (days.isEmpty()) continue;
+            Instant reachEnd = c.last().plus(SESSION_MARGIN);
+            Instant widest = c.first().minus(SESSION_MARGIN);
+            // Only when the session margin decides a day is the start of the sessions still running looked up.
+            boolean marginDecides = days.stream()
+                    .anyMatch(d -> reaches(d, zone, widest, reachEnd) && !reaches(d, zone, c.first(), reachEnd));
+            Instant reachStart = marginDecides ? runningSince(siteId, c.first()) : c.first();
+            for (LocalDate d : days) {
+                if (reaches(d, zone, reachStart, reachEnd)) out.add(d);
+            }
+        }
+        return out;
+    }
+
+    private static boolean reaches(LocalDate day, ZoneId zone, Instant from, Instant until) {
+        return DayRollup.end(day, zone).isAfter(from)
+                && !DayRollup.start(day, zone).isAfter(until);
+    }
+
+    /**
+     * The start of the earliest session with an event at or after {@code t} (at most a day before it: sessions are
+     * read from the stored rows of the UTC days of {@code t} and the one before), or {@code t} when none began before.
+     */
+    private Instant runningSince(String siteId, Instant t) {
+        long started = store.query(
+                        "SELECT min(s) FROM (SELECT intDiv(minMerge(started_at_us_state), 1000000) AS s,"
+                                + " intDiv(maxMerge(ended_at_us_state), 1000000) AS e FROM sessions"
+                                + " WHERE site_id = " + literal(siteId) + " AND day >= toDate(" + literal(t)
+                                + ") - 1 AND day <= toDate(" + literal(t) + ") + 1 GROUP BY session_key)"
+                                + " WHERE e >= " + t.getEpochSecond(),
+                        List.of(),
+                        (rs, n) -> rs.getLong(1))
+                .get(0);
+        Instant s = Instant.ofEpochSecond(started);
+        return started > 0 && s.isBefore(t) ? s : t;
+    }
+
+    // ---------------------------------------------------------------- rolling
+
+    /**
+     * Rolls the site's days in {@code zone} that ended at least {@link #SETTLE} ago and are not rolled or were reached
+     * by a change since, unless a change younger than that reaches them (they wait for the next run). Idempotent: a
+     * second run (or a second node) finds nothing to do or rolls the same numbers under a newer version. Returns how
+     * many days were rolled.
+     */
+    long roll(String siteId, ZoneId zone) {
+        if (store.mutationsRunning()) return 0; // a deletion is under way: its events are half gone
+        Instant now = serverNow();
+        List<Long> firstAndCount = store.query(
+                        "SELECT toUnixTimestamp(toDateTime(min(day))), count() FROM sessions WHERE site_id = "
+                                + literal(siteId),
+                        List.of(),
+                        (rs, n) -> List.of(rs.getLong(1), rs.getLong(2)))
+                .get(0);
+        if (firstAndCount.get(1) == 0) return 0;
+        LocalDate first =
+                Instant.ofEpochSecond(firstAndCount.get(0)).atZone(zone).toLocalDate();
+        LocalDate last = now.minus(settle).atZone(zone).toLocalDate().minusDays(1);
+        if (last.isBefore(first)) return 0;
+        dropOtherZones(siteId, zone);
+        Map<LocalDate, Built> built = built(siteId, zone, first, last);
+        Map<LocalDate, Instant> since = new HashMap<>();
+        built.forEach((day, b) -> since.put(day, b.builtAt().minus(settle)));
+        Set<LocalDate> stale = touched(siteId, zone, since);
+        Map<LocalDate, Instant> candidates = new TreeMap<>();
+        for (LocalDate d = first; !d.isAfter(last); d = d.plusDays(1)) {
+            if (!built.containsKey(d) || stale.contains(d)) candidates.put(d, now.minus(settle));
+        }
+        Set<LocalDate> unsettled = touched(siteId, zone, candidates);
+        List<LocalDate> todo =
+                candidates.keySet().stream().filter(d -> !unsettled.contains(d)).toList();
+        // Days with events (the UTC days of the site's session rows, as local days) in runs of consecutive days, one
+        // query each; days without events are only recorded as rolled (they have no rows).
+        Set<LocalDate> eventDays = new HashSet<>();
+        store.query(
+                "SELECT DISTINCT toString(day) FROM sessions WHERE site_id = " + literal(siteId),
+                List.of(),
+                (rs, n) -> {
+                    Instant utcDay = LocalDate.parse(rs.getString(1))
+                            .atStartOfDay(java.time.ZoneOffset.UTC)
+                            .toInstant();
+                    eventDays.add(utcDay.atZone(zone).toLocalDate());
+                    eventDays.add(utcDay.plus(Duration.ofDays(1))
+                            .minusSeconds(1)
+                            .atZone(zone)
+                            .toLocalDate());
+                    return null;
+                });
+        List<LocalDate> withEvents = todo.stream().filter(eventDays::contains).toList();
+        int i = 0;
+        while (i < withEvents.size()) {
+            int j = i;
+            while (j + 1 < withEvents.size()
+                    && withEvents.get(j + 1).equals(withEvents.get(j).plusDays(1))
+                    && j + 1 - i < RUN_DAYS) j++;
+            rollRun(siteId, zone, withEvents.subList(i, j + 1), built, true);
+            i = j + 1;
+        }
+        List<LocalDate> empty =
+                todo.stream().filter(d -> !eventDays.contains(d)).toList();
+        if (!empty.isEmpty()) rollRun(siteId, zone, empty, built, false);
+        return todo.size();
+    }
+
+    /**
+     * Rolls days under one new version: their rows (consecutive days with events; none for days without), then their
+     * days rows, then their rows of older versions dropped.
+     */
+    private void rollRun(
+            String siteId, ZoneId zone, List<LocalDate> days, Map<LocalDate, Built> previous, boolean withEvents) {
+        Instant builtAt = serverNow();
+        long version = nextVersion();
+        List<Object[]> rows = withEvents
+                ? compute(siteId, zone, days.get(0), days.get(days.size() - 1), DayRollup.dimensions())
+                : List.of();
+        ClickHouseRowBinary.Buffer out = new ClickHouseRowBinary.Buffer(rows.size() * 256);
+        for (Object[] r : rows) {
+            DayRow row = (DayRow) r[0];
+            out.string(siteId);
+            out.string(zone.getId());
+            out.int16((int) row.day().toEpochDay());
+            out.string((String) r[1]);
+            if (row.value() == null) {
+                out.int8(1);
+            } else {
+                out.int8(0);
+                out.string(row.value());
+            }
+            out.int64(version);
+            out.int64(row.visitors());
+            out.int64(row.sessions());
+            out.int64(row.pageviews());
+            out.int64(row.bounces());
+            out.int64(Double.doubleToRawLongBits(row.durationSum()));
+            out.int64(Double.doubleToRawLongBits(row.leaveMsSum()));
+            out.int64(row.leaveCount());
+            out.int64(Double.doubleToRawLongBits(row.scrollSum()));
+            out.int64(row.scrollCount());
+            out.int64(row.continuedSessions());
+            out.int64(Double.doubleToRawLongBits(row.continuedDuration()));
+            out.blob(DayRows.sketch(row.visitorKeys()));
+        }
+        if (!rows.isEmpty()) store.insertRows("day_rollup", out.bytes());
+        String stamp = literal(builtAt);
+        store.execute("INSERT INTO day_rollup_days SELECT " + literal(siteId) + ", " + literal(zone.getId())
+                + ", toDate(d), " + version + ", " + stamp + " FROM (SELECT arrayJoin(["
+                + days.stream().map(d -> "'" + d + "'").collect(Collectors.joining(", ")) + "]) AS d)");
+        List<LocalDate> replaced = days.stream().filter(previous::containsKey).toList();
+        if (!replaced.isEmpty()) {
+            store.execute(store.alter("day_rollup") + " DELETE WHERE site_id = " + literal(siteId) + " AND zone = "
+                    + literal(zone.getId()) + " AND version < " + version + " AND day IN ("
+                    + replaced.stream().map(ClickHouseDayRollup::date).collect(Collectors.joining(", ")) + ")");
+        }
+    }
+
+    /** A site's rows of another zone than its current one are never read again (DuckDB deletes them likewise). */
+    private void dropOtherZones(String siteId, ZoneId zone) {
+        String other = "site_id = " + literal(siteId) + " AND zone != " + literal(zone.getId());
+        long n = store.query("SELECT count() FROM day_rollup_days WHERE " + other, List.of(), (rs, i) -> rs.getLong(1))
+                .get(0);
+        if (n == 0) return;
+        store.execute(store.alter("day_rollup") + " DELETE WHERE " + other);
+        store.execute(store.alter("day_rollup_days") + " DELETE WHERE " + other);
+    }
+
+    private long nextVersion() {
+        long micros = Instant.now().toEpochMilli() * 1000;
+        return lastVersion.updateAndGet(v -> Math.max(v + 1, micros));
+    }
+
+    private Instant serverNow() {
+        return Instant.ofEpochSecond(store.query("SELECT toUnixTimestamp(now())", List.of(), (rs, n) -> rs.getLong(1))
+                .get(0));
+    }
+
+    // ---------------------------------------------------------------- the day query
+
+    /**
+     * The day rows of {@code [first, last]} for the dimensions, each with its distinct visitor keys, as pairs of
+     * {@link DayRow} and dimension name.
+     */
+    private List<Object[]> compute(String siteId, ZoneId zone, LocalDate first, LocalDate last, List<String> dims) {
+        return store.query(build(siteId, zone, first, last, dims), List.of(), (rs, n) -> {
+            String keys = rs.getString("visitor_keys");
+            long[] visitorKeys = keys.isEmpty()
+                    ? new long[0]
+                    : Arrays.stream(keys.split(",")).mapToLong(Long::parseLong).toArray();
+            return new Object[] {
+                row(rs, LocalDate.parse(rs.getString("day_text")), null, visitorKeys), rs.getString("dimension")
+            };
+        });
+    }
+
+    private static DayRow row(java.sql.ResultSet rs, LocalDate day, byte[] sketch, long[] keys)
+            throws java.sql.SQLException {
+        return new DayRow(
+                day,
+                rs.getString("value"),
+                keys != null ? keys.length : rs.getLong("visitors"),
+                rs.getLong("sessions"),
+                rs.getLong("pageviews"),
+                rs.getLong("bounces"),
+                rs.getDouble("duration_sum"),
+                rs.getDouble("leave_ms_sum"),
+                rs.getLong("leave_count"),
+                rs.getDouble("scroll_sum"),
+                rs.getLong("scroll_count"),
+                rs.getLong("continued_sessions"),
+                rs.getDouble("continued_duration"),
+                sketch,
+                keys);
+    }
+
+    /**
+     * {@link DayRollup#build} for ClickHouse 18.16 and current releases (no window functions there, no table CTEs):
+     * the events of {@code [first - 1 day, last]} grouped per local day and session (and pathname), then per session
+     * into arrays, which give each row its "counted on the previous day too" link ({@code has}); joined with the
+     * sessions' whole-life numbers and expanded back into rows, one per dimension value ({@code arrayJoin}). NULL
+     * values travel as {@code ''}, others with a {@code '='} prefix, so no Nullable goes into an array or a tuple.
+     */
+    static String build(String siteId, ZoneId zone, LocalDate first, LocalDate last, List<String> dims) {
+        Instant from = DayRollup.start(first.minusDays(1), zone);
+        Instant until = DayRollup.end(last, zone);
+        List<SessionAttribute> attributes = new ArrayList<>();
+        for (SessionAttribute a : SessionAttribute.values()) {
+            if (dims.contains(a.column())) attributes.add(a);
+        }
+        List<String> branches = new ArrayList<>();
+        if (dims.contains(DayRollup.TOTAL) || !attributes.isEmpty()) {
+            List<String> values = new ArrayList<>();
+            if (dims.contains(DayRollup.TOTAL)) values.add("tuple('total', '')");
+            for (SessionAttribute a : attributes) {
+                values.add("tuple(" + literal(a.column()) + ", s_" + a.column() + ")");
+            }
+            branches.add(branch(siteId, zone, from, until, false, attributes, "[" + String.join(", ", values) + "]"));
+        }
+        if (dims.contains(DayRollup.PATHNAME)) {
+            branches.add(branch(siteId, zone, from, until, true, List.of(), null));
+        }
+        return "SELECT toString(day) AS day_text, dimension, if(v = '', NULL, substring(v, 2)) AS value,"
+                + " countIf(e_counted > 0) AS sessions, sum(e_pageviews) AS pageviews,"
+                + " countIf(e_counted > 0 AND s_pageviews = 1 AND s_goals = 0) AS bounces,"
+                + " sumIf(s_duration_ms, e_counted > 0) / 1000.0 AS duration_sum,"
+                + " toFloat64(sum(e_leave_ms)) AS leave_ms_sum, sum(e_leave_n) AS leave_count,"
+                + " toFloat64(sum(e_scroll)) AS scroll_sum, sum(e_scroll_n) AS scroll_count,"
+                + " countIf(e_continued) AS continued_sessions,"
+                + " sumIf(s_duration_ms, e_continued) / 1000.0 AS continued_duration,"
+                + " arrayStringConcat(arrayMap(k -> toString(k), groupUniqArrayIf(vk, e_counted > 0)), ',')"
+                + " AS visitor_keys\nFROM (\n" + String.join("\nUNION ALL\n", branches) + "\n)\nWHERE day >= "
+                + date(first) + " AND day <= " + date(last) + "\nGROUP BY day, dimension, v";
+    }
+
+    /**
+     * One branch of {@link #build}: per (local day, session) rows with the session-level dimensions ({@code
+     * dimensions}: an array of (name, value) tuples), or per (local day, session, pathname) rows.
+     */
+    private static String branch(
+            String siteId,
+            ZoneId zone,
+            Instant from,
+            Instant until,
+            boolean pathname,
+            List<SessionAttribute> attributes,
+            String dimensions) {
+        String z = literal(zone.getId());
+        String perDay = "SELECT toDate(ts, " + z + ") AS x_day, session_key"
+                + (pathname ? ", ifNull(concat('=', pathname), '') AS x_path" : "")
+                + ", any(visitor_key) AS x_vk, countIf(event_type IN ('pageview', 'goal')) AS x_c,"
+                + " countIf(event_type = 'pageview') AS x_pv,"
+                + " sumIf(ifNull(duration_ms, toInt64(0)), event_type = '_leave') AS x_lms,"
+                + " countIf(event_type = '_leave' AND isNotNull(duration_ms)) AS x_ln,"
+                + " sumIf(toInt64(ifNull(scroll_depth, toInt16(0))), event_type = '_leave') AS x_sc,"
+                + " countIf(event_type = '_leave' AND isNotNull(scroll_depth)) AS x_sn"
+                + " FROM events WHERE site_id = " + literal(siteId) + " AND ts >= " + literal(from) + " AND ts < "
+                + literal(until) + " GROUP BY x_day, session_key" + (pathname ? ", x_path" : "");
+        String key = pathname ? "concat(toString(x_day), x_path)" : "toString(x_day)";
+        String perSession = "SELECT session_key, any(x_vk) AS vk, groupArray(x_day) AS a_day,"
+                + " groupArrayIf(" + key + ", x_c > 0) AS a_counted"
+                + (pathname ? ", groupArray(x_path) AS a_path" : "")
+                + ", groupArray(x_c) AS a_c, groupArray(x_pv) AS a_pv, groupArray(x_lms) AS a_lms,"
+                + " groupArray(x_ln) AS a_ln, groupArray(x_sc) AS a_sc, groupArray(x_sn) AS a_sn"
+                + " FROM (" + perDay + ") GROUP BY session_key";
+        StringBuilder whole = new StringBuilder("SELECT session_key, pageviews AS s_pageviews, goals AS s_goals,"
+                + " intDiv(ended_at_us, 1000) - intDiv(started_at_us, 1000) AS s_duration_ms");
+        for (SessionAttribute a : attributes) {
+            String v = a.sqlType.equals("VARCHAR") ? a.column() : "toString(" + a.column() + ")";
+            whole.append(", ifNull(concat('=', ")
+                    .append(v)
+                    .append("), '') AS s_")
+                    .append(a.column());
+        }
+        whole.append(" FROM (")
+                .append(new ClickHouseSessions()
+                        .select(
+                                siteId,
+                                List.of(new ClickHouseDialect.TimeWindow(
+                                        from.minus(SESSION_MARGIN), until.plus(SESSION_MARGIN)))))
+                .append(")");
+        List<String> joined = new ArrayList<>(List.of(
+                "session_key",
+                "vk",
+                "a_day",
+                "a_counted",
+                "a_c",
+                "a_pv",
+                "a_lms",
+                "a_ln",
+                "a_sc",
+                "a_sn",
+                "s_pageviews",
+                "s_goals",
+                "s_duration_ms"));
+        if (pathname) joined.add("a_path");
+        for (SessionAttribute a : attributes) joined.add("s_" + a.column());
+        String join = "SELECT " + String.join(", ", joined) + " FROM (" + perSession + ") ANY INNER JOIN (" + whole
+                + ") USING session_key";
+        String previous = pathname ? "concat(toString(a_day[i] - 1), a_path[i])" : "toString(a_day[i] - 1)";
+        String dimension = pathname
+                ? "'pathname' AS dimension, a_path[i] AS v"
+                : "arrayJoin(" + dimensions + ") AS dv, tupleElement(dv, 1) AS dimension, tupleElement(dv, 2) AS v";
+        // The same columns in both branches (UNION ALL matches them by position).
+        return "SELECT day, dimension, v, vk, e_counted, e_pageviews, e_leave_ms, e_leave_n, e_scroll, e_scroll_n,"
+                + " s_pageviews, s_goals, s_duration_ms, e_continued FROM (SELECT a_day[i] AS day, " + dimension
+                + ", vk, a_c[i] AS e_counted, a_pv[i] AS e_pageviews, a_lms[i] AS e_leave_ms, a_ln[i] AS e_leave_n,"
+                + " a_sc[i] AS e_scroll, a_sn[i] AS e_scroll_n, s_pageviews, s_goals, s_duration_ms,"
+                + " e_counted > 0 AND has(a_counted, " + previous + ") AS e_continued FROM (" + join
+                + ") ARRAY JOIN arrayEnumerate(a_day) AS i)";
+    }
+
+    private static String literal(Object v) {
+        return ClickHouseDialect.literal(v);
+    }
+
+    private static String date(LocalDate d) {
+        return "toDate('" + d + "')";
+    }
+}
