@@ -72,6 +72,14 @@ class ClickHouseClusterStoreTest {
                     + "' ORDER BY name FORMAT TabSeparated");
             assertThat(tables.lines())
                     .containsExactly(
+                            // schema 3: each shard's view records its own events' changed days for the day rollup
+                            "day_changes\tDistributed",
+                            "day_changes_feed_local\tMaterializedView",
+                            "day_changes_local\tMergeTree",
+                            "day_rollup\tDistributed",
+                            "day_rollup_days\tDistributed",
+                            "day_rollup_days_local\tReplacingMergeTree",
+                            "day_rollup_local\tMergeTree",
                             "events\tDistributed",
                             "events_local\tMergeTree",
                             "schema_version\tDistributed",
