@@ -489,8 +489,8 @@ final class ClickHouseDayRollup {
                 "s_duration_ms"));
         if (pathname) joined.add("a_path");
         for (SessionAttribute a : attributes) joined.add("s_" + a.column());
-        String join = "SELECT " + String.join(", ", joined) + " FROM (" + perSession + ") ANY INNER JOIN (" + whole
-                + ") USING session_key";
+        String join = "SELECT " + String.join(", ", joined) + " FROM (" + perSession + ") AS p ANY INNER JOIN (" + whole
+                + ") AS w USING session_key"; // current releases require the joined subqueries' aliases
         String previous = pathname ? "concat(toString(a_day[i] - 1), a_path[i])" : "toString(a_day[i] - 1)";
         String dimension = pathname
                 ? "'pathname' AS dimension, a_path[i] AS v"

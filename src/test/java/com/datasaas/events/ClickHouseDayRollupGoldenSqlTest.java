@@ -1,0 +1,36 @@
+package com.datasaas.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The ClickHouse day query ({@link ClickHouseDayRollup#build}) kept as golden SQL beside the stats' golden queries, so
+ * that {@code ClickHouseCurrentEngineTest} also runs it on a current ClickHouse (chDB); the store's tests run it on
+ * 18.16. Every rolled-up dimension, in a zone with a DST change inside the range. After an intended change, run with
+ * {@code -Dgolden.update=true} and read the diff.
+ */
+class ClickHouseDayRollupGoldenSqlTest {
+    static final Path FILE = Path.of("src/test/resources/stats/golden/clickhouse/day_rollup_days.sql");
+
+    @Test
+    void the_day_query_is_the_golden_one() throws IOException {
+        String generated = ClickHouseDayRollup.build(
+                        "mrf_golden",
+                        ZoneId.of("Europe/Berlin"),
+                        LocalDate.parse("2026-03-27"),
+                        LocalDate.parse("2026-04-02"),
+                        DayRollup.dimensions())
+                + "\n";
+        if (Boolean.getBoolean("golden.update")) Files.writeString(FILE, generated, StandardCharsets.UTF_8);
+        assertThat(Files.readString(FILE, StandardCharsets.UTF_8))
+                .as(FILE + " differs from ClickHouseDayRollup.build(); regenerate with -Dgolden.update=true")
+                .isEqualTo(generated);
+    }
+}
