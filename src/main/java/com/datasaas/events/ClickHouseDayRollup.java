@@ -119,7 +119,7 @@ final class ClickHouseDayRollup {
                     LocalDate day = LocalDate.parse(rs.getString("day_text"));
                     Built b = built.get(day);
                     if (clean.contains(day) && b != null && b.version() == rs.getLong("version")) {
-                        rows.add(row(rs, day, HexFormat.of().parseHex(rs.getString("sketch_hex")), null));
+                        rows.add(DayRollup.row(rs, day, HexFormat.of().parseHex(rs.getString("sketch_hex")), null));
                     }
                     return null;
                 });
@@ -363,29 +363,10 @@ final class ClickHouseDayRollup {
                     ? new long[0]
                     : Arrays.stream(keys.split(",")).mapToLong(Long::parseLong).toArray();
             return new Object[] {
-                row(rs, LocalDate.parse(rs.getString("day_text")), null, visitorKeys), rs.getString("dimension")
+                DayRollup.row(rs, LocalDate.parse(rs.getString("day_text")), null, visitorKeys),
+                rs.getString("dimension")
             };
         });
-    }
-
-    private static DayRow row(java.sql.ResultSet rs, LocalDate day, byte[] sketch, long[] keys)
-            throws java.sql.SQLException {
-        return new DayRow(
-                day,
-                rs.getString("value"),
-                keys != null ? keys.length : rs.getLong("visitors"),
-                rs.getLong("sessions"),
-                rs.getLong("pageviews"),
-                rs.getLong("bounces"),
-                rs.getDouble("duration_sum"),
-                rs.getDouble("leave_ms_sum"),
-                rs.getLong("leave_count"),
-                rs.getDouble("scroll_sum"),
-                rs.getLong("scroll_count"),
-                rs.getLong("continued_sessions"),
-                rs.getDouble("continued_duration"),
-                sketch,
-                keys);
     }
 
     /**

@@ -452,8 +452,16 @@ final class DayRollup {
             java.sql.Blob blob = rs.getBlob("visitor_sketch");
             sketch = blob.getBytes(1, (int) blob.length());
         }
+        return row(rs, rs.getObject("day", LocalDate.class), sketch, keys);
+    }
+
+    /**
+     * The day row of the current result row, whose figures carry the rollup's column names (both stores' day queries
+     * and tables): visitors are the keys' count when the keys are given, else the stored count.
+     */
+    static DayRow row(ResultSet rs, LocalDate day, byte[] sketch, long[] keys) throws SQLException {
         return new DayRow(
-                rs.getObject("day", LocalDate.class),
+                day,
                 rs.getString("value"),
                 keys != null ? keys.length : rs.getLong("visitors"),
                 rs.getLong("sessions"),

@@ -195,32 +195,8 @@ class ClickHouseDayRollupOracleTest {
             boolean estimated = clickHouseEngine.visitorsEstimated(q);
             List<StatsRow> rows = clickHouseEngine.aggregate(q);
             Map<List<Object>, PlannerOracleTest.Numbers> expected = PlannerOracleTest.groupByOverEvents(stored, q);
-            Map<List<Object>, PlannerOracleTest.Numbers> actual = new HashMap<>();
-            for (StatsRow row : rows) {
-                Components c = row.components();
-                PlannerOracleTest.Numbers want = expected.get(row.groups());
-                long visitors = c.visitors();
-                if (estimated && want != null) {
-                    // A few dozen visitors: the union of HLL sketches is within one of the exact count.
-                    assertThat(Math.abs(visitors - want.visitors())).isLessThanOrEqualTo(1);
-                    visitors = want.visitors();
-                }
-                actual.put(
-                        row.groups(),
-                        new PlannerOracleTest.Numbers(
-                                visitors,
-                                c.sessions(),
-                                c.pageviews(),
-                                c.bounces(),
-                                Math.round(c.durationSum() * 1000),
-                                c.leaveCount(),
-                                Math.round(c.leaveMsSum()),
-                                c.convertedVisitors()));
-            }
-            if (q.interval() == null && q.dimensions().isEmpty() && expected.isEmpty()) {
-                expected.put(List.of(), new PlannerOracleTest.Numbers(0, 0, 0, 0, 0, 0, 0, 0));
-                actual.putIfAbsent(List.of(), expected.get(List.of()));
-            }
+            Map<List<Object>, PlannerOracleTest.Numbers> actual =
+                    DayRollupOracleTest.numbers(q, rows, estimated, expected);
             String what = String.format(
                     "%s %s %s %s..%s plan %s", q.interval(), q.zone(), q.dimensions(), q.start(), q.end(), plan);
             assertThat(new TreeMap<>(PlannerOracleTest.stringKeys(actual)))

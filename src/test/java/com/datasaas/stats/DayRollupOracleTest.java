@@ -128,32 +128,8 @@ class DayRollupOracleTest {
             plans.merge(engine.plan(q), 1, Integer::sum);
             boolean estimated = engine.visitorsEstimated(q);
             Map<List<Object>, PlannerOracleTest.Numbers> expected = PlannerOracleTest.groupByOverEvents(stored, q);
-            Map<List<Object>, PlannerOracleTest.Numbers> actual = new HashMap<>();
-            for (StatsRow row : engine.aggregate(q)) {
-                Components c = row.components();
-                PlannerOracleTest.Numbers want = expected.get(row.groups());
-                long visitors = c.visitors();
-                if (estimated && want != null) {
-                    // A few dozen visitors: the union of HLL sketches is within one of the exact count.
-                    assertThat(Math.abs(visitors - want.visitors())).isLessThanOrEqualTo(1);
-                    visitors = want.visitors();
-                }
-                actual.put(
-                        row.groups(),
-                        new PlannerOracleTest.Numbers(
-                                visitors,
-                                c.sessions(),
-                                c.pageviews(),
-                                c.bounces(),
-                                Math.round(c.durationSum() * 1000),
-                                c.leaveCount(),
-                                Math.round(c.leaveMsSum()),
-                                c.convertedVisitors()));
-            }
-            if (q.interval() == null && q.dimensions().isEmpty() && expected.isEmpty()) {
-                expected.put(List.of(), new PlannerOracleTest.Numbers(0, 0, 0, 0, 0, 0, 0, 0));
-                actual.putIfAbsent(List.of(), expected.get(List.of()));
-            }
+            Map<List<Object>, PlannerOracleTest.Numbers> actual =
+                    DayRollupOracleTest.numbers(q, engine.aggregate(q), estimated, expected);
             assertThat(new TreeMap<>(PlannerOracleTest.stringKeys(actual)))
                     .as(
                             "%s %s %s %s..%s plan %s",
@@ -312,5 +288,42 @@ class DayRollupOracleTest {
         for (StatsRow row : engine.aggregate(daily)) {
             assertThat(row.groups().get(0)).isInstanceOf(LocalDateTime.class);
         }
+    }
+
+    /**
+     * The answer's numbers keyed like the group-by's. Estimated visitors must be within one of the exact count (a few
+     * dozen visitors: the union of HLL sketches) and are then compared as exact; an empty overview is all zeros.
+     */
+    static Map<List<Object>, PlannerOracleTest.Numbers> numbers(
+            StatsQuery q,
+            List<StatsRow> rows,
+            boolean estimated,
+            Map<List<Object>, PlannerOracleTest.Numbers> expected) {
+        Map<List<Object>, PlannerOracleTest.Numbers> actual = new HashMap<>();
+        for (StatsRow row : rows) {
+            Components c = row.components();
+            PlannerOracleTest.Numbers want = expected.get(row.groups());
+            long visitors = c.visitors();
+            if (estimated && want != null) {
+                assertThat(Math.abs(visitors - want.visitors())).isLessThanOrEqualTo(1);
+                visitors = want.visitors();
+            }
+            actual.put(
+                    row.groups(),
+                    new PlannerOracleTest.Numbers(
+                            visitors,
+                            c.sessions(),
+                            c.pageviews(),
+                            c.bounces(),
+                            Math.round(c.durationSum() * 1000),
+                            c.leaveCount(),
+                            Math.round(c.leaveMsSum()),
+                            c.convertedVisitors()));
+        }
+        if (q.interval() == null && q.dimensions().isEmpty() && expected.isEmpty()) {
+            expected.put(List.of(), new PlannerOracleTest.Numbers(0, 0, 0, 0, 0, 0, 0, 0));
+            actual.putIfAbsent(List.of(), expected.get(List.of()));
+        }
+        return actual;
     }
 }
