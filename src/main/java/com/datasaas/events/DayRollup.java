@@ -92,6 +92,30 @@ final class DayRollup {
             );
             """;
 
+    /**
+     * Schema migration 7: a partial day is a {@code day_rollup_days} row with {@code closed_before} set (NULL is a whole
+     * day): its {@code day_rollup} rows hold only the day's sessions whose latest event was before it, and {@code
+     * day_rollup_partial_sessions} lists those sessions, so a read can tell when one of them came back.
+     */
+    static final String CREATE_PARTIAL = """
+            ALTER TABLE day_rollup_days ADD COLUMN closed_before TIMESTAMPTZ;
+            CREATE TABLE day_rollup_partial_sessions (
+                site_id     VARCHAR NOT NULL,
+                zone        VARCHAR NOT NULL,
+                day         DATE    NOT NULL,
+                session_key BIGINT  NOT NULL
+            );
+            """;
+
+    /**
+     * How long a session must have been quiet, at the hourly watermark, to go into a partial day: the visit timeout
+     * (the tracker's session cookie lives 30 minutes after the last event, and {@code CookielessVisitors.SESSION_TIMEOUT}
+     * is the same for cookieless sites), so such a session is over unless a tab resumes late or an id is reused. Those
+     * cases are caught at read time ({@link #partialValid}), so the value only decides how often a partial is read
+     * live, never a number.
+     */
+    static final Duration CLOSED_AFTER = Duration.ofMinutes(30);
+
     /** The dimensions rolled up: the total, every session attribute (from the descriptor) and the pathname. */
     static List<String> dimensions() {
         List<String> out = new ArrayList<>();
@@ -122,7 +146,7 @@ final class DayRollup {
                 + " SEMI JOIN (" + touched + ") x ON s.site_id = x.site_id AND s.session_key = x.session_key"
                 + " UNION ALL SELECT site_id, hour, hour + INTERVAL 1 HOUR FROM rollup_todo";
         String stale = "CREATE OR REPLACE TEMP TABLE day_rollup_stale AS SELECT DISTINCT d.site_id, d.zone, d.day"
-                + " FROM day_rollup_days d JOIN (" + spans + ") x ON d.site_id = x.site_id"
+                + " FROM day_rollup_days d JOIN (" + spans + ") x ON d.site_id = x.site_id AND d.closed_before IS NULL"
                 + " AND x.span_start < d.day_end AND x.span_end + INTERVAL 1 DAY >= d.day_start";
         String match = " WHERE EXISTS (SELECT 1 FROM day_rollup_stale s WHERE s.site_id = r.site_id"
                 + " AND s.zone = r.zone AND s.day = r.day)";
@@ -134,12 +158,43 @@ final class DayRollup {
     }
 
     static void deleteSite(Connection c, String siteId) throws SQLException {
-        for (String table : List.of("day_rollup", "day_rollup_days")) {
+        for (String table : List.of("day_rollup", "day_rollup_days", "day_rollup_partial_sessions")) {
             try (PreparedStatement st = c.prepareStatement("DELETE FROM " + table + " WHERE site_id = ?")) {
                 st.setString(1, siteId);
                 st.executeUpdate();
             }
         }
+    }
+
+    /**
+     * Statements that drop the partial days matching {@code where} (a condition on {@code day_rollup_days d}): their
+     * rows, their session lists and their day records, in the caller's transaction.
+     */
+    static List<String> dropPartials(String where) {
+        String match = " WHERE EXISTS (SELECT 1 FROM day_rollup_partial_drop p WHERE p.site_id = r.site_id"
+                + " AND p.zone = r.zone AND p.day = r.day)";
+        return List.of(
+                "CREATE OR REPLACE TEMP TABLE day_rollup_partial_drop AS SELECT DISTINCT d.site_id, d.zone, d.day"
+                        + " FROM day_rollup_days d WHERE d.closed_before IS NOT NULL AND (" + where + ")",
+                "DELETE FROM day_rollup r" + match,
+                "DELETE FROM day_rollup_partial_sessions r" + match,
+                "DELETE FROM day_rollup_days r" + match + " AND r.closed_before IS NOT NULL",
+                "DROP TABLE day_rollup_partial_drop");
+    }
+
+    /**
+     * For {@link HourlyRollup#roll}, after it raised the watermark and while {@code rollup_todo} holds the hours it
+     * rebuilt: drops every partial day built for another watermark, and those of the sites with rebuilt hours (a late
+     * event may have added a session to a closed hour; its dirty mark, which kept the day live, is gone now).
+     */
+    static List<String> dropOutdatedPartials() {
+        return dropPartials("d.closed_before <> (SELECT max(hour) FROM rollup_watermark) - INTERVAL "
+                + CLOSED_AFTER.toMinutes() + " MINUTE OR d.site_id IN (SELECT site_id FROM rollup_todo)");
+    }
+
+    /** Drops the site's partial days (a deletion of visitors; a benchmark's run without them). */
+    static List<String> dropPartialsOf(String siteId) {
+        return dropPartials("d.site_id = " + quote(siteId));
     }
 
     // ---------------------------------------------------------------- rolling
@@ -150,6 +205,14 @@ final class DayRollup {
      * rolled in another zone first (the site's zone changed). Returns how many days were rolled.
      */
     static long roll(Connection c, HourlyRollup.Steps steps, String siteId, ZoneId zone) throws SQLException {
+        RollupCoverage coverage = HourlyRollup.coverage(c, siteId);
+        // The partial day the watermark allows: kept when it is already stored and valid, else every partial of the
+        // site goes (another zone's, another line's, one a session came back to) and it is built again below.
+        Optional<Partial> partial = partialDay(coverage, zone);
+        boolean keep = partial.isPresent() && partialValid(c, siteId, zone, partial.get());
+        if (!keep) {
+            for (String sql : dropPartialsOf(siteId)) steps.run("day_rollup_partial_drop", sql);
+        }
         try (PreparedStatement st = c.prepareStatement("DELETE FROM day_rollup WHERE site_id = ? AND zone <> ?")) {
             st.setString(1, siteId);
             st.setString(2, zone.getId());
@@ -160,7 +223,6 @@ final class DayRollup {
             st.setString(2, zone.getId());
             st.executeUpdate();
         }
-        RollupCoverage coverage = HourlyRollup.coverage(c, siteId);
         List<LocalDate> todo = todo(c, siteId, zone, coverage);
         // Events per local day, from the hourly roll's bookkeeping (an hour straddling two days in half-hour zones
         // counts on both).
@@ -218,7 +280,8 @@ final class DayRollup {
         for (int from = 0; from < todo.size(); from += ROWS_PER_INSERT) {
             List<LocalDate> part = todo.subList(from, Math.min(todo.size(), from + ROWS_PER_INSERT));
             String values = String.join(", ", java.util.Collections.nCopies(part.size(), "(?, ?, ?, ?, ?)"));
-            try (PreparedStatement st = c.prepareStatement("INSERT INTO day_rollup_days VALUES " + values)) {
+            try (PreparedStatement st = c.prepareStatement(
+                    "INSERT INTO day_rollup_days (site_id, zone, day, day_start, day_end) VALUES " + values)) {
                 int k = 1;
                 for (LocalDate d : part) {
                     st.setString(k++, siteId);
@@ -229,6 +292,10 @@ final class DayRollup {
                 }
                 st.execute();
             }
+        }
+        if (partial.isPresent() && !keep) {
+            buildPartial(c, steps, siteId, zone, coverage, partial.get());
+            return todo.size() + 1;
         }
         return todo.size();
     }
@@ -279,7 +346,108 @@ final class DayRollup {
                 if (rs.getBoolean(1)) return true;
             }
         }
-        return !todo(c, siteId, zone, HourlyRollup.coverage(c, siteId)).isEmpty();
+        RollupCoverage coverage = HourlyRollup.coverage(c, siteId);
+        Optional<Partial> partial = partialDay(coverage, zone);
+        if (partial.isPresent() && !partialValid(c, siteId, zone, partial.get())) return true;
+        return !todo(c, siteId, zone, coverage).isEmpty();
+    }
+
+    // ---------------------------------------------------------------- partial days
+
+    /**
+     * A partial day: the sessions counted on {@code day} (any event there) whose latest event was before {@code
+     * closedBefore}, the watermark less {@link #CLOSED_AFTER} when it was built. Every event of those sessions lies in
+     * a closed hour; the rest of the day's sessions (latest event at or after the line) are the live part.
+     */
+    record Partial(LocalDate day, Instant closedBefore) {
+        /** The partial's sessions, as a condition on {@code sessions}: latest event on the day, before the line. */
+        String closed(ZoneId zone) {
+            return "ended_at >= " + literal(start(day, zone)) + " AND ended_at < " + literal(closedBefore);
+        }
+
+        /** The live part's sessions: latest event at or after the line (the day's other sessions are the partial's). */
+        String live() {
+            return "ended_at >= " + literal(closedBefore);
+        }
+    }
+
+    /**
+     * The partial day the hourly watermark allows in {@code zone}: the day holding the watermark, closed up to the
+     * watermark less {@link #CLOSED_AFTER}; none while that line is not inside the day or a dirty hour lies within a
+     * day of it (the day is read live then anyway).
+     */
+    static Optional<Partial> partialDay(RollupCoverage coverage, ZoneId zone) {
+        Instant watermark = coverage.watermark();
+        LocalDate day = watermark.atZone(zone).toLocalDate();
+        Instant closedBefore = watermark.minus(CLOSED_AFTER);
+        if (!closedBefore.isAfter(start(day, zone))) return Optional.empty();
+        if (staleDays(coverage, zone).contains(day)) return Optional.empty();
+        return Optional.of(new Partial(day, closedBefore));
+    }
+
+    /**
+     * Whether the site's stored partial for {@code p} can be read: it was built for this line, and none of its
+     * sessions has an event at or after the line since (a tab resumed after the timeout, a reused session id, a late
+     * event), which the live part would count a second time. The check joins the small live set with the stored keys.
+     */
+    static boolean partialValid(Connection c, String siteId, ZoneId zone, Partial p) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM day_rollup_days WHERE site_id = ?"
+                + " AND zone = ? AND day = ? AND closed_before = ?) AND NOT EXISTS (SELECT 1"
+                + " FROM day_rollup_partial_sessions p WHERE p.site_id = ? AND p.zone = ? AND p.day = ?"
+                + " AND p.session_key IN (SELECT session_key FROM sessions WHERE site_id = ? AND " + p.live() + "))")) {
+            OffsetDateTime line = OffsetDateTime.ofInstant(p.closedBefore(), java.time.ZoneOffset.UTC);
+            st.setString(1, siteId);
+            st.setString(2, zone.getId());
+            st.setObject(3, p.day());
+            st.setObject(4, line);
+            st.setString(5, siteId);
+            st.setString(6, zone.getId());
+            st.setObject(7, p.day());
+            st.setString(8, siteId);
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    /**
+     * Builds and stores, in the caller's transaction, the partial {@code p}: the rows of its sessions with the same
+     * query as a whole day (whole-life numbers, previous-day links), the list of its sessions, and its day record. One
+     * day's rows at most, as the whole-day roll folds one day at least.
+     */
+    private static void buildPartial(
+            Connection c, HourlyRollup.Steps steps, String siteId, ZoneId zone, RollupCoverage coverage, Partial p)
+            throws SQLException {
+        String closed = p.closed(zone);
+        // Every event of the partial's sessions is before the line, so nothing after the watermark is read.
+        String sql = build(
+                siteId,
+                zone,
+                p.day(),
+                p.day(),
+                dimensions(),
+                coverage,
+                crossing(c, siteId, zone, p.day(), closed),
+                new Part(closed, null, coverage.watermark(), false));
+        List<Object[]> rows = new ArrayList<>();
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) rows.add(new Object[] {read(rs), rs.getString("dimension")});
+        }
+        steps.run("day_rollup_partial_insert", "SELECT 1");
+        insert(c, siteId, zone, rows);
+        steps.run(
+                "day_rollup_partial_sessions",
+                "INSERT INTO day_rollup_partial_sessions SELECT site_id, " + quote(zone.getId()) + ", "
+                        + literal(p.day()) + ", session_key FROM sessions WHERE site_id = " + quote(siteId) + " AND "
+                        + closed);
+        steps.run(
+                "day_rollup_partial_day",
+                "INSERT INTO day_rollup_days (site_id, zone, day, day_start, day_end, closed_before) VALUES ("
+                        + quote(siteId) + ", " + quote(zone.getId()) + ", " + literal(p.day()) + ", "
+                        + literal(start(p.day(), zone)) + ", " + literal(end(p.day(), zone)) + ", "
+                        + literal(p.closedBefore()) + ")");
     }
 
     /**
@@ -329,7 +497,8 @@ final class DayRollup {
             throws SQLException {
         Set<LocalDate> out = new HashSet<>();
         try (PreparedStatement st = c.prepareStatement(
-                "SELECT day FROM day_rollup_days WHERE site_id = ? AND zone = ?" + " AND day BETWEEN ? AND ?")) {
+                "SELECT day FROM day_rollup_days WHERE site_id = ? AND zone = ? AND closed_before IS NULL"
+                        + " AND day BETWEEN ? AND ?")) {
             st.setString(1, siteId);
             st.setString(2, zone.getId());
             st.setObject(3, from);
@@ -400,9 +569,26 @@ final class DayRollup {
         for (LocalDate d = start; !d.isAfter(end); d = d.plusDays(1)) {
             if (!clean.contains(d)) live.add(d);
         }
-        if (!live.isEmpty() && live.first().plusDays(MAX_LIVE_SPAN_DAYS).isBefore(live.last())) {
+        // The day with a valid partial (today, usually): its closed sessions' stored rows, and only its other sessions
+        // computed live. Read whole live when it is not valid, or when live days lie on both sides of it (one live
+        // query for the rest would fold the day again).
+        Optional<Partial> partial = partialDay(coverage, zone).filter(p -> live.contains(p.day()));
+        TreeSet<LocalDate> whole = new TreeSet<>(live);
+        if (partial.isPresent()) {
+            LocalDate day = partial.get().day();
+            whole.remove(day);
+            boolean around = !whole.isEmpty()
+                    && whole.first().isBefore(day)
+                    && whole.last().isAfter(day);
+            if (around || !partialValid(c, siteId, zone, partial.get())) {
+                partial = Optional.empty();
+                whole = live;
+            }
+        }
+        if (!whole.isEmpty() && whole.first().plusDays(MAX_LIVE_SPAN_DAYS).isBefore(whole.last())) {
             return Optional.empty();
         }
+        LocalDate partialDay = partial.map(Partial::day).orElse(null);
         List<DayRow> rows = new ArrayList<>();
         try (PreparedStatement st = c.prepareStatement("SELECT day, value, visitors, sessions, pageviews, bounces,"
                 + " duration_sum, leave_ms_sum, leave_count, scroll_sum, scroll_count, continued_sessions,"
@@ -416,28 +602,67 @@ final class DayRollup {
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     DayRow row = read(rs);
-                    if (clean.contains(row.day())) rows.add(row);
+                    if (clean.contains(row.day()) || row.day().equals(partialDay)) rows.add(row);
                 }
             }
         }
-        if (!live.isEmpty()) {
+        if (!whole.isEmpty()) {
             String sql = build(
                     siteId,
                     zone,
-                    live.first(),
-                    live.last(),
+                    whole.first(),
+                    whole.last(),
                     List.of(dimension),
                     coverage,
-                    crossing(c, siteId, zone, live.first()));
+                    crossing(c, siteId, zone, whole.first()));
             try (Statement st = c.createStatement();
                     ResultSet rs = st.executeQuery(sql)) {
                 while (rs.next()) {
                     DayRow row = read(rs);
-                    if (live.contains(row.day())) rows.add(row);
+                    if (whole.contains(row.day())) rows.add(row);
                 }
             }
         }
+        if (partial.isPresent()) rows.addAll(livePart(c, siteId, zone, dimension, coverage, partial.get()));
         return Optional.of(new DayRows(rows, live));
+    }
+
+    /**
+     * The rows of a partial day's live part: the sessions with an event at or after the partial's line, from the hour
+     * the earliest of them started (their rows of the day before only for the previous-day links), filtered by
+     * session key before grouping, so the cost follows the sessions still running, not the day's traffic.
+     */
+    private static List<DayRow> livePart(
+            Connection c, String siteId, ZoneId zone, String dimension, RollupCoverage coverage, Partial p)
+            throws SQLException {
+        String live = p.live();
+        Instant firstStart;
+        try (PreparedStatement st = c.prepareStatement(
+                "SELECT min(started_at) FROM sessions WHERE site_id = ? AND started_at < ? AND " + live)) {
+            st.setString(1, siteId);
+            st.setObject(2, OffsetDateTime.ofInstant(end(p.day(), zone), java.time.ZoneOffset.UTC));
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                OffsetDateTime t = rs.getObject(1, OffsetDateTime.class);
+                if (t == null) return List.of();
+                firstStart = t.toInstant();
+            }
+        }
+        String sql = build(
+                siteId,
+                zone,
+                p.day(),
+                p.day(),
+                List.of(dimension),
+                coverage,
+                crossing(c, siteId, zone, p.day(), live),
+                new Part(live, firstStart, null, true));
+        List<DayRow> rows = new ArrayList<>();
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) rows.add(read(rs));
+        }
+        return rows;
     }
 
     private static DayRow read(ResultSet rs) throws SQLException {
@@ -501,6 +726,29 @@ final class DayRollup {
             List<String> dims,
             RollupCoverage coverage,
             Optional<Instant> crossing) {
+        return build(siteId, zone, first, last, dims, coverage, crossing, Part.WHOLE);
+    }
+
+    /**
+     * Which sessions a day query folds: {@code sessions}, a condition on the {@code sessions} table ({@code true} for
+     * all); the rows read from {@code rowsFrom} (truncated to its hour) and before {@code rowsUntil} when those lie
+     * inside the days (null: the days' bounds), which is correct when the sessions have no rows outside them; with
+     * {@code semiJoin} the rows are filtered by session key before they are grouped (worth it for a small set).
+     */
+    record Part(String sessions, Instant rowsFrom, Instant rowsUntil, boolean semiJoin) {
+        static final Part WHOLE = new Part("true", null, null, false);
+    }
+
+    /** {@link #build} restricted to the sessions of {@code part} (a partial day, or its live rest). */
+    static String build(
+            String siteId,
+            ZoneId zone,
+            LocalDate first,
+            LocalDate last,
+            List<String> dims,
+            RollupCoverage coverage,
+            Optional<Instant> crossing,
+            Part part) {
         Instant from = start(first, zone);
         Instant until = end(last, zone);
         String site = quote(siteId);
@@ -513,7 +761,20 @@ final class DayRollup {
         // start (started before it, its latest event at or after it) can have one: its rows of that day are all the
         // links need, read from the hour the earliest such session started. Every other session of the previous day
         // would be grouped and dropped (at 10M events that day was most of a live day's cost).
-        StringBuilder r = new StringBuilder(rows(site, zone, from, until, coverage));
+        Instant rowsFrom = from;
+        if (part.rowsFrom() != null) {
+            Instant hour = part.rowsFrom().truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+            if (hour.isAfter(from)) rowsFrom = hour;
+        }
+        Instant rowsUntil = part.rowsUntil() != null && part.rowsUntil().isBefore(until) ? part.rowsUntil() : until;
+        String partSessions = "SELECT session_key FROM sessions WHERE site_id = " + site + " AND " + part.sessions();
+        StringBuilder r = new StringBuilder(rows(site, zone, rowsFrom, rowsUntil, coverage));
+        if (part.semiJoin()) {
+            r.insert(0, "SELECT * FROM (")
+                    .append(") WHERE session_key IN (")
+                    .append(partSessions)
+                    .append(")");
+        }
         if (crossing.isPresent()) {
             Instant previousStart = start(first.minusDays(1), zone);
             Instant since = crossing.get().isAfter(previousStart)
@@ -522,7 +783,7 @@ final class DayRollup {
             r.append("\n UNION ALL SELECT * FROM (")
                     .append(rows(site, zone, since, from, coverage))
                     .append(") WHERE session_key IN (")
-                    .append(crossingSessions(site, from))
+                    .append(crossingSessions(site, from, part.sessions()))
                     .append(")");
         }
         StringBuilder sql = new StringBuilder("WITH r AS (")
@@ -546,6 +807,7 @@ final class DayRollup {
                 .append(literal(until))
                 .append(" AND ended_at >= ")
                 .append(literal(from))
+                .append(and(part.sessions()))
                 .append("),\n");
         sql.append(" j AS (SELECT x.*, s.* EXCLUDE (session_key), ")
                 .append(continued("session_key"))
@@ -590,9 +852,14 @@ final class DayRollup {
     }
 
     /** The sessions of the site alive at {@code at}: started before it, their latest event at or after it. */
-    private static String crossingSessions(String site, Instant at) {
+    private static String crossingSessions(String site, Instant at, String sessions) {
         return "SELECT session_key FROM sessions WHERE site_id = " + site + " AND started_at < " + literal(at)
-                + " AND ended_at >= " + literal(at);
+                + " AND ended_at >= " + literal(at) + and(sessions);
+    }
+
+    /** " AND condition", or nothing for the condition of every session (so the whole-day SQL stays as it was). */
+    private static String and(String condition) {
+        return condition.equals(Part.WHOLE.sessions()) ? "" : " AND " + condition;
     }
 
     /**
@@ -600,7 +867,13 @@ final class DayRollup {
      * or empty when none is: the day query then reads nothing of the previous day.
      */
     static Optional<Instant> crossing(Connection c, String siteId, ZoneId zone, LocalDate first) throws SQLException {
-        String sql = crossingSessions(quote(siteId), start(first, zone))
+        return crossing(c, siteId, zone, first, Part.WHOLE.sessions());
+    }
+
+    /** {@link #crossing} among the sessions matching {@code sessions} (a condition on {@code sessions}). */
+    static Optional<Instant> crossing(Connection c, String siteId, ZoneId zone, LocalDate first, String sessions)
+            throws SQLException {
+        String sql = crossingSessions(quote(siteId), start(first, zone), sessions)
                 .replace("SELECT session_key", "SELECT min(started_at)");
         try (Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery(sql)) {

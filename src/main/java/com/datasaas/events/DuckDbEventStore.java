@@ -370,6 +370,8 @@ public class DuckDbEventStore implements EventStore {
                     deleted = st.executeUpdate();
                 }
                 SessionRollup.derive(c, siteId, sessionKeys);
+                // The deleted sessions may be in the site's partial days: dropped, built again without them.
+                for (String sql : DayRollup.dropPartialsOf(siteId)) run(c, "day_rollup_partial_drop", sql);
                 run(c, "commit", "COMMIT");
                 return deleted;
             } catch (SQLException | RuntimeException e) {
@@ -425,6 +427,17 @@ public class DuckDbEventStore implements EventStore {
         }
     }
 
+    /**
+     * Drops the site's partial days (the closed sessions of today), so the stats read today whole live until the next
+     * day roll builds it again: the benchmark's same-run comparison with and without them.
+     */
+    public void dropPartialDays(String siteId) {
+        inRollTransaction("Dropping partial days", (c, steps) -> {
+            for (String sql : DayRollup.dropPartialsOf(siteId)) steps.run("day_rollup_partial_drop", sql);
+            return 0;
+        });
+    }
+
     private interface Roll {
         long run(DuckDBConnection c, HourlyRollup.Steps steps) throws SQLException;
     }
@@ -449,6 +462,9 @@ public class DuckDbEventStore implements EventStore {
     public Optional<DayRows> dayRows(String siteId, ZoneId zone, String dimension, LocalDate start, LocalDate end) {
         if (!DayRollup.rolledUp(dimension)) return Optional.empty();
         try (Connection reader = connection.duplicate()) {
+            // One snapshot for the read's several statements: a roll committing between them (a partial day dropped,
+            // the watermark raised) must not mix its before and after.
+            reader.setAutoCommit(false);
             return DayRollup.read(reader, siteId, zone, dimension, start, end);
         } catch (SQLException e) {
             throw new EventStoreException("Reading the day rollup failed: " + rootCause(e), e);

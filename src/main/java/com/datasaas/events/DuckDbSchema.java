@@ -156,7 +156,10 @@ final class DuckDbSchema {
             HourlyRollup.CREATE,
             // 6: the day rollup without the session key (DayRollup); empty, filled by the next roll of each site's
             // days, and the stats read the exact plans until then.
-            DayRollup.CREATE);
+            DayRollup.CREATE,
+            // 7: partial days (the closed sessions of a day not closed yet) beside the whole days; none until the next
+            // day roll, and the stats read such a day live until then.
+            DayRollup.CREATE_PARTIAL);
 
     private DuckDbSchema() {}
 

@@ -200,6 +200,8 @@ final class HourlyRollup {
         }
         steps.run("rollup_clean", "DELETE FROM rollup_dirty WHERE hour < " + until);
         steps.run("rollup_watermark", "UPDATE rollup_watermark SET hour = greatest(hour, " + until + ")");
+        // Partial days hold the sessions closed at the old watermark; the day roll builds them again for the new one.
+        for (String sql : DayRollup.dropOutdatedPartials()) steps.run("day_rollup_partial_drop", sql);
         steps.run("rollup_drop_todo", "DROP TABLE rollup_todo");
         return hours;
     }

@@ -257,6 +257,73 @@ class DuckDbEventStoreTest {
         assertThat(count("SELECT count(*) FROM rollup_hours")).isZero();
     }
 
+    /**
+     * A partial day is written in one transaction with its rows, its session list and its day record: a day roll
+     * that fails between any two of its statements leaves the partial that was there (none, or the previous one
+     * whole), and the next roll builds it.
+     */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "day_rollup_partial_drop",
+                "day_rollup_partial_insert",
+                "day_rollup_partial_sessions",
+                "day_rollup_partial_day",
+                "commit"
+            })
+    void a_partial_day_roll_that_fails_between_its_statements_leaves_the_partial_that_was_there(String step) {
+        java.time.ZoneId utc = java.time.ZoneId.of("UTC");
+        List<Event> events = new ArrayList<>();
+        for (int i = 0; i <= 9000; i += 300) events.add(event(i, EventType.PAGEVIEW)); // 00:00 to 02:30, 7 sessions
+        store.append(events);
+        store.rollUp(Instant.parse("2026-11-01T03:10:00Z"), false); // closed before 02:30
+        List<String> none = partialState();
+
+        failBefore(step);
+        assertThatThrownBy(() -> store.rollDays("mrf_store", utc))
+                .isInstanceOf(EventStoreException.class)
+                .hasMessageContaining("injected failure");
+        assertThat(partialState()).isEqualTo(none);
+        store.onEachStep(s -> {});
+        assertThat(store.rollDays("mrf_store", utc)).isOne();
+        List<String> built = partialState();
+        assertThat(count("SELECT count(*) FROM day_rollup_partial_sessions")).isEqualTo(6); // the 7th ends at 02:30
+        assertThat(count("SELECT count(*) FROM day_rollup")).isPositive();
+
+        // A session of the partial comes back: the partial is built again without it, or stays as it was.
+        store.append(List.of(event(11_101, EventType.PAGEVIEW))); // 03:05, session s6, quiet since 02:25
+        assertThat(store.daysToRoll("mrf_store", utc)).isTrue();
+        failBefore(step);
+        assertThatThrownBy(() -> store.rollDays("mrf_store", utc))
+                .isInstanceOf(EventStoreException.class)
+                .hasMessageContaining("injected failure");
+        assertThat(partialState()).isEqualTo(built);
+        store.onEachStep(s -> {});
+        assertThat(store.rollDays("mrf_store", utc)).isOne();
+        assertThat(count("SELECT count(*) FROM day_rollup_partial_sessions")).isEqualTo(5);
+        assertThat(store.daysToRoll("mrf_store", utc)).isFalse();
+    }
+
+    private void failBefore(String step) {
+        store.onEachStep(s -> {
+            if (s.equals(step)) throw new SQLException("injected failure before " + s);
+        });
+    }
+
+    /** Every row of the day rollup's tables, as text. */
+    private List<String> partialState() {
+        List<String> out = new ArrayList<>();
+        for (String table : List.of("day_rollup", "day_rollup_days", "day_rollup_partial_sessions")) {
+            out.addAll(store.query("SELECT * FROM " + table + " ORDER BY ALL", List.of(), (rs, n) -> {
+                StringBuilder row = new StringBuilder(table);
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++)
+                    row.append(" | ").append(rs.getString(i));
+                return row.toString();
+            }));
+        }
+        return out;
+    }
+
     @Test
     void a_replayed_batch_is_skipped_because_the_watermark_covers_it() {
         store.appendSpooled(spooled(1, 101));

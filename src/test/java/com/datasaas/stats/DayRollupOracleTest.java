@@ -6,6 +6,7 @@ import com.datasaas.events.DayRow;
 import com.datasaas.events.DayRows;
 import com.datasaas.events.DuckDbEventStore;
 import com.datasaas.events.Event;
+import com.datasaas.events.EventType;
 import com.datasaas.sql.DuckDbDialect;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +21,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -115,6 +117,177 @@ class DayRollupOracleTest {
                         List.of(site, zone.getId()),
                         (rs, n) -> rs.getLong(1)))
                 .containsExactly(0L);
+    }
+
+    /**
+     * Today as a partial day (its sessions closed at the watermark less the visit timeout, stored) plus a live part
+     * (the sessions still running), against the group-by after each change that can make the partial wrong: new
+     * events of a live session and of a brand-new session (the partial stays), a session of the partial coming back
+     * after the timeout (read whole live until the partial is built again: counted once), a late event into a closed
+     * hour of the day, a deletion of visitors, and a zone change.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2, 3})
+    void a_partial_day_plus_its_live_sessions_gives_the_numbers_of_a_group_by_over_the_raw_events(long seed) {
+        engine.exactBelow(0);
+        String site = "mrf_partial" + seed;
+        SplittableRandom random = new SplittableRandom(seed);
+        ZoneId zone = ZONES.get((int) (seed % ZONES.size()));
+        LocalDate third = PlannerOracleTest.FIRST_DAY.plusDays(2);
+        Instant now = third.atTime(14, 20).toInstant(java.time.ZoneOffset.UTC);
+        LocalDate today = now.atZone(zone).toLocalDate();
+        List<Event> generated = PlannerOracleTest.generate(site, random);
+        List<Event> stored = new ArrayList<>(
+                generated.stream().filter(e -> e.timestamp().isBefore(now)).toList());
+        // A session of the partial (quiet since 10:06), one running across the watermark, one that will come back.
+        stored.addAll(List.of(
+                event(site, "vp1", "p1", third, "10:00", EventType.PAGEVIEW),
+                event(site, "vp1", "p1", third, "10:05", EventType.PAGEVIEW),
+                event(site, "vp1", "p1", third, "10:06", EventType.LEAVE),
+                event(site, "vl1", "l1", third, "13:50", EventType.PAGEVIEW),
+                event(site, "vl1", "l1", third, "14:10", EventType.PAGEVIEW),
+                event(site, "vr1", "r1", third, "12:00", EventType.PAGEVIEW)));
+        store.append(stored);
+        store.rollUp(now, false);
+        assertThat(store.daysToRoll(site, zone)).isTrue();
+        assertThat(store.rollDays(site, zone)).isPositive();
+        assertThat(store.daysToRoll(site, zone)).isFalse();
+        assertThat(store.query(
+                        "SELECT day, closed_before FROM day_rollup_days WHERE site_id = ? AND closed_before IS NOT NULL",
+                        List.of(site),
+                        (rs, n) -> rs.getObject(1, LocalDate.class) + " "
+                                + rs.getObject(2, java.time.OffsetDateTime.class)
+                                        .toInstant()))
+                .containsExactly(today + " "
+                        + now.truncatedTo(java.time.temporal.ChronoUnit.HOURS).minusSeconds(1800));
+        Map<QueryCompiler.Plan, Integer> plans = new EnumMap<>(QueryCompiler.Plan.class);
+        comparePartial(site, zone, stored, random, plans, true);
+
+        // New events after the watermark: the live session goes on, the generated rest of the day, a new session.
+        List<Event> more = new ArrayList<>(
+                generated.stream().filter(e -> !e.timestamp().isBefore(now)).toList());
+        more.add(event(site, "vl1", "l1", third, "14:30", EventType.PAGEVIEW));
+        more.add(event(site, "vn1", "n1", third, "14:40", EventType.PAGEVIEW));
+        store.append(more);
+        stored.addAll(more);
+        comparePartial(site, zone, stored, random, plans, true);
+
+        // A session of the partial comes back after the timeout: the day is read whole live, never counted twice...
+        Event resumed = event(site, "vr1", "r1", third, "14:45", EventType.PAGEVIEW);
+        store.append(List.of(resumed));
+        stored.add(resumed);
+        comparePartial(site, zone, stored, random, plans, false);
+        // ...until the schedule builds the partial again without it.
+        assertThat(store.daysToRoll(site, zone)).isTrue();
+        store.rollDays(site, zone);
+        comparePartial(site, zone, stored, random, plans, true);
+
+        // A late event into a closed hour of the day (a new session the live part would not see): whole live while
+        // the hour is dirty; the hourly roll drops the partial and the day roll builds it again.
+        Event late = event(site, "vlate", "late1", third, "09:00", EventType.PAGEVIEW);
+        store.append(List.of(late));
+        stored.add(late);
+        comparePartial(site, zone, stored, random, plans, false);
+        store.rollUp(now, false);
+        assertThat(partialDays(site)).isZero();
+        store.rollDays(site, zone);
+        comparePartial(site, zone, stored, random, plans, true);
+
+        // Deleting a visitor of the partial drops the site's partials.
+        store.deleteVisitors(site, List.of("vp1"));
+        stored.removeIf(e -> e.visitorId().equals("vp1"));
+        assertThat(partialDays(site)).isZero();
+        comparePartial(site, zone, stored, random, plans, false);
+        store.rollUp(now, false);
+        store.rollDays(site, zone);
+        comparePartial(site, zone, stored, random, plans, true);
+        assertThat(plans.getOrDefault(QueryCompiler.Plan.DAYS, 0)).isPositive();
+
+        // A zone change: the partial of the new zone's day, none of the old one's left.
+        ZoneId other = ZONES.get((int) ((seed + 1) % ZONES.size()));
+        assertThat(store.daysToRoll(site, other)).isTrue();
+        store.rollDays(site, other);
+        assertThat(store.query(
+                        "SELECT count(*) FROM day_rollup_partial_sessions WHERE site_id = ? AND zone = ?",
+                        List.of(site, zone.getId()),
+                        (rs, n) -> rs.getLong(1)))
+                .containsExactly(0L);
+        comparePartial(site, other, stored, random, plans, true);
+
+        // The next hour: the watermark moved, the partial of the old line is gone, and the next one is built.
+        store.rollUp(now.plusSeconds(3600), false);
+        assertThat(partialDays(site)).isZero();
+        store.rollDays(site, other);
+        assertThat(partialDays(site)).isOne();
+        comparePartial(site, other, stored, random, plans, true);
+    }
+
+    /**
+     * {@link #compare}, plus whether the day holding the watermark was read from its partial: its total is then two
+     * rows, the stored closed part and the live part (the live part here always has a session).
+     */
+    private void comparePartial(
+            String site,
+            ZoneId zone,
+            List<Event> stored,
+            SplittableRandom random,
+            Map<QueryCompiler.Plan, Integer> plans,
+            boolean fromPartial) {
+        compare(site, zone, stored, random, plans);
+        LocalDate first = PlannerOracleTest.FIRST_DAY;
+        Instant watermark = store.rollups(site).orElseThrow().watermark();
+        LocalDate today = watermark.atZone(zone).toLocalDate();
+        // Read whole live, the day is one row; near a dirty hour no day may be clean, and the exact plans answer.
+        Optional<DayRows> rows = store.dayRows(site, zone, "total", first, today);
+        if (fromPartial || rows.isPresent()) {
+            assertThat(rows.orElseThrow().rows().stream()
+                            .filter(r -> r.day().equals(today))
+                            .count())
+                    .as("rows of %s", today)
+                    .isEqualTo(fromPartial ? 2 : 1);
+        }
+        // The range ending today: overview, timeseries and a breakdown, against the group-by.
+        for (StatsQuery q : List.of(
+                query(site, zone, first, today, List.of(), null),
+                query(site, zone, first, today, List.of(), Interval.DAY),
+                query(site, zone, today, today, List.of(), null),
+                query(site, zone, first, today, List.of(Dimension.PATHNAME), null),
+                query(site, zone, first, today, List.of(Dimension.EXIT_PAGE), null))) {
+            // A range of whole rolled days and today; today alone has no whole day and keeps the exact plans.
+            if (!q.start().equals(today) && rows.isPresent()) {
+                assertThat(engine.plan(q)).isEqualTo(QueryCompiler.Plan.DAYS);
+            }
+            Map<List<Object>, PlannerOracleTest.Numbers> expected = PlannerOracleTest.groupByOverEvents(stored, q);
+            Map<List<Object>, PlannerOracleTest.Numbers> actual =
+                    numbers(q, engine.aggregate(q), engine.visitorsEstimated(q), expected);
+            assertThat(new TreeMap<>(PlannerOracleTest.stringKeys(actual)))
+                    .as("%s %s %s..%s", q.interval(), q.dimensions(), q.start(), q.end())
+                    .isEqualTo(new TreeMap<>(PlannerOracleTest.stringKeys(expected)));
+        }
+    }
+
+    private long partialDays(String site) {
+        return store.query(
+                        "SELECT count(*) FROM day_rollup_days WHERE site_id = ? AND closed_before IS NOT NULL",
+                        List.of(site),
+                        (rs, n) -> rs.getLong(1))
+                .get(0);
+    }
+
+    private static Event event(String site, String visitor, String session, LocalDate day, String utc, EventType type) {
+        return PlannerOracleTest.event(
+                site,
+                visitor,
+                session,
+                day.atTime(java.time.LocalTime.parse(utc)).toInstant(java.time.ZoneOffset.UTC),
+                type,
+                "/a",
+                "Direct",
+                "DE",
+                "Berlin",
+                "desktop",
+                1280,
+                type == EventType.LEAVE ? 30_000L : null);
     }
 
     private void compare(

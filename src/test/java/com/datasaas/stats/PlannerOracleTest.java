@@ -226,7 +226,7 @@ class PlannerOracleTest extends RunningApp {
         return values[random.nextInt(values.length)];
     }
 
-    private static Event event(
+    static Event event(
             String site,
             String visitor,
             String session,
