@@ -11,9 +11,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * Keeps the embedded store's day rollup behind the hourly one: every minute, for each site with rolled-up hours, rolls
- * its days that closed for good in the site's current time zone (a changed zone rolls the site's days again). A
- * failed roll changes nothing and the next run retries; meanwhile the stats read those days live or use the exact
- * plans.
+ * its days that closed for good in the site's current time zone (a changed zone rolls the site's days again), and
+ * builds today's partial day (its sessions closed at the watermark) when the watermark moved or a session of the
+ * partial came back. A failed roll changes nothing and the next run retries; meanwhile the stats read those days
+ * live or use the exact plans.
  */
 @Component
 @Conditional(EventStoreSelection.Embedded.class)

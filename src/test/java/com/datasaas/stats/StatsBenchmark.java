@@ -34,7 +34,9 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  *
  * <pre>./mvnw -q test -Dtest=StatsBenchmark -Dbench.events=1000000 [-Dbench.runs=20] [-Dbench.store=clickhouse]</pre>
  *
- * Figures go to stdout and target/benchmarks-stats-N.txt.
+ * Figures go to stdout and target/benchmarks-stats-N.txt. {@code -Dbench.partials=alternate} times each run twice,
+ * with today's partial day and without it (read whole live, as before partial days), back to back; {@code false}
+ * drops it and times without only.
  */
 @EnabledIfSystemProperty(named = "bench.events", matches = "\\d+")
 class StatsBenchmark {
@@ -80,8 +82,10 @@ class StatsBenchmark {
             String rollup = "no rollup";
             if (store instanceof DuckDbEventStore duck) {
                 long r0 = System.nanoTime();
-                // As the schedule would have it at the time of the last event (SampleData's last day may lie ahead).
-                long hours = duck.rollUp(end.isAfter(Instant.now()) ? end : Instant.now(), true);
+                // As the schedule would have it at the time of the last event: today's hours folded up to the last
+                // event's hour, the rest of today read raw (kept data is measured as at its last event, not as at
+                // the hour the benchmark happens to run, which would decide how much of today is still live).
+                long hours = duck.rollUp(end, true);
                 long rows = count(store, "SELECT count(*) FROM hourly_rollup");
                 rollup = String.format(
                         "rollup: %d site-hours folded in %.1f s, %,d rollup rows",
@@ -100,6 +104,23 @@ class StatsBenchmark {
                         ", %,d day rows, %,d sketch bytes",
                         count(store, "SELECT count(*) FROM day_rollup"),
                         count(store, "SELECT coalesce(sum(octet_length(visitor_sketch)), 0) FROM day_rollup"));
+                // Today's partial day alone, as the schedule builds it again after every hourly roll.
+                duck.dropPartialDays(SITE);
+                long p0 = System.nanoTime();
+                duck.rollDays(SITE, ZoneId.of("UTC"));
+                rollup += String.format(
+                        "%npartial day (closed before %s): built in %.1f s, %,d of today's %,d sessions",
+                        store.query(
+                                        "SELECT max(closed_before)::VARCHAR FROM day_rollup_days",
+                                        List.of(),
+                                        (rs, n) -> rs.getString(1))
+                                .get(0),
+                        (System.nanoTime() - p0) / 1e9,
+                        count(store, "SELECT count(*) FROM day_rollup_partial_sessions"),
+                        count(
+                                store,
+                                "SELECT count(*) FROM sessions WHERE ended_at >= (SELECT max(day_start)"
+                                        + " FROM day_rollup_days)"));
             }
             // On ClickHouse, the day rollup as its schedule keeps it (days closed and settled for SETTLE, in UTC).
             if (store instanceof ClickHouseEventStore ch) {
@@ -213,17 +234,44 @@ class StatsBenchmark {
                         widgets.put(name, () -> store.query(sql, range, (rs, n) -> rs.getObject(1))));
             }
 
+            // Today's partial day: kept (the default), dropped, or each run timed with and without it, back to back.
+            String partials = System.getProperty("bench.partials", "true");
+            boolean alternate = partials.equals("alternate") && store instanceof DuckDbEventStore;
+            if (partials.equals("false") && store instanceof DuckDbEventStore duck) duck.dropPartialDays(SITE);
             for (Supplier<Object> w : widgets.values()) w.get(); // warm-up
             Map<String, List<Double>> timings = new LinkedHashMap<>();
             List<Double> dashboard = new ArrayList<>();
             List<Double> referenceDashboard = new ArrayList<>();
             List<Double> exactDashboard = new ArrayList<>();
+            List<Double> withoutPartial = new ArrayList<>();
+            double cpuWithout = 0;
             // The process's CPU time over the timed runs (every thread: DuckDB's workers too): on a shared machine a
             // steadier figure than wall time.
             var os = (com.sun.management.OperatingSystemMXBean)
                     java.lang.management.ManagementFactory.getOperatingSystemMXBean();
             long cpu0 = os.getProcessCpuTime();
+            long untimedCpu = 0;
             for (int run = 0; run < runs; run++) {
+                if (alternate) {
+                    // The same dashboard read whole live (as before partial days), then the partial built again;
+                    // neither the drop nor the build is in the run's CPU time.
+                    DuckDbEventStore duck = (DuckDbEventStore) store;
+                    long u0 = os.getProcessCpuTime();
+                    duck.dropPartialDays(SITE);
+                    long c0 = os.getProcessCpuTime();
+                    double without = 0;
+                    for (Map.Entry<String, Supplier<Object>> w : widgets.entrySet()) {
+                        if (!dashboardWidgets.contains(w.getKey())) continue;
+                        long start = System.nanoTime();
+                        w.getValue().get();
+                        without += (System.nanoTime() - start) / 1e6;
+                    }
+                    long c1 = os.getProcessCpuTime();
+                    cpuWithout += (c1 - c0) / 1e9;
+                    withoutPartial.add(without);
+                    duck.rollDays(SITE, ZoneId.of("UTC"));
+                    untimedCpu += (os.getProcessCpuTime() - c1) + (c0 - u0);
+                }
                 double total = 0;
                 double referenceTotal = 0;
                 double exactTotal = 0;
@@ -240,7 +288,7 @@ class StatsBenchmark {
                 referenceDashboard.add(referenceTotal);
                 exactDashboard.add(exactTotal);
             }
-            double cpuPerRun = (os.getProcessCpuTime() - cpu0) / 1e9 / runs;
+            double cpuPerRun = (os.getProcessCpuTime() - cpu0 - untimedCpu) / 1e9 / runs - cpuWithout / runs;
             StringBuilder report = new StringBuilder();
             report.append(String.format(
                     "%s: %,d events, one site, %d days, loaded in %.1f s; %d runs; %d cores%n",
@@ -283,8 +331,24 @@ class StatsBenchmark {
                     "reference: 8 raw queries",
                     percentile(referenceDashboard, 50),
                     percentile(referenceDashboard, 95)));
+            if (alternate) {
+                report.append(String.format(
+                        "%-36s %9.1f %9.1f%n",
+                        "whole dashboard, today whole live",
+                        percentile(withoutPartial, 50),
+                        percentile(withoutPartial, 95)));
+                report.append(String.format(
+                        "runs, with partial day / today whole live (ms): %s / %s%n"
+                                + "process CPU per run of the dashboard today whole live: %.2f s%n",
+                        dashboard.stream().map(d -> String.format("%.0f", d)).toList(),
+                        withoutPartial.stream()
+                                .map(d -> String.format("%.0f", d))
+                                .toList(),
+                        cpuWithout / runs));
+            }
             report.append(String.format(
-                    "process CPU per run of every timed widget: %.2f s (%d widgets)%n", cpuPerRun, widgets.size()));
+                    "process CPU per run of every timed widget: %.2f s (%d widgets; partial days: %s)%n",
+                    cpuPerRun, widgets.size(), partials));
             report.append(String.format(
                     "load average %.1f after the runs%n",
                     java.lang.management.ManagementFactory.getOperatingSystemMXBean()
