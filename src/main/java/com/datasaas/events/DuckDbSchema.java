@@ -156,7 +156,11 @@ final class DuckDbSchema {
             HourlyRollup.CREATE,
             // 6: the day rollup without the session key (DayRollup); empty, filled by the next roll of each site's
             // days, and the stats read the exact plans until then.
-            DayRollup.CREATE);
+            DayRollup.CREATE,
+            // 8 (after 7, the day rollup's): sessions are merged from events behind their own watermark, off the
+            // batch's transaction (SessionRollup.MERGE_TAIL); every batch before this version merged its sessions in
+            // its own transaction, so the sessions of every stored event are in already.
+            SessionRollup.CREATE_WATERMARK);
 
     private DuckDbSchema() {}
 
