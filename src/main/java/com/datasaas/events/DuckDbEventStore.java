@@ -186,7 +186,12 @@ public class DuckDbEventStore implements EventStore {
         this.connection = open(file);
         // What a crash left between a batch and its merge; offline commands (backups, the move to server mode) open
         // the store this way too and then read whole sessions.
-        mergeSessions();
+        try {
+            mergeSessions();
+        } catch (EventStoreException e) {
+            // Not fatal: the events are stored, and the writer retries the merge and reports it while it fails.
+            log.warn("Merging the sessions of stored events at start-up failed: {}", e.getMessage());
+        }
         log.info(
                 "Event store ready: {} (schema version {}, DuckDB memory limit {} MB, {} threads)",
                 file,
@@ -263,6 +268,11 @@ public class DuckDbEventStore implements EventStore {
         } catch (SQLException e) {
             throw new EventStoreException("Reading the sessions watermark failed: " + rootCause(e), e);
         }
+    }
+
+    @Override
+    public boolean mergesSessionsApart() {
+        return true;
     }
 
     /**

@@ -38,6 +38,14 @@ public interface EventStore {
     }
 
     /**
+     * Whether spooled events reach this store's sessions only with {@link #mergeSessions()}, after their batch; false
+     * when every batch carries its sessions (then the writer never calls the merge).
+     */
+    default boolean mergesSessionsApart() {
+        return false;
+    }
+
+    /**
      * Brings the sessions of the spooled events above {@link #sessionWatermark()} in, up to {@link #spoolWatermark()},
      * exactly once; the ingest writer calls it between batches. Returns how many spool ids it covered (0: nothing to
      * do, or a store without a separate merge).

@@ -54,6 +54,7 @@ final class WriteBuffer {
     private final int maxBatch;
     private final long flushIntervalNanos;
     private final long mergeIntervalNanos;
+    private final boolean mergesApart;
     private final Duration shutdownFlush;
     private final Thread writer;
     private final DistributionSummary flushSize;
@@ -75,6 +76,7 @@ final class WriteBuffer {
         this.flushIntervalNanos = settings.flushInterval().toNanos();
         this.shutdownFlush = settings.shutdownFlush();
         this.mergeIntervalNanos = settings.sessionMergeInterval().toNanos();
+        this.mergesApart = store.mergesSessionsApart();
         this.committedId = store.spoolWatermark();
         this.mergedId = store.sessionWatermark();
         this.spool = new Spool(
@@ -186,6 +188,7 @@ final class WriteBuffer {
             if (stopping && System.nanoTime() - stopDeadlineNanos > 0) return; // the rest is replayed at next start
             if (!storeUntilCommitted(batch)) return;
             committedId = batch.get(batch.size() - 1).id();
+            if (!mergesApart) mergedId = committedId; // the batch carried its sessions
             spool.release(committedId);
         }
     }
