@@ -37,9 +37,16 @@ import org.springframework.stereotype.Component;
  *
  * <p>A batch is one real transaction. DuckDB's appender commits on its own whatever the connection's auto-commit
  * says, so it only ever fills {@code event_batch}, a TEMP table (in memory, private to this connection, emptied
- * before every batch). Then one explicit transaction copies those rows into {@code events}, merges their sessions and,
- * for spooled events, raises the watermark: a failure at any point leaves none of it behind, and a retry of the same
- * batch cannot duplicate.
+ * before every batch). Then one explicit transaction copies those rows into {@code events}, marks their closed hours
+ * dirty and, for spooled events, raises the watermark: a failure at any point leaves none of it behind, and a retry of
+ * the same batch cannot duplicate.
+ *
+ * <p>Spooled events get their sessions later, from {@link #mergeSessions}: one transaction folds every spooled event
+ * above the sessions watermark into {@code sessions} and raises that watermark, so the merge (most of a batch's cost
+ * when it ran per batch, a fixed cost over the whole {@code sessions} table) runs once per interval instead of once
+ * per batch, and a crash between a batch and its merge leaves the tail to the next merge, never counted twice. The
+ * rolls and deletions that read or rewrite {@code sessions} merge the tail first, in their own transaction. Other
+ * writes ({@link #append}, bulk loads) carry no spool id and still merge their sessions in their own transaction.
  */
 @Component
 @Conditional(EventStoreSelection.Embedded.class)
@@ -177,6 +184,14 @@ public class DuckDbEventStore implements EventStore {
         }
         this.file = dir.resolve("events.duckdb").toAbsolutePath();
         this.connection = open(file);
+        // What a crash left between a batch and its merge; offline commands (backups, the move to server mode) open
+        // the store this way too and then read whole sessions.
+        try {
+            mergeSessions();
+        } catch (EventStoreException e) {
+            // Not fatal: the events are stored, and the writer retries the merge and reports it while it fails.
+            log.warn("Merging the sessions of stored events at start-up failed: {}", e.getMessage());
+        }
         log.info(
                 "Event store ready: {} (schema version {}, DuckDB memory limit {} MB, {} threads)",
                 file,
@@ -243,10 +258,65 @@ public class DuckDbEventStore implements EventStore {
         }
     }
 
+    @Override
+    public long sessionWatermark() {
+        try (Connection reader = connection.duplicate();
+                Statement st = reader.createStatement();
+                ResultSet rs = st.executeQuery("SELECT max(event_id) FROM session_watermark")) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new EventStoreException("Reading the sessions watermark failed: " + rootCause(e), e);
+        }
+    }
+
+    @Override
+    public boolean mergesSessionsApart() {
+        return true;
+    }
+
+    /**
+     * Merges the sessions of every spooled event above the sessions watermark and raises it, in one transaction under
+     * the write lock (between batches). Returns how many spool ids the merge covered (0 when there was nothing).
+     */
+    @Override
+    public long mergeSessions() {
+        synchronized (writeLock) {
+            DuckDBConnection c = connection;
+            try {
+                run(c, "begin_merge", "BEGIN TRANSACTION");
+                long merged = mergeTail(c);
+                run(c, "commit_merge", "COMMIT");
+                return merged;
+            } catch (SQLException | RuntimeException e) {
+                rollback(c, e);
+                throw new EventStoreException("Merging sessions failed: " + rootCause(e), e);
+            }
+        }
+    }
+
+    /** The merge of the tail inside the caller's open transaction; returns how many spool ids it covered. */
+    private long mergeTail(DuckDBConnection c) throws SQLException {
+        long after;
+        long upTo;
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(SessionRollup.WATERMARKS)) {
+            rs.next();
+            after = rs.getLong(1);
+            upTo = rs.getLong(2);
+        }
+        if (upTo <= after) return 0;
+        List<String> statements = SessionRollup.mergeTail(after, upTo);
+        run(c, "merge_sessions", statements.get(0));
+        run(c, "raise_sessions_watermark", statements.get(1));
+        return upTo - after;
+    }
+
     private interface Rows {
         void appendTo(DuckDBAppender appender) throws SQLException;
     }
 
+    /** Spooled batches leave their sessions to {@link #mergeSessions}; other writes merge them in the batch. */
     private void write(int size, Rows rows, boolean spooled) {
         if (size == 0) return;
         synchronized (writeLock) {
@@ -260,7 +330,7 @@ public class DuckDbEventStore implements EventStore {
                 run(c, "begin", "BEGIN TRANSACTION");
                 if (spooled) run(c, "skip_stored", SKIP_STORED);
                 run(c, "insert_events", INSERT_BATCH);
-                run(c, "merge_sessions", MERGE_BATCH_SESSIONS);
+                if (!spooled) run(c, "merge_sessions", MERGE_BATCH_SESSIONS);
                 run(c, "mark_rollup_dirty", MARK_BATCH_DIRTY);
                 if (spooled) run(c, "raise_watermark", RAISE_WATERMARK);
                 run(c, "commit", "COMMIT");
@@ -359,6 +429,9 @@ public class DuckDbEventStore implements EventStore {
                     }
                 }
                 run(c, "begin", "BEGIN TRANSACTION");
+                // derive() folds the sessions again from all their events, the tail included: merged afterwards, the
+                // tail would count twice.
+                mergeTail(c);
                 try (PreparedStatement st = c.prepareStatement(HourlyRollup.markVisitorsDirty(visitorIds.size()))) {
                     bind(st, siteId, visitorIds);
                     st.executeUpdate();
@@ -448,6 +521,8 @@ public class DuckDbEventStore implements EventStore {
             DuckDBConnection c = connection;
             try {
                 run(c, "begin", "BEGIN TRANSACTION");
+                // A roll reads whole sessions (the day rollup's bounce, duration, entry and exit): only merged ones.
+                mergeTail(c);
                 long rolled = roll.run(c, (step, sql) -> run(c, step, sql));
                 run(c, "commit", "COMMIT");
                 return rolled;
@@ -590,6 +665,11 @@ public class DuckDbEventStore implements EventStore {
     @PreDestroy
     public void close() throws SQLException {
         synchronized (writeLock) {
+            try {
+                mergeSessions(); // not needed for correctness (the next open merges), but a stopped store is whole
+            } catch (EventStoreException e) {
+                log.warn("Merging sessions on shutdown failed: {}", e.getMessage());
+            }
             try (var st = connection.createStatement()) {
                 st.execute("CHECKPOINT");
             } catch (SQLException e) {

@@ -159,7 +159,11 @@ final class DuckDbSchema {
             DayRollup.CREATE,
             // 7: partial days (the closed sessions of a day not closed yet) beside the whole days; none until the next
             // day roll, and the stats read such a day live until then.
-            DayRollup.CREATE_PARTIAL);
+            DayRollup.CREATE_PARTIAL,
+            // 8 (after 7, the day rollup's): sessions are merged from events behind their own watermark, off the
+            // batch's transaction (SessionRollup.MERGE_TAIL); every batch before this version merged its sessions in
+            // its own transaction, so the sessions of every stored event are in already.
+            SessionRollup.CREATE_WATERMARK);
 
     private DuckDbSchema() {}
 

@@ -19,14 +19,40 @@ public interface EventStore {
     void append(List<Event> batch);
 
     /**
-     * Writes events taken from the ingest spool, their sessions and the new {@link #spoolWatermark()} (the batch's
-     * highest id) in one transaction, or nothing. Events at or below the stored watermark are skipped: they are here
+     * Writes events taken from the ingest spool and the new {@link #spoolWatermark()} (the batch's highest id) in one
+     * transaction, or nothing; their sessions follow with {@link #mergeSessions()}. Events at or below the stored watermark are skipped: they are here
      * already, so replaying the spool after a crash or retrying after an unclear failure never duplicates.
      */
     void appendSpooled(List<SpooledEvent> batch);
 
     /** Highest spool id whose event is stored (0 when none): the spool replays only what lies above it. */
     long spoolWatermark();
+
+    /**
+     * Highest spool id whose event's session is in the store's sessions (0 when none). Stores that merge sessions in
+     * each batch's own transaction, or derive them at query time, hold every stored event's session: the spool
+     * watermark.
+     */
+    default long sessionWatermark() {
+        return spoolWatermark();
+    }
+
+    /**
+     * Whether spooled events reach this store's sessions only with {@link #mergeSessions()}, after their batch; false
+     * when every batch carries its sessions (then the writer never calls the merge).
+     */
+    default boolean mergesSessionsApart() {
+        return false;
+    }
+
+    /**
+     * Brings the sessions of the spooled events above {@link #sessionWatermark()} in, up to {@link #spoolWatermark()},
+     * exactly once; the ingest writer calls it between batches. Returns how many spool ids it covered (0: nothing to
+     * do, or a store without a separate merge).
+     */
+    default long mergeSessions() {
+        return 0;
+    }
 
     /** Visitors with any event at or after {@code since}, for rebuilding presence after a restart. */
     List<ActiveVisitor> activeSince(Instant since);

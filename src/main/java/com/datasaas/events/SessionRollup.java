@@ -7,9 +7,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Keeps the {@code sessions} table in step with {@code events}, inside the same transaction as each batch. The batch's
- * events are folded per session by the same group-by that defines a session over all events ({@link #fold}), then
- * merged into existing rows: earliest/latest times, summed counts, and the entry (exit) values of whichever first
+ * Keeps the {@code sessions} table in step with {@code events}: spooled events behind the sessions watermark
+ * ({@link #mergeTail}), other writes inside their own transaction ({@link #merge}). The events are folded per session
+ * by the same group-by that defines a session over all events ({@link #fold}), then merged into existing rows: earliest/latest times, summed counts, and the entry (exit) values of whichever first
  * (last) pageview is older (newer). Merging is order-free, so late or out-of-order batches give the same rows as one
  * big batch, which is also how a ClickHouse sessions table would be kept. The table spares the stats queries a
  * group-by over every event of every session.
@@ -114,6 +114,40 @@ final class SessionRollup {
                 .append(',')
                 .append(pick("exit_at", SessionAttribute.Pick.LAST_PAGEVIEW));
         return out.toString();
+    }
+
+    /**
+     * Schema migration 8: the highest spool id whose event's sessions are merged into {@code sessions}. Spooled
+     * batches no longer merge their sessions in their own transaction; {@link #mergeTail} folds every spooled event
+     * above this watermark, in larger and less frequent steps, and raises it in the same transaction, so each event's
+     * effect on its session is applied exactly once whatever crashes or retries. Events without a spool id (the
+     * synchronous {@code append}, bulk loads) still merge in their own transaction and are never part of the tail.
+     */
+    static final String CREATE_WATERMARK = """
+            CREATE TABLE session_watermark (event_id BIGINT NOT NULL);
+            INSERT INTO session_watermark SELECT max(event_id) FROM spool_watermark;
+            """;
+
+    /** The sessions watermark and the spool watermark: the tail to merge is the spooled events between them. */
+    static final String WATERMARKS =
+            "SELECT (SELECT max(event_id) FROM session_watermark), (SELECT max(event_id) FROM spool_watermark)";
+
+    /**
+     * The merge of the tail, built once (a few kilobytes), with its bounds filled in per merge as literals: a literal
+     * bound lets DuckDB skip, by their min/max statistics, the row groups of events merged before.
+     */
+    private static final String MERGE_TAIL =
+            merge("(SELECT * FROM events WHERE event_id > {after} AND event_id <= {upTo}) AS tail");
+
+    /**
+     * The statements, for the caller's open transaction, that merge the sessions of the spooled events with ids in
+     * ({@code after}, {@code upTo}] and raise the sessions watermark to {@code upTo}: the merge and its watermark
+     * commit together or not at all.
+     */
+    static List<String> mergeTail(long after, long upTo) {
+        return List.of(
+                MERGE_TAIL.replace("{after}", Long.toString(after)).replace("{upTo}", Long.toString(upTo)),
+                "UPDATE session_watermark SET event_id = greatest(event_id, " + upTo + ")");
     }
 
     /** Derives every session again from the events, with the columns of schema {@code version}. */

@@ -15,6 +15,9 @@ import org.springframework.util.unit.DataSize;
  * @param spoolSegmentSize size at which the spool starts a new segment file (whole segments are deleted once stored)
  * @param shutdownFlush how long a stop keeps moving spooled events into the store; the rest waits in the spool for
  *     the next start
+ * @param sessionMergeInterval how often the writer merges the sessions of stored events into the sessions table
+ *     (between batches); until then whole-session numbers (bounce, duration, entry and exit pages) lag the events by
+ *     up to this long, so flush interval plus this stays within the 2 s promise
  */
 @ConfigurationProperties("datasaas.ingest")
 public record IngestSettings(
@@ -23,7 +26,8 @@ public record IngestSettings(
         Duration flushInterval,
         DataSize spoolMaxSize,
         DataSize spoolSegmentSize,
-        Duration shutdownFlush) {
+        Duration shutdownFlush,
+        Duration sessionMergeInterval) {
     public IngestSettings {
         rateLimitPerMinute = rateLimitPerMinute == null ? 100 : rateLimitPerMinute;
         maxBatch = maxBatch == null ? 20_000 : maxBatch;
@@ -32,5 +36,6 @@ public record IngestSettings(
         spoolMaxSize = spoolMaxSize == null ? DataSize.ofGigabytes(1) : spoolMaxSize;
         spoolSegmentSize = spoolSegmentSize == null ? DataSize.ofMegabytes(16) : spoolSegmentSize;
         shutdownFlush = shutdownFlush == null ? Duration.ofSeconds(20) : shutdownFlush;
+        sessionMergeInterval = sessionMergeInterval == null ? Duration.ofSeconds(1) : sessionMergeInterval;
     }
 }

@@ -29,6 +29,11 @@ import org.springframework.stereotype.Component;
  * records the batch's highest spool id, and only segments the store holds are deleted. At start-up the spool is
  * replayed from the store's watermark, so nothing is lost and nothing counted twice.
  *
+ * <p>The same thread merges the stored events' sessions ({@link EventStore#mergeSessions}) between batches, at most
+ * once per session-merge interval: one merge per second instead of one per batch. Until a merge, whole-session
+ * numbers lag the events by at most that interval; the merge has its own watermark, so a crash in between leaves the
+ * tail to the next merge (at the latest, the store's next start).
+ *
  * <p>A failing store is retried with backoff while events stay in the spool. The fault is logged once per episode,
  * with its root cause, and shown by {@link IngestHealth} until a batch commits again.
  */
@@ -48,6 +53,8 @@ final class WriteBuffer {
     private final Spool spool;
     private final int maxBatch;
     private final long flushIntervalNanos;
+    private final long mergeIntervalNanos;
+    private final boolean mergesApart;
     private final Duration shutdownFlush;
     private final Thread writer;
     private final DistributionSummary flushSize;
@@ -57,6 +64,10 @@ final class WriteBuffer {
     private volatile Fault storeFault;
     /** Highest spool id the store holds. */
     private volatile long committedId;
+    /** Highest spool id whose session the store's sessions hold. */
+    private volatile long mergedId;
+    /** A failing session merge: events are stored, their sessions go stale until it recovers. */
+    private volatile Fault mergeFault;
 
     WriteBuffer(EventStore store, IngestSettings settings, DataSaasProperties properties, MeterRegistry meters)
             throws IOException {
@@ -64,7 +75,10 @@ final class WriteBuffer {
         this.maxBatch = settings.maxBatch();
         this.flushIntervalNanos = settings.flushInterval().toNanos();
         this.shutdownFlush = settings.shutdownFlush();
+        this.mergeIntervalNanos = settings.sessionMergeInterval().toNanos();
+        this.mergesApart = store.mergesSessionsApart();
         this.committedId = store.spoolWatermark();
+        this.mergedId = store.sessionWatermark();
         this.spool = new Spool(
                 properties.dataDir().resolve("spool"),
                 settings.spoolMaxSize().toBytes(),
@@ -73,6 +87,7 @@ final class WriteBuffer {
                 this::onDurable);
         meters.gauge("datasaas.ingest.buffer.depth", this, WriteBuffer::depth);
         meters.gauge("datasaas.ingest.spool.bytes", spool, Spool::diskBytes);
+        meters.gauge("datasaas.ingest.sessions.behind", this, WriteBuffer::sessionsBehind);
         this.flushSize = DistributionSummary.builder("datasaas.ingest.flush.size")
                 .description("Events written per batch")
                 .register(meters);
@@ -108,6 +123,11 @@ final class WriteBuffer {
         return Math.max(0, spool.lastDurableId() - committedId);
     }
 
+    /** Stored events whose sessions are not merged yet (spool ids, so at most). */
+    long sessionsBehind() {
+        return Math.max(0, committedId - mergedId);
+    }
+
     /**
      * What keeps events from being stored or accepted right now, or null when all is well. Without file names: health
      * details may be public.
@@ -121,6 +141,10 @@ final class WriteBuffer {
         if (spoolFailure != null)
             return "the event spool cannot write: " + Spool.publicCause(spoolFailure.getMessage());
         if (spool.full()) return "the event spool is full (" + spool.maxBytes() + " bytes)";
+        Fault m = mergeFault;
+        if (m != null) {
+            return "the event store cannot merge sessions since " + m.since() + ": " + Spool.publicCause(m.cause());
+        }
         return null;
     }
 
@@ -130,8 +154,16 @@ final class WriteBuffer {
 
     private void writeLoop() {
         long lastFlush = System.nanoTime();
+        long lastMerge = lastFlush - mergeIntervalNanos; // what a crash left unmerged goes first
         while (true) {
-            long waitNanos = lastFlush + flushIntervalNanos - System.nanoTime();
+            long now = System.nanoTime();
+            if (mergedId < committedId && now - lastMerge - mergeIntervalNanos >= 0) {
+                mergeSessions();
+                lastMerge = now;
+                continue;
+            }
+            long waitNanos = lastFlush + flushIntervalNanos - now;
+            if (mergedId < committedId) waitNanos = Math.min(waitNanos, lastMerge + mergeIntervalNanos - now);
             if (!stopping && waitNanos > 0 && spool.unread() < maxBatch) {
                 LockSupport.parkNanos(this, waitNanos); // a full batch or shutdown wakes us early
                 continue;
@@ -147,13 +179,47 @@ final class WriteBuffer {
                 continue;
             }
             if (batch.isEmpty()) {
-                if (stopping) return;
+                if (stopping) {
+                    if (mergedId < committedId) mergeSessions(); // a clean stop leaves whole sessions
+                    return;
+                }
                 continue;
             }
             if (stopping && System.nanoTime() - stopDeadlineNanos > 0) return; // the rest is replayed at next start
             if (!storeUntilCommitted(batch)) return;
             committedId = batch.get(batch.size() - 1).id();
+            if (!mergesApart) mergedId = committedId; // the batch carried its sessions
             spool.release(committedId);
+        }
+    }
+
+    /** One merge; a failure is logged once per episode and retried at the next interval, events stay stored. */
+    private void mergeSessions() {
+        long target = committedId;
+        try {
+            store.mergeSessions();
+            mergedId = target;
+            Fault recovered = mergeFault;
+            if (recovered != null) {
+                mergeFault = null;
+                log.info(
+                        "Sessions merge again after {} failed attempts since {}",
+                        recovered.attempts(),
+                        recovered.since());
+            }
+        } catch (RuntimeException e) {
+            Fault f = mergeFault;
+            if (f == null) {
+                log.error(
+                        "Cannot merge sessions: {}. Events are stored; whole-session numbers lag until a merge"
+                                + " succeeds (retried every {} ms).",
+                        e.getMessage(),
+                        TimeUnit.NANOSECONDS.toMillis(mergeIntervalNanos),
+                        e);
+                mergeFault = new Fault(e.getMessage(), Instant.now(), 1);
+            } else {
+                mergeFault = new Fault(e.getMessage(), f.since(), f.attempts() + 1);
+            }
         }
     }
 

@@ -10,6 +10,7 @@ import com.datasaas.events.EventStore;
 import com.datasaas.support.ApiClient;
 import com.datasaas.support.ClickHouseServer;
 import com.datasaas.support.PostgresServer;
+import com.datasaas.support.SessionMerge;
 import com.stripe.net.Webhook;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -315,6 +316,7 @@ class MigrateToServerTest {
             Thread.sleep(50);
         }
         assertThat(stored).as("events stored by the pipeline").isEqualTo(expected);
+        SessionMerge.await(store);
     }
 
     // ---------------------------------------------------------------- the command and the servers

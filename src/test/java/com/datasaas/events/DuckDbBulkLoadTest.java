@@ -91,6 +91,9 @@ class DuckDbBulkLoadTest {
         store.appendSpooled(List.of(new SpooledEvent(42, spooled.get(1)), new SpooledEvent(43, spooled.get(2))));
         assertThat(count("events")).isEqualTo(1_003);
         assertThat(store.spoolWatermark()).isEqualTo(43);
+        // The loaded events merged their sessions in their own chunks; the spooled ones merge behind the watermark.
+        assertThat(store.sessionWatermark()).isZero();
+        assertThat(store.mergeSessions()).isEqualTo(43);
         assertThat(StoreOracle.sessionsDifferingFromEvents(store)).isEmpty();
     }
 

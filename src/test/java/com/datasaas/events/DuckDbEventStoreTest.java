@@ -167,9 +167,10 @@ class DuckDbEventStoreTest {
     }
 
     @ParameterizedTest(name = "failing before {0}")
-    @ValueSource(strings = {"insert_events", "merge_sessions", "raise_watermark", "commit"})
+    @ValueSource(strings = {"insert_events", "mark_rollup_dirty", "raise_watermark", "commit"})
     void a_batch_that_fails_between_its_statements_leaves_nothing_behind_and_its_retry_stores_it_once(String step) {
         store.appendSpooled(spooled(1, 41));
+        store.mergeSessions();
         long events = count("SELECT count(*) FROM events");
         long pageviews = count("SELECT sum(pageviews) FROM sessions");
         assertThat(events).isEqualTo(40);
@@ -191,7 +192,88 @@ class DuckDbEventStoreTest {
         assertThat(count("SELECT count(*) FROM events")).isEqualTo(80);
         assertThat(count("SELECT count(DISTINCT event_id) FROM events")).isEqualTo(80);
         assertThat(store.spoolWatermark()).isEqualTo(80);
+        assertThat(store.mergeSessions()).isEqualTo(40);
         assertThat(StoreOracle.sessionsDifferingFromEvents(store)).isEmpty();
+    }
+
+    long pageviewsInSessions() {
+        return count("SELECT coalesce(sum(pageviews), 0) FROM sessions");
+    }
+
+    @ParameterizedTest(name = "failing before {0}")
+    @ValueSource(strings = {"merge_sessions", "raise_sessions_watermark", "commit_merge"})
+    void a_merge_that_fails_after_its_events_committed_changes_nothing_and_its_retry_merges_each_event_once(
+            String step) {
+        store.appendSpooled(spooled(1, 41));
+        assertThat(store.mergeSessions()).isEqualTo(40);
+        assertThat(StoreOracle.sessionsDifferingFromEvents(store)).isEmpty();
+        long pageviews = pageviewsInSessions();
+
+        // The batch commits its events alone; its sessions wait for the next merge.
+        store.appendSpooled(spooled(41, 81));
+        assertThat(count("SELECT count(*) FROM events")).isEqualTo(80);
+        assertThat(store.sessionWatermark()).isEqualTo(40);
+        assertThat(pageviewsInSessions()).isEqualTo(pageviews);
+
+        store.onEachStep(s -> {
+            if (s.equals(step)) throw new SQLException("injected failure before " + s);
+        });
+        assertThatThrownBy(store::mergeSessions)
+                .isInstanceOf(EventStoreException.class)
+                .hasMessageContaining("injected failure before " + step);
+        assertThat(store.sessionWatermark()).isEqualTo(40);
+        assertThat(pageviewsInSessions()).isEqualTo(pageviews);
+
+        // More batches arrive before the retry; a replayed one is skipped as before.
+        store.onEachStep(s -> {});
+        store.appendSpooled(spooled(61, 121));
+        assertThat(store.mergeSessions()).isEqualTo(80);
+        assertThat(store.sessionWatermark()).isEqualTo(120);
+        assertThat(StoreOracle.sessionsDifferingFromEvents(store)).isEmpty();
+        assertThat(store.mergeSessions()).as("nothing left to merge").isZero();
+        assertThat(StoreOracle.sessionsDifferingFromEvents(store)).isEmpty();
+    }
+
+    @Test
+    void a_crash_between_the_events_commit_and_their_merge_is_repaired_once_at_the_next_start() throws SQLException {
+        store.appendSpooled(spooled(1, 61));
+        store.mergeSessions();
+        store.appendSpooled(spooled(61, 131));
+        // The process dies before any merge of the second batch: even the stop's own merge fails.
+        store.onEachStep(s -> {
+            if (s.equals("merge_sessions")) throw new SQLException("killed before the merge");
+        });
+        store.close();
+        store = new DuckDbEventStore(new DataSaasProperties(dir, null, null, null, null));
+        assertThat(store.sessionWatermark()).isEqualTo(130);
+        assertThat(StoreOracle.sessionsDifferingFromEvents(store)).isEmpty();
+        assertThat(pageviewsInSessions()).isEqualTo(count("SELECT count(*) FROM events WHERE event_type = 'pageview'"));
+    }
+
+    @Test
+    void deletions_and_rolls_merge_the_tail_first_so_nothing_is_counted_twice_or_left_out() {
+        store.appendSpooled(spooled(1, 71)); // not merged yet
+        long v3 = count("SELECT count(*) FROM events WHERE visitor_id = 'v3'");
+        assertThat(v3).isPositive();
+        assertThat(store.deleteVisitors("mrf_store", List.of("v3"))).isEqualTo(v3);
+        assertThat(store.sessionWatermark()).isEqualTo(70);
+        assertThat(StoreOracle.sessionsDifferingFromEvents(store)).isEmpty();
+        assertThat(store.mergeSessions()).isZero();
+        assertThat(StoreOracle.sessionsDifferingFromEvents(store)).isEmpty();
+
+        store.appendSpooled(spooled(71, 91));
+        store.rollUp(Instant.parse("2026-11-01T02:00:00Z"), false);
+        assertThat(store.sessionWatermark())
+                .as("the roll merged the tail in its transaction")
+                .isEqualTo(90);
+        assertThat(StoreOracle.sessionsDifferingFromEvents(store)).isEmpty();
+
+        store.appendSpooled(spooled(91, 111));
+        store.deleteSite("mrf_store");
+        assertThat(store.mergeSessions())
+                .as("the tail of a deleted site is gone with its events")
+                .isEqualTo(20);
+        assertThat(count("SELECT count(*) FROM sessions")).isZero();
     }
 
     RollupCoverage coverage() {
@@ -332,6 +414,7 @@ class DuckDbEventStoreTest {
         assertThat(count("SELECT count(*) FROM events")).isEqualTo(150);
         assertThat(count("SELECT count(DISTINCT event_id) FROM events")).isEqualTo(150);
         assertThat(store.spoolWatermark()).isEqualTo(150);
+        assertThat(store.mergeSessions()).isEqualTo(150);
         assertThat(StoreOracle.sessionsDifferingFromEvents(store)).isEmpty();
     }
 

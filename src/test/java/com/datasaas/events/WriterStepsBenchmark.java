@@ -67,6 +67,55 @@ class WriterStepsBenchmark {
         store.close();
     }
 
+    /**
+     * The writer's cost with the session merge every Nth batch instead of in every batch: for each N of
+     * {@code -Dbench.mergeEvery=1,2,4} in turn (twice, alternating), a fresh store gets the same batches, and the
+     * process CPU and wall time of the appends plus merges are printed per event. N = 1 is a merge per batch, which
+     * costs what the merge inside each batch's transaction cost before (the same statement over the same rows).
+     *
+     * <pre>./mvnw -q test -Dtest=WriterStepsBenchmark#merge_intervals -Dbench.batches=60 -Dbench.mergeEvery=1,2,4</pre>
+     */
+    @Test
+    @EnabledIfSystemProperty(named = "bench.mergeEvery", matches = "[0-9,]+")
+    void merge_intervals() throws Exception {
+        int batches = Integer.getInteger("bench.batches");
+        int size = Integer.getInteger("bench.batch", 2000);
+        int sessions = Integer.getInteger("bench.sessions", 100_000);
+        var os = (com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        String[] everys = System.getProperty("bench.mergeEvery").split(",");
+        for (int round = 0; round < 2; round++) {
+            for (String every : everys) {
+                int n = Integer.parseInt(every);
+                Path runDir = dir.resolve("r" + round + "-" + n);
+                DuckDbEventStore store = new DuckDbEventStore(new DataSaasProperties(runDir, null, null, null, null));
+                Random random = new Random(1);
+                long id = 0;
+                long merges = 0;
+                long cpu0 = os.getProcessCpuTime();
+                long wall0 = System.nanoTime();
+                for (int b = 0; b < batches; b++) {
+                    List<SpooledEvent> batch = new ArrayList<>();
+                    for (int i = 0; i < size; i++) {
+                        batch.add(new SpooledEvent(++id, event(id, random.nextInt(sessions), i % 10 == 9, random)));
+                    }
+                    store.appendSpooled(batch);
+                    if ((b + 1) % n == 0 || b == batches - 1) {
+                        store.mergeSessions();
+                        merges++;
+                    }
+                }
+                long cpu = os.getProcessCpuTime() - cpu0;
+                long wall = System.nanoTime() - wall0;
+                System.out.printf(
+                        "merge every %d batch(es) of %d: %d events, %d merges, CPU %.1f us per event, wall %.1f us"
+                                + " per event%n",
+                        n, size, id, merges, cpu / 1000.0 / id, wall / 1000.0 / id);
+                store.close();
+            }
+        }
+    }
+
     private static Event event(long id, int session, boolean leave, Random random) {
         EventType type = leave ? EventType.LEAVE : EventType.PAGEVIEW;
         Event e = DuckDbEventStoreTest.event((int) id, type);

@@ -496,18 +496,25 @@ class DurabilityIT {
         }
     }
 
-    /** Waits until the store holds everything the spool holds (the depth gauge reads 0). */
+    /**
+     * Waits until the store holds everything the spool holds and their sessions are merged (the depth and the
+     * sessions-behind gauges read 0).
+     */
     static void awaitSpoolDrained(int port) throws InterruptedException {
         ApiClient scraper = new ApiClient(port);
         await(
                 () -> {
                     String metrics = scraper.get("/actuator/prometheus").body();
-                    return metrics.lines()
-                            .anyMatch(l -> l.startsWith("datasaas_ingest_buffer_depth ")
-                                    && Double.parseDouble(l.substring(l.indexOf(' ') + 1)) == 0);
+                    return gaugeIsZero(metrics, "datasaas_ingest_buffer_depth ")
+                            && gaugeIsZero(metrics, "datasaas_ingest_sessions_behind ");
                 },
                 Duration.ofSeconds(120),
                 "the spool drained into the store");
+    }
+
+    static boolean gaugeIsZero(String metrics, String gauge) {
+        return metrics.lines()
+                .anyMatch(l -> l.startsWith(gauge) && Double.parseDouble(l.substring(l.indexOf(' ') + 1)) == 0);
     }
 
     void stop(Process process, String name) throws InterruptedException {

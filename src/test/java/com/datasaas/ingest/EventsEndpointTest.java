@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.datasaas.events.EventStore;
 import com.datasaas.support.ApiClient;
 import com.datasaas.support.RunningApp;
+import com.datasaas.support.SessionMerge;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -80,6 +81,7 @@ class EventsEndpointTest extends RunningApp {
             Thread.sleep(20);
         }
         assertThat(stored(where, params)).isEqualTo(expected);
+        SessionMerge.await(store);
     }
 
     @Test

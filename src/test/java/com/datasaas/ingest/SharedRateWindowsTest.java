@@ -62,7 +62,7 @@ class SharedRateWindowsTest {
         dataSource = new PGSimpleDataSource();
         dataSource.setUrl(url);
         dataSource.setUser(PostgresServer.USER);
-        IngestSettings settings = new IngestSettings(LIMIT, null, null, null, null, null);
+        IngestSettings settings = new IngestSettings(LIMIT, null, null, null, null, null, null);
         a = new SharedRateWindows(dataSource, clock, settings);
         b = new SharedRateWindows(dataSource, clock, settings);
     }

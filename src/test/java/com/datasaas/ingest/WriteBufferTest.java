@@ -52,6 +52,10 @@ class WriteBufferTest {
         final DuckDbEventStore real;
         final AtomicInteger failuresLeft = new AtomicInteger();
         final AtomicInteger attempts = new AtomicInteger();
+        /** Session merges fail while this is > 0. */
+        final AtomicInteger mergeFailuresLeft = new AtomicInteger();
+
+        final AtomicInteger merges = new AtomicInteger();
         volatile CountDownLatch gate = new CountDownLatch(0);
 
         FlakyStore(DuckDbEventStore real) {
@@ -84,6 +88,23 @@ class WriteBufferTest {
         @Override
         public long spoolWatermark() {
             return real.spoolWatermark();
+        }
+
+        @Override
+        public long sessionWatermark() {
+            return real.sessionWatermark();
+        }
+
+        @Override
+        public boolean mergesSessionsApart() {
+            return real.mergesSessionsApart();
+        }
+
+        @Override
+        public long mergeSessions() {
+            merges.incrementAndGet();
+            if (mergeFailuresLeft.getAndDecrement() > 0) throw new EventStoreException("No space left on device", null);
+            return real.mergeSessions();
         }
 
         @Override
@@ -128,9 +149,21 @@ class WriteBufferTest {
     }
 
     WriteBuffer buffer(EventStore store, DataSize spoolMax, Duration shutdownFlush) throws Exception {
+        return buffer(store, spoolMax, shutdownFlush, Duration.ofMillis(50));
+    }
+
+    WriteBuffer buffer(EventStore store, DataSize spoolMax, Duration shutdownFlush, Duration mergeInterval)
+            throws Exception {
         WriteBuffer buffer = new WriteBuffer(
                 store,
-                new IngestSettings(100, 500, Duration.ofMillis(20), spoolMax, DataSize.ofKilobytes(64), shutdownFlush),
+                new IngestSettings(
+                        100,
+                        500,
+                        Duration.ofMillis(20),
+                        spoolMax,
+                        DataSize.ofKilobytes(64),
+                        shutdownFlush,
+                        mergeInterval),
                 new DataSaasProperties(dataDir, null, null, null, null),
                 new SimpleMeterRegistry());
         open.add(buffer::flushAndStop);
@@ -242,7 +275,7 @@ class WriteBufferTest {
         await(() -> store.attempts.get() >= 4, "the writer retries");
 
         store.failuresLeft.set(0); // the fault goes away
-        await(() -> buffer.depth() == 0, "the writer catches up");
+        await(() -> buffer.depth() == 0 && buffer.sessionsBehind() == 0, "the writer catches up");
         await(() -> buffer.fault() == null, "the fault clears by itself");
         assertExactlyOnce(store, accepted);
         assertThat(stored(store)).hasSize(3_000);
@@ -269,7 +302,7 @@ class WriteBufferTest {
         Set<String> more = writeConcurrently(buffer, 100, 10_000);
         assertThat(more).as("accepted again once there is room").hasSize(100);
         accepted.addAll(more);
-        await(() -> buffer.depth() == 0, "the writer stores the new events");
+        await(() -> buffer.depth() == 0 && buffer.sessionsBehind() == 0, "the writer stores the new events");
         assertExactlyOnce(store, accepted);
         assertThat(stored(store)).hasSize(accepted.size());
     }
@@ -288,9 +321,57 @@ class WriteBufferTest {
         store.failuresLeft.set(0); // next start: the store works
         WriteBuffer restarted = buffer(store, DataSize.ofMegabytes(64));
         await(() -> stored(store).size() == 1_500, "the spool is replayed into the store");
-        await(() -> restarted.depth() == 0, "the writer counts the replay as stored");
+        await(
+                () -> restarted.depth() == 0 && restarted.sessionsBehind() == 0,
+                "the writer counts the replay as stored");
         assertThat(storedBefore).isLessThan(1_500);
         assertExactlyOnce(store, accepted);
+    }
+
+    @Test
+    void a_failing_session_merge_is_visible_keeps_the_events_and_merges_each_of_them_once_when_it_recovers()
+            throws Exception {
+        FlakyStore store = store();
+        store.mergeFailuresLeft.set(Integer.MAX_VALUE);
+        WriteBuffer buffer = buffer(store, DataSize.ofMegabytes(64));
+
+        Set<String> accepted = writeConcurrently(buffer, 2_000, 0);
+        await(() -> buffer.depth() == 0, "the events are stored while the merge fails");
+        await(() -> store.merges.get() >= 3, "the writer retries the merge");
+        assertThat(buffer.fault()).contains("cannot merge sessions").contains("No space left on device");
+        assertThat(buffer.sessionsBehind()).isPositive();
+        assertThat(StoreOracle.sessionsDifferingFromEvents(store))
+                .as("the sessions lag the events meanwhile")
+                .isNotEmpty();
+
+        store.mergeFailuresLeft.set(0);
+        await(() -> buffer.sessionsBehind() == 0 && buffer.fault() == null, "the merge recovers by itself");
+        assertThat(store.sessionWatermark()).isEqualTo(store.spoolWatermark());
+        assertExactlyOnce(store, accepted);
+        assertThat(stored(store)).hasSize(2_000);
+    }
+
+    @Test
+    void sessions_follow_the_events_within_the_merge_interval_without_one_merge_per_batch() throws Exception {
+        FlakyStore store = store();
+        long start = System.nanoTime();
+        WriteBuffer buffer = buffer(store, DataSize.ofMegabytes(64), Duration.ofSeconds(2), Duration.ofMillis(300));
+        Set<String> accepted = new java.util.HashSet<>();
+        int from = 0;
+        while (System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(1_500)) {
+            accepted.addAll(writeConcurrently(buffer, 5, from));
+            from += 5;
+            Thread.sleep(25); // longer than the 20 ms flush interval: about a batch per round
+        }
+        await(() -> buffer.depth() == 0 && buffer.sessionsBehind() == 0, "stored and merged");
+        long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertExactlyOnce(store, accepted);
+        assertThat(store.merges.get())
+                .as(
+                        "merges at most every 300 ms over %d ms, not one per batch (%d batches)",
+                        elapsedMillis, store.attempts.get())
+                .isLessThanOrEqualTo((int) (elapsedMillis / 300) + 2)
+                .isLessThan(store.attempts.get());
     }
 
     @Test

@@ -6,6 +6,7 @@ import com.datasaas.app.DataSaasProperties;
 import com.datasaas.events.EventStore;
 import com.datasaas.support.ApiClient;
 import com.datasaas.support.RunningApp;
+import com.datasaas.support.SessionMerge;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -95,7 +96,10 @@ abstract class RevenueTestSupport extends RunningApp {
             Long n = events.query(
                             "SELECT count(*) FROM events WHERE site_id = ?", List.of(siteId), (rs, i) -> rs.getLong(1))
                     .get(0);
-            if (n >= count) return;
+            if (n >= count) {
+                SessionMerge.await(events);
+                return;
+            }
             sleep(50);
         }
         throw new AssertionError("events of " + siteId + " did not arrive");

@@ -8,6 +8,7 @@ import com.datasaas.events.EventType;
 import com.datasaas.events.IdKeys;
 import com.datasaas.support.ApiClient;
 import com.datasaas.support.RunningApp;
+import com.datasaas.support.SessionMerge;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
@@ -220,6 +221,7 @@ class VisitorsApiTest extends RunningApp {
                 throw new AssertionError(e);
             }
         }
+        SessionMerge.await(store);
     }
 
     long count(String siteId, String where) {
