@@ -189,7 +189,13 @@ final class HourlyRollup {
             steps.run(
                     "rollup_delete",
                     "DELETE FROM hourly_rollup r USING rollup_todo t WHERE r.site_id = t.site_id AND r.hour = t.hour");
-            steps.run("rollup_insert", "INSERT INTO hourly_rollup " + fold(events + " todo_events", "true"));
+            // In hour order: DuckDB keeps insertion order, so each row group then holds a few hours and a read of
+            // today's hours skips the rest by their zone maps. A first roll folds all past events at once, and
+            // without the order its rows came in hash order: every read of today's hours scanned the whole table
+            // (60 of the 70 ms of today's live query at 10M events).
+            steps.run(
+                    "rollup_insert",
+                    "INSERT INTO hourly_rollup " + fold(events + " todo_events", "true") + " ORDER BY hour");
             steps.run(
                     "rollup_hours_delete",
                     "DELETE FROM rollup_hours r USING rollup_todo t WHERE r.site_id = t.site_id AND r.hour = t.hour");
