@@ -77,7 +77,7 @@ final class ClickHouseDayRollup {
     private final ClickHouseSessions sessions = new ClickHouseSessions();
     private final AtomicLong lastVersion = new AtomicLong();
     private volatile Duration settle = SETTLE;
-    /** Test seam: the time that decides which days are closed and where a partial day is cut (default: the server's). */
+    /** {@code null}: the server's time. */
     private volatile java.time.Clock clock;
 
     ClickHouseDayRollup(ClickHouseEventStore store) {
@@ -226,8 +226,8 @@ final class ClickHouseDayRollup {
 
     /**
      * The partials still true: no change made since the build began (less {@link #SETTLE}) has events before the cut
-     * that reach the day (a late event, a deletion: the closed sessions' rows may have changed, or a session closed
-     * since the build is in neither part), and none of its sessions has an event at or after {@code closed_before} (it
+     * that reach the day (a late event, a deletion: the closed sessions' rows may have changed, or a session written
+     * late with events only before {@code closed_before} would be in neither part), and none of its sessions has an event at or after {@code closed_before} (it
      * resumed: it would be counted in both parts). One query for all of them.
      */
     private Map<LocalDate, Partial> fresh(String siteId, ZoneId zone, Map<LocalDate, Partial> partials) {

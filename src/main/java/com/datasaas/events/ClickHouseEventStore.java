@@ -513,7 +513,8 @@ public class ClickHouseEventStore implements EventStore {
             String site = ClickHouseDialect.literal(siteId);
             execute(database, alter("events") + " DELETE WHERE site_id = " + site);
             execute(database, alter("sessions") + " DELETE WHERE site_id = " + site);
-            for (String table : List.of("day_rollup", "day_rollup_days")) {
+            for (String table : List.of(
+                    "day_rollup", "day_rollup_days", "day_partials", "day_partial_rows", "day_partial_sessions")) {
                 execute(database, alter(table) + " DELETE WHERE site_id = " + site);
             }
             awaitMutations();
