@@ -60,10 +60,25 @@ final class ClickHouseDayRollup {
     /** Days per roll query: bounded memory, one events scan per week. */
     private static final int RUN_DAYS = 7;
 
+    /**
+     * Sessions end after this long without an event (the ingest's visit timeout): a session whose latest event is older
+     * than a partial day's cut less this is closed, its day rows final unless a change reaches them.
+     */
+    static final Duration VISIT_TIMEOUT = Duration.ofMinutes(30);
+
+    /**
+     * How old a fresh partial day may get before the schedule builds it again: a read computes live rows for the
+     * sessions active since the partial's {@code closed_before}, which grow with its age; a build costs about one live
+     * read of the whole day.
+     */
+    static final Duration PARTIAL_EVERY = Duration.ofMinutes(10);
+
     private final ClickHouseEventStore store;
     private final ClickHouseSessions sessions = new ClickHouseSessions();
     private final AtomicLong lastVersion = new AtomicLong();
     private volatile Duration settle = SETTLE;
+    /** {@code null}: the server's time. */
+    private volatile java.time.Clock clock;
 
     ClickHouseDayRollup(ClickHouseEventStore store) {
         this.store = store;
@@ -74,7 +89,22 @@ final class ClickHouseDayRollup {
         this.settle = settle;
     }
 
+    /** Test seam: the time that decides which days have ended and where partial days are cut. */
+    void clock(java.time.Clock clock) {
+        this.clock = clock;
+    }
+
     private record Built(long version, Instant builtAt) {}
+
+    /**
+     * The latest partial of a day: its rows are those of the day's sessions whose latest event was before {@code
+     * closedBefore} ({@code cut} less the visit timeout) when the build began ({@code builtAt}, server time).
+     */
+    private record Partial(LocalDate day, long version, Instant builtAt, Instant cut) {
+        Instant closedBefore() {
+            return cut.minus(VISIT_TIMEOUT);
+        }
+    }
 
     /** One group of {@code day_changes}: events of one UTC day, written or deleted by {@code changedAt}. */
     private record Change(Instant first, Instant last, Instant changedAt) {}
@@ -102,34 +132,138 @@ final class ClickHouseDayRollup {
                 && live.first().plusDays(DayRollup.MAX_LIVE_SPAN_DAYS).isBefore(live.last())) {
             return Optional.empty();
         }
+        // Live days with a fresh partial: its rows (closed sessions) plus live rows of the other sessions only.
+        Map<LocalDate, Partial> partial =
+                live.isEmpty() ? Map.of() : fresh(siteId, zone, partials(siteId, zone, live.first(), live.last()));
         List<DayRow> rows = new ArrayList<>();
-        String versions = clean.stream()
-                .map(d -> String.valueOf(built.get(d).version()))
-                .distinct()
-                .collect(Collectors.joining(", "));
-        store.query(
-                "SELECT toString(day) AS day_text, version, value, visitors, sessions, pageviews, bounces,"
-                        + " duration_sum, leave_ms_sum, leave_count, scroll_sum, scroll_count, continued_sessions,"
-                        + " continued_duration, hex(visitor_sketch) AS sketch_hex FROM day_rollup"
-                        + " WHERE site_id = " + literal(siteId) + " AND zone = " + literal(zone.getId())
-                        + " AND dimension = " + literal(dimension) + " AND day >= " + date(start) + " AND day <= "
-                        + date(end) + " AND version IN (" + versions + ")",
-                List.of(),
-                (rs, n) -> {
-                    LocalDate day = LocalDate.parse(rs.getString("day_text"));
-                    Built b = built.get(day);
-                    if (clean.contains(day) && b != null && b.version() == rs.getLong("version")) {
-                        rows.add(DayRollup.row(rs, day, HexFormat.of().parseHex(rs.getString("sketch_hex")), null));
-                    }
-                    return null;
-                });
-        if (!live.isEmpty()) {
-            for (Object[] r : compute(siteId, zone, live.first(), live.last(), List.of(dimension))) {
+        String stored = "SELECT toString(day) AS day_text, version, value, visitors, sessions, pageviews, bounces,"
+                + " duration_sum, leave_ms_sum, leave_count, scroll_sum, scroll_count, continued_sessions,"
+                + " continued_duration, hex(visitor_sketch) AS sketch_hex, %s AS partial FROM %s"
+                + " WHERE site_id = " + literal(siteId) + " AND zone = " + literal(zone.getId())
+                + " AND dimension = " + literal(dimension) + " AND day >= " + date(start) + " AND day <= "
+                + date(end) + " AND version IN (%s)";
+        List<String> reads = new ArrayList<>();
+        reads.add(String.format(
+                stored,
+                "0",
+                "day_rollup",
+                clean.stream()
+                        .map(d -> String.valueOf(built.get(d).version()))
+                        .distinct()
+                        .collect(Collectors.joining(", "))));
+        if (!partial.isEmpty()) {
+            reads.add(String.format(
+                    stored,
+                    "1",
+                    "day_partial_rows",
+                    partial.values().stream()
+                            .map(p -> String.valueOf(p.version()))
+                            .collect(Collectors.joining(", "))));
+        }
+        store.query(String.join(" UNION ALL ", reads), List.of(), (rs, n) -> {
+            LocalDate day = LocalDate.parse(rs.getString("day_text"));
+            long version = rs.getLong("version");
+            boolean wanted = rs.getInt("partial") == 1
+                    ? partial.containsKey(day) && partial.get(day).version() == version
+                    : clean.contains(day)
+                            && built.get(day) != null
+                            && built.get(day).version() == version;
+            if (wanted) rows.add(DayRollup.row(rs, day, HexFormat.of().parseHex(rs.getString("sketch_hex")), null));
+            return null;
+        });
+        List<LocalDate> whole =
+                live.stream().filter(d -> !partial.containsKey(d)).toList();
+        if (!whole.isEmpty()) {
+            for (Object[] r :
+                    compute(siteId, zone, whole.get(0), whole.get(whole.size() - 1), List.of(dimension), null)) {
                 DayRow row = (DayRow) r[0];
-                if (live.contains(row.day())) rows.add(row);
+                if (whole.contains(row.day())) rows.add(row);
+            }
+        }
+        for (Partial p : partial.values()) {
+            for (Object[] r : compute(siteId, zone, p.day(), p.day(), List.of(dimension), liveSessions(siteId, p))) {
+                rows.add((DayRow) r[0]);
             }
         }
         return Optional.of(new DayRows(rows, live));
+    }
+
+    /**
+     * The sessions a partial's read computes live: those with an event at or after its {@code closed_before} (the
+     * partial holds the day's others). Sessions of other days among them add no rows of the partial's day.
+     */
+    static String liveSessions(String siteId, Instant closedBefore) {
+        return "SELECT session_key FROM events WHERE site_id = " + literal(siteId) + " AND ts >= "
+                + literal(closedBefore);
+    }
+
+    private static String liveSessions(String siteId, Partial p) {
+        return liveSessions(siteId, p.closedBefore());
+    }
+
+    /** The latest partial of each day in the range. */
+    private Map<LocalDate, Partial> partials(String siteId, ZoneId zone, LocalDate from, LocalDate to) {
+        Map<LocalDate, Partial> out = new TreeMap<>();
+        store.query(
+                "SELECT toString(day) AS day_text, argMax(version, version) AS v,"
+                        + " toUnixTimestamp(argMax(built_at, version)) AS b, toUnixTimestamp(argMax(cut, version)) AS c"
+                        + " FROM day_partials WHERE site_id = " + literal(siteId) + " AND zone = "
+                        + literal(zone.getId()) + " AND day >= " + date(from) + " AND day <= " + date(to)
+                        + " GROUP BY day",
+                List.of(),
+                (rs, n) -> {
+                    LocalDate day = LocalDate.parse(rs.getString(1));
+                    return out.put(
+                            day,
+                            new Partial(
+                                    day,
+                                    rs.getLong(2),
+                                    Instant.ofEpochSecond(rs.getLong(3)),
+                                    Instant.ofEpochSecond(rs.getLong(4))));
+                });
+        return out;
+    }
+
+    /**
+     * The partials still true: no change made since the build began (less {@link #SETTLE}) has events before the cut
+     * that reach the day (a late event, a deletion: the closed sessions' rows may have changed, or a session written
+     * late with events only before {@code closed_before} would be in neither part), and none of its sessions has an event at or after {@code closed_before} (it
+     * resumed: it would be counted in both parts). One query for all of them.
+     */
+    private Map<LocalDate, Partial> fresh(String siteId, ZoneId zone, Map<LocalDate, Partial> partials) {
+        if (partials.isEmpty()) return partials;
+        List<String> checks = new ArrayList<>();
+        for (Partial p : partials.values())
+            checks.add("(" + staleness(siteId, zone, p, settle) + ") AS s" + checks.size());
+        List<Partial> all = new ArrayList<>(partials.values());
+        Map<LocalDate, Partial> out = new TreeMap<>();
+        store.query("SELECT " + String.join(", ", checks), List.of(), (rs, n) -> {
+            for (int i = 0; i < all.size(); i++) {
+                if (rs.getLong(i + 1) == 0) out.put(all.get(i).day(), all.get(i));
+            }
+            return null;
+        });
+        return out;
+    }
+
+    /** A scalar query: above zero when the partial is stale (see {@link #fresh}). */
+    private static String staleness(String siteId, ZoneId zone, Partial p, Duration settle) {
+        String site = literal(siteId);
+        // A change reaches the day when its events' sessions or the day after them do (see the class comment): with
+        // events before the cut (inside the day or before it), when its last event is at most a day before the day.
+        String changed = "SELECT count() FROM day_changes WHERE site_id = " + site + " AND changed_at >= "
+                + literal(p.builtAt().minus(settle)) + " AND first_ts < " + literal(p.cut()) + " AND last_ts >= "
+                + literal(DayRollup.start(p.day(), zone).minus(SESSION_MARGIN));
+        String resumed = "SELECT count() FROM events WHERE site_id = " + site + " AND ts >= "
+                + literal(p.closedBefore()) + " AND session_key GLOBAL IN ("
+                + partialSessions(siteId, zone, p.day(), p.version())
+                + ")";
+        return "SELECT (" + changed + ") + (" + resumed + ")";
+    }
+
+    private static String partialSessions(String siteId, ZoneId zone, LocalDate day, long version) {
+        return "SELECT session_key FROM day_partial_sessions WHERE site_id = " + literal(siteId) + " AND zone = "
+                + literal(zone.getId()) + " AND day = " + date(day) + " AND version = " + version;
     }
 
     /** The latest build of each rolled day in the range. */
@@ -232,7 +366,11 @@ final class ClickHouseDayRollup {
         if (firstAndCount.get(1) == 0) return 0;
         LocalDate first =
                 Instant.ofEpochSecond(firstAndCount.get(0)).atZone(zone).toLocalDate();
-        LocalDate last = now.minus(settle).atZone(zone).toLocalDate().minusDays(1);
+        LocalDate last = (clock == null ? now : clock.instant())
+                .minus(settle)
+                .atZone(zone)
+                .toLocalDate()
+                .minusDays(1);
         if (last.isBefore(first)) return 0;
         dropOtherZones(siteId, zone);
         Map<LocalDate, Built> built = built(siteId, zone, first, last);
@@ -288,8 +426,33 @@ final class ClickHouseDayRollup {
         Instant builtAt = serverNow();
         long version = nextVersion();
         List<Object[]> rows = withEvents
-                ? compute(siteId, zone, days.get(0), days.get(days.size() - 1), DayRollup.dimensions())
+                ? compute(siteId, zone, days.get(0), days.get(days.size() - 1), DayRollup.dimensions(), null)
                 : List.of();
+        if (!rows.isEmpty()) store.insertRows("day_rollup", rowBinary(siteId, zone, version, rows));
+        String stamp = literal(builtAt);
+        store.execute("INSERT INTO day_rollup_days SELECT " + literal(siteId) + ", " + literal(zone.getId())
+                + ", toDate(d), " + version + ", " + stamp + " FROM (SELECT arrayJoin(["
+                + days.stream().map(d -> "'" + d + "'").collect(Collectors.joining(", ")) + "]) AS d)");
+        List<LocalDate> replaced = days.stream().filter(previous::containsKey).toList();
+        if (!replaced.isEmpty()) {
+            store.execute(store.alter("day_rollup") + " DELETE WHERE site_id = " + literal(siteId) + " AND zone = "
+                    + literal(zone.getId()) + " AND version < " + version + " AND day IN ("
+                    + replaced.stream().map(ClickHouseDayRollup::date).collect(Collectors.joining(", ")) + ")");
+        }
+        // A rolled day's partials are read no more while it stays clean (and would be found stale if it did not).
+        if (!partials(siteId, zone, days.get(0), days.get(days.size() - 1)).isEmpty()) {
+            String where = "site_id = " + literal(siteId) + " AND zone = " + literal(zone.getId()) + " AND day IN ("
+                    + days.stream().map(ClickHouseDayRollup::date).collect(Collectors.joining(", ")) + ")";
+            for (String table : PARTIAL_TABLES) store.execute(store.alter(table) + " DELETE WHERE " + where);
+        }
+    }
+
+    /** The partial days' tables, their days row first. */
+    private static final List<String> PARTIAL_TABLES =
+            List.of("day_partials", "day_partial_rows", "day_partial_sessions");
+
+    /** Day rows ({@link #compute}'s pairs) in the column order of {@code day_rollup} and {@code day_partial_rows}. */
+    private static byte[] rowBinary(String siteId, ZoneId zone, long version, List<Object[]> rows) {
         ClickHouseRowBinary.Buffer out = new ClickHouseRowBinary.Buffer(rows.size() * 256);
         for (Object[] r : rows) {
             DayRow row = (DayRow) r[0];
@@ -317,17 +480,54 @@ final class ClickHouseDayRollup {
             out.int64(Double.doubleToRawLongBits(row.continuedDuration()));
             out.blob(DayRows.sketch(row.visitorKeys()));
         }
-        if (!rows.isEmpty()) store.insertRows("day_rollup", out.bytes());
-        String stamp = literal(builtAt);
-        store.execute("INSERT INTO day_rollup_days SELECT " + literal(siteId) + ", " + literal(zone.getId())
-                + ", toDate(d), " + version + ", " + stamp + " FROM (SELECT arrayJoin(["
-                + days.stream().map(d -> "'" + d + "'").collect(Collectors.joining(", ")) + "]) AS d)");
-        List<LocalDate> replaced = days.stream().filter(previous::containsKey).toList();
-        if (!replaced.isEmpty()) {
-            store.execute(store.alter("day_rollup") + " DELETE WHERE site_id = " + literal(siteId) + " AND zone = "
-                    + literal(zone.getId()) + " AND version < " + version + " AND day IN ("
-                    + replaced.stream().map(ClickHouseDayRollup::date).collect(Collectors.joining(", ")) + ")");
+        return out.bytes();
+    }
+
+    // ---------------------------------------------------------------- partial days
+
+    /**
+     * Builds the partial of the site's current day in {@code zone} (the day of the cut: now less {@link #SETTLE}) when
+     * it has none that is fresh and younger than {@link #PARTIAL_EVERY}: the day rows of the sessions whose latest event
+     * is before the cut less {@link #VISIT_TIMEOUT} (closed for good unless a change reaches them), by the day query
+     * restricted to them, with their session keys. Returns whether it built one.
+     */
+    boolean buildPartial(String siteId, ZoneId zone) {
+        if (store.mutationsRunning()) return false; // a deletion is under way: its events are half gone
+        Instant builtAt = serverNow();
+        Instant cut = (clock == null ? builtAt : clock.instant()).minus(settle);
+        LocalDate day = cut.atZone(zone).toLocalDate();
+        Instant closedBefore = cut.minus(VISIT_TIMEOUT);
+        if (!closedBefore.isAfter(DayRollup.start(day, zone))) return false; // nothing of the day is closed yet
+        Partial last = partials(siteId, zone, day, day).get(day);
+        if (last != null
+                && last.cut().plus(PARTIAL_EVERY).isAfter(cut)
+                && !fresh(siteId, zone, Map.of(day, last)).isEmpty()) return false;
+        long version = nextVersion();
+        String site = literal(siteId);
+        // Sessions with an event on the day whose latest event of all is before closed_before (events after the day
+        // start are enough: a latest event before closed_before lies in the day).
+        store.execute("INSERT INTO day_partial_sessions SELECT " + site + ", " + literal(zone.getId()) + ", "
+                + date(day) + ", " + version + ", session_key FROM events WHERE site_id = " + site + " AND ts >= "
+                + literal(DayRollup.start(day, zone)) + " GROUP BY session_key HAVING max(ts) < "
+                + literal(closedBefore));
+        List<Object[]> rows =
+                compute(siteId, zone, day, day, DayRollup.dimensions(), partialSessions(siteId, zone, day, version));
+        if (!rows.isEmpty()) store.insertRows("day_partial_rows", rowBinary(siteId, zone, version, rows));
+        store.execute("INSERT INTO day_partials VALUES (" + site + ", " + literal(zone.getId()) + ", " + date(day)
+                + ", " + version + ", " + literal(builtAt) + ", " + literal(cut) + ")");
+        if (last != null) {
+            String older = "site_id = " + site + " AND zone = " + literal(zone.getId()) + " AND day = " + date(day)
+                    + " AND version < " + version;
+            for (String table : PARTIAL_TABLES.subList(1, PARTIAL_TABLES.size())) {
+                store.execute(store.alter(table) + " DELETE WHERE " + older);
+            }
         }
+        return true;
+    }
+
+    /** The days with a fresh partial in the range: what a read of them computes live only in part. */
+    Set<LocalDate> freshPartials(String siteId, ZoneId zone, LocalDate from, LocalDate to) {
+        return fresh(siteId, zone, partials(siteId, zone, from, to)).keySet();
     }
 
     /** A site's rows of another zone than its current one are never read again (DuckDB deletes them likewise). */
@@ -338,6 +538,7 @@ final class ClickHouseDayRollup {
         if (n == 0) return;
         store.execute(store.alter("day_rollup") + " DELETE WHERE " + other);
         store.execute(store.alter("day_rollup_days") + " DELETE WHERE " + other);
+        for (String table : PARTIAL_TABLES) store.execute(store.alter(table) + " DELETE WHERE " + other);
     }
 
     private long nextVersion() {
@@ -356,8 +557,9 @@ final class ClickHouseDayRollup {
      * The day rows of {@code [first, last]} for the dimensions, each with its distinct visitor keys, as pairs of
      * {@link DayRow} and dimension name.
      */
-    private List<Object[]> compute(String siteId, ZoneId zone, LocalDate first, LocalDate last, List<String> dims) {
-        return store.query(build(siteId, zone, first, last, dims), List.of(), (rs, n) -> {
+    private List<Object[]> compute(
+            String siteId, ZoneId zone, LocalDate first, LocalDate last, List<String> dims, String sessionKeys) {
+        return store.query(build(siteId, zone, first, last, dims, sessionKeys), List.of(), (rs, n) -> {
             String keys = rs.getString("visitor_keys");
             long[] visitorKeys = keys.isEmpty()
                     ? new long[0]
@@ -377,6 +579,16 @@ final class ClickHouseDayRollup {
      * values travel as {@code ''}, others with a {@code '='} prefix, so no Nullable goes into an array or a tuple.
      */
     static String build(String siteId, ZoneId zone, LocalDate first, LocalDate last, List<String> dims) {
+        return build(siteId, zone, first, last, dims, null);
+    }
+
+    /**
+     * {@link #build(String, ZoneId, LocalDate, LocalDate, List)} over the sessions whose key is in {@code sessionKeys}
+     * (a subquery; {@code null}: all): a partial day's closed sessions, or the others. A session's day rows depend on its
+     * own events only, so the rows of two disjoint sets of sessions add up to the day's.
+     */
+    static String build(
+            String siteId, ZoneId zone, LocalDate first, LocalDate last, List<String> dims, String sessionKeys) {
         Instant from = DayRollup.start(first.minusDays(1), zone);
         Instant until = DayRollup.end(last, zone);
         List<SessionAttribute> attributes = new ArrayList<>();
@@ -390,10 +602,11 @@ final class ClickHouseDayRollup {
             for (SessionAttribute a : attributes) {
                 values.add("tuple(" + literal(a.column()) + ", s_" + a.column() + ")");
             }
-            branches.add(branch(siteId, zone, from, until, false, attributes, "[" + String.join(", ", values) + "]"));
+            branches.add(branch(
+                    siteId, zone, from, until, false, attributes, "[" + String.join(", ", values) + "]", sessionKeys));
         }
         if (dims.contains(DayRollup.PATHNAME)) {
-            branches.add(branch(siteId, zone, from, until, true, List.of(), null));
+            branches.add(branch(siteId, zone, from, until, true, List.of(), null, sessionKeys));
         }
         return "SELECT toString(day) AS day_text, dimension, if(v = '', NULL, substring(v, 2)) AS value,"
                 + " countIf(e_counted > 0) AS sessions, sum(e_pageviews) AS pageviews,"
@@ -419,7 +632,8 @@ final class ClickHouseDayRollup {
             Instant until,
             boolean pathname,
             List<SessionAttribute> attributes,
-            String dimensions) {
+            String dimensions,
+            String sessionKeys) {
         String z = literal(zone.getId());
         String perDay = "SELECT toDate(ts, " + z + ") AS x_day, session_key"
                 + (pathname ? ", ifNull(concat('=', pathname), '') AS x_path" : "")
@@ -429,8 +643,13 @@ final class ClickHouseDayRollup {
                 + " countIf(event_type = '_leave' AND isNotNull(duration_ms)) AS x_ln,"
                 + " sumIf(toInt64(ifNull(scroll_depth, toInt16(0))), event_type = '_leave') AS x_sc,"
                 + " countIf(event_type = '_leave' AND isNotNull(scroll_depth)) AS x_sn"
-                + " FROM events WHERE site_id = " + literal(siteId) + " AND ts >= " + literal(from) + " AND ts < "
-                + literal(until) + " GROUP BY x_day, session_key" + (pathname ? ", x_path" : "");
+                + " FROM events"
+                // PREWHERE: the other columns are read only where the sessions are (a few granules of a live day).
+                // GLOBAL: on a cluster the keys are read once, not by every shard from a Distributed table.
+                + (sessionKeys == null ? "" : " PREWHERE session_key GLOBAL IN (" + sessionKeys + ")")
+                + " WHERE site_id = " + literal(siteId) + " AND ts >= " + literal(from) + " AND ts < "
+                + literal(until)
+                + " GROUP BY x_day, session_key" + (pathname ? ", x_path" : "");
         String key = pathname ? "concat(toString(x_day), x_path)" : "toString(x_day)";
         String perSession = "SELECT session_key, any(x_vk) AS vk, groupArray(x_day) AS a_day,"
                 + " groupArrayIf(" + key + ", x_c > 0) AS a_counted"
@@ -452,7 +671,8 @@ final class ClickHouseDayRollup {
                         .select(
                                 siteId,
                                 List.of(new ClickHouseDialect.TimeWindow(
-                                        from.minus(SESSION_MARGIN), until.plus(SESSION_MARGIN)))))
+                                        from.minus(SESSION_MARGIN), until.plus(SESSION_MARGIN))),
+                                sessionKeys))
                 .append(")");
         List<String> joined = new ArrayList<>(List.of(
                 "session_key",

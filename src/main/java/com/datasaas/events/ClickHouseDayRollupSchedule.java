@@ -16,7 +16,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Keeps the ClickHouse day rollup current: every minute, for each site with events, rolls its closed and settled days
- * in the site's current time zone ({@link ClickHouseDayRollup#roll}). Every app node runs this schedule; a site's roll
+ * in the site's current time zone ({@link ClickHouseDayRollup#roll}), then the partial of its current day when that is
+ * missing, stale or older than {@link ClickHouseDayRollup#PARTIAL_EVERY} ({@link ClickHouseDayRollup#buildPartial}).
+ * Every app node runs this schedule; a site's roll
  * holds the ShedLock lock {@code day-rollup:<site>} (in the metadata store, as the revenue sync's), so one node rolls a
  * site at a time. A roll is idempotent all the same: were two to run, the later version of a day wins with the same
  * numbers. A failed roll changes nothing that is read (its rows have no days row) and the next run retries.
@@ -49,6 +51,7 @@ class ClickHouseDayRollupSchedule {
                 try {
                     long days = store.rollDays(siteId, zone);
                     if (days > 0) log.debug("Rolled up {} days of site {}", days, siteId);
+                    if (store.buildPartialDay(siteId, zone)) log.debug("Built the partial day of site {}", siteId);
                 } catch (EventStoreException e) {
                     log.warn("Rolling up the days of site {} failed, the next run retries: {}", siteId, e.getMessage());
                 } finally {

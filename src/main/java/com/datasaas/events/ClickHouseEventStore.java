@@ -513,7 +513,8 @@ public class ClickHouseEventStore implements EventStore {
             String site = ClickHouseDialect.literal(siteId);
             execute(database, alter("events") + " DELETE WHERE site_id = " + site);
             execute(database, alter("sessions") + " DELETE WHERE site_id = " + site);
-            for (String table : List.of("day_rollup", "day_rollup_days")) {
+            for (String table : List.of(
+                    "day_rollup", "day_rollup_days", "day_partials", "day_partial_rows", "day_partial_sessions")) {
                 execute(database, alter(table) + " DELETE WHERE site_id = " + site);
             }
             awaitMutations();
@@ -636,6 +637,24 @@ public class ClickHouseEventStore implements EventStore {
      */
     public long rollDays(String siteId, ZoneId zone) {
         return days.roll(siteId, zone);
+    }
+
+    /**
+     * Builds the partial of the site's current day in {@code zone} when it has no fresh one younger than {@link
+     * ClickHouseDayRollup#PARTIAL_EVERY} (see {@link ClickHouseDayRollup#buildPartial}); returns whether it built one.
+     */
+    public boolean buildPartialDay(String siteId, ZoneId zone) {
+        return days.buildPartial(siteId, zone);
+    }
+
+    /** The days of {@code [from, to]} with a fresh partial: reads of them compute only their live sessions. */
+    public java.util.Set<LocalDate> partialDays(String siteId, ZoneId zone, LocalDate from, LocalDate to) {
+        return days.freshPartials(siteId, zone, from, to);
+    }
+
+    /** Test seam: the time that decides which days have ended and where partial days are cut (default: the server's). */
+    public void dayClock(java.time.Clock clock) {
+        days.clock(clock);
     }
 
     /** Test seam: how long a change must be old before a day it reaches is rolled ({@link ClickHouseDayRollup}). */

@@ -165,6 +165,14 @@ public final class ClickHouseSessions implements ClickHouseDialect.SessionsRelat
      */
     @Override
     public String select(String siteId, List<ClickHouseDialect.TimeWindow> windows) {
+        return select(siteId, windows, null);
+    }
+
+    /**
+     * {@link #select(String, List)} for the sessions whose key is in {@code sessionKeys} (a subquery of keys; {@code
+     * null}: all), filtered before the states are merged.
+     */
+    String select(String siteId, List<ClickHouseDialect.TimeWindow> windows, String sessionKeys) {
         List<String> columns = new ArrayList<>();
         if (siteId == null) columns.add("site_id");
         columns.add("session_key");
@@ -181,6 +189,9 @@ public final class ClickHouseSessions implements ClickHouseDialect.SessionsRelat
             where.add("("
                     + String.join(" OR ", days.stream().map(d -> "(" + d + ")").toList()) + ")");
         String merged = "SELECT " + String.join(",\n    ", columns) + "\nFROM sessions"
+                // PREWHERE: the states are read only for the sessions asked. GLOBAL: on a cluster the keys are read
+                // once, not by every shard from a Distributed table.
+                + (sessionKeys == null ? "" : "\nPREWHERE session_key GLOBAL IN (" + sessionKeys + ")")
                 + (where.isEmpty() ? "" : "\nWHERE " + String.join(" AND ", where))
                 + (siteId == null ? "\nGROUP BY site_id, session_key" : "\nGROUP BY session_key");
         if (siteId == null) return merged;

@@ -76,6 +76,13 @@ class ClickHouseClusterStoreTest {
                             "day_changes\tDistributed",
                             "day_changes_feed_local\tMaterializedView",
                             "day_changes_local\tMergeTree",
+                            // schema 4: the partial days
+                            "day_partial_rows\tDistributed",
+                            "day_partial_rows_local\tMergeTree",
+                            "day_partial_sessions\tDistributed",
+                            "day_partial_sessions_local\tMergeTree",
+                            "day_partials\tDistributed",
+                            "day_partials_local\tReplacingMergeTree",
                             "day_rollup\tDistributed",
                             "day_rollup_days\tDistributed",
                             "day_rollup_days_local\tReplacingMergeTree",

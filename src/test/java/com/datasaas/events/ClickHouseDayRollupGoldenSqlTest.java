@@ -33,4 +33,31 @@ class ClickHouseDayRollupGoldenSqlTest {
                 .as(FILE + " differs from ClickHouseDayRollup.build(); regenerate with -Dgolden.update=true")
                 .isEqualTo(generated);
     }
+
+    static final Path LIVE_SESSIONS =
+            Path.of("src/test/resources/stats/golden/clickhouse/day_rollup_live_sessions.sql");
+
+    /**
+     * The day query of a partial day's read: only the sessions with an event since the partial's {@code
+     * closed_before} (a {@code GLOBAL IN} subquery in {@code PREWHERE}, for events and for the sessions' states).
+     */
+    @Test
+    void the_live_sessions_day_query_is_the_golden_one() throws IOException {
+        LocalDate day = LocalDate.parse("2026-03-29");
+        ZoneId zone = ZoneId.of("Europe/Berlin");
+        String generated = ClickHouseDayRollup.build(
+                        "mrf_golden",
+                        zone,
+                        day,
+                        day,
+                        DayRollup.dimensions(),
+                        ClickHouseDayRollup.liveSessions(
+                                "mrf_golden",
+                                day.atStartOfDay(zone).plusHours(15).toInstant()))
+                + "\n";
+        if (Boolean.getBoolean("golden.update")) Files.writeString(LIVE_SESSIONS, generated, StandardCharsets.UTF_8);
+        assertThat(Files.readString(LIVE_SESSIONS, StandardCharsets.UTF_8))
+                .as(LIVE_SESSIONS + " differs from ClickHouseDayRollup.build(); regenerate with -Dgolden.update=true")
+                .isEqualTo(generated);
+    }
 }

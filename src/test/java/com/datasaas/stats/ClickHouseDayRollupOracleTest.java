@@ -15,6 +15,7 @@ import com.datasaas.support.ClickHouseServer;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -132,6 +133,112 @@ class ClickHouseDayRollupOracleTest {
         assertThat(plans.getOrDefault(QueryCompiler.Plan.DAYS, 0)).isPositive();
     }
 
+    /**
+     * A partial day (the closed sessions of a day not rolled yet, cut at 15:00 local) plus live rows of the other
+     * sessions give the raw events' numbers; events of live sessions and new sessions after the cut keep it fresh; a
+     * partial session resumed after more than the visit timeout, a late event before the cut and a visitor deletion
+     * make it stale (the day is read fully live, nothing counted twice) until it is built again.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2, 3})
+    void a_partial_day_and_its_live_sessions_give_the_numbers_of_the_raw_events(long seed) throws Exception {
+        String site = "mrf_chpartial" + seed;
+        SplittableRandom random = new SplittableRandom(seed);
+        List<Event> stored = new ArrayList<>(PlannerOracleTest.generate(site, random));
+        ZoneId zone = ZONES.get((int) (seed % ZONES.size()));
+        // The third day: ranges that begin on one of the two days before still read a clean rolled day when a change
+        // reaches the day before the partial one (a session crossing its midnight).
+        LocalDate day = PlannerOracleTest.FIRST_DAY.plusDays(2);
+        Instant cut = day.atStartOfDay(zone).plusHours(15).toInstant();
+        Instant closedBefore = cut.minus(Duration.ofMinutes(30));
+        // "Now" for the rollup: the day is current (later days' events lie ahead), its earlier days have ended.
+        clickHouse.dayClock(Clock.fixed(cut.plus(SETTLE), ZoneId.of("UTC")));
+        write(stored);
+        Thread.sleep(SETTLE.toMillis() * 2 + 200);
+        assertThat(clickHouse.rollDays(site, zone)).isPositive();
+        assertThat(clickHouse.buildPartialDay(site, zone)).isTrue();
+        assertPartial(site, zone, day, true);
+        comparePartial(site, zone, stored, random);
+
+        Map<String, Event> last = lastEvents(stored);
+        List<Event> closed = last.values().stream()
+                .filter(e -> e.timestamp().atZone(zone).toLocalDate().equals(day)
+                        && e.timestamp().isBefore(closedBefore.minusSeconds(120)))
+                .sorted(java.util.Comparator.comparing(Event::sessionId))
+                .toList();
+        Event live = last.values().stream()
+                .filter(e -> e.timestamp().atZone(zone).toLocalDate().equals(day)
+                        && !e.timestamp().isBefore(cut))
+                .min(java.util.Comparator.comparing(Event::sessionId))
+                .orElseThrow();
+        assertThat(closed).as("closed sessions on the partial day").hasSizeGreaterThanOrEqualTo(3);
+
+        // An event of a live session and a brand-new session, both after the cut: the partial stays fresh.
+        Event more = with(live, live.timestamp().plusSeconds(300), EventType.PAGEVIEW);
+        Event fresh = with(
+                live,
+                cut.plusSeconds(600),
+                EventType.PAGEVIEW,
+                Map.of("visitorId", "v-new", "visitorKey", 7_000_001L, "sessionId", "s-new", "sessionKey", 7_000_002L));
+        for (Event e : List.of(more, fresh)) {
+            writeAndKeep(stored, e);
+            assertPartial(site, zone, day, true);
+            comparePartial(site, zone, stored, random);
+        }
+
+        // A closed session resumed after more than the visit timeout (same session key), a late event before the cut,
+        // a visitor of the partial deleted: stale, the day read fully live, then built again.
+        List<Runnable> changes = List.of(
+                () -> writeAndKeep(stored, with(closed.get(0), cut.plusSeconds(60), EventType.PAGEVIEW)),
+                () -> writeAndKeep(
+                        stored, with(closed.get(1), closed.get(1).timestamp().plusSeconds(60), EventType.PAGEVIEW)),
+                () -> {
+                    String gone = closed.get(2).visitorId();
+                    assertThat(clickHouse.deleteVisitors(site, List.of(gone))).isPositive();
+                    duck.deleteVisitors(site, List.of(gone));
+                    stored.removeIf(e -> e.visitorId().equals(gone));
+                });
+        for (Runnable change : changes) {
+            change.run();
+            assertPartial(site, zone, day, false);
+            compare(site, zone, stored, random, new EnumMap<>(QueryCompiler.Plan.class), false);
+            // The change also reaches the rolled days (changes are grouped by the hour they were made in): rolled
+            // again, they are clean while the partial stays stale, so the day plan reads the partial's day fully live.
+            Thread.sleep(SETTLE.toMillis() * 2 + 200);
+            clickHouse.rollDays(site, zone);
+            assertPartial(site, zone, day, false);
+            comparePartial(site, zone, stored, random);
+            assertThat(clickHouse.buildPartialDay(site, zone)).isTrue();
+            assertPartial(site, zone, day, true);
+            comparePartial(site, zone, stored, random);
+        }
+    }
+
+    private void assertPartial(String site, ZoneId zone, LocalDate day, boolean fresh) {
+        assertThat(clickHouse.partialDays(site, zone, day, day).contains(day))
+                .as("fresh partial of " + day)
+                .isEqualTo(fresh);
+    }
+
+    /** The ClickHouse answers against the raw events' group-by; the day plan must answer some. */
+    private void comparePartial(String site, ZoneId zone, List<Event> stored, SplittableRandom random) {
+        Map<QueryCompiler.Plan, Integer> plans = new EnumMap<>(QueryCompiler.Plan.class);
+        compare(site, zone, stored, random, plans, false);
+        assertThat(plans.getOrDefault(QueryCompiler.Plan.DAYS, 0)).isPositive();
+    }
+
+    private void writeAndKeep(List<Event> stored, Event e) {
+        write(List.of(e));
+        stored.add(e);
+    }
+
+    private static Map<String, Event> lastEvents(List<Event> events) {
+        Map<String, Event> last = new HashMap<>();
+        for (Event e : events)
+            last.merge(e.sessionId(), e, (a, b) -> a.timestamp().isAfter(b.timestamp()) ? a : b);
+        return last;
+    }
+
     private void write(List<Event> events) {
         duck.append(events);
         clickHouse.append(events);
@@ -166,7 +273,21 @@ class ClickHouseDayRollupOracleTest {
     }
 
     /** A copy of the event at another time and of another type (its record components otherwise kept). */
-    private static Event with(Event e, Instant ts, EventType type) throws Exception {
+    private static Event with(Event e, Instant ts, EventType type) {
+        return with(e, ts, type, Map.of());
+    }
+
+    /** {@link #with(Event, Instant, EventType)} with other components replaced too, by name. */
+    private static Event with(Event e, Instant ts, EventType type, Map<String, Object> others) {
+        try {
+            return copy(e, ts, type, others);
+        } catch (ReflectiveOperationException x) {
+            throw new IllegalStateException(x);
+        }
+    }
+
+    private static Event copy(Event e, Instant ts, EventType type, Map<String, Object> others)
+            throws ReflectiveOperationException {
         RecordComponent[] components = Event.class.getRecordComponents();
         Object[] values = new Object[components.length];
         Class<?>[] types = new Class<?>[components.length];
@@ -175,7 +296,10 @@ class ClickHouseDayRollupOracleTest {
             values[i] = switch (components[i].getName()) {
                 case "timestamp" -> ts;
                 case "type" -> type;
-                default -> components[i].getAccessor().invoke(e);
+                default ->
+                    others.containsKey(components[i].getName())
+                            ? others.get(components[i].getName())
+                            : components[i].getAccessor().invoke(e);
             };
         }
         return Event.class.getDeclaredConstructor(types).newInstance(values);

@@ -129,6 +129,18 @@ class StatsBenchmark {
                 rollup = String.format(
                         "day rollup (UTC): %d days rolled in %.1f s, %,d day rows",
                         days, (System.nanoTime() - d0) / 1e9, count(store, "SELECT count() FROM day_rollup"));
+                // And the partial of today, as the schedule builds it after the roll.
+                long p0 = System.nanoTime();
+                boolean built = ch.buildPartialDay(SITE, ZoneId.of("UTC"));
+                rollup += String.format(
+                        "%npartial day (UTC): %s in %.1f s, fresh partial days %s",
+                        built ? "built" : "kept",
+                        (System.nanoTime() - p0) / 1e9,
+                        ch.partialDays(
+                                SITE,
+                                ZoneId.of("UTC"),
+                                end.atZone(ZoneOffset.UTC).toLocalDate().minusDays(DAYS - 1),
+                                end.atZone(ZoneOffset.UTC).toLocalDate()));
             }
             String memoryAfterLoad = memory();
             StatsEngine engine = new StatsEngine(store, List.of(dialect));
