@@ -2,30 +2,34 @@ package com.datasaas.ingest;
 
 import java.time.Duration;
 import java.util.function.LongUnaryOperator;
+import org.agrona.collections.Hashing;
+import org.agrona.collections.Long2LongHashMap;
+import org.apache.datasketches.hash.MurmurHash3;
 
 /**
  * A bounded map of 64-bit keys to 64-bit values that forgets what is older than its generation time: the per-node
- * memories touched by every event (the rate limit windows per client address, the start of each page view). It holds
- * primitive arrays, not an object per entry. With one Caffeine entry of boxed key and value per random client
- * address or page view, these two held 200-400 bytes per entry in the old generation for minutes, up to ~400 MB at
- * their bounds under load; every full collection had to mark them all, and those collections were the ingest tail
- * (docs/benchmarks.md, "Write path targets, round 2"). Here an entry costs 16-32 bytes and nothing the collector
- * traces.
+ * memories touched by every event (the rate limit windows per client address, the start of each page view). The
+ * tables are Agrona's {@link Long2LongHashMap}s, keys and values in one primitive array, not an object per entry.
+ * With one Caffeine entry of boxed key and value per random client address or page view, these two held 200-400 bytes
+ * per entry in the old generation for minutes, up to ~400 MB at their bounds under load; every full collection had to
+ * mark them all, and those collections were the ingest tail (docs/benchmarks.md, "Write path targets, round 2"). Here
+ * an entry costs 16 bytes in a table kept at most half full (32-64 bytes of array) and nothing the collector traces.
  *
  * <p>Each of {@link #STRIPES} stripes (one lock each) has two generations: puts and updates go to the current one, a
  * lookup reads the current one and then the previous one. When the current generation is older than the generation
- * time, or holds its share of the bound, it becomes the previous one and the old previous one is dropped whole. An
- * entry is kept for at least one generation time unless the bound is reached, and for at most two: a caller that
- * needs an exact age keeps the time in the value. Keys are 64-bit hashes ({@link #hash}); two keys colliding share
- * one entry, as likely as any two of ~10^6 keys colliding in 64 bits (about 1 in 10^7).
+ * time, or holds its share of the bound, it becomes the previous one and the old previous one is dropped. An entry is
+ * kept for at least one generation time unless the bound is reached, and for at most two: a caller that needs an
+ * exact age keeps the time in the value. Keys are 64-bit hashes ({@link #hash}); two keys colliding share one entry,
+ * as likely as any two of ~10^6 keys colliding in 64 bits (about 1 in 10^7). Any long is a key; any long but
+ * {@link #MISSING} is a value (Agrona's table marks its free slots with that value and refuses to store it).
  */
 final class ExpiringLongMap {
     static final int STRIPES = 16;
-    /** Marks a free slot; a key equal to it is stored as {@link #ZERO_KEY}. */
-    private static final long FREE = 0;
+    /** The tables' missing value: what they answer for an unknown key, and the one value that cannot be stored. */
+    static final long MISSING = Long.MIN_VALUE;
 
-    private static final long ZERO_KEY = 0x9E3779B97F4A7C15L;
-    private static final int MIN_CAPACITY = 64;
+    private static final int INITIAL_CAPACITY = 64;
+    private static final long SEED = 0x9E3779B97F4A7C15L;
 
     private final Stripe[] stripes = new Stripe[STRIPES];
     private final long generationNanos;
@@ -44,34 +48,36 @@ final class ExpiringLongMap {
 
     /** The key's value, or {@code absent} when the key is not known (or forgotten). */
     long get(long key, long absent, long nowNanos) {
-        long k = key == FREE ? ZERO_KEY : key;
-        Stripe stripe = stripe(k);
+        Stripe stripe = stripe(key);
         synchronized (stripe) {
             stripe.age(nowNanos);
-            return stripe.get(k, absent);
+            long value = stripe.get(key);
+            return value == MISSING ? absent : value;
         }
     }
 
+    /** @throws IllegalArgumentException when {@code value} is {@link #MISSING} */
     void put(long key, long value, long nowNanos) {
-        long k = key == FREE ? ZERO_KEY : key;
-        Stripe stripe = stripe(k);
+        Stripe stripe = stripe(key);
         synchronized (stripe) {
             stripe.age(nowNanos);
-            stripe.current.put(k, value);
+            stripe.current.put(key, value);
         }
     }
 
     /**
      * Replaces the key's value by {@code update} applied to it ({@code absent} when the key is not known), atomically
      * for that key, and returns the new value.
+     *
+     * @throws IllegalArgumentException when {@code update} gives {@link #MISSING}
      */
     long update(long key, long absent, LongUnaryOperator update, long nowNanos) {
-        long k = key == FREE ? ZERO_KEY : key;
-        Stripe stripe = stripe(k);
+        Stripe stripe = stripe(key);
         synchronized (stripe) {
             stripe.age(nowNanos);
-            long value = update.applyAsLong(stripe.get(k, absent));
-            stripe.current.put(k, value);
+            long old = stripe.get(key);
+            long value = update.applyAsLong(old == MISSING ? absent : old);
+            stripe.current.put(key, value);
             return value;
         }
     }
@@ -81,35 +87,37 @@ final class ExpiringLongMap {
         int size = 0;
         for (Stripe stripe : stripes) {
             synchronized (stripe) {
-                size += stripe.current.size + stripe.previous.size;
+                size += stripe.current.size() + stripe.previous.size();
             }
         }
         return size;
     }
 
-    /** A 64-bit hash of a key made of several strings (FNV-1a over their characters, each followed by a separator). */
+    /**
+     * A 64-bit hash of a key made of several strings: DataSketches' MurmurHash3 over each part's length and then its
+     * characters, so that the parts cannot run together ("ab","c" differs from "a","bc") whatever characters they
+     * hold. The one short-lived array per call dies young; what filled the old generation was the retained entries.
+     */
     static long hash(String... parts) {
-        long h = 0xcbf29ce484222325L;
+        int length = 0;
+        for (String part : parts) length += 2 + part.length();
+        char[] key = new char[length];
+        int at = 0;
         for (String part : parts) {
-            for (int i = 0; i < part.length(); i++) h = (h ^ part.charAt(i)) * 0x100000001b3L;
-            h = (h ^ 0xFFFF) * 0x100000001b3L; // a character no string here ends with: "ab","c" differs from "a","bc"
+            key[at++] = (char) (part.length() >>> 16);
+            key[at++] = (char) part.length();
+            part.getChars(0, part.length(), key, at);
+            at += part.length();
         }
-        return h;
+        return MurmurHash3.hash(key, SEED)[0];
     }
 
+    /**
+     * The top bits of Agrona's spread of the key: its tables take a slot from the low bits of the same spread, so the
+     * stripe must not come from those (every key of a stripe would then start at the same few slots).
+     */
     private Stripe stripe(long key) {
-        return stripes[(int) (mix(key) >>> 60)];
-    }
-
-    /** MurmurHash3's finaliser: FNV-1a's low bits are weak, and the slot and the stripe come from them. */
-    private static long mix(long key) {
-        long h = key;
-        h ^= h >>> 33;
-        h *= 0xff51afd7ed558ccdL;
-        h ^= h >>> 33;
-        h *= 0xc4ceb9fe1a85ec53L;
-        h ^= h >>> 33;
-        return h;
+        return stripes[Hashing.hash(key) >>> (Integer.SIZE - Integer.numberOfTrailingZeros(STRIPES))];
     }
 
     private final class Stripe {
@@ -117,83 +125,59 @@ final class ExpiringLongMap {
         Generation previous;
 
         Stripe(long nowNanos) {
-            current = new Generation(MIN_CAPACITY, nowNanos);
-            previous = new Generation(MIN_CAPACITY, nowNanos);
+            current = new Generation(nowNanos);
+            previous = new Generation(nowNanos);
         }
 
         void age(long nowNanos) {
-            if (nowNanos - current.started >= generationNanos || current.size >= perGeneration) {
-                // The new generation starts at the size the last one reached, so a steady load does not regrow it.
+            if (nowNanos - current.started >= generationNanos || current.size() >= perGeneration) {
+                Generation dropped = previous;
                 previous = current;
-                current = new Generation(capacityFor(previous.size), nowNanos);
+                current = dropped.restart(nowNanos);
             }
             // A generation was written to for one generation time from its start, so two after its start all of it
             // is older than one: dropped, even when the current one has not turned yet (a quiet stripe).
-            if (previous.size > 0 && nowNanos - previous.started >= 2 * generationNanos) {
-                previous = new Generation(MIN_CAPACITY, nowNanos);
+            if (previous.size() > 0 && nowNanos - previous.started >= 2 * generationNanos) {
+                previous.restart(nowNanos);
             }
         }
 
-        long get(long key, long absent) {
-            int slot = current.slot(key);
-            if (current.keys[slot] == key) return current.values[slot];
-            slot = previous.slot(key);
-            return previous.keys[slot] == key ? previous.values[slot] : absent;
+        /** The key's value, or {@link #MISSING}. */
+        long get(long key) {
+            long value = current.table.get(key);
+            return value == MISSING ? previous.table.get(key) : value;
         }
     }
 
-    /** Room for {@code size} entries at most half full, so that linear probing stays short. */
-    private int capacityFor(int size) {
-        int wanted = Math.min(Math.max(size, 1), perGeneration) * 2;
-        return Math.max(MIN_CAPACITY, Integer.highestOneBit(wanted - 1) << 1);
-    }
+    /**
+     * One table and when it started. A dropped generation's table is cleared and reused as the next current one, not
+     * replaced: it keeps the capacity it grew to, so a steady load fills the next generation without regrowing it and
+     * turning a generation allocates nothing (a table at the bound is up to 1 MB of array, which a new one per stripe
+     * per generation time would churn through the heap). What it keeps is at most its share of the bound.
+     */
+    private static final class Generation {
+        /** At most half full, as the tables these replaced, so that linear probing stays short. */
+        private static final float LOAD_FACTOR = 0.5f;
 
-    /** Open addressing with linear probing; a slot is free when its key is {@link #FREE}. */
-    private final class Generation {
-        final long started;
-        long[] keys;
-        long[] values;
-        int size;
+        final Long2LongHashMap table = new Long2LongHashMap(INITIAL_CAPACITY, LOAD_FACTOR, MISSING);
+        long started;
 
-        Generation(int capacity, long started) {
+        Generation(long started) {
             this.started = started;
-            this.keys = new long[capacity];
-            this.values = new long[capacity];
         }
 
-        /** The key's slot, or the free slot where it would go. */
-        int slot(long key) {
-            int mask = keys.length - 1;
-            int i = (int) mix(key) & mask;
-            while (keys[i] != FREE && keys[i] != key) i = (i + 1) & mask;
-            return i;
+        int size() {
+            return table.size();
         }
 
         void put(long key, long value) {
-            int i = slot(key);
-            if (keys[i] == FREE) {
-                if ((size + 1) * 2 > keys.length) {
-                    grow();
-                    i = slot(key);
-                }
-                keys[i] = key;
-                size++;
-            }
-            values[i] = value;
+            table.put(key, value);
         }
 
-        private void grow() {
-            long[] oldKeys = keys;
-            long[] oldValues = values;
-            keys = new long[oldKeys.length * 2];
-            values = new long[oldKeys.length * 2];
-            for (int j = 0; j < oldKeys.length; j++) {
-                if (oldKeys[j] != FREE) {
-                    int i = slot(oldKeys[j]);
-                    keys[i] = oldKeys[j];
-                    values[i] = oldValues[j];
-                }
-            }
+        Generation restart(long nowNanos) {
+            table.clear();
+            started = nowNanos;
+            return this;
         }
     }
 }

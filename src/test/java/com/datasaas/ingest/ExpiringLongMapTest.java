@@ -1,6 +1,7 @@
 package com.datasaas.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.Random;
@@ -13,10 +14,19 @@ class ExpiringLongMapTest {
     void a_value_put_is_read_back_and_an_unknown_key_is_absent() {
         ExpiringLongMap map = new ExpiringLongMap(1_000, Duration.ofMinutes(1), 0);
         map.put(42, 7, 0);
-        map.put(0, 9, 0); // the key that marks a free slot inside is a key like any other outside
+        map.put(0, 9, 0); // any long is a key: the table marks free slots by a value
         assertThat(map.get(42, -1, 1)).isEqualTo(7);
         assertThat(map.get(0, -1, 1)).isEqualTo(9);
         assertThat(map.get(43, -1, 1)).isEqualTo(-1);
+    }
+
+    @Test
+    void the_missing_value_is_refused_rather_than_stored_as_absent() {
+        ExpiringLongMap map = new ExpiringLongMap(1_000, Duration.ofMinutes(1), 0);
+        assertThatThrownBy(() -> map.put(1, ExpiringLongMap.MISSING, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> map.update(1, -1, v -> ExpiringLongMap.MISSING, 0))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(map.get(1, -1, 0)).isEqualTo(-1);
     }
 
     @Test
@@ -78,6 +88,8 @@ class ExpiringLongMapTest {
     @Test
     void keys_of_several_strings_differ_by_where_the_strings_split() {
         assertThat(ExpiringLongMap.hash("ab", "c")).isNotEqualTo(ExpiringLongMap.hash("a", "bc"));
+        // a separator character would let a part that holds it run into the next one
+        assertThat(ExpiringLongMap.hash("a\uFFFF", "")).isNotEqualTo(ExpiringLongMap.hash("a", "\uFFFF"));
         assertThat(ExpiringLongMap.hash("site", "s1", "/")).isEqualTo(ExpiringLongMap.hash("site", "s1", "/"));
         assertThat(ExpiringLongMap.hash("1.2.3.4")).isNotEqualTo(ExpiringLongMap.hash("1.2.3.5"));
     }
