@@ -1,0 +1,183 @@
+package com.datasaas.ingest;
+
+import java.time.Duration;
+import java.util.function.LongUnaryOperator;
+import org.agrona.collections.Hashing;
+import org.agrona.collections.Long2LongHashMap;
+import org.apache.datasketches.hash.MurmurHash3;
+
+/**
+ * A bounded map of 64-bit keys to 64-bit values that forgets what is older than its generation time: the per-node
+ * memories touched by every event (the rate limit windows per client address, the start of each page view). The
+ * tables are Agrona's {@link Long2LongHashMap}s, keys and values in one primitive array, not an object per entry.
+ * With one Caffeine entry of boxed key and value per random client address or page view, these two held 200-400 bytes
+ * per entry in the old generation for minutes, up to ~400 MB at their bounds under load; every full collection had to
+ * mark them all, and those collections were the ingest tail (docs/benchmarks.md, "Write path targets, round 2"). Here
+ * an entry costs 16 bytes in a table kept at most half full (32-64 bytes of array) and nothing the collector traces.
+ *
+ * <p>Each of {@link #STRIPES} stripes (one lock each) has two generations: puts and updates go to the current one, a
+ * lookup reads the current one and then the previous one. When the current generation is older than the generation
+ * time, or holds its share of the bound, it becomes the previous one and the old previous one is dropped. An entry is
+ * kept for at least one generation time unless the bound is reached, and for at most two: a caller that needs an
+ * exact age keeps the time in the value. Keys are 64-bit hashes ({@link #hash}); two keys colliding share one entry,
+ * as likely as any two of ~10^6 keys colliding in 64 bits (about 1 in 10^7). Any long is a key; any long but
+ * {@link #MISSING} is a value (Agrona's table marks its free slots with that value and refuses to store it).
+ */
+final class ExpiringLongMap {
+    static final int STRIPES = 16;
+    /** The tables' missing value: what they answer for an unknown key, and the one value that cannot be stored. */
+    static final long MISSING = Long.MIN_VALUE;
+
+    private static final int INITIAL_CAPACITY = 64;
+    private static final long SEED = 0x9E3779B97F4A7C15L;
+
+    private final Stripe[] stripes = new Stripe[STRIPES];
+    private final long generationNanos;
+    private final int perGeneration;
+
+    /**
+     * @param maxEntries how many entries may be held at once (both generations of every stripe together)
+     * @param generation how long an entry is kept at least, unless the bound is reached first
+     */
+    ExpiringLongMap(int maxEntries, Duration generation, long nowNanos) {
+        if (maxEntries < 2 * STRIPES) throw new IllegalArgumentException("maxEntries < " + 2 * STRIPES);
+        this.generationNanos = generation.toNanos();
+        this.perGeneration = maxEntries / (2 * STRIPES);
+        for (int i = 0; i < STRIPES; i++) stripes[i] = new Stripe(nowNanos);
+    }
+
+    /** The key's value, or {@code absent} when the key is not known (or forgotten). */
+    long get(long key, long absent, long nowNanos) {
+        Stripe stripe = stripe(key);
+        synchronized (stripe) {
+            stripe.age(nowNanos);
+            long value = stripe.get(key);
+            return value == MISSING ? absent : value;
+        }
+    }
+
+    /** @throws IllegalArgumentException when {@code value} is {@link #MISSING} */
+    void put(long key, long value, long nowNanos) {
+        Stripe stripe = stripe(key);
+        synchronized (stripe) {
+            stripe.age(nowNanos);
+            stripe.current.put(key, value);
+        }
+    }
+
+    /**
+     * Replaces the key's value by {@code update} applied to it ({@code absent} when the key is not known), atomically
+     * for that key, and returns the new value.
+     *
+     * @throws IllegalArgumentException when {@code update} gives {@link #MISSING}
+     */
+    long update(long key, long absent, LongUnaryOperator update, long nowNanos) {
+        Stripe stripe = stripe(key);
+        synchronized (stripe) {
+            stripe.age(nowNanos);
+            long old = stripe.get(key);
+            long value = update.applyAsLong(old == MISSING ? absent : old);
+            stripe.current.put(key, value);
+            return value;
+        }
+    }
+
+    /** How many entries are held, both generations (an entry updated since it moved to the previous one counts twice). */
+    int size() {
+        int size = 0;
+        for (Stripe stripe : stripes) {
+            synchronized (stripe) {
+                size += stripe.current.size() + stripe.previous.size();
+            }
+        }
+        return size;
+    }
+
+    /**
+     * A 64-bit hash of a key made of several strings: DataSketches' MurmurHash3 over each part's length and then its
+     * characters, so that the parts cannot run together ("ab","c" differs from "a","bc") whatever characters they
+     * hold. The one short-lived array per call dies young; what filled the old generation was the retained entries.
+     */
+    static long hash(String... parts) {
+        int length = 0;
+        for (String part : parts) length += 2 + part.length();
+        char[] key = new char[length];
+        int at = 0;
+        for (String part : parts) {
+            key[at++] = (char) (part.length() >>> 16);
+            key[at++] = (char) part.length();
+            part.getChars(0, part.length(), key, at);
+            at += part.length();
+        }
+        return MurmurHash3.hash(key, SEED)[0];
+    }
+
+    /**
+     * The top bits of Agrona's spread of the key: its tables take a slot from the low bits of the same spread, so the
+     * stripe must not come from those (every key of a stripe would then start at the same few slots).
+     */
+    private Stripe stripe(long key) {
+        return stripes[Hashing.hash(key) >>> (Integer.SIZE - Integer.numberOfTrailingZeros(STRIPES))];
+    }
+
+    private final class Stripe {
+        Generation current;
+        Generation previous;
+
+        Stripe(long nowNanos) {
+            current = new Generation(nowNanos);
+            previous = new Generation(nowNanos);
+        }
+
+        void age(long nowNanos) {
+            if (nowNanos - current.started >= generationNanos || current.size() >= perGeneration) {
+                Generation dropped = previous;
+                previous = current;
+                current = dropped.restart(nowNanos);
+            }
+            // A generation was written to for one generation time from its start, so two after its start all of it
+            // is older than one: dropped, even when the current one has not turned yet (a quiet stripe).
+            if (previous.size() > 0 && nowNanos - previous.started >= 2 * generationNanos) {
+                previous.restart(nowNanos);
+            }
+        }
+
+        /** The key's value, or {@link #MISSING}. */
+        long get(long key) {
+            long value = current.table.get(key);
+            return value == MISSING ? previous.table.get(key) : value;
+        }
+    }
+
+    /**
+     * One table and when it started. A dropped generation's table is cleared and reused as the next current one, not
+     * replaced: it keeps the capacity it grew to, so a steady load fills the next generation without regrowing it and
+     * turning a generation allocates nothing (a table at the bound is up to 1 MB of array, which a new one per stripe
+     * per generation time would churn through the heap). What it keeps is at most its share of the bound.
+     */
+    private static final class Generation {
+        /** At most half full, as the tables these replaced, so that linear probing stays short. */
+        private static final float LOAD_FACTOR = 0.5f;
+
+        final Long2LongHashMap table = new Long2LongHashMap(INITIAL_CAPACITY, LOAD_FACTOR, MISSING);
+        long started;
+
+        Generation(long started) {
+            this.started = started;
+        }
+
+        int size() {
+            return table.size();
+        }
+
+        void put(long key, long value) {
+            table.put(key, value);
+        }
+
+        Generation restart(long nowNanos) {
+            table.clear();
+            started = nowNanos;
+            return this;
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package com.datasaas.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class ExpiringLongMapTest {
+    private static final long MINUTE = Duration.ofMinutes(1).toNanos();
+
+    @Test
+    void a_value_put_is_read_back_and_an_unknown_key_is_absent() {
+        ExpiringLongMap map = new ExpiringLongMap(1_000, Duration.ofMinutes(1), 0);
+        map.put(42, 7, 0);
+        map.put(0, 9, 0); // any long is a key: the table marks free slots by a value
+        assertThat(map.get(42, -1, 1)).isEqualTo(7);
+        assertThat(map.get(0, -1, 1)).isEqualTo(9);
+        assertThat(map.get(43, -1, 1)).isEqualTo(-1);
+    }
+
+    @Test
+    void the_missing_value_is_refused_rather_than_stored_as_absent() {
+        ExpiringLongMap map = new ExpiringLongMap(1_000, Duration.ofMinutes(1), 0);
+        assertThatThrownBy(() -> map.put(1, ExpiringLongMap.MISSING, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> map.update(1, -1, v -> ExpiringLongMap.MISSING, 0))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(map.get(1, -1, 0)).isEqualTo(-1);
+    }
+
+    @Test
+    void an_entry_is_kept_for_one_generation_at_least_and_two_at_most() {
+        ExpiringLongMap map = new ExpiringLongMap(1_000, Duration.ofMinutes(1), 0);
+        map.put(1, 100, 0);
+        map.put(2, 200, MINUTE / 2);
+        assertThat(map.get(1, -1, MINUTE))
+                .as("moved to the previous generation, still known")
+                .isEqualTo(100);
+        assertThat(map.get(2, -1, MINUTE + MINUTE / 2)).isEqualTo(200);
+        assertThat(map.get(1, -1, 2 * MINUTE))
+                .as("two generations old: forgotten")
+                .isEqualTo(-1);
+        assertThat(map.get(2, -1, 2 * MINUTE + MINUTE / 2)).isEqualTo(-1);
+    }
+
+    @Test
+    void an_entry_is_forgotten_two_generations_after_its_own_even_when_the_next_one_turned_late() {
+        ExpiringLongMap map = new ExpiringLongMap(1_000, Duration.ofMinutes(1), 0);
+        map.put(1, 100, 0);
+        assertThat(map.get(1, -1, MINUTE * 19 / 10)).isEqualTo(100); // the generation turns only now
+        assertThat(map.get(1, -1, 2 * MINUTE)).isEqualTo(-1);
+    }
+
+    @Test
+    void an_entry_updated_in_the_previous_generation_moves_to_the_current_one() {
+        ExpiringLongMap map = new ExpiringLongMap(1_000, Duration.ofMinutes(1), 0);
+        map.put(1, 1, 0);
+        assertThat(map.update(1, -1, v -> v + 1, MINUTE + 1)).isEqualTo(2);
+        assertThat(map.get(1, -1, 2 * MINUTE + 1)).isEqualTo(2);
+        assertThat(map.update(5, -1, v -> v, 2 * MINUTE + 1))
+                .as("unknown keys start from absent")
+                .isEqualTo(-1);
+    }
+
+    @Test
+    void after_a_long_idle_time_nothing_old_is_returned() {
+        ExpiringLongMap map = new ExpiringLongMap(1_000, Duration.ofMinutes(1), 0);
+        map.put(1, 1, 0);
+        assertThat(map.get(1, -1, 10 * MINUTE)).isEqualTo(-1);
+    }
+
+    @Test
+    void many_keys_are_all_kept_below_the_bound_and_the_bound_holds_above_it() {
+        ExpiringLongMap map = new ExpiringLongMap(64_000, Duration.ofMinutes(1), 0);
+        Random random = new Random(7);
+        long[] keys = new long[20_000];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = random.nextLong();
+            map.put(keys[i], i, 0);
+        }
+        for (int i = 0; i < keys.length; i++)
+            assertThat(map.get(keys[i], -1, 0)).isEqualTo(i);
+        for (int i = 0; i < 200_000; i++) map.put(random.nextLong(), i, 0);
+        assertThat(map.size()).isLessThanOrEqualTo(64_000).isGreaterThan(32_000 - ExpiringLongMap.STRIPES);
+    }
+
+    @Test
+    void keys_of_several_strings_differ_by_where_the_strings_split() {
+        assertThat(ExpiringLongMap.hash("ab", "c")).isNotEqualTo(ExpiringLongMap.hash("a", "bc"));
+        // a separator character would let a part that holds it run into the next one
+        assertThat(ExpiringLongMap.hash("a\uFFFF", "")).isNotEqualTo(ExpiringLongMap.hash("a", "\uFFFF"));
+        assertThat(ExpiringLongMap.hash("site", "s1", "/")).isEqualTo(ExpiringLongMap.hash("site", "s1", "/"));
+        assertThat(ExpiringLongMap.hash("1.2.3.4")).isNotEqualTo(ExpiringLongMap.hash("1.2.3.5"));
+    }
+}
