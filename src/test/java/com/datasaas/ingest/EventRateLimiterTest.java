@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class EventRateLimiterTest {
     private final SharedRateWindowsTest.TestClock clock = new SharedRateWindowsTest.TestClock();
     private final EventRateLimiter limiter =
-            new EventRateLimiter(new IngestSettings(100, null, null, null, null, null), RateWindows.NONE, clock);
+            new EventRateLimiter(new IngestSettings(100, null, null, null, null, null, null), RateWindows.NONE, clock);
 
     @Test
     void an_address_gets_100_requests_a_minute_then_waits_until_its_window_closes() throws Exception {
