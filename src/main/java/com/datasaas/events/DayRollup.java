@@ -206,12 +206,21 @@ final class DayRollup {
      */
     static long roll(Connection c, HourlyRollup.Steps steps, String siteId, ZoneId zone) throws SQLException {
         RollupCoverage coverage = HourlyRollup.coverage(c, siteId);
-        // The partial day the watermark allows: kept when it is already stored and valid, else every partial of the
-        // site goes (another zone's, another line's, one a session came back to) and it is built again below.
-        Optional<Partial> partial = partialDay(coverage, zone);
-        boolean keep = partial.isPresent() && partialValid(c, siteId, zone, partial.get());
-        if (!keep) {
-            for (String sql : dropPartialsOf(siteId)) steps.run("day_rollup_partial_drop", sql);
+        // The partial days the watermark allows: each kept when it is already stored and valid, else dropped (another
+        // line's, one a session came back to) and built again below; those of another zone or of a day that needs
+        // none any more go.
+        List<Partial> partials = partialDays(coverage, zone, running(c, siteId, coverage));
+        for (String sql : dropPartials(
+                "d.site_id = " + quote(siteId) + " AND (d.zone <> " + quote(zone.getId()) + notIn(partials) + ")")) {
+            steps.run("day_rollup_partial_drop", sql);
+        }
+        List<Partial> toBuild = new ArrayList<>();
+        for (Partial p : partials) {
+            if (partialValid(c, siteId, zone, p)) continue;
+            for (String sql : dropPartials("d.site_id = " + quote(siteId) + " AND d.day = " + literal(p.day()))) {
+                steps.run("day_rollup_partial_drop", sql);
+            }
+            toBuild.add(p);
         }
         try (PreparedStatement st = c.prepareStatement("DELETE FROM day_rollup WHERE site_id = ? AND zone <> ?")) {
             st.setString(1, siteId);
@@ -223,7 +232,7 @@ final class DayRollup {
             st.setString(2, zone.getId());
             st.executeUpdate();
         }
-        List<LocalDate> todo = todo(c, siteId, zone, coverage);
+        List<LocalDate> todo = todo(c, siteId, zone, coverage, days(partials));
         // Events per local day, from the hourly roll's bookkeeping (an hour straddling two days in half-hour zones
         // counts on both).
         Map<LocalDate, Long> eventsPerDay = new HashMap<>();
@@ -293,18 +302,28 @@ final class DayRollup {
                 st.execute();
             }
         }
-        if (partial.isPresent() && !keep) {
-            buildPartial(c, steps, siteId, zone, coverage, partial.get());
-            return todo.size() + 1;
-        }
-        return todo.size();
+        for (Partial p : toBuild) buildPartial(c, steps, siteId, zone, coverage, p);
+        return todo.size() + toBuild.size();
+    }
+
+    private static Set<LocalDate> days(List<Partial> partials) {
+        return partials.stream().map(Partial::day).collect(Collectors.toSet());
+    }
+
+    /** " OR d.day NOT IN (the partials' days)", or " OR true" when there are none (every partial day goes). */
+    private static String notIn(List<Partial> partials) {
+        if (partials.isEmpty()) return " OR true";
+        return " OR d.day NOT IN ("
+                + partials.stream().map(p -> literal(p.day())).collect(Collectors.joining(", ")) + ")";
     }
 
     /**
      * The site's days in {@code zone} that are closed for good (ended before the hourly watermark), not rolled up
-     * and not near a dirty hour: what {@link #roll} rolls.
+     * not near a dirty hour and not a partial day (running sessions overlap it; {@code partials}): what {@link #roll}
+     * rolls.
      */
-    private static List<LocalDate> todo(Connection c, String siteId, ZoneId zone, RollupCoverage coverage)
+    private static List<LocalDate> todo(
+            Connection c, String siteId, ZoneId zone, RollupCoverage coverage, Set<LocalDate> partials)
             throws SQLException {
         Instant firstHour;
         try (PreparedStatement st = c.prepareStatement("SELECT min(hour) FROM rollup_hours WHERE site_id = ?")) {
@@ -325,7 +344,7 @@ final class DayRollup {
         Set<LocalDate> stale = staleDays(coverage, zone);
         List<LocalDate> todo = new ArrayList<>();
         for (LocalDate d = first; !d.isAfter(last); d = d.plusDays(1)) {
-            if (!built.contains(d) && !stale.contains(d)) todo.add(d);
+            if (!built.contains(d) && !stale.contains(d) && !partials.contains(d)) todo.add(d);
         }
         return todo;
     }
@@ -347,9 +366,18 @@ final class DayRollup {
             }
         }
         RollupCoverage coverage = HourlyRollup.coverage(c, siteId);
-        Optional<Partial> partial = partialDay(coverage, zone);
-        if (partial.isPresent() && !partialValid(c, siteId, zone, partial.get())) return true;
-        return !todo(c, siteId, zone, coverage).isEmpty();
+        List<Partial> partials = partialDays(coverage, zone, running(c, siteId, coverage));
+        for (Partial p : partials) {
+            if (!partialValid(c, siteId, zone, p)) return true;
+        }
+        // A stored partial of a day that needs none any more (its sessions were deleted): dropped, the day rolled.
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT EXISTS (SELECT 1 FROM day_rollup_days d WHERE d.site_id = "
+                        + quote(siteId) + " AND d.closed_before IS NOT NULL AND (false" + notIn(partials) + "))")) {
+            rs.next();
+            if (rs.getBoolean(1)) return true;
+        }
+        return !todo(c, siteId, zone, coverage, days(partials)).isEmpty();
     }
 
     // ---------------------------------------------------------------- partial days
@@ -357,12 +385,18 @@ final class DayRollup {
     /**
      * A partial day: the sessions counted on {@code day} (any event there) whose latest event was before {@code
      * closedBefore}, the watermark less {@link #CLOSED_AFTER} when it was built. Every event of those sessions lies in
-     * a closed hour; the rest of the day's sessions (latest event at or after the line) are the live part.
+     * a closed hour; the rest of the day's sessions (latest event at or after the line) are the live part. For a day
+     * before the watermark's, the closed sessions include those that went on into the next days and ended before the
+     * line (they are over, so their whole-life numbers are final).
      */
     record Partial(LocalDate day, Instant closedBefore) {
-        /** The partial's sessions, as a condition on {@code sessions}: latest event on the day, before the line. */
+        /**
+         * The partial's sessions, as a condition on {@code sessions}: started before the day's end, latest event on
+         * the day or later, before the line.
+         */
         String closed(ZoneId zone) {
-            return "ended_at >= " + literal(start(day, zone)) + " AND ended_at < " + literal(closedBefore);
+            return "started_at < " + literal(end(day, zone)) + " AND ended_at >= " + literal(start(day, zone))
+                    + " AND ended_at < " + literal(closedBefore);
         }
 
         /** The live part's sessions: latest event at or after the line (the day's other sessions are the partial's). */
@@ -372,17 +406,47 @@ final class DayRollup {
     }
 
     /**
-     * The partial day the hourly watermark allows in {@code zone}: the day holding the watermark, closed up to the
-     * watermark less {@link #CLOSED_AFTER}; none while that line is not inside the day or a dirty hour lies within a
-     * day of it (the day is read live then anyway).
+     * The partial days the hourly watermark allows in {@code zone}, all closed up to the watermark less {@link
+     * #CLOSED_AFTER}: the day holding the watermark, and every earlier day that sessions still running overlap (from
+     * the day {@code running}, the earliest start of a session with events after the watermark, began; a read computes
+     * such a day whole live otherwise, because those sessions' whole-life numbers move: after midnight, yesterday for
+     * the sessions that crossed it; a tab kept open, the day it opened). None for a day whose line is not inside it or
+     * with a dirty hour within a day of it (the day is read live then anyway). In day order.
      */
-    static Optional<Partial> partialDay(RollupCoverage coverage, ZoneId zone) {
+    static List<Partial> partialDays(RollupCoverage coverage, ZoneId zone, Optional<Instant> running) {
         Instant watermark = coverage.watermark();
-        LocalDate day = watermark.atZone(zone).toLocalDate();
+        LocalDate today = watermark.atZone(zone).toLocalDate();
         Instant closedBefore = watermark.minus(CLOSED_AFTER);
-        if (!closedBefore.isAfter(start(day, zone))) return Optional.empty();
-        if (staleDays(coverage, zone).contains(day)) return Optional.empty();
-        return Optional.of(new Partial(day, closedBefore));
+        Set<LocalDate> stale = staleDays(coverage, zone);
+        LocalDate first = running.map(t -> t.atZone(zone).toLocalDate()).orElse(today);
+        List<Partial> out = new ArrayList<>();
+        for (LocalDate d = first; !d.isAfter(today); d = d.plusDays(1)) {
+            if (closedBefore.isAfter(start(d, zone)) && !stale.contains(d)) out.add(new Partial(d, closedBefore));
+        }
+        return out;
+    }
+
+    /**
+     * The earliest start of the site's sessions still running (an event after the hourly watermark), or empty: every
+     * day from then on has whole-life numbers still moving. Such a session ended (its latest event) at or after the
+     * watermark: that bound changes no answer and lets DuckDB skip the row groups of older sessions instead of probing
+     * every session of the site (a fifth of the plan's time at 10M events before).
+     */
+    static Optional<Instant> running(Connection c, String siteId, RollupCoverage coverage) throws SQLException {
+        OffsetDateTime watermark = OffsetDateTime.ofInstant(coverage.watermark(), java.time.ZoneOffset.UTC);
+        try (PreparedStatement st = c.prepareStatement("SELECT min(started_at) FROM sessions WHERE site_id = ?"
+                + " AND ended_at >= ?"
+                + " AND session_key IN (SELECT session_key FROM events WHERE site_id = ? AND ts >= ?)")) {
+            st.setString(1, siteId);
+            st.setObject(2, watermark);
+            st.setString(3, siteId);
+            st.setObject(4, watermark);
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                return Optional.ofNullable(rs.getObject(1, OffsetDateTime.class))
+                        .map(OffsetDateTime::toInstant);
+            }
+        }
     }
 
     /**
@@ -419,6 +483,15 @@ final class DayRollup {
     private static void buildPartial(
             Connection c, HourlyRollup.Steps steps, String siteId, ZoneId zone, RollupCoverage coverage, Partial p)
             throws SQLException {
+        // A day before the watermark's may have been rolled whole before a session that overlaps it went on: its
+        // partial replaces those rows (the read would not use them; one row per day in day_rollup_days), and the
+        // day is rolled whole again once no running session overlaps it.
+        for (String table : List.of("day_rollup", "day_rollup_days")) {
+            steps.run(
+                    "day_rollup_partial_replace",
+                    "DELETE FROM " + table + " WHERE site_id = " + quote(siteId) + " AND zone = " + quote(zone.getId())
+                            + " AND day = " + literal(p.day()));
+        }
         String closed = p.closed(zone);
         // Every event of the partial's sessions is before the line, so nothing after the watermark is read.
         String sql = build(
@@ -543,52 +616,37 @@ final class DayRollup {
         Set<LocalDate> clean = builtDays(c, siteId, zone, start, end);
         clean.removeAll(staleDays(coverage, zone));
         // Sessions with events after the watermark are still running: their whole-life numbers have changed since
-        // the days they were counted on were rolled, so those days (and the next) are read live until the hourly
-        // roll drops and the day roll rebuilds them. Such a session ended (its latest event) at or after the
-        // watermark: that bound changes no answer and lets DuckDB skip the row groups of older sessions instead of
-        // probing every session of the site (a fifth of the plan's time at 10M events before).
-        OffsetDateTime watermark = OffsetDateTime.ofInstant(coverage.watermark(), java.time.ZoneOffset.UTC);
-        try (PreparedStatement st = c.prepareStatement("SELECT min(started_at) FROM sessions WHERE site_id = ?"
-                + " AND ended_at >= ?"
-                + " AND session_key IN (SELECT session_key FROM events WHERE site_id = ? AND ts >= ?)")) {
-            st.setString(1, siteId);
-            st.setObject(2, watermark);
-            st.setString(3, siteId);
-            st.setObject(4, watermark);
-            try (ResultSet rs = st.executeQuery()) {
-                rs.next();
-                OffsetDateTime running = rs.getObject(1, OffsetDateTime.class);
-                if (running != null) {
-                    Instant since = running.toInstant();
-                    clean.removeIf(d -> end(d, zone).isAfter(since));
-                }
-            }
-        }
+        // the days they were counted on were rolled, so those days (and the next) are read live (from their partials,
+        // when valid) until the hourly roll drops and the day roll rebuilds them.
+        Optional<Instant> running = running(c, siteId, coverage);
+        running.ifPresent(since -> clean.removeIf(d -> end(d, zone).isAfter(since)));
         if (clean.isEmpty()) return Optional.empty();
         TreeSet<LocalDate> live = new TreeSet<>();
         for (LocalDate d = start; !d.isAfter(end); d = d.plusDays(1)) {
             if (!clean.contains(d)) live.add(d);
         }
-        // The day with a valid partial (today, usually): its closed sessions' stored rows, and only its other sessions
-        // computed live. Read whole live when it is not valid, or when live days lie on both sides of it (one live
-        // query for the rest would fold the day again).
-        Optional<Partial> partial = partialDay(coverage, zone).filter(p -> live.contains(p.day()));
+        // The days with a valid partial (today, and yesterday after midnight while sessions that crossed it run): their
+        // closed sessions' stored rows, and only their other sessions computed live. A day is read whole live when
+        // its partial is not valid, or when whole live days lie on both sides of it (one live query for those would
+        // fold the day again).
+        List<Partial> partials = new ArrayList<>();
+        for (Partial p : partialDays(coverage, zone, running)) {
+            if (live.contains(p.day()) && partialValid(c, siteId, zone, p)) partials.add(p);
+        }
         TreeSet<LocalDate> whole = new TreeSet<>(live);
-        if (partial.isPresent()) {
-            LocalDate day = partial.get().day();
-            whole.remove(day);
-            boolean around = !whole.isEmpty()
-                    && whole.first().isBefore(day)
-                    && whole.last().isAfter(day);
-            if (around || !partialValid(c, siteId, zone, partial.get())) {
-                partial = Optional.empty();
-                whole = live;
+        whole.removeAll(days(partials));
+        if (!whole.isEmpty()) {
+            LocalDate first = whole.first();
+            LocalDate last = whole.last();
+            if (partials.removeIf(p -> p.day().isAfter(first) && p.day().isBefore(last))) {
+                whole = new TreeSet<>(live);
+                whole.removeAll(days(partials));
             }
         }
         if (!whole.isEmpty() && whole.first().plusDays(MAX_LIVE_SPAN_DAYS).isBefore(whole.last())) {
             return Optional.empty();
         }
-        LocalDate partialDay = partial.map(Partial::day).orElse(null);
+        Set<LocalDate> partialDays = days(partials);
         List<DayRow> rows = new ArrayList<>();
         try (PreparedStatement st = c.prepareStatement("SELECT day, value, visitors, sessions, pageviews, bounces,"
                 + " duration_sum, leave_ms_sum, leave_count, scroll_sum, scroll_count, continued_sessions,"
@@ -602,7 +660,7 @@ final class DayRollup {
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     DayRow row = read(rs);
-                    if (clean.contains(row.day()) || row.day().equals(partialDay)) rows.add(row);
+                    if (clean.contains(row.day()) || partialDays.contains(row.day())) rows.add(row);
                 }
             }
         }
@@ -623,7 +681,7 @@ final class DayRollup {
                 }
             }
         }
-        if (partial.isPresent()) rows.addAll(livePart(c, siteId, zone, dimension, coverage, partial.get()));
+        for (Partial p : partials) rows.addAll(livePart(c, siteId, zone, dimension, coverage, p));
         return Optional.of(new DayRows(rows, live));
     }
 

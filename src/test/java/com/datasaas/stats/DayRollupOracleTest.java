@@ -235,6 +235,163 @@ class DayRollupOracleTest {
     }
 
     /**
+     * Partial days before the watermark's: the data's last events just after midnight, sessions that crossed it still
+     * running and a tab open since the morning before, so yesterday would be read whole live; it is read from its
+     * partial (the sessions closed before the line, whole rows replaced) plus its live sessions. Then the watermark
+     * moves: a crossing session ended before the new line goes into yesterday's partial, today gets one too; and once
+     * no running session overlaps yesterday it is rolled whole again. Every step against the group-by.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2, 3})
+    void days_overlapped_by_running_sessions_are_read_from_their_partials(long seed) {
+        engine.exactBelow(0);
+        String site = "mrf_midnight" + seed;
+        SplittableRandom random = new SplittableRandom(seed);
+        ZoneId zone = ZONES.get((int) (seed % ZONES.size()));
+        LocalDate today = PlannerOracleTest.FIRST_DAY.plusDays(3);
+        LocalDate yesterday = today.minusDays(1);
+        Instant midnight = today.atStartOfDay(zone).toInstant();
+        // Whole-hour zones: the watermark falls on midnight; Kolkata's midnight is half past, its days shift.
+        boolean onTheHour = midnight.getEpochSecond() % 3600 == 0;
+        Instant now = midnight.plusSeconds(180);
+        List<Event> generated = PlannerOracleTest.generate(site, random);
+        List<Event> stored = new ArrayList<>(
+                generated.stream().filter(e -> e.timestamp().isBefore(now)).toList());
+        // A session crossing midnight still running, one closed before the line, a tab open since 10:00 yesterday.
+        stored.addAll(List.of(
+                at(site, "vc1", "c1", midnight.minusSeconds(1200), EventType.PAGEVIEW),
+                at(site, "vc1", "c1", midnight.plusSeconds(120), EventType.PAGEVIEW),
+                at(site, "vc2", "c2", midnight.minusSeconds(3000), EventType.PAGEVIEW),
+                at(site, "vc2", "c2", midnight.minusSeconds(2400), EventType.LEAVE)));
+        for (Instant t = midnight.minusSeconds(14 * 3600); t.isBefore(midnight); t = t.plusSeconds(1500)) {
+            stored.add(at(site, "vt1", "t1", t, EventType.PAGEVIEW));
+        }
+        stored.add(at(site, "vt1", "t1", midnight.plusSeconds(60), EventType.PAGEVIEW));
+        Map<QueryCompiler.Plan, Integer> plans = new EnumMap<>(QueryCompiler.Plan.class);
+
+        // The events up to midnight, rolled: nothing runs after the watermark, yesterday is rolled whole.
+        List<Event> untilMidnight =
+                stored.stream().filter(e -> e.timestamp().isBefore(midnight)).toList();
+        store.append(untilMidnight);
+        store.rollUp(now, false);
+        assertThat(store.rollDays(site, zone)).isPositive();
+        if (onTheHour) assertThat(wholeDays(site)).contains(yesterday);
+        // The first minutes after midnight: sessions that crossed it run, yesterday is read whole live...
+        store.append(
+                stored.stream().filter(e -> !e.timestamp().isBefore(midnight)).toList());
+        compareDays(site, zone, stored, random, plans, Set.of());
+        // ...until the schedule sees its partial due and builds it in place of the whole day (in Kolkata the
+        // watermark is still in yesterday, whose partial the first roll built and which stays valid).
+        assertThat(store.daysToRoll(site, zone)).isEqualTo(onTheHour);
+        if (onTheHour) assertThat(store.rollDays(site, zone)).isPositive();
+        assertThat(store.daysToRoll(site, zone)).isFalse();
+        if (onTheHour) {
+            assertThat(partials(site)).containsExactly(yesterday + " " + midnight.minusSeconds(1800));
+            assertThat(wholeDays(site)).doesNotContain(yesterday).contains(yesterday.minusDays(1));
+        }
+        compareDays(site, zone, stored, random, plans, onTheHour ? Set.of(yesterday) : Set.of());
+
+        // Later events of the running sessions and of the generated rest of the hour: the partial stays.
+        Instant hourLater = midnight.plusSeconds(3600);
+        List<Event> more = new ArrayList<>(generated.stream()
+                .filter(e -> !e.timestamp().isBefore(now) && e.timestamp().isBefore(hourLater.plusSeconds(600)))
+                .toList());
+        more.add(at(site, "vt1", "t1", hourLater.plusSeconds(600), EventType.PAGEVIEW));
+        store.append(more);
+        stored.addAll(more);
+        compareDays(site, zone, stored, random, plans, onTheHour ? Set.of(yesterday) : Set.of());
+
+        // The watermark moves an hour: the crossing session c1 ended before the new line and is in yesterday's
+        // partial now; the tab still runs, so yesterday keeps a partial, and today has one.
+        store.rollUp(hourLater, false);
+        assertThat(partialDays(site)).isZero();
+        assertThat(store.daysToRoll(site, zone)).isTrue();
+        store.rollDays(site, zone);
+        assertThat(store.daysToRoll(site, zone)).isFalse();
+        if (onTheHour) {
+            String line = " " + hourLater.minusSeconds(1800);
+            assertThat(partials(site)).containsExactly(yesterday + line, today + line);
+        }
+        compareDays(site, zone, stored, random, plans, onTheHour ? Set.of(yesterday, today) : Set.of());
+
+        // Another hour, nothing new: no session runs, yesterday is rolled whole again, today keeps a partial.
+        store.rollUp(hourLater.plusSeconds(3600), false);
+        store.rollDays(site, zone);
+        assertThat(store.daysToRoll(site, zone)).isFalse();
+        if (onTheHour) {
+            assertThat(partials(site)).containsExactly(today + " " + hourLater.plusSeconds(1800));
+            assertThat(wholeDays(site)).contains(yesterday);
+        }
+        compareDays(site, zone, stored, random, plans, Set.of());
+        assertThat(plans.getOrDefault(QueryCompiler.Plan.DAYS, 0)).isPositive();
+    }
+
+    /**
+     * {@link #compare} over random ranges and the ranges ending today, plus which days were read from a partial with
+     * a live part: such a day's total is two rows (the stored closed part and the live sessions).
+     */
+    private void compareDays(
+            String site,
+            ZoneId zone,
+            List<Event> stored,
+            SplittableRandom random,
+            Map<QueryCompiler.Plan, Integer> plans,
+            Set<LocalDate> fromPartial) {
+        compare(site, zone, stored, random, plans);
+        LocalDate first = PlannerOracleTest.FIRST_DAY;
+        LocalDate today =
+                store.rollups(site).orElseThrow().watermark().atZone(zone).toLocalDate();
+        Optional<DayRows> rows = store.dayRows(site, zone, "total", first, today);
+        if (!fromPartial.isEmpty()) {
+            for (LocalDate day : fromPartial) {
+                assertThat(rows.orElseThrow().rows().stream()
+                                .filter(r -> r.day().equals(day))
+                                .count())
+                        .as("rows of %s", day)
+                        .isEqualTo(2);
+            }
+        }
+        for (StatsQuery q : List.of(
+                query(site, zone, first, today, List.of(), null),
+                query(site, zone, first, today, List.of(), Interval.DAY),
+                query(site, zone, today.minusDays(1), today, List.of(), Interval.DAY),
+                query(site, zone, first, today, List.of(Dimension.PATHNAME), null),
+                query(site, zone, first, today, List.of(Dimension.EXIT_PAGE), null))) {
+            plans.merge(engine.plan(q), 1, Integer::sum);
+            Map<List<Object>, PlannerOracleTest.Numbers> expected = PlannerOracleTest.groupByOverEvents(stored, q);
+            Map<List<Object>, PlannerOracleTest.Numbers> actual =
+                    numbers(q, engine.aggregate(q), engine.visitorsEstimated(q), expected);
+            assertThat(new TreeMap<>(PlannerOracleTest.stringKeys(actual)))
+                    .as("%s %s %s..%s", q.interval(), q.dimensions(), q.start(), q.end())
+                    .isEqualTo(new TreeMap<>(PlannerOracleTest.stringKeys(expected)));
+        }
+    }
+
+    /** The site's partial days, as "day line". */
+    private List<String> partials(String site) {
+        return store.query(
+                "SELECT day, closed_before FROM day_rollup_days WHERE site_id = ? AND closed_before IS NOT NULL"
+                        + " ORDER BY day",
+                List.of(site),
+                (rs, n) -> rs.getObject(1, LocalDate.class) + " "
+                        + rs.getObject(2, java.time.OffsetDateTime.class).toInstant());
+    }
+
+    /** The site's days rolled whole. */
+    private List<LocalDate> wholeDays(String site) {
+        return store.query(
+                "SELECT day FROM day_rollup_days WHERE site_id = ? AND closed_before IS NULL",
+                List.of(site),
+                (rs, n) -> rs.getObject(1, LocalDate.class));
+    }
+
+    private static Event at(String site, String visitor, String session, Instant t, EventType type) {
+        LocalDateTime utc = LocalDateTime.ofInstant(t, java.time.ZoneOffset.UTC);
+        return event(
+                site, visitor, session, utc.toLocalDate(), utc.toLocalTime().toString(), type);
+    }
+
+    /**
      * {@link #compare}, plus whether the day holding the watermark was read from its partial: its total is then two
      * rows, the stored closed part and the live part (the live part here always has a session).
      */

@@ -35,8 +35,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * <pre>./mvnw -q test -Dtest=StatsBenchmark -Dbench.events=1000000 [-Dbench.runs=20] [-Dbench.store=clickhouse]</pre>
  *
  * Figures go to stdout and target/benchmarks-stats-N.txt. {@code -Dbench.partials=alternate} times each run twice,
- * with today's partial day and without it (read whole live, as before partial days), back to back; {@code false}
- * drops it and times without only.
+ * with the partial days (today's, and earlier days running sessions overlap) and without them (read whole live, as
+ * before partial days), back to back; {@code false} drops them and times without only.
  */
 @EnabledIfSystemProperty(named = "bench.events", matches = "\\d+")
 class StatsBenchmark {
@@ -104,23 +104,31 @@ class StatsBenchmark {
                         ", %,d day rows, %,d sketch bytes",
                         count(store, "SELECT count(*) FROM day_rollup"),
                         count(store, "SELECT coalesce(sum(octet_length(visitor_sketch)), 0) FROM day_rollup"));
-                // Today's partial day alone, as the schedule builds it again after every hourly roll.
+                // The partial days alone (today's; yesterday's too while sessions that crossed midnight run), as the
+                // schedule builds them again after every hourly roll.
                 duck.dropPartialDays(SITE);
                 long p0 = System.nanoTime();
                 duck.rollDays(SITE, ZoneId.of("UTC"));
+                double built = (System.nanoTime() - p0) / 1e9;
+                List<String> partialDays = store.query(
+                        "SELECT d.day::VARCHAR || ': ' || format('{:,}', (SELECT count(*) FROM"
+                                + " day_rollup_partial_sessions p WHERE p.site_id = d.site_id AND p.day = d.day))"
+                                + " || ' of the day''s ' || format('{:,}', (SELECT count(*) FROM sessions s"
+                                + " WHERE s.site_id = d.site_id AND s.started_at < d.day_end"
+                                + " AND s.ended_at >= d.day_start)) || ' sessions'"
+                                + " FROM day_rollup_days d WHERE d.closed_before IS NOT NULL ORDER BY d.day",
+                        List.of(),
+                        (rs, n) -> rs.getString(1));
                 rollup += String.format(
-                        "%npartial day (closed before %s): built in %.1f s, %,d of today's %,d sessions",
+                        "%npartial days (closed before %s): %d built in %.1f s; %s",
                         store.query(
                                         "SELECT max(closed_before)::VARCHAR FROM day_rollup_days",
                                         List.of(),
                                         (rs, n) -> rs.getString(1))
                                 .get(0),
-                        (System.nanoTime() - p0) / 1e9,
-                        count(store, "SELECT count(*) FROM day_rollup_partial_sessions"),
-                        count(
-                                store,
-                                "SELECT count(*) FROM sessions WHERE ended_at >= (SELECT max(day_start)"
-                                        + " FROM day_rollup_days)"));
+                        partialDays.size(),
+                        built,
+                        String.join("; ", partialDays));
             }
             // On ClickHouse, the day rollup as its schedule keeps it (days closed and settled for SETTLE, in UTC).
             if (store instanceof ClickHouseEventStore ch) {
@@ -246,7 +254,7 @@ class StatsBenchmark {
                         widgets.put(name, () -> store.query(sql, range, (rs, n) -> rs.getObject(1))));
             }
 
-            // Today's partial day: kept (the default), dropped, or each run timed with and without it, back to back.
+            // The partial days: kept (the default), dropped, or each run timed with and without them, back to back.
             String partials = System.getProperty("bench.partials", "true");
             boolean alternate = partials.equals("alternate") && store instanceof DuckDbEventStore;
             if (partials.equals("false") && store instanceof DuckDbEventStore duck) duck.dropPartialDays(SITE);
