@@ -106,7 +106,7 @@ if [ "$mode" = server ]; then
   env=(DATASAAS_DATABASE_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/datasaas" DATASAAS_DATABASE_USER=postgres
     DATASAAS_CLICKHOUSE_URL="http://127.0.0.1:$CH_HTTP/datasaas" DATASAAS_SECRET_KEY="$(head -c 32 /dev/urandom | base64)")
 fi
-echo "######## app on the $mode store"
+echo "######## app on the $mode store (load average $(cut -d" " -f1-3 /proc/loadavg))"
 START=$(date +%s.%N)
 # shellcheck disable=SC2086 # JAVA_OPTS is a list of flags on purpose
 case $JAR in
@@ -159,7 +159,12 @@ echo "ratio app/nginx: $(echo "scale=3; $(echo "$OURS" | throughput) / $(echo "$
 echo "== open loop at ${RATE}/s for ${SECONDS_RATE} s, nginx return 202"
 java bench/FixedRateLoad.java "http://127.0.0.1:$NGINX_PORT" "$SITE" "$RATE" "$SECONDS_RATE"
 echo "== open loop at ${RATE}/s for ${SECONDS_RATE} s, app"
+curl -s "localhost:$PORT/actuator/prometheus" > "$dir/open-loop-before.prom"
 java bench/FixedRateLoad.java "http://127.0.0.1:$PORT" "$SITE" "$RATE" "$SECONDS_RATE"
+curl -s "localhost:$PORT/actuator/prometheus" > "$dir/open-loop-after.prom"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+# Where the open loop's latency went, from the app's own histograms over that window (bench/tail_histograms.py)
+python3 bench/tail_histograms.py "$dir/open-loop-before.prom" "$dir/open-loop-after.prom" || true
 echo "RSS after open loop: $(rss "$APP") MB"
 sleep 2
 curl -s "localhost:$PORT/actuator/prometheus" | grep -E '^datasaas_(events_accepted_total|ingest_flush_size_(count|sum|max))' || true

@@ -1,5 +1,9 @@
 package com.datasaas.ingest;
 
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -7,6 +11,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -97,9 +102,39 @@ final class Spool implements AutoCloseable {
     private static final class Pending {
         final byte[] payload;
         final CompletableFuture<Long> done = new CompletableFuture<>();
+        /** When the request handed it over: its time in the queue is what a busy or descheduled writer costs. */
+        final long handedNanos = System.nanoTime();
 
         Pending(byte[] payload) {
             this.payload = payload;
+        }
+    }
+
+    /**
+     * Where a 202's wait goes, as histograms (a tail needs whole distributions, not means): time in the queue before
+     * its group's write starts, the group's write and its fdatasync, and the events per group.
+     */
+    private record Meters(Timer queued, Timer write, Timer fsync, DistributionSummary group) {
+        static Meters on(MeterRegistry registry) {
+            return new Meters(
+                    histogram("datasaas.ingest.spool.queued", "Time an event waits for its group's write to start")
+                            .register(registry),
+                    histogram("datasaas.ingest.spool.write", "Time to write one group (and any room ahead)")
+                            .register(registry),
+                    histogram("datasaas.ingest.spool.fsync", "Time of one group's fdatasync")
+                            .register(registry),
+                    DistributionSummary.builder("datasaas.ingest.spool.group")
+                            .description("Events per group commit")
+                            .publishPercentileHistogram()
+                            .register(registry));
+        }
+
+        private static Timer.Builder histogram(String name, String description) {
+            return Timer.builder(name)
+                    .description(description)
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(1).dividedBy(10))
+                    .maximumExpectedValue(Duration.ofSeconds(10));
         }
     }
 
@@ -107,6 +142,7 @@ final class Spool implements AutoCloseable {
     private final long maxBytes;
     private final long segmentBytes;
     private final Runnable onDurable;
+    private final Meters meters;
     private final List<Segment> segments = new ArrayList<>(); // guarded by itself
     private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(65_536);
     private final AtomicLong diskBytes = new AtomicLong();
@@ -141,7 +177,14 @@ final class Spool implements AutoCloseable {
      * @param onDurable told after each group commit, from the spool-writer thread
      */
     Spool(Path dir, long maxBytes, long segmentBytes, long storedWatermark, Runnable onDurable) throws IOException {
+        this(dir, maxBytes, segmentBytes, storedWatermark, onDurable, new SimpleMeterRegistry());
+    }
+
+    /** @param registry where the group commit's histograms go ({@code datasaas.ingest.spool.*}) */
+    Spool(Path dir, long maxBytes, long segmentBytes, long storedWatermark, Runnable onDurable, MeterRegistry registry)
+            throws IOException {
         this.dir = dir;
+        this.meters = Meters.on(registry);
         this.maxBytes = maxBytes;
         // Only sealed segments are deleted, so the open one must be well below the bound or a full spool could stay
         // full with everything stored.
@@ -355,13 +398,19 @@ final class Spool implements AutoCloseable {
         }
         buffer.flip();
         long start = current.end;
+        long writeStart = System.nanoTime();
+        for (Pending p : group) meters.queued().record(writeStart - p.handedNanos, TimeUnit.NANOSECONDS);
+        meters.group().record(group.size());
         try {
             while (buffer.hasRemaining()) {
                 currentChannel.write(buffer, start + buffer.position());
             }
             currentWritten = Math.max(currentWritten, start + bytes);
             if (currentWritten - (start + bytes) < PREALLOCATE_BYTES / 4) preallocate();
+            long syncStart = System.nanoTime();
+            meters.write().record(syncStart - writeStart, TimeUnit.NANOSECONDS);
             currentChannel.force(false);
+            meters.fsync().record(System.nanoTime() - syncStart, TimeUnit.NANOSECONDS);
         } catch (IOException e) {
             cutBack(start);
             fail(group, e);

@@ -59,6 +59,8 @@ final class WriteBuffer {
     private final Thread writer;
     private final DistributionSummary flushSize;
     private final Timer flushLatency;
+    private final Timer spoolWait;
+    private final Timer mergeLatency;
     private volatile boolean stopping;
     private volatile long stopDeadlineNanos;
     private volatile Fault storeFault;
@@ -84,7 +86,8 @@ final class WriteBuffer {
                 settings.spoolMaxSize().toBytes(),
                 settings.spoolSegmentSize().toBytes(),
                 committedId,
-                this::onDurable);
+                this::onDurable,
+                meters);
         meters.gauge("datasaas.ingest.buffer.depth", this, WriteBuffer::depth);
         meters.gauge("datasaas.ingest.spool.bytes", spool, Spool::diskBytes);
         meters.gauge("datasaas.ingest.sessions.behind", this, WriteBuffer::sessionsBehind);
@@ -93,6 +96,16 @@ final class WriteBuffer {
                 .register(meters);
         this.flushLatency = Timer.builder("datasaas.ingest.flush.latency")
                 .description("Time to append one batch to the event store")
+                .publishPercentileHistogram()
+                .register(meters);
+        this.spoolWait = Timer.builder("datasaas.ingest.spool.wait")
+                .description("Time a request waits for its event's fsync, hand-over to wake-up")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1).dividedBy(10))
+                .maximumExpectedValue(Duration.ofSeconds(10))
+                .register(meters);
+        this.mergeLatency = Timer.builder("datasaas.ingest.sessions.merge")
+                .description("Time of one session merge")
                 .publishPercentileHistogram()
                 .register(meters);
         this.writer = new Thread(this::writeLoop, "event-writer");
@@ -104,8 +117,11 @@ final class WriteBuffer {
      * says why, with Retry-After.
      */
     void write(Event event) {
+        byte[] record = SpoolRecord.encode(event);
+        long start = System.nanoTime();
         try {
-            spool.append(SpoolRecord.encode(event), SPOOL_WAIT_MILLIS);
+            spool.append(record, SPOOL_WAIT_MILLIS);
+            spoolWait.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         } catch (Spool.Refused e) {
             throw new ApiException(
                     HttpStatus.SERVICE_UNAVAILABLE,
@@ -196,8 +212,10 @@ final class WriteBuffer {
     /** One merge; a failure is logged once per episode and retried at the next interval, events stay stored. */
     private void mergeSessions() {
         long target = committedId;
+        long start = System.nanoTime();
         try {
             store.mergeSessions();
+            mergeLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
             mergedId = target;
             Fault recovered = mergeFault;
             if (recovered != null) {
