@@ -77,6 +77,7 @@ public class FixedRateLoad {
             worker.start();
         }
 
+        long startEpochMillis = System.currentTimeMillis();
         long start = System.nanoTime();
         long interval = 1_000_000_000L / rate;
         for (int i = 0; i < total; i++) {
@@ -87,6 +88,8 @@ public class FixedRateLoad {
         }
         done.await();
         double elapsed = (System.nanoTime() - start) / 1e9;
+        String timeline = System.getenv("TIMELINE");
+        if (timeline != null) writeTimeline(timeline, latencies, rate, startEpochMillis);
         Arrays.sort(latencies);
         System.out.printf(
                 "rate %d/s for %d s over %d connections: %d requests in %.1f s, failures %d %s%n",
@@ -98,6 +101,25 @@ public class FixedRateLoad {
                 latencies[(int) (total * 0.999)] / 1e6,
                 latencies[total - 1] / 1e6);
         System.exit(0);
+    }
+
+    /**
+     * With TIMELINE=file: one line per 100 ms of scheduled sends, "epoch-ms count p99-ms max-ms", so slow requests can
+     * be lined up with the app's GC log and its own log lines (bench/tail_timeline.py).
+     */
+    private static void writeTimeline(String file, long[] latencies, int rate, long startEpochMillis)
+            throws IOException {
+        int perBin = Math.max(1, rate / 10);
+        StringBuilder out = new StringBuilder();
+        for (int from = 0; from < latencies.length; from += perBin) {
+            long[] bin = Arrays.copyOfRange(latencies, from, Math.min(latencies.length, from + perBin));
+            Arrays.sort(bin);
+            out.append(startEpochMillis + (long) from * 1000 / rate)
+                    .append(' ')
+                    .append(bin.length)
+                    .append(String.format(" %.2f %.2f%n", bin[(int) (bin.length * 0.99)] / 1e6, bin[bin.length - 1] / 1e6));
+        }
+        java.nio.file.Files.writeString(java.nio.file.Path.of(file), out);
     }
 
     record Connection(Socket socket, InputStream in, OutputStream out) {

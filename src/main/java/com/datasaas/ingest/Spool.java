@@ -70,6 +70,9 @@ final class Spool implements AutoCloseable {
     private static final ByteBuffer ZEROS =
             ByteBuffer.allocateDirect(PREALLOCATE_BYTES).asReadOnlyBuffer();
     private static final long PROBE_INTERVAL_MILLIS = 1_000;
+    /** An fdatasync this slow is logged at debug level, to line it up with other work on the disk. */
+    private static final long SLOW_FSYNC_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
     private static final int READ_CHUNK_BYTES = 4 << 20;
     private static final String SUFFIX = ".seg";
 
@@ -406,11 +409,20 @@ final class Spool implements AutoCloseable {
                 currentChannel.write(buffer, start + buffer.position());
             }
             currentWritten = Math.max(currentWritten, start + bytes);
-            if (currentWritten - (start + bytes) < PREALLOCATE_BYTES / 4) preallocate();
+            boolean ahead = currentWritten - (start + bytes) < PREALLOCATE_BYTES / 4;
+            if (ahead) preallocate();
             long syncStart = System.nanoTime();
             meters.write().record(syncStart - writeStart, TimeUnit.NANOSECONDS);
             currentChannel.force(false);
-            meters.fsync().record(System.nanoTime() - syncStart, TimeUnit.NANOSECONDS);
+            long syncNanos = System.nanoTime() - syncStart;
+            meters.fsync().record(syncNanos, TimeUnit.NANOSECONDS);
+            if (syncNanos > SLOW_FSYNC_NANOS) {
+                log.debug(
+                        "Slow fdatasync: {} ms for {} events{}",
+                        syncNanos / 1_000_000,
+                        group.size(),
+                        ahead ? " and the room ahead" : "");
+            }
         } catch (IOException e) {
             cutBack(start);
             fail(group, e);
