@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
@@ -46,8 +47,56 @@ final class WriteBuffer {
 
     static final Duration RETRY_AFTER = Duration.ofSeconds(5);
 
-    /** A store fault in progress: what failed, since when, how often. */
+    /** A fault in progress: what failed, since when, how often. */
     record Fault(String cause, Instant since, long attempts) {}
+
+    /**
+     * One way the writer can fail (the store, the session merge), as episodes: an episode runs from a failure to the
+     * next success. Its cause is logged once, with the root cause, when it starts, and once more when it ends; the
+     * retries in between are only counted. While it runs, health shows it ({@link #describe}, OUT_OF_SERVICE through
+     * {@link IngestHealth}).
+     *
+     * @param failing the start of the log line that opens an episode ("Cannot write events to the store")
+     * @param recovering the log line that ends it, before the attempts ("The event store writes again")
+     * @param shown what health says while it runs, before "since" ("the event store cannot write")
+     */
+    private static final class FaultEpisodes {
+        private final String failing;
+        private final String recovering;
+        private final String shown;
+        private volatile Fault current;
+
+        FaultEpisodes(String failing, String recovering, String shown) {
+            this.failing = failing;
+            this.recovering = recovering;
+            this.shown = shown;
+        }
+
+        /** @param meanwhile what happens until it recovers, for the episode's first line (built only then) */
+        void failed(RuntimeException e, Supplier<String> meanwhile) {
+            Fault f = current;
+            if (f == null) {
+                log.error("{}: {}. {}", failing, e.getMessage(), meanwhile.get(), e);
+                current = new Fault(e.getMessage(), Instant.now(), 1);
+            } else {
+                current = new Fault(e.getMessage(), f.since(), f.attempts() + 1);
+            }
+        }
+
+        void succeeded() {
+            Fault recovered = current;
+            if (recovered != null) {
+                current = null;
+                log.info("{} after {} failed attempts since {}", recovering, recovered.attempts(), recovered.since());
+            }
+        }
+
+        /** The episode in progress for health (no file names: health details may be public), or null. */
+        String describe() {
+            Fault f = current;
+            return f == null ? null : shown + " since " + f.since() + ": " + Spool.publicCause(f.cause());
+        }
+    }
 
     private final EventStore store;
     private final Spool spool;
@@ -63,13 +112,15 @@ final class WriteBuffer {
     private final Timer mergeLatency;
     private volatile boolean stopping;
     private volatile long stopDeadlineNanos;
-    private volatile Fault storeFault;
+    private final FaultEpisodes storeFaults = new FaultEpisodes(
+            "Cannot write events to the store", "The event store writes again", "the event store cannot write");
     /** Highest spool id the store holds. */
     private volatile long committedId;
     /** Highest spool id whose session the store's sessions hold. */
     private volatile long mergedId;
     /** A failing session merge: events are stored, their sessions go stale until it recovers. */
-    private volatile Fault mergeFault;
+    private final FaultEpisodes mergeFaults =
+            new FaultEpisodes("Cannot merge sessions", "Sessions merge again", "the event store cannot merge sessions");
 
     WriteBuffer(EventStore store, IngestSettings settings, DataSaasProperties properties, MeterRegistry meters)
             throws IOException {
@@ -149,19 +200,13 @@ final class WriteBuffer {
      * details may be public.
      */
     String fault() {
-        Fault f = storeFault;
-        if (f != null) {
-            return "the event store cannot write since " + f.since() + ": " + Spool.publicCause(f.cause());
-        }
+        String store = storeFaults.describe();
+        if (store != null) return store;
         IOException spoolFailure = spool.writeFailure();
         if (spoolFailure != null)
             return "the event spool cannot write: " + Spool.publicCause(spoolFailure.getMessage());
         if (spool.full()) return "the event spool is full (" + spool.maxBytes() + " bytes)";
-        Fault m = mergeFault;
-        if (m != null) {
-            return "the event store cannot merge sessions since " + m.since() + ": " + Spool.publicCause(m.cause());
-        }
-        return null;
+        return mergeFaults.describe();
     }
 
     private void onDurable() {
@@ -215,29 +260,16 @@ final class WriteBuffer {
         long start = System.nanoTime();
         try {
             store.mergeSessions();
-            mergeLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            long took = System.nanoTime() - start;
+            mergeLatency.record(took, TimeUnit.NANOSECONDS);
+            log.debug("Session merge: {} ms", took / 1_000_000);
             mergedId = target;
-            Fault recovered = mergeFault;
-            if (recovered != null) {
-                mergeFault = null;
-                log.info(
-                        "Sessions merge again after {} failed attempts since {}",
-                        recovered.attempts(),
-                        recovered.since());
-            }
+            mergeFaults.succeeded();
         } catch (RuntimeException e) {
-            Fault f = mergeFault;
-            if (f == null) {
-                log.error(
-                        "Cannot merge sessions: {}. Events are stored; whole-session numbers lag until a merge"
-                                + " succeeds (retried every {} ms).",
-                        e.getMessage(),
-                        TimeUnit.NANOSECONDS.toMillis(mergeIntervalNanos),
-                        e);
-                mergeFault = new Fault(e.getMessage(), Instant.now(), 1);
-            } else {
-                mergeFault = new Fault(e.getMessage(), f.since(), f.attempts() + 1);
-            }
+            mergeFaults.failed(
+                    e,
+                    () -> "Events are stored; whole-session numbers lag until a merge succeeds (retried every "
+                            + TimeUnit.NANOSECONDS.toMillis(mergeIntervalNanos) + " ms).");
         }
     }
 
@@ -262,33 +294,18 @@ final class WriteBuffer {
             long start = System.nanoTime();
             try {
                 store.appendSpooled(batch);
-                flushLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                long took = System.nanoTime() - start;
+                flushLatency.record(took, TimeUnit.NANOSECONDS);
+                log.debug("Stored a batch of {} events: {} ms", batch.size(), took / 1_000_000);
                 flushSize.record(batch.size());
-                Fault recovered = storeFault;
-                if (recovered != null) {
-                    storeFault = null;
-                    log.info(
-                            "The event store writes again after {} failed attempts since {}",
-                            recovered.attempts(),
-                            recovered.since());
-                }
+                storeFaults.succeeded();
                 return true;
             } catch (RuntimeException e) {
-                Fault f = storeFault;
-                if (f == null) {
-                    // Once per episode, with the root cause; the retries below stay quiet until it recovers.
-                    log.error(
-                            "Cannot write events to the store: {}. Accepted events wait in the spool ({} bytes, bound"
-                                    + " {}) and are retried with backoff up to {} s.",
-                            e.getMessage(),
-                            spool.diskBytes(),
-                            spool.maxBytes(),
-                            MAX_BACKOFF.toSeconds(),
-                            e);
-                    storeFault = new Fault(e.getMessage(), Instant.now(), 1);
-                } else {
-                    storeFault = new Fault(e.getMessage(), f.since(), f.attempts() + 1);
-                }
+                storeFaults.failed(
+                        e,
+                        () -> "Accepted events wait in the spool (" + spool.diskBytes() + " bytes, bound "
+                                + spool.maxBytes() + ") and are retried with backoff up to " + MAX_BACKOFF.toSeconds()
+                                + " s.");
                 if (stopping && System.nanoTime() - stopDeadlineNanos > 0) return false;
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(backoffMillis));
                 backoffMillis = Math.min(backoffMillis * 2, MAX_BACKOFF.toMillis());
