@@ -5,7 +5,8 @@ timeline.txt: FixedRateLoad's TIMELINE file (100 ms bins of scheduled sends: epo
 gc.log: -Xlog:gc,safepoint:file=gc.log:time,uptime; app.log: the app's log with
 -Dlogging.level.com.datasaas.ingest.Spool=debug -Dlogging.level.com.datasaas.ingest.WriteBuffer=debug.
 A bin is slow when its slowest request took more than the threshold (20 ms); a cause counts for it when its
-interval overlaps [bin start, bin end + that slowest latency]."""
+interval overlaps [bin start, bin end + that slowest latency]. Counted as causes: safepoints (GC pauses) of 1 ms or
+more, fdatasyncs of 20 ms or more, store batches of 50 ms or more, every session merge."""
 import datetime
 import re
 import sys
@@ -36,7 +37,7 @@ for line in open(sys.argv[2]):
         what = re.search(r'Safepoint "([^"]+)"', m.group(2)).group(1)
         ms = int(total.group(1)) / 1e6
         if ms >= 1:
-            causes.append(("gc" if "GC" in what else "safepoint " + what, at - ms, at))
+            causes.append(("gc" if "GC" in what or "Collect" in what else "safepoint " + what, at - ms, at))
 for line in open(sys.argv[3]):
     m = re.match(r"(\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-][\d:]+))\s+\w+\s.*?: (.*)", line)
     if not m:
@@ -48,8 +49,8 @@ for line in open(sys.argv[3]):
         hit = re.search(pattern, text)
         if hit:
             ms = int(hit.group(1))
-            if kind == "batch" and ms < 50:
-                continue
+            if (kind == "batch" and ms < 50) or (kind == "fsync" and ms < 20):
+                continue  # short ones are everywhere and explain nothing
             causes.append((kind, at - ms, at))
 causes = [c for c in causes if window[0] <= c[2] and c[1] <= window[1]]
 
@@ -60,6 +61,13 @@ for start, p99, worst in slow:
     hit = sorted({kind for kind, a, b in causes if a <= start + 100 + worst and b >= start})
     key = " + ".join(hit) or "none of these"
     tally[key] = tally.get(key, 0) + 1
+def share(test):
+    return sum(n for key, n in tally.items() if test(key))
+
+
+print(f"  with a GC pause: {share(lambda k: 'gc' in k.split(' + '))}, a store batch or session merge: "
+      f"{share(lambda k: 'batch' in k or 'merge' in k)}, an fdatasync >= 20 ms: {share(lambda k: 'fsync' in k)}, "
+      f"none of these: {share(lambda k: k == 'none of these')}")
 for key, n in sorted(tally.items(), key=lambda kv: -kv[1]):
     print(f"  {n:4d} slow bins overlap: {key}")
 for kind in ("gc", "fsync", "merge", "batch"):
