@@ -21,6 +21,13 @@ final class TinyMmdbWriter {
 
     /** Writes {@code record} for the network {@code firstOctet}.0.0.0/8. */
     static void write(Path file, String databaseType, int firstOctet, Map<String, Object> record) throws IOException {
+        write(file, databaseType, firstOctet, record, 24);
+    }
+
+    /** The same with records of {@code recordSize} bits: 24 or 32 (the npm files use 28). */
+    static void write(Path file, String databaseType, int firstOctet, Map<String, Object> record, int recordSize)
+            throws IOException {
+        if (recordSize != 24 && recordSize != 32) throw new IllegalArgumentException("24 or 32 bits");
         int nodeCount = 8; // one node per bit of the /8 prefix
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (int node = 0; node < nodeCount; node++) {
@@ -29,8 +36,8 @@ final class TinyMmdbWriter {
             int next = node == nodeCount - 1 ? nodeCount + 16 : node + 1;
             int left = bit == 0 ? next : nodeCount; // node_count means "no data"
             int right = bit == 1 ? next : nodeCount;
-            writeUint24(out, left);
-            writeUint24(out, right);
+            writeRecord(out, left, recordSize);
+            writeRecord(out, right, recordSize);
         }
         out.write(new byte[16]);
         encode(out, record);
@@ -38,7 +45,7 @@ final class TinyMmdbWriter {
         out.write("MaxMind.com".getBytes(StandardCharsets.US_ASCII));
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("node_count", (long) nodeCount);
-        metadata.put("record_size", 24);
+        metadata.put("record_size", recordSize);
         metadata.put("ip_version", 4);
         metadata.put("database_type", databaseType);
         metadata.put("languages", List.of("en"));
@@ -50,7 +57,8 @@ final class TinyMmdbWriter {
         Files.write(file, out.toByteArray());
     }
 
-    private static void writeUint24(ByteArrayOutputStream out, int value) {
+    private static void writeRecord(ByteArrayOutputStream out, int value, int recordSize) {
+        if (recordSize == 32) out.write((value >> 24) & 0xff);
         out.write((value >> 16) & 0xff);
         out.write((value >> 8) & 0xff);
         out.write(value & 0xff);
