@@ -5,6 +5,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
+import java.util.Enumeration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -94,7 +95,15 @@ public class ClientAddresses {
             InetAddress named = value == null ? null : literal(value.strip());
             return named != null ? named : peer;
         }
-        String forwarded = String.join(",", java.util.Collections.list(request.getHeaders(FORWARDED_FOR)));
+        // Header lines joined with commas, as one list; usually there is one line, and then nothing is copied.
+        Enumeration<String> lines = request.getHeaders(FORWARDED_FOR);
+        if (lines == null || !lines.hasMoreElements()) {
+            return peer;
+        }
+        String forwarded = lines.nextElement();
+        while (lines.hasMoreElements()) {
+            forwarded = forwarded + "," + lines.nextElement();
+        }
         if (forwarded.isBlank()) {
             return peer;
         }
