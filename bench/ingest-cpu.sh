@@ -41,7 +41,7 @@ out = sys.argv[1]
 w = open(out + "/wrk.txt").read(); t = open(out + "/threads.txt").read()
 n = int(re.search(r'requests: (\d+)', w).group(1)); tp = re.search(r'throughput: (\d+)', w).group(1)
 lat = re.search(r'latency p50 .*', w).group(0)
-tot = float(re.search(r'process CPU over [\d.]+s: ([\d.]+) s', t).group(1))
+tot = float(re.search(r'process CPU over [\d.]+ ?s: ([\d.]+) s', t).group(1))
 jit = sum(float(m.group(1)) for m in re.finditer(r'^\s*([\d.]+) s\s+[\d.]+% C[12] Compiler', t, re.M))
 print(f"{tp} events/s ({lat}); CPU per event {tot*1e6/n:.0f} us, without JIT {((tot-jit)*1e6/n):.0f} us")
 PY

@@ -14,6 +14,7 @@ import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -139,6 +140,10 @@ final class IngestEndpoint extends HttpFilter {
      */
     static void checkMediaType(String contentType) {
         if (contentType == null) return;
+        // What the tracker and sendBeacon send, accepted without parsing (JFR: parsing was ~2% of a request).
+        for (String usual : USUAL_MEDIA_TYPES) {
+            if (usual.equals(contentType)) return;
+        }
         MediaType type;
         try {
             type = MediaType.parseMediaType(contentType);
@@ -150,6 +155,10 @@ final class IngestEndpoint extends HttpFilter {
             throw unsupported();
         }
     }
+
+    /** Content types sent as they are by browsers and the tracker; every one of them parses to an accepted type. */
+    static final List<String> USUAL_MEDIA_TYPES =
+            List.of("text/plain", "text/plain;charset=UTF-8", "application/json", "application/json;charset=UTF-8");
 
     private static ApiException unsupported() {
         return new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Send events as application/json or text/plain.");

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.security.web.util.matcher.IpAddressMatcher;
 
 /** One rule for every proxy shape; the request object is Spring's servlet fixture, the rule is the real one. */
 class ClientAddressesTest {
@@ -94,5 +96,50 @@ class ClientAddressesTest {
                 .isNotEqualTo(ClientAddresses.bucketKey(InetAddress.getByName("2001:db8:1:3::1")));
         assertThat(ClientAddresses.bucketKey(InetAddress.getByName("203.0.113.7")))
                 .isEqualTo("203.0.113.7");
+    }
+
+    @Test
+    void trusted_ranges_match_as_springs_ip_address_matcher_does() {
+        List<String> ranges = List.of(
+                "10.0.0.0/8",
+                "10.0.0.0/24",
+                "192.168.16.0/20",
+                "203.0.113.7",
+                "203.0.113.6/31",
+                "0.0.0.0/0",
+                "2001:db8::/32",
+                "2001:db8:1:2::/64",
+                "2001:db8::1",
+                "fd00::/7",
+                "::/0");
+        Random random = new Random(7);
+        for (String range : ranges) {
+            ClientAddresses rule = rule(null, range);
+            IpAddressMatcher spring = new IpAddressMatcher(range);
+            for (int i = 0; i < 20_000; i++) {
+                String address = random.nextBoolean() ? nearIpv4(random) : nearIpv6(random);
+                assertThat(rule.isTrustedProxy(address))
+                        .as(address + " in " + range)
+                        .isEqualTo(spring.matches(address));
+            }
+        }
+        assertThat(rule(null, "10.0.0.0/24").isTrustedProxy("10.0.0.255")).isTrue();
+        assertThat(rule(null, "10.0.0.0/24").isTrustedProxy("10.0.1.0")).isFalse();
+        assertThat(rule(null, "192.168.16.0/20").isTrustedProxy("192.168.31.1")).isTrue();
+        assertThat(rule(null, "192.168.16.0/20").isTrustedProxy("192.168.32.1")).isFalse();
+        assertThat(rule(null, "10.0.0.0/8").isTrustedProxy("not-an-address")).isFalse();
+    }
+
+    /** Addresses close to the ranges above, so prefix boundaries are crossed often. */
+    private static String nearIpv4(Random random) {
+        int[] firsts = {10, 192, 203, 11, 0, 255};
+        return firsts[random.nextInt(firsts.length)] + "." + (random.nextBoolean() ? 168 : random.nextInt(256)) + "."
+                + random.nextInt(64) + "." + random.nextInt(256);
+    }
+
+    private static String nearIpv6(Random random) {
+        String[] prefixes = {"2001:db8", "2001:db9", "fd00", "fc12", "2001:db8:1"};
+        return prefixes[random.nextInt(prefixes.length)] + ":" + Integer.toHexString(random.nextInt(4)) + ":"
+                + Integer.toHexString(random.nextInt(4)) + "::" + Integer.toHexString(random.nextInt(65536));
     }
 }
