@@ -197,7 +197,7 @@ final class ClickHouseDayRollup {
      * The stored rows {@link #read} takes: the rolled days' rows of the builds {@code versions} and the partials' rows of
      * {@code partialVersions}, for RowBinary, every column cast to the type {@link #readStored} reads. As bytes the
      * sketches travel at their size; as text they would be hex (18.16 has no base64), twice the size, parsed as JSON and
-     * then as hex (at 10M events 10-17 MB per pathname read).
+     * then as hex (at 10M events 10-17 MB per pathname read). All conditions are PREWHERE (see there).
      */
     static String storedRows(
             String siteId,
@@ -211,7 +211,10 @@ final class ClickHouseDayRollup {
                 + " toUInt64(pageviews), toUInt64(bounces), toFloat64(duration_sum), toFloat64(leave_ms_sum),"
                 + " toUInt64(leave_count), toFloat64(scroll_sum), toUInt64(scroll_count),"
                 + " toUInt64(continued_sessions), toFloat64(continued_duration), visitor_sketch, toUInt8(%s) FROM %s"
-                + " WHERE site_id = " + literal(siteId) + " AND zone = " + literal(zone.getId())
+                // PREWHERE: the sketches are read only for the rows asked. With WHERE a read took the sketches of
+                // every granule the key range touches (every part holds all dimensions): at 10M events 44 MB for the
+                // 90 rows of device type, 1.6 MB with PREWHERE.
+                + " PREWHERE site_id = " + literal(siteId) + " AND zone = " + literal(zone.getId())
                 + " AND dimension = " + literal(dimension) + " AND day >= " + date(start) + " AND day <= "
                 + date(end) + " AND version IN (%s)";
         List<String> reads = new ArrayList<>();
