@@ -306,9 +306,7 @@ final class ClickHouseDayRollup {
                     continue;
                 }
                 // Whole seconds, rounded down: ts is the second of ts_us.
-                Instant start = Instant.ofEpochSecond(Math.floorDiv(startUs, 1_000_000L));
-                Instant window = DayRollup.start(p.day().minusDays(1), zone);
-                out.put(p.day(), p.liveFrom(start.isAfter(window) ? start : window));
+                out.put(p.day(), p.liveFrom(Instant.ofEpochSecond(Math.floorDiv(startUs, 1_000_000L))));
             }
             return null;
         });
@@ -331,14 +329,15 @@ final class ClickHouseDayRollup {
 
     /**
      * A scalar query: the earliest start (microseconds) of the partial's live sessions, from their session rows of the
-     * UTC days from the one the day query's window begins on (0 when there are none). Every event of a live session
-     * inside that window is at or after it, so the live day query reads events from there: at 10M events, from the
-     * last hours instead of two days of session keys. Sessions run across midnight still start it the day before.
+     * UTC days the day query reads session rows of (from the day before its window; 0 when there are none). Every
+     * event of a live session in the query's window and every session row of it the query would read is at or after
+     * it, so the live day query reads events and session rows from there: at 10M events, from the last hours instead of
+     * two days of events and four of session rows. Sessions run across midnight still start it the day before.
      */
     private static String liveStart(String siteId, ZoneId zone, Partial p) {
         return "SELECT minMerge(started_at_us_state) FROM sessions PREWHERE session_key GLOBAL IN ("
                 + liveSessions(siteId, p) + ") WHERE site_id = " + literal(siteId) + " AND day >= toDate("
-                + literal(DayRollup.start(p.day().minusDays(1), zone)) + ")";
+                + literal(DayRollup.start(p.day().minusDays(1), zone).minus(SESSION_MARGIN)) + ")";
     }
 
     /** A scalar query: above zero when the partial is stale (see {@link #fresh}). */
@@ -699,10 +698,10 @@ final class ClickHouseDayRollup {
     }
 
     /**
-     * {@link #build(String, ZoneId, LocalDate, LocalDate, List, String)} reading events from {@code eventsFrom}
-     * ({@code null}: the start of the day before {@code first}) when every event of {@code sessionKeys}' sessions in
-     * the window is known to lie at or after it (a partial day's live sessions, {@link #liveStart}). The sessions'
-     * whole-life rows are still read from the day before on, as for the whole window.
+     * {@link #build(String, ZoneId, LocalDate, LocalDate, List, String)} reading events and session rows from {@code
+     * eventsFrom} (when later than the window's own start; {@code null}: the window's) when every event and session row
+     * of {@code sessionKeys}' sessions in the window is known to lie at or after it (a partial day's live sessions,
+     * {@link #liveStart}).
      */
     static String build(
             String siteId,
@@ -714,6 +713,9 @@ final class ClickHouseDayRollup {
             Instant eventsFrom) {
         Instant from = DayRollup.start(first.minusDays(1), zone);
         Instant eventsStart = eventsFrom != null && eventsFrom.isAfter(from) ? eventsFrom : from;
+        Instant sessionsStart = eventsFrom != null && eventsFrom.isAfter(from.minus(SESSION_MARGIN))
+                ? eventsFrom
+                : from.minus(SESSION_MARGIN);
         Instant until = DayRollup.end(last, zone);
         List<SessionAttribute> attributes = new ArrayList<>();
         for (SessionAttribute a : SessionAttribute.values()) {
@@ -729,7 +731,7 @@ final class ClickHouseDayRollup {
             branches.add(branch(
                     siteId,
                     zone,
-                    from,
+                    sessionsStart,
                     eventsStart,
                     until,
                     false,
@@ -738,7 +740,7 @@ final class ClickHouseDayRollup {
                     sessionKeys));
         }
         if (dims.contains(DayRollup.PATHNAME)) {
-            branches.add(branch(siteId, zone, from, eventsStart, until, true, List.of(), null, sessionKeys));
+            branches.add(branch(siteId, zone, sessionsStart, eventsStart, until, true, List.of(), null, sessionKeys));
         }
         return "SELECT toString(day) AS day_text, dimension, if(v = '', NULL, substring(v, 2)) AS value,"
                 + " countIf(e_counted > 0) AS sessions, sum(e_pageviews) AS pageviews,"
@@ -760,7 +762,7 @@ final class ClickHouseDayRollup {
     private static String branch(
             String siteId,
             ZoneId zone,
-            Instant from,
+            Instant sessionsFrom,
             Instant eventsFrom,
             Instant until,
             boolean pathname,
@@ -803,8 +805,7 @@ final class ClickHouseDayRollup {
                 .append(new ClickHouseSessions()
                         .select(
                                 siteId,
-                                List.of(new ClickHouseDialect.TimeWindow(
-                                        from.minus(SESSION_MARGIN), until.plus(SESSION_MARGIN))),
+                                List.of(new ClickHouseDialect.TimeWindow(sessionsFrom, until.plus(SESSION_MARGIN))),
                                 sessionKeys))
                 .append(")");
         List<String> joined = new ArrayList<>(List.of(

@@ -21,7 +21,8 @@ import java.util.stream.Collectors;
  * format (little-endian numbers, LEB128 string lengths, a leading null byte for {@code Nullable}) is the same in 18.16
  * and current releases. No maintained Java library writes it without bringing its own HTTP client (the official
  * {@code client-v2}, which needs its features off to talk to 18.16, see docs/server-mode.md), and the whole format for
- * the types below is what follows.
+ * the types below is what follows. {@link Answer} reads the same format back, for the one answer too large for text
+ * (the day rollup's stored rows and their sketches).
  */
 final class ClickHouseRowBinary {
     private static final Pattern NULLABLE = Pattern.compile("Nullable\\((.*)\\)");

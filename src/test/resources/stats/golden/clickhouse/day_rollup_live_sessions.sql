@@ -37,7 +37,7 @@ FROM (
         if(argMinIfMerge(language_state) = '', NULL, substring(argMinIfMerge(language_state), 2)) AS language
     FROM sessions
     PREWHERE session_key GLOBAL IN (SELECT session_key FROM events WHERE site_id = 'mrf_golden' AND ts >= toDateTime('2026-03-29 14:00:00', 'UTC'))
-    WHERE site_id = 'mrf_golden' AND day >= toDate(toDateTime('2026-03-26 23:00:00', 'UTC')) AND day <= toDate(toDateTime('2026-03-30 22:00:00', 'UTC'))
+    WHERE site_id = 'mrf_golden' AND day >= toDate(toDateTime('2026-03-29 12:40:00', 'UTC')) AND day <= toDate(toDateTime('2026-03-30 22:00:00', 'UTC'))
     GROUP BY session_key
 ))) AS w USING session_key) ARRAY JOIN arrayEnumerate(a_day) AS i)
 UNION ALL
@@ -78,7 +78,7 @@ FROM (
         if(argMinIfMerge(language_state) = '', NULL, substring(argMinIfMerge(language_state), 2)) AS language
     FROM sessions
     PREWHERE session_key GLOBAL IN (SELECT session_key FROM events WHERE site_id = 'mrf_golden' AND ts >= toDateTime('2026-03-29 14:00:00', 'UTC'))
-    WHERE site_id = 'mrf_golden' AND day >= toDate(toDateTime('2026-03-26 23:00:00', 'UTC')) AND day <= toDate(toDateTime('2026-03-30 22:00:00', 'UTC'))
+    WHERE site_id = 'mrf_golden' AND day >= toDate(toDateTime('2026-03-29 12:40:00', 'UTC')) AND day <= toDate(toDateTime('2026-03-30 22:00:00', 'UTC'))
     GROUP BY session_key
 ))) AS w USING session_key) ARRAY JOIN arrayEnumerate(a_day) AS i)
 )
