@@ -7,9 +7,9 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -98,11 +98,17 @@ final class ClickHouseDayRollup {
 
     /**
      * The latest partial of a day: its rows are those of the day's sessions whose latest event was before {@code
-     * closedBefore} ({@code cut} less the visit timeout) when the build began ({@code builtAt}, server time).
+     * closedBefore} ({@code cut} less the visit timeout) when the build began ({@code builtAt}, server time). {@code
+     * liveFrom}, once {@link #fresh} found it fresh: where the events of its live sessions begin ({@link #liveStart});
+     * null when it has no live session (and before the check).
      */
-    private record Partial(LocalDate day, long version, Instant builtAt, Instant cut) {
+    record Partial(LocalDate day, long version, Instant builtAt, Instant cut, Instant liveFrom) {
         Instant closedBefore() {
             return cut.minus(VISIT_TIMEOUT);
+        }
+
+        Partial liveFrom(Instant t) {
+            return new Partial(day, version, builtAt, cut, t);
         }
     }
 
@@ -136,41 +142,25 @@ final class ClickHouseDayRollup {
         Map<LocalDate, Partial> partial =
                 live.isEmpty() ? Map.of() : fresh(siteId, zone, partials(siteId, zone, live.first(), live.last()));
         List<DayRow> rows = new ArrayList<>();
-        String stored = "SELECT toString(day) AS day_text, version, value, visitors, sessions, pageviews, bounces,"
-                + " duration_sum, leave_ms_sum, leave_count, scroll_sum, scroll_count, continued_sessions,"
-                + " continued_duration, hex(visitor_sketch) AS sketch_hex, %s AS partial FROM %s"
-                + " WHERE site_id = " + literal(siteId) + " AND zone = " + literal(zone.getId())
-                + " AND dimension = " + literal(dimension) + " AND day >= " + date(start) + " AND day <= "
-                + date(end) + " AND version IN (%s)";
-        List<String> reads = new ArrayList<>();
-        reads.add(String.format(
-                stored,
-                "0",
-                "day_rollup",
-                clean.stream()
-                        .map(d -> String.valueOf(built.get(d).version()))
-                        .distinct()
-                        .collect(Collectors.joining(", "))));
-        if (!partial.isEmpty()) {
-            reads.add(String.format(
-                    stored,
-                    "1",
-                    "day_partial_rows",
-                    partial.values().stream()
-                            .map(p -> String.valueOf(p.version()))
-                            .collect(Collectors.joining(", "))));
+        String stored = storedRows(
+                siteId,
+                zone,
+                dimension,
+                start,
+                end,
+                clean.stream().map(d -> built.get(d).version()).toList(),
+                partial.values().stream().map(Partial::version).toList());
+        ClickHouseRowBinary.Answer answer = new ClickHouseRowBinary.Answer(store.queryRowBinary(stored));
+        while (answer.hasMore()) {
+            StoredRow s = readStored(answer);
+            boolean wanted = s.partial()
+                    ? partial.containsKey(s.row().day())
+                            && partial.get(s.row().day()).version() == s.version()
+                    : clean.contains(s.row().day())
+                            && built.get(s.row().day()) != null
+                            && built.get(s.row().day()).version() == s.version();
+            if (wanted) rows.add(s.row());
         }
-        store.query(String.join(" UNION ALL ", reads), List.of(), (rs, n) -> {
-            LocalDate day = LocalDate.parse(rs.getString("day_text"));
-            long version = rs.getLong("version");
-            boolean wanted = rs.getInt("partial") == 1
-                    ? partial.containsKey(day) && partial.get(day).version() == version
-                    : clean.contains(day)
-                            && built.get(day) != null
-                            && built.get(day).version() == version;
-            if (wanted) rows.add(DayRollup.row(rs, day, HexFormat.of().parseHex(rs.getString("sketch_hex")), null));
-            return null;
-        });
         List<LocalDate> whole =
                 live.stream().filter(d -> !partial.containsKey(d)).toList();
         if (!whole.isEmpty()) {
@@ -181,7 +171,9 @@ final class ClickHouseDayRollup {
             }
         }
         for (Partial p : partial.values()) {
-            for (Object[] r : compute(siteId, zone, p.day(), p.day(), List.of(dimension), liveSessions(siteId, p))) {
+            if (p.liveFrom() == null) continue; // no live session
+            for (Object[] r : compute(
+                    siteId, zone, p.day(), p.day(), List.of(dimension), liveSessions(siteId, p), p.liveFrom())) {
                 rows.add((DayRow) r[0]);
             }
         }
@@ -199,6 +191,73 @@ final class ClickHouseDayRollup {
 
     private static String liveSessions(String siteId, Partial p) {
         return liveSessions(siteId, p.closedBefore());
+    }
+
+    /**
+     * The stored rows {@link #read} takes: the rolled days' rows of the builds {@code versions} and the partials' rows of
+     * {@code partialVersions}, for RowBinary, every column cast to the type {@link #readStored} reads. As bytes the
+     * sketches travel at their size; as text they would be hex (18.16 has no base64), twice the size, parsed as JSON and
+     * then as hex (at 10M events 10-17 MB per pathname read). All conditions are PREWHERE (see there).
+     */
+    static String storedRows(
+            String siteId,
+            ZoneId zone,
+            String dimension,
+            LocalDate start,
+            LocalDate end,
+            Collection<Long> versions,
+            Collection<Long> partialVersions) {
+        String stored = "SELECT day, toUInt64(version), value, toUInt64(visitors), toUInt64(sessions),"
+                + " toUInt64(pageviews), toUInt64(bounces), toFloat64(duration_sum), toFloat64(leave_ms_sum),"
+                + " toUInt64(leave_count), toFloat64(scroll_sum), toUInt64(scroll_count),"
+                + " toUInt64(continued_sessions), toFloat64(continued_duration), visitor_sketch, toUInt8(%s) FROM %s"
+                // PREWHERE: the sketches are read only for the rows asked. With WHERE a read took the sketches of
+                // every granule the key range touches (every part holds all dimensions): at 10M events 44 MB for the
+                // 90 rows of device type, 1.6 MB with PREWHERE.
+                + " PREWHERE site_id = " + literal(siteId) + " AND zone = " + literal(zone.getId())
+                + " AND dimension = " + literal(dimension) + " AND day >= " + date(start) + " AND day <= "
+                + date(end) + " AND version IN (%s)";
+        List<String> reads = new ArrayList<>();
+        reads.add(String.format(
+                stored,
+                "0",
+                "day_rollup",
+                versions.stream().distinct().map(String::valueOf).collect(Collectors.joining(", "))));
+        if (!partialVersions.isEmpty()) {
+            reads.add(String.format(
+                    stored,
+                    "1",
+                    "day_partial_rows",
+                    partialVersions.stream().map(String::valueOf).collect(Collectors.joining(", "))));
+        }
+        return String.join(" UNION ALL ", reads);
+    }
+
+    /** A stored day row as {@link #read} selects it, with the build it belongs to and whether it is a partial's. */
+    private record StoredRow(DayRow row, long version, boolean partial) {}
+
+    /** One row of {@link #read}'s stored rows, in its column order. */
+    private static StoredRow readStored(ClickHouseRowBinary.Answer a) {
+        LocalDate day = LocalDate.ofEpochDay(a.uint16());
+        long version = a.int64();
+        String value = a.nullableString();
+        DayRow row = new DayRow(
+                day,
+                value,
+                a.int64(),
+                a.int64(),
+                a.int64(),
+                a.int64(),
+                a.float64(),
+                a.float64(),
+                a.int64(),
+                a.float64(),
+                a.int64(),
+                a.int64(),
+                a.float64(),
+                a.blob(),
+                null);
+        return new StoredRow(row, version, a.uint8() == 1);
     }
 
     /** The latest partial of each day in the range. */
@@ -219,7 +278,8 @@ final class ClickHouseDayRollup {
                                     day,
                                     rs.getLong(2),
                                     Instant.ofEpochSecond(rs.getLong(3)),
-                                    Instant.ofEpochSecond(rs.getLong(4))));
+                                    Instant.ofEpochSecond(rs.getLong(4)),
+                                    null));
                 });
         return out;
     }
@@ -232,18 +292,52 @@ final class ClickHouseDayRollup {
      */
     private Map<LocalDate, Partial> fresh(String siteId, ZoneId zone, Map<LocalDate, Partial> partials) {
         if (partials.isEmpty()) return partials;
-        List<String> checks = new ArrayList<>();
-        for (Partial p : partials.values())
-            checks.add("(" + staleness(siteId, zone, p, settle) + ") AS s" + checks.size());
         List<Partial> all = new ArrayList<>(partials.values());
         Map<LocalDate, Partial> out = new TreeMap<>();
-        store.query("SELECT " + String.join(", ", checks), List.of(), (rs, n) -> {
+        store.query(freshness(siteId, zone, all, settle), List.of(), (rs, n) -> {
             for (int i = 0; i < all.size(); i++) {
-                if (rs.getLong(i + 1) == 0) out.put(all.get(i).day(), all.get(i));
+                Partial p = all.get(i);
+                if (rs.getLong(2 * i + 1) != 0) continue;
+                long startUs = rs.getLong(2 * i + 2);
+                if (startUs == 0) {
+                    // No session row of a live session: the day query's inner join with the sessions would find none
+                    // either, so it would answer no rows; it is not run.
+                    out.put(p.day(), p);
+                    continue;
+                }
+                // Whole seconds, rounded down: ts is the second of ts_us.
+                out.put(p.day(), p.liveFrom(Instant.ofEpochSecond(Math.floorDiv(startUs, 1_000_000L))));
             }
             return null;
         });
         return out;
+    }
+
+    /**
+     * {@link #fresh}'s one query: per partial, whether it is stale ({@link #staleness}) and where its live sessions'
+     * events begin ({@link #liveStart}).
+     */
+    static String freshness(String siteId, ZoneId zone, List<Partial> partials, Duration settle) {
+        List<String> checks = new ArrayList<>();
+        for (int i = 0; i < partials.size(); i++) {
+            Partial p = partials.get(i);
+            checks.add("(" + staleness(siteId, zone, p, settle) + ") AS s" + i);
+            checks.add("(" + liveStart(siteId, zone, p) + ") AS l" + i);
+        }
+        return "SELECT " + String.join(", ", checks);
+    }
+
+    /**
+     * A scalar query: the earliest start (microseconds) of the partial's live sessions, from their session rows of the
+     * UTC days the day query reads session rows of (from the day before its window; 0 when there are none). Every
+     * event of a live session in the query's window and every session row of it the query would read is at or after
+     * it, so the live day query reads events and session rows from there: at 10M events, from the last hours instead of
+     * two days of events and four of session rows. Sessions run across midnight still start it the day before.
+     */
+    private static String liveStart(String siteId, ZoneId zone, Partial p) {
+        return "SELECT minMerge(started_at_us_state) FROM sessions PREWHERE session_key GLOBAL IN ("
+                + liveSessions(siteId, p) + ") WHERE site_id = " + literal(siteId) + " AND day >= toDate("
+                + literal(DayRollup.start(p.day().minusDays(1), zone).minus(SESSION_MARGIN)) + ")";
     }
 
     /** A scalar query: above zero when the partial is stale (see {@link #fresh}). */
@@ -559,7 +653,18 @@ final class ClickHouseDayRollup {
      */
     private List<Object[]> compute(
             String siteId, ZoneId zone, LocalDate first, LocalDate last, List<String> dims, String sessionKeys) {
-        return store.query(build(siteId, zone, first, last, dims, sessionKeys), List.of(), (rs, n) -> {
+        return compute(siteId, zone, first, last, dims, sessionKeys, null);
+    }
+
+    private List<Object[]> compute(
+            String siteId,
+            ZoneId zone,
+            LocalDate first,
+            LocalDate last,
+            List<String> dims,
+            String sessionKeys,
+            Instant eventsFrom) {
+        return store.query(build(siteId, zone, first, last, dims, sessionKeys, eventsFrom), List.of(), (rs, n) -> {
             String keys = rs.getString("visitor_keys");
             long[] visitorKeys = keys.isEmpty()
                     ? new long[0]
@@ -589,7 +694,28 @@ final class ClickHouseDayRollup {
      */
     static String build(
             String siteId, ZoneId zone, LocalDate first, LocalDate last, List<String> dims, String sessionKeys) {
+        return build(siteId, zone, first, last, dims, sessionKeys, null);
+    }
+
+    /**
+     * {@link #build(String, ZoneId, LocalDate, LocalDate, List, String)} reading events and session rows from {@code
+     * eventsFrom} (when later than the window's own start; {@code null}: the window's) when every event and session row
+     * of {@code sessionKeys}' sessions in the window is known to lie at or after it (a partial day's live sessions,
+     * {@link #liveStart}).
+     */
+    static String build(
+            String siteId,
+            ZoneId zone,
+            LocalDate first,
+            LocalDate last,
+            List<String> dims,
+            String sessionKeys,
+            Instant eventsFrom) {
         Instant from = DayRollup.start(first.minusDays(1), zone);
+        Instant eventsStart = eventsFrom != null && eventsFrom.isAfter(from) ? eventsFrom : from;
+        Instant sessionsStart = eventsFrom != null && eventsFrom.isAfter(from.minus(SESSION_MARGIN))
+                ? eventsFrom
+                : from.minus(SESSION_MARGIN);
         Instant until = DayRollup.end(last, zone);
         List<SessionAttribute> attributes = new ArrayList<>();
         for (SessionAttribute a : SessionAttribute.values()) {
@@ -603,10 +729,18 @@ final class ClickHouseDayRollup {
                 values.add("tuple(" + literal(a.column()) + ", s_" + a.column() + ")");
             }
             branches.add(branch(
-                    siteId, zone, from, until, false, attributes, "[" + String.join(", ", values) + "]", sessionKeys));
+                    siteId,
+                    zone,
+                    sessionsStart,
+                    eventsStart,
+                    until,
+                    false,
+                    attributes,
+                    "[" + String.join(", ", values) + "]",
+                    sessionKeys));
         }
         if (dims.contains(DayRollup.PATHNAME)) {
-            branches.add(branch(siteId, zone, from, until, true, List.of(), null, sessionKeys));
+            branches.add(branch(siteId, zone, sessionsStart, eventsStart, until, true, List.of(), null, sessionKeys));
         }
         return "SELECT toString(day) AS day_text, dimension, if(v = '', NULL, substring(v, 2)) AS value,"
                 + " countIf(e_counted > 0) AS sessions, sum(e_pageviews) AS pageviews,"
@@ -628,7 +762,8 @@ final class ClickHouseDayRollup {
     private static String branch(
             String siteId,
             ZoneId zone,
-            Instant from,
+            Instant sessionsFrom,
+            Instant eventsFrom,
             Instant until,
             boolean pathname,
             List<SessionAttribute> attributes,
@@ -647,7 +782,7 @@ final class ClickHouseDayRollup {
                 // PREWHERE: the other columns are read only where the sessions are (a few granules of a live day).
                 // GLOBAL: on a cluster the keys are read once, not by every shard from a Distributed table.
                 + (sessionKeys == null ? "" : " PREWHERE session_key GLOBAL IN (" + sessionKeys + ")")
-                + " WHERE site_id = " + literal(siteId) + " AND ts >= " + literal(from) + " AND ts < "
+                + " WHERE site_id = " + literal(siteId) + " AND ts >= " + literal(eventsFrom) + " AND ts < "
                 + literal(until)
                 + " GROUP BY x_day, session_key" + (pathname ? ", x_path" : "");
         String key = pathname ? "concat(toString(x_day), x_path)" : "toString(x_day)";
@@ -670,8 +805,7 @@ final class ClickHouseDayRollup {
                 .append(new ClickHouseSessions()
                         .select(
                                 siteId,
-                                List.of(new ClickHouseDialect.TimeWindow(
-                                        from.minus(SESSION_MARGIN), until.plus(SESSION_MARGIN))),
+                                List.of(new ClickHouseDialect.TimeWindow(sessionsFrom, until.plus(SESSION_MARGIN))),
                                 sessionKeys))
                 .append(")");
         List<String> joined = new ArrayList<>(List.of(

@@ -21,7 +21,8 @@ import java.util.stream.Collectors;
  * format (little-endian numbers, LEB128 string lengths, a leading null byte for {@code Nullable}) is the same in 18.16
  * and current releases. No maintained Java library writes it without bringing its own HTTP client (the official
  * {@code client-v2}, which needs its features off to talk to 18.16, see docs/server-mode.md), and the whole format for
- * the types below is what follows.
+ * the types below is what follows. {@link Answer} reads the same format back, for the one answer too large for text
+ * (the day rollup's stored rows and their sketches).
  */
 final class ClickHouseRowBinary {
     private static final Pattern NULLABLE = Pattern.compile("Nullable\\((.*)\\)");
@@ -224,6 +225,82 @@ final class ClickHouseRowBinary {
 
         byte[] bytes() {
             return Arrays.copyOf(bytes, size);
+        }
+    }
+
+    /**
+     * An answer in {@code RowBinary}, read value by value in the query's column order: the reader must know the
+     * columns' types, so the queries read this way cast every column to the type read here.
+     */
+    static final class Answer {
+        private final byte[] bytes;
+        private int at;
+
+        Answer(byte[] bytes) {
+            this.bytes = bytes;
+        }
+
+        boolean hasMore() {
+            return at < bytes.length;
+        }
+
+        int uint8() {
+            need(1);
+            return bytes[at++] & 0xFF;
+        }
+
+        /** A {@code Date}: days since 1970-01-01 as UInt16. */
+        int uint16() {
+            need(2);
+            int v = (bytes[at] & 0xFF) | (bytes[at + 1] & 0xFF) << 8;
+            at += 2;
+            return v;
+        }
+
+        /** Int64 or UInt64 (a UInt64 above Long.MAX_VALUE reads negative; the day rollup's counts never are). */
+        long int64() {
+            need(8);
+            long v = 0;
+            for (int i = 7; i >= 0; i--) v = v << 8 | (bytes[at + i] & 0xFF);
+            at += 8;
+            return v;
+        }
+
+        double float64() {
+            return Double.longBitsToDouble(int64());
+        }
+
+        /** A {@code String}'s bytes: their length as an unsigned LEB128 varint, then them. */
+        byte[] blob() {
+            long n = 0;
+            int shift = 0;
+            int b;
+            do {
+                b = uint8();
+                n |= (long) (b & 0x7F) << shift;
+                shift += 7;
+            } while ((b & 0x80) != 0);
+            if (n > bytes.length - at) throw truncated();
+            byte[] out = Arrays.copyOfRange(bytes, at, at + (int) n);
+            at += (int) n;
+            return out;
+        }
+
+        String string() {
+            return new String(blob(), StandardCharsets.UTF_8);
+        }
+
+        /** A {@code Nullable(String)}: a null byte (1: NULL), then the string unless NULL. */
+        String nullableString() {
+            return uint8() == 1 ? null : string();
+        }
+
+        private void need(int n) {
+            if (bytes.length - at < n) throw truncated();
+        }
+
+        private static EventStoreException truncated() {
+            return new EventStoreException("ClickHouse's RowBinary answer ended inside a row");
         }
     }
 }
