@@ -84,7 +84,7 @@ class PersistenceIT {
         assertThat(Files.readString(Path.of("/proc", Long.toString(first.pid()), "cmdline"))
                         .split("\0"))
                 .as("the service's own command line")
-                .contains("-XX:+UseSerialGC", "-Xms512m", "-Xmx512m", "-Xmn100m", "-jar")
+                .contains("-XX:+UseSerialGC", "-Xms512m", "-Xmx512m", "-Xmn64m", "-XX:SurvivorRatio=4", "-jar")
                 .anyMatch(arg -> arg.startsWith("-XX:SharedArchiveFile=") && arg.endsWith("datasaas.jsa"));
         assertThat(Files.readString(logDir.resolve("first.log")))
                 .as("the class data sharing archive is used")
