@@ -49,6 +49,10 @@ final class HeapRelease {
     @EventListener(ApplicationReadyEvent.class)
     void onReady() {
         if (apply() == 0) return;
+        // A heap fixed in size (the launcher's -Xms = -Xmx) gives nothing back, and the full collection would pause
+        // the first requests just as health turns UP (0.4-1.3 s under load, docs/benchmarks.md round 3).
+        Runtime runtime = Runtime.getRuntime();
+        if (runtime.totalMemory() >= runtime.maxMemory()) return;
         // With the ratios above, the collection shrinks the heap to the live data plus 30%.
         userAgents.whenReady(() -> {
             Thread collect = new Thread(System::gc, "heap-release");
