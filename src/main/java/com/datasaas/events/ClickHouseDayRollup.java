@@ -73,10 +73,18 @@ final class ClickHouseDayRollup {
      */
     static final Duration PARTIAL_EVERY = Duration.ofMinutes(10);
 
+    /**
+     * Longer than any roll or partial build takes from reading the server's time to writing its days row (the
+     * schedule's lock of a site is held at most as long): the trim of {@code day_changes} keeps this much more, so a
+     * build running beside it (on another node, or one that lost its lock) still finds the changes made since it began.
+     */
+    static final Duration LONGEST_BUILD = Duration.ofMinutes(30);
+
     private final ClickHouseEventStore store;
     private final ClickHouseSessions sessions = new ClickHouseSessions();
     private final AtomicLong lastVersion = new AtomicLong();
     private volatile Duration settle = SETTLE;
+    private volatile Duration longestBuild = LONGEST_BUILD;
     /** {@code null}: the server's time. */
     private volatile java.time.Clock clock;
 
@@ -87,6 +95,11 @@ final class ClickHouseDayRollup {
     /** Test seam: a shorter settling time, so a test need not wait minutes between writing and rolling. */
     void settle(Duration settle) {
         this.settle = settle;
+    }
+
+    /** Test seam: a shorter {@link #LONGEST_BUILD}, so a test sees changes trimmed without waiting half an hour. */
+    void longestBuild(Duration longest) {
+        this.longestBuild = longest;
     }
 
     /** Test seam: the time that decides which days have ended and where partial days are cut. */
@@ -460,6 +473,15 @@ final class ClickHouseDayRollup {
         if (firstAndCount.get(1) == 0) return 0;
         LocalDate first =
                 Instant.ofEpochSecond(firstAndCount.get(0)).atZone(zone).toLocalDate();
+        // Rolled days before the first event (their events were deleted) are rolled again too once a change reaches
+        // them: left stale, they would hold back the trim of day_changes for good.
+        LocalDate firstRolled = store.query(
+                        "SELECT toString(min(day)), count() FROM day_rollup_days WHERE site_id = " + literal(siteId)
+                                + " AND zone = " + literal(zone.getId()),
+                        List.of(),
+                        (rs, n) -> rs.getLong(2) == 0 ? null : LocalDate.parse(rs.getString(1)))
+                .get(0);
+        if (firstRolled != null && firstRolled.isBefore(first)) first = firstRolled;
         LocalDate last = (clock == null ? now : clock.instant())
                 .minus(settle)
                 .atZone(zone)
@@ -508,7 +530,64 @@ final class ClickHouseDayRollup {
         List<LocalDate> empty =
                 todo.stream().filter(d -> !eventDays.contains(d)).toList();
         if (!empty.isEmpty()) rollRun(siteId, zone, empty, built, false);
+        // Once a day a roll builds the day that ended (and again when late events were rolled): what it consumed goes.
+        if (!todo.isEmpty()) trimChanges(siteId);
         return todo.size();
+    }
+
+    /**
+     * Deletes the site's {@code day_changes} rows that no read or roll can need any more, so the table does not grow
+     * forever: those stamped before the trim's watermark {@code W}, the least of
+     *
+     * <ul>
+     *   <li>the server time before this trim read anything, less {@link #SETTLE} and {@link #longestBuild}: every
+     *       change stamped before it was visible when the staleness below was read, and no build that began before
+     *       the trim and is still writing its days row (another node's, or a partial's) can need it;
+     *   <li>for every rolled day still reached by a change (stale: rolled again once it settles), of every zone the
+     *       site has rows in, its build time less {@code SETTLE}: the changes that make it stale stay;
+     *   <li>for every partial day of the site, its build time less {@code SETTLE}.
+     * </ul>
+     *
+     * A deleted change is older than every build it could reach: a clean rolled day stays clean (no change reaching it
+     * is that young, or it would be stale), a stale one keeps the changes younger than its build, unrolled days are
+     * read live whatever the changes say. Rows written after {@code W} survive by the condition, and rows written
+     * while the deletion runs by ClickHouse itself (a mutation rewrites only the parts that existed when it was
+     * issued). A crash before the mutation is issued leaves the rows for the next roll; after, ClickHouse finishes it.
+     * Returns the watermark, or null when there was nothing to trim.
+     */
+    Instant trimChanges(String siteId) {
+        Instant read = serverNow();
+        Instant w = read.minus(settle).minus(longestBuild);
+        List<String> zones = store.query(
+                "SELECT DISTINCT zone FROM day_rollup_days WHERE site_id = " + literal(siteId),
+                List.of(),
+                (rs, n) -> rs.getString(1));
+        for (String zoneId : zones) {
+            ZoneId zone = ZoneId.of(zoneId);
+            Map<LocalDate, Instant> since = new HashMap<>();
+            built(siteId, zone, LocalDate.of(1970, 1, 1), LocalDate.of(2105, 12, 31))
+                    .forEach((day, b) -> since.put(day, b.builtAt().minus(settle)));
+            for (LocalDate stale : touched(siteId, zone, since)) {
+                if (since.get(stale).isBefore(w)) w = since.get(stale);
+            }
+        }
+        long oldestPartial = store.query(
+                        "SELECT toUnixTimestamp(min(built_at)), count() FROM day_partials WHERE site_id = "
+                                + literal(siteId),
+                        List.of(),
+                        (rs, n) -> rs.getLong(2) == 0 ? Long.MAX_VALUE : rs.getLong(1))
+                .get(0);
+        if (oldestPartial != Long.MAX_VALUE) {
+            Instant partial = Instant.ofEpochSecond(oldestPartial).minus(settle);
+            if (partial.isBefore(w)) w = partial;
+        }
+        String consumed = "site_id = " + literal(siteId) + " AND changed_at < " + literal(w);
+        long rows = store.query(
+                        "SELECT count() FROM day_changes WHERE " + consumed, List.of(), (rs, n) -> rs.getLong(1))
+                .get(0);
+        if (rows == 0) return null;
+        store.execute(store.alter("day_changes") + " DELETE WHERE " + consumed);
+        return w;
     }
 
     /**

@@ -28,8 +28,11 @@ import org.springframework.stereotype.Component;
 class ClickHouseDayRollupSchedule {
     private static final Logger log = LoggerFactory.getLogger(ClickHouseDayRollupSchedule.class);
 
-    /** Longer than any roll of a site (a first roll of a large site reads all its events, a week per query). */
-    private static final Duration LOCK_AT_MOST = Duration.ofMinutes(30);
+    /**
+     * Longer than any roll of a site (a first roll of a large site reads all its events, a week per query); the trim of
+     * {@code day_changes} keeps the changes of that long for a build running beside it.
+     */
+    private static final Duration LOCK_AT_MOST = ClickHouseDayRollup.LONGEST_BUILD;
 
     private final ClickHouseEventStore store;
     private final Websites websites;

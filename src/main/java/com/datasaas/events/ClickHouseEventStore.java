@@ -662,10 +662,24 @@ public class ClickHouseEventStore implements EventStore {
         days.settle(settle);
     }
 
-    /** The sites with events written since the day rollup exists: what its schedule rolls. */
+    /**
+     * Test seam: how long {@code day_changes} rows are kept beyond what the roll consumed for builds running beside it
+     * ({@link ClickHouseDayRollup#LONGEST_BUILD}).
+     */
+    public void longestBuild(Duration longest) {
+        days.longestBuild(longest);
+    }
+
+    /**
+     * The sites with events written since the day rollup exists: what its schedule rolls. Those with rolled days too,
+     * as the roll trims the changes it consumed: a site gone quiet still gets its ended days rolled.
+     */
     List<String> rolledSites() {
         return query(
-                "SELECT DISTINCT site_id FROM day_changes ORDER BY site_id", List.of(), (rs, n) -> rs.getString(1));
+                "SELECT DISTINCT site_id FROM (SELECT site_id FROM day_changes UNION ALL SELECT site_id FROM"
+                        + " day_rollup_days) ORDER BY site_id",
+                List.of(),
+                (rs, n) -> rs.getString(1));
     }
 
     @EventListener
@@ -789,7 +803,15 @@ public class ClickHouseEventStore implements EventStore {
                 .POST(body);
         if (authorization != null) request.header("Authorization", authorization);
         try {
-            HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> response;
+            try {
+                response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            } catch (IOException stale) {
+                // ClickHouse closes a kept-alive connection after 3 idle seconds (keep_alive_timeout) and the JDK's
+                // client may send on it just then; a read is safe to send again once, writes go through recovery.
+                if (rows != null || waitEnd) throw stale;
+                response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            }
             if (response.statusCode() != 200) {
                 throw new EventStoreException("ClickHouse answered " + response.statusCode() + ": "
                         + new String(response.body(), StandardCharsets.UTF_8).strip());

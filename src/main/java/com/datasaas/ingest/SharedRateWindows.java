@@ -25,20 +25,30 @@ import org.springframework.scheduling.annotation.Scheduled;
  *
  * <p>An address is shared only once this node accepted {@link #shareFrom} events from it in the minute (5 for the
  * limit of 100), and then with its whole count: most addresses send a few events a minute, and writing a row for each
- * of them was a third of PostgreSQL's CPU per event under load, for addresses that can never reach the limit.
+ * of them was a third of PostgreSQL's CPU per event under load, for addresses that can never reach the limit. Below
+ * that count an address is only a number in an {@link ExpiringLongMap} (its window and count in one long, no object);
+ * it gets a {@code Count} in the window's map when it reaches {@code shareFrom}, so the flush walks only the addresses
+ * it shares. Counting every address in that map made the once-a-second flush walk every address of the minute (~900k
+ * under the benchmark's random addresses) and was most of what server mode added to the app's CPU per event.
  *
  * <p>Accuracy, per address and clock minute, with {@code N} nodes: each node's own local bucket is exact. Across
  * nodes the address gets at most {@code limit + N * (shareFrom - 1)} events plus, per node, what that node accepts from
  * it between two flushes (about one second of its traffic): a node that has not shared the address holds back at most
  * {@code shareFrom - 1} of its events, and a node learns that the others took the address to the limit at its first
  * flush after it shared it. Never more than the limit per node. Windows are clock minutes, so a burst split across a
- * minute boundary can reach twice the limit, as with the local bucket's interval refill. {@code SharedRateWindowsTest}
- * checks the bound on two nodes.
+ * minute boundary can reach twice the limit, as with the local bucket's interval refill. Under more than {@link
+ * EventRateLimiter#MAX_ADDRESSES} addresses a minute on one node, an address below {@code shareFrom} may be forgotten
+ * and counted afresh, as the local window of {@link EventRateLimiter} is. {@code SharedRateWindowsTest} checks the
+ * bound on two nodes.
  */
 final class SharedRateWindows implements RateWindows {
     private static final Logger log = LoggerFactory.getLogger(SharedRateWindows.class);
     static final long FLUSH_MILLIS = 1_000;
     private static final long WINDOW_MILLIS = EventRateLimiter.PERIOD.toMillis();
+    /** Bits of an address's count in its {@code below} state: the count passes shareFrom long before it fills them. */
+    private static final int COUNT_BITS = 32;
+
+    private static final long COUNT_MASK = (1L << COUNT_BITS) - 1;
     /**
      * Adds this node's counts and answers, of the addresses it added to, those that all nodes together took to the
      * limit: the sum comes back from the row the statement wrote, so learning it costs no scan of the window.
@@ -66,6 +76,9 @@ final class SharedRateWindows implements RateWindows {
     /** From this many events of an address in a window on this node, its count is shared (see the class comment). */
     final int shareFrom;
 
+    /** Per address ({@link ExpiringLongMap#hash}): the start of its window in minutes, then its count on this node. */
+    private final ExpiringLongMap below;
+
     private volatile Window current;
     /** The window before {@link #current}, until a flush has shared its last counts. */
     private volatile Window previous;
@@ -77,6 +90,7 @@ final class SharedRateWindows implements RateWindows {
         this.clock = clock;
         this.perMinute = settings.rateLimitPerMinute();
         this.shareFrom = Math.max(1, perMinute / 20);
+        this.below = new ExpiringLongMap(EventRateLimiter.MAX_ADDRESSES, EventRateLimiter.PERIOD, nowNanos());
         this.current = new Window(windowStart(), new ConcurrentHashMap<>());
     }
 
@@ -94,9 +108,24 @@ final class SharedRateWindows implements RateWindows {
         return Duration.ZERO;
     }
 
+    private long nowNanos() {
+        return clock.millis() * 1_000_000;
+    }
+
     @Override
     public void accepted(String address) {
-        window().counts().computeIfAbsent(address, k -> new Count()).accepted.incrementAndGet();
+        Window w = window();
+        long minute = w.start() / WINDOW_MILLIS;
+        long state = below.update(
+                ExpiringLongMap.hash(address),
+                0,
+                s -> s >>> COUNT_BITS == minute ? s + 1 : minute << COUNT_BITS | 1,
+                nowNanos());
+        long n = state & COUNT_MASK;
+        if (n < shareFrom) return;
+        // The event that reaches shareFrom brings the ones before it; the update above is atomic per address, so
+        // exactly one event does, whichever thread creates the Count.
+        w.counts().computeIfAbsent(address, k -> new Count()).accepted.addAndGet(n == shareFrom ? shareFrom : 1);
     }
 
     /** The window of now, starting a new one when the minute has turned. */

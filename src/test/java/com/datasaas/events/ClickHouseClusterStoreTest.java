@@ -245,6 +245,95 @@ class ClickHouseClusterStoreTest {
                 .containsExactly((long) ClickHouseEventStore.migrations().size());
     }
 
+    /**
+     * The day rollup on two shards against one server with the same events: rolled days, a partial day (the closed
+     * sessions of the current day, built by queries over the Distributed tables) and its live sessions give the same
+     * rows for every rolled dimension, the partial is fresh on both, and the roll's trim of {@code day_changes} (a
+     * mutation on every shard's local table) leaves the same state.
+     */
+    @Test
+    void rolled_and_partial_days_on_two_shards_equal_those_of_one_server() throws Exception {
+        String db = database();
+        java.time.Duration settle = java.time.Duration.ofSeconds(1);
+        ClickHouseEventStore sharded = store(db, "node-a", 0);
+        ClickHouseEventStore single = new ClickHouseEventStore(
+                new ClickHouseSettings(ClickHouseServer.shared().url(db), null, null), node("node-single"));
+        java.time.ZoneId zone = java.time.ZoneId.of("America/New_York");
+        java.time.LocalDate first = java.time.LocalDate.parse("2026-11-01");
+        java.time.LocalDate day = first.plusDays(2);
+        // "Now": 15:00 on the third day; its sessions closed before 14:30 go into its partial, the rest are live.
+        java.time.Clock now = java.time.Clock.fixed(
+                day.atStartOfDay(zone).plusHours(15).toInstant().plus(settle), java.time.ZoneOffset.UTC);
+        List<SpooledEvent> events = new ArrayList<>();
+        for (int i = 0; i < 4 * 144; i++) {
+            EventType type = i % 5 == 0 ? EventType.LEAVE : i % 11 == 0 ? EventType.GOAL : EventType.PAGEVIEW;
+            events.add(new SpooledEvent(i + 1, DuckDbEventStoreTest.event(i * 600 + i % 13, type)));
+        }
+        for (ClickHouseEventStore store : List.of(sharded, single)) {
+            store.settleTime(settle);
+            store.longestBuild(java.time.Duration.ZERO);
+            store.dayClock(now);
+            store.appendSpooled(events);
+        }
+        assertThat(countOnShard(0, db, "1")).isPositive();
+        assertThat(countOnShard(1, db, "1")).isPositive();
+        Thread.sleep(settle.toMillis() * 2 + 200);
+        for (ClickHouseEventStore store : List.of(sharded, single)) {
+            assertThat(store.rollDays("mrf_store", zone)).isPositive();
+            assertThat(store.buildPartialDay("mrf_store", zone)).isTrue();
+            assertThat(store.partialDays("mrf_store", zone, first, day.plusDays(1)))
+                    .containsExactly(day);
+        }
+        awaitMutations(CLUSTER.shards().get(0), db);
+        awaitMutations(CLUSTER.shards().get(1), db);
+        awaitMutations(ClickHouseServer.shared(), db);
+        for (String dimension : DayRollup.dimensions()) {
+            List<String> expected = dayRows(single, zone, dimension, first, day);
+            assertThat(expected).as(dimension).isNotEmpty();
+            assertThat(dayRows(sharded, zone, dimension, first, day))
+                    .as(dimension)
+                    .isEqualTo(expected);
+        }
+        String changes = "SELECT count() FROM day_changes";
+        assertThat(sharded.query(changes, List.of(), (rs, n) -> rs.getLong(1)))
+                .isEqualTo(single.query(changes, List.of(), (rs, n) -> rs.getLong(1)));
+    }
+
+    /** A store's day rows of one dimension, each as text (its sketch and visitor keys included), sorted. */
+    private static List<String> dayRows(
+            ClickHouseEventStore store,
+            java.time.ZoneId zone,
+            String dimension,
+            java.time.LocalDate from,
+            java.time.LocalDate to) {
+        DayRows rows = store.dayRows("mrf_store", zone, dimension, from, to).orElseThrow();
+        assertThat(rows.liveDays()).containsExactly(to);
+        return rows.rows().stream()
+                .map(r -> {
+                    long[] keys =
+                            r.visitorKeys() == null ? null : r.visitorKeys().clone();
+                    if (keys != null) java.util.Arrays.sort(keys);
+                    return List.of(
+                                    r.day(),
+                                    String.valueOf(r.value()),
+                                    r.visitors(),
+                                    r.sessions(),
+                                    r.pageviews(),
+                                    r.bounces(),
+                                    r.durationSum(),
+                                    r.leaveMsSum(),
+                                    r.leaveCount(),
+                                    r.scrollSum(),
+                                    r.scrollCount(),
+                                    r.continuedSessions(),
+                                    r.continuedDuration())
+                            + " sketch " + java.util.Arrays.toString(r.sketch()) + " keys "
+                            + java.util.Arrays.toString(keys);
+                })
+                .sorted()
+                .toList();
+    }
+
     private static long duplicates(ClickHouseEventStore store) {
         return store.query(
                         "SELECT count() FROM (SELECT node_id, event_id FROM events WHERE node_id <> ''"

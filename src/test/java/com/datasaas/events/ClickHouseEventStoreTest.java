@@ -492,7 +492,7 @@ class ClickHouseEventStoreTest {
         }
     }
 
-    private static List<SpooledEvent> numbered(List<Event> events, long firstId) {
+    static List<SpooledEvent> numbered(List<Event> events, long firstId) {
         List<SpooledEvent> out = new ArrayList<>();
         for (int i = 0; i < events.size(); i++) out.add(new SpooledEvent(firstId + i, events.get(i)));
         return out;
