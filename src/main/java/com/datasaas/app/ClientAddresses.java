@@ -30,36 +30,8 @@ import org.springframework.stereotype.Component;
 public class ClientAddresses {
     public static final String FORWARDED_FOR = "X-Forwarded-For";
 
-    private final List<TrustedRange> trustedProxies;
+    private final List<IpAddressMatcher> trustedProxies;
     private final String header;
-
-    /**
-     * A trusted proxy's address or CIDR range, matched on the parsed address's bytes: the rule of Spring's
-     * {@code IpAddressMatcher} (same family, then the first {@code prefixBits} bits; a plain address must be equal),
-     * without parsing the peer's text again for every range on every request.
-     */
-    private record TrustedRange(byte[] network, int prefixBits) {
-        static TrustedRange of(String addressOrCidr) {
-            int slash = addressOrCidr.indexOf('/');
-            String address = slash < 0 ? addressOrCidr : addressOrCidr.substring(0, slash);
-            byte[] network = parse(address).getAddress();
-            int bits = slash < 0 ? network.length * 8 : Integer.parseInt(addressOrCidr.substring(slash + 1));
-            return new TrustedRange(network, bits);
-        }
-
-        boolean contains(InetAddress address) {
-            byte[] bytes = address.getAddress();
-            if (bytes.length != network.length) return false;
-            int whole = prefixBits / 8;
-            for (int i = 0; i < whole; i++) {
-                if (bytes[i] != network[i]) return false;
-            }
-            int rest = prefixBits % 8;
-            if (rest == 0) return true;
-            int mask = (0xff << (8 - rest)) & 0xff;
-            return (bytes[whole] & mask) == (network[whole] & mask);
-        }
-    }
 
     public ClientAddresses(DataSaasProperties properties) {
         this.trustedProxies = properties.trustedProxies().stream()
@@ -70,10 +42,7 @@ public class ClientAddresses {
                         throw new IllegalArgumentException(
                                 "DATASAAS_TRUSTED_PROXIES entry '" + cidr + "' is not an IP address or CIDR range");
                     }
-                    // Spring's matcher still checks the entry the way it always did (a prefix too long for the
-                    // address is refused at start-up); matching itself is TrustedRange's.
-                    new IpAddressMatcher(cidr);
-                    return TrustedRange.of(cidr);
+                    return new IpAddressMatcher(cidr);
                 })
                 .toList();
         String configured = properties.clientIpHeader();
@@ -130,8 +99,12 @@ public class ClientAddresses {
     }
 
     private boolean isTrustedProxy(InetAddress address) {
-        for (TrustedRange range : trustedProxies) {
-            if (range.contains(address)) {
+        if (trustedProxies.isEmpty()) {
+            return false;
+        }
+        String text = address.getHostAddress();
+        for (IpAddressMatcher matcher : trustedProxies) {
+            if (matcher.matches(text)) {
                 return true;
             }
         }
@@ -148,11 +121,6 @@ public class ClientAddresses {
             return HexFormat.of().formatHex(prefix).toLowerCase(Locale.ROOT) + "::/64";
         }
         return address.getHostAddress();
-    }
-
-    private static InetAddress parse(String text) {
-        InetAddress address = literal(text);
-        return address != null ? address : InetAddress.getLoopbackAddress();
     }
 
     /** The address an IP literal names, or null when the text is not one (never a DNS lookup). */
