@@ -916,7 +916,8 @@ final class ClickHouseDayRollup {
                         .select(
                                 siteId,
                                 List.of(new ClickHouseDialect.TimeWindow(sessionsFrom, until.plus(SESSION_MARGIN))),
-                                sessionKeys))
+                                sessionKeys,
+                                sessionColumns(attributes)))
                 .append(")");
         List<String> joined = new ArrayList<>(List.of(
                 "session_key",
@@ -947,6 +948,13 @@ final class ClickHouseDayRollup {
                 + " a_sc[i] AS e_scroll, a_sn[i] AS e_scroll_n, s_pageviews, s_goals, s_duration_ms,"
                 + " e_counted > 0 AND has(a_counted, " + previous + ") AS e_continued FROM (" + join
                 + ") ARRAY JOIN arrayEnumerate(a_day) AS i)";
+    }
+
+    /** The session columns {@link #branch} reads: its whole-life numbers and the attributes it groups by. */
+    private static Set<String> sessionColumns(List<SessionAttribute> attributes) {
+        Set<String> columns = new HashSet<>(List.of("pageviews", "goals", "started_at_us", "ended_at_us"));
+        for (SessionAttribute a : attributes) columns.add(a.column());
+        return columns;
     }
 
     private static String literal(Object v) {
