@@ -36,7 +36,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  *
  * Figures go to stdout and target/benchmarks-stats-N.txt. {@code -Dbench.partials=alternate} times each run twice,
  * with the partial days (today's, and earlier days running sessions overlap) and without them (read whole live, as
- * before partial days), back to back; {@code false} drops them and times without only.
+ * before partial days), back to back; {@code false} drops them and times without only; {@code keep} (ClickHouse) leaves
+ * the server's stored partial as it is.
  */
 @EnabledIfSystemProperty(named = "bench.events", matches = "\\d+")
 class StatsBenchmark {
