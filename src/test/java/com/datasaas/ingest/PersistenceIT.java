@@ -86,6 +86,14 @@ class PersistenceIT {
                 .as("the service's own command line")
                 .contains("-XX:+UseSerialGC", "-Xms512m", "-Xmx512m", "-Xmn64m", "-XX:SurvivorRatio=4", "-jar")
                 .anyMatch(arg -> arg.startsWith("-XX:SharedArchiveFile=") && arg.endsWith("datasaas.jsa"));
+        if (Runtime.version().feature() < 24) {
+            // the launcher's JDK 24+ part (LauncherOnJdk25IT) leaves an older JDK's command line as it was
+            assertThat(Files.readString(Path.of("/proc", Long.toString(first.pid()), "cmdline"))
+                            .split("\0"))
+                    .as("no JDK 24+ option on Java " + Runtime.version().feature())
+                    .noneMatch(arg -> arg.startsWith("-XX:AOTCache") || arg.contains("CompactObjectHeaders"))
+                    .noneMatch(arg -> arg.startsWith("--enable-native-access"));
+        }
         assertThat(Files.readString(logDir.resolve("first.log")))
                 .as("the class data sharing archive is used")
                 .doesNotContain("Unable to use shared archive")
