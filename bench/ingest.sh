@@ -154,6 +154,8 @@ if [ "$mode" = server ]; then
     "PostgreSQL: $(per_event_us "$(echo "$OURS" | requests)" "$(ticks "$(head -1 "$DATA/pg/data/postmaster.pid")") - $P0") us"
 fi
 echo "RSS under load: $(rss "$APP") MB"
+# Where it is (Java heap, DuckDB's and glibc's native memory, mapped files): bench/rss_by_mapping.py
+python3 bench/rss_by_mapping.py "$APP" | sed 's/^/  /' || true
 echo "ratio app/nginx: $(echo "scale=3; $(echo "$OURS" | throughput) / $(echo "$REF" | throughput)" | bc)"
 
 echo "== open loop at ${RATE}/s for ${SECONDS_RATE} s, nginx return 202"
