@@ -25,6 +25,9 @@ import java.util.regex.Pattern;
  *   <li>{@code CREATE VIEW}: on every host, over the {@code Distributed} tables.
  *   <li>{@code ALTER TABLE t}: column changes go to {@code t_local} and to {@code t}; other changes (indexes,
  *       mutations) to {@code t_local} only. {@code DROP TABLE t}: both.
+ *   <li>{@code RENAME TABLE a TO b, ...}: the local tables, in one statement on every host. A {@code Distributed}
+ *       table names its local table, so {@code b} then reads what was {@code a_local}: a migration that rebuilds a
+ *       table swaps the local tables and drops the {@code Distributed} table of the copy.
  *   <li>{@code INSERT}: as written, into the {@code Distributed} table (the store inserts synchronously).
  * </ul>
  *
@@ -44,6 +47,8 @@ final class ClusterSchema {
             Pattern.compile("(?is)^(?:ADD|DROP|MODIFY|CLEAR|COMMENT|RENAME)\\s+COLUMN\\b.*");
     private static final Pattern DROP_TABLE =
             Pattern.compile("(?is)^DROP\\s+(TABLE|VIEW)\\s+(IF\\s+EXISTS\\s+)?(\\w+)\\s*$");
+    private static final Pattern RENAME = Pattern.compile("(?is)^RENAME\\s+TABLE\\s+(.*)$");
+    private static final Pattern RENAME_PAIR = Pattern.compile("(?i)^\\s*(\\w+)\\s+TO\\s+(\\w+)\\s*$");
     private static final Pattern INSERT = Pattern.compile("(?is)^INSERT\\s+INTO\\s.*");
     /** A table named after FROM or JOIN: not a table function ({@code f(}) nor already qualified ({@code db.t}). */
     private static final Pattern REFERENCE = Pattern.compile("(?i)\\b(FROM|JOIN)(\\s+)(\\w+)\\b(?![.(\\w])");
@@ -120,6 +125,8 @@ final class ClusterSchema {
                     drop + qualified(m.group(3)) + onCluster(),
                     "DROP TABLE IF EXISTS " + qualified(local(m.group(3))) + onCluster());
         }
+        m = RENAME.matcher(sql);
+        if (m.matches()) return List.of(rename(m.group(1), sql));
         if (INSERT.matcher(sql).matches()) return List.of(sql);
         throw new IllegalStateException("This statement of the ClickHouse schema has no form for a cluster"
                 + " (DATASAAS_CLICKHOUSE_CLUSTER); teach ClusterSchema about it: " + sql);
@@ -138,6 +145,16 @@ final class ClusterSchema {
         // The view keeps its rows itself: reading them on every shard takes a Distributed table, which is never
         // written to (the view is fed on each shard), so it needs no sharding key.
         return List.of(local, distributed(view, null));
+    }
+
+    private String rename(String pairs, String sql) {
+        List<String> locals = new ArrayList<>();
+        for (String pair : pairs.split(",")) {
+            Matcher m = RENAME_PAIR.matcher(pair);
+            if (!m.matches()) throw new IllegalStateException("Not a RENAME TABLE of the schema's tables: " + sql);
+            locals.add(qualified(local(m.group(1))) + " TO " + qualified(local(m.group(2))));
+        }
+        return "RENAME TABLE " + String.join(", ", locals) + onCluster();
     }
 
     private String distributed(String table, String key) {

@@ -9,6 +9,7 @@ import com.datasaas.support.ClickHouseShards;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -297,6 +298,101 @@ class ClickHouseClusterStoreTest {
         String changes = "SELECT count() FROM day_changes";
         assertThat(sharded.query(changes, List.of(), (rs, n) -> rs.getLong(1)))
                 .isEqualTo(single.query(changes, List.of(), (rs, n) -> rs.getLong(1)));
+    }
+
+    /**
+     * Migration 5 on a cluster: a database at version 4 (every shard's day_rollup_local in granules of 8,192 rows)
+     * with rolled days keeps each shard's rows and the answers; the local tables are swapped on every host and the
+     * Distributed day_rollup reads the new ones.
+     */
+    @Test
+    void migration_5_rebuilds_every_shards_day_rollup_and_keeps_its_rows() throws Exception {
+        String db = database();
+        java.time.Duration settle = java.time.Duration.ofSeconds(1);
+        java.time.ZoneId zone = java.time.ZoneId.of("UTC");
+        java.time.LocalDate first = java.time.LocalDate.parse("2026-11-01");
+        java.time.Clock now = java.time.Clock.fixed(
+                first.plusDays(3).atTime(12, 0).toInstant(java.time.ZoneOffset.UTC), java.time.ZoneOffset.UTC);
+        ClickHouseEventStore store = store(db, "node-a", 0);
+        store.settleTime(settle);
+        store.longestBuild(java.time.Duration.ZERO);
+        store.dayClock(now);
+        List<SpooledEvent> events = new ArrayList<>();
+        for (int i = 0; i < 3 * 144; i++) {
+            EventType type = i % 5 == 0 ? EventType.LEAVE : EventType.PAGEVIEW;
+            events.add(new SpooledEvent(i + 1, DuckDbEventStoreTest.event(i * 600 + i % 13, type)));
+        }
+        store.appendSpooled(events);
+        Thread.sleep(settle.toMillis() * 2 + 200);
+        assertThat(store.rollDays("mrf_store", zone)).isEqualTo(3);
+        String rows = "SELECT count(), sum(cityHash64(site_id, zone, day, dimension, ifNull(value, ''), version,"
+                + " visitors, visitor_sketch)) FROM " + db + ".day_rollup_local";
+        List<String> perShard = CLUSTER.shards().stream().map(s -> s.run(rows)).toList();
+        assertThat(perShard).allSatisfy(r -> assertThat(r).doesNotStartWith("0\t"));
+        Map<String, List<String>> answers = new java.util.TreeMap<>();
+        for (String dimension : DayRollup.dimensions()) {
+            answers.put(dimension, rolledRows(store, zone, dimension, first, first.plusDays(2)));
+        }
+
+        // Back to version 4: migration 3's day_rollup_local on every shard, same rows; schema_version without 5.
+        String v3 = ClickHouseEventStore.statements(
+                        ClickHouseEventStore.migrations().get(2))
+                .stream()
+                .filter(s -> s.contains("CREATE TABLE IF NOT EXISTS day_rollup ("))
+                .findFirst()
+                .orElseThrow()
+                .replace("CREATE TABLE IF NOT EXISTS day_rollup (", "CREATE TABLE " + db + ".day_rollup_local (");
+        for (ClickHouseServer shard : CLUSTER.shards()) {
+            shard.run("RENAME TABLE " + db + ".day_rollup_local TO " + db + ".day_rollup_rolled");
+            shard.run(v3);
+            shard.run("INSERT INTO " + db + ".day_rollup_local SELECT * FROM " + db + ".day_rollup_rolled");
+            shard.run("DROP TABLE " + db + ".day_rollup_rolled");
+            shard.run("ALTER TABLE " + db + ".schema_version_local DELETE WHERE version = 5");
+            assertThat(shard.run("SHOW CREATE TABLE " + db + ".day_rollup_local"))
+                    .contains("index_granularity = 8192");
+        }
+        for (int i = 0; i < 600; i++) {
+            if (store.query("SELECT max(version) FROM schema_version", List.of(), (rs, n) -> rs.getLong(1))
+                    .equals(List.of(4L))) break;
+            Thread.sleep(50);
+        }
+
+        ClickHouseEventStore restarted = store(db, "node-b", 1);
+        restarted.dayClock(now);
+        assertThat(restarted.query("SELECT max(version) FROM schema_version", List.of(), (rs, n) -> rs.getLong(1)))
+                .containsExactly(5L);
+        for (ClickHouseServer shard : CLUSTER.shards()) {
+            assertThat(shard.run("SHOW CREATE TABLE " + db + ".day_rollup_local"))
+                    .contains("index_granularity = 256");
+            assertThat(shard.run("SELECT name FROM system.tables WHERE database = '" + db
+                                    + "' AND name LIKE 'day_rollup%' ORDER BY name")
+                            .lines())
+                    .as("no copy left behind")
+                    .containsExactly("day_rollup", "day_rollup_days", "day_rollup_days_local", "day_rollup_local");
+        }
+        assertThat(CLUSTER.shards().stream().map(s -> s.run(rows)).toList()).isEqualTo(perShard);
+        for (String dimension : DayRollup.dimensions()) {
+            assertThat(rolledRows(restarted, zone, dimension, first, first.plusDays(2)))
+                    .as(dimension)
+                    .isEqualTo(answers.get(dimension));
+        }
+    }
+
+    /** The stored rows of rolled days, each as text (sketch and keys included), sorted. */
+    private static List<String> rolledRows(
+            ClickHouseEventStore store,
+            java.time.ZoneId zone,
+            String dimension,
+            java.time.LocalDate from,
+            java.time.LocalDate to) {
+        DayRows rows = store.dayRows("mrf_store", zone, dimension, from, to).orElseThrow();
+        assertThat(rows.liveDays()).isEmpty();
+        return rows.rows().stream()
+                .map(r -> r.day() + " " + r.value() + " " + r.visitors() + " " + r.sessions() + " " + r.pageviews()
+                        + " " + r.bounces() + " " + r.durationSum() + " " + r.continuedSessions() + " "
+                        + java.util.Arrays.toString(r.sketch()) + " " + java.util.Arrays.toString(r.visitorKeys()))
+                .sorted()
+                .toList();
     }
 
     /** A store's day rows of one dimension, each as text (its sketch and visitor keys included), sorted. */

@@ -81,6 +81,15 @@ class ClusterSchemaTest {
     }
 
     @Test
+    void a_rename_swaps_the_local_tables_on_every_host_in_one_statement() {
+        assertThat(schema().statements("RENAME TABLE day_rollup TO day_rollup_v4, day_rollup_v5 TO day_rollup"))
+                .containsExactly("RENAME TABLE db.day_rollup_local TO db.day_rollup_v4_local, db.day_rollup_v5_local"
+                        + " TO db.day_rollup_local ON CLUSTER shards");
+        assertThatThrownBy(() -> schema().statements("RENAME TABLE other.t TO t2"))
+                .hasMessageContaining("RENAME TABLE");
+    }
+
+    @Test
     void a_table_without_visitors_is_sharded_by_its_sorting_key() {
         assertThat(schema().statements(v1().get(1)).get(1))
                 .endsWith("Distributed(shards, db, spool_watermarks_local, cityHash64(node_id))");

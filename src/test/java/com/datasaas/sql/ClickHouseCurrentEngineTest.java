@@ -206,6 +206,45 @@ class ClickHouseCurrentEngineTest {
         }
     }
 
+    /**
+     * Migration 5 rebuilds day_rollup in smaller granules: on a current ClickHouse too, a database at version 4 keeps
+     * every row, byte for byte, and running the migration a second time (a start that stopped before recording the
+     * version runs it again) changes nothing.
+     */
+    @Test
+    void migration_5_keeps_every_day_rollup_row_and_may_run_again() {
+        String db = "day_rollup_granules_" + ProcessHandle.current().pid() + "_" + System.nanoTime();
+        engine.query("CREATE DATABASE " + db);
+        List<Path> ddl = sqlFiles(DDL);
+        Path five = ddl.stream()
+                .filter(p -> p.getFileName().toString().startsWith("V5__"))
+                .findFirst()
+                .orElseThrow();
+        engine.query("USE " + db);
+        for (Path file : ddl.subList(0, ddl.indexOf(five))) engine.query(text(file));
+        // Days within two months: a real table holds a few monthly partitions, and one INSERT takes at most 100.
+        engine.query("INSERT INTO day_rollup SELECT * REPLACE (toDate('2026-11-01') + version % 60 AS day)"
+                + " FROM generateRandom((SELECT arrayStringConcat(groupArray(name"
+                + " || ' ' || type), ', ') FROM system.columns WHERE database = '" + db + "' AND table ="
+                + " 'day_rollup'), 5, 64, 4) LIMIT 20000");
+        String rows = "SELECT count(), sum(cityHash64(*)) FROM day_rollup";
+        String before = engine.query(rows);
+        assertThat(before).startsWith("20000\t");
+        for (int run = 1; run <= 2; run++) {
+            engine.query("USE " + db);
+            engine.query(text(five));
+            assertThat(engine.query(rows)).as("run " + run).isEqualTo(before);
+            assertThat(engine.query("SELECT engine_full FROM system.tables WHERE database = '" + db
+                            + "' AND name = 'day_rollup'"))
+                    .as("run " + run)
+                    .contains("index_granularity = 256");
+            assertThat(engine.query("SELECT name FROM system.tables WHERE database = '" + db
+                            + "' AND name LIKE 'day_rollup%' ORDER BY name"))
+                    .as("run " + run + ": no copy left behind")
+                    .isEqualTo("day_rollup\nday_rollup_days\n");
+        }
+    }
+
     static List<Path> sqlFiles(Path dir) {
         if (!Files.isDirectory(dir)) return List.of();
         try (Stream<Path> files = Files.list(dir)) {
