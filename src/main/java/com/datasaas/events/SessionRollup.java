@@ -181,7 +181,7 @@ final class SessionRollup {
      * Merges the folded tail into {@code sessions}: the same rows as the upsert of {@link #merge}, which rewrote all 29
      * merged columns of every session it touched and looked each up through the primary key, both at a cost that grew
      * with the table (docs/benchmarks.md, "The embedded writer, afternoon"). Here a stored session gets its counts,
-     * times and exit (13 columns) in one update; its entry (the first pageview's 17 columns) only when the tail's
+     * times and exit (12 columns) in one update; its entry (the first pageview's 17 columns) only when the tail's
      * first pageview is older than the stored one (late events, or a session's first pageview after other events),
      * which an ordinary batch never has; and new sessions are inserted whole, without a lookup, since the fold
      * recorded which are stored. The entry step comes first: the numbers step moves no entry time, and neither reads
@@ -195,8 +195,8 @@ final class SessionRollup {
             if (a.pick == SessionAttribute.Pick.FIRST_PAGEVIEW)
                 entries.append(", ").append(a.column()).append(" = t.").append(a.column());
         }
-        // The filter on the tail alone: with no late entry (the usual merge) the join has nothing to build and
-        // DuckDB does not scan sessions for it.
+        // Filtered on the tail alone, before the join: the join's hash table holds only the late entries (none in an
+        // ordinary merge), and the updated rows are exactly those.
         entries.append(" FROM (SELECT * FROM ")
                 .append(TAIL_TABLE)
                 .append(" WHERE stored AND entry_at IS NOT NULL AND (stored_entry_at IS NULL OR entry_at <"
