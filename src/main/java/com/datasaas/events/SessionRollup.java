@@ -219,10 +219,9 @@ final class SessionRollup {
         }
         for (SessionAttribute a : SessionAttribute.values()) {
             if (a.pick == SessionAttribute.Pick.LAST_PAGEVIEW)
-                numbers.append(',').append(pick(a.column(), a.pick).replace("excluded.", "t."));
+                numbers.append(',').append(pick(a.column(), a.pick, "t"));
         }
-        numbers.append(',')
-                .append(pick("exit_at", SessionAttribute.Pick.LAST_PAGEVIEW).replace("excluded.", "t."));
+        numbers.append(',').append(pick("exit_at", SessionAttribute.Pick.LAST_PAGEVIEW, "t"));
         String columns =
                 String.join(", ", columns(latest()).stream().map(Column::name).toList());
         return List.of(
@@ -241,11 +240,17 @@ final class SessionRollup {
 
     // The batch's first (last) pageview wins when it is older (newer) than the stored one; SET reads the row as it was.
     private static String pick(String column, SessionAttribute.Pick pick) {
+        return pick(column, pick, "excluded");
+    }
+
+    /** As above, with the incoming row under the name {@code incoming} ("excluded" in an upsert). */
+    private static String pick(String column, SessionAttribute.Pick pick, String incoming) {
         String at = pick.timeColumn;
         String better = pick == SessionAttribute.Pick.FIRST_PAGEVIEW ? " < " : " > ";
-        return " " + column + " = CASE WHEN excluded." + at + " IS NOT NULL AND (sessions." + at + " IS NULL OR"
-                + " excluded." + at + better + "sessions." + at + ") THEN excluded." + column + " ELSE sessions."
-                + column + " END";
+        return " " + column + " = CASE WHEN " + incoming + "." + at + " IS NOT NULL AND (sessions." + at
+                + " IS NULL OR "
+                + incoming + "." + at + better + "sessions." + at + ") THEN " + incoming + "." + column
+                + " ELSE sessions." + column + " END";
     }
 
     /**
