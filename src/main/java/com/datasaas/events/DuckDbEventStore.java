@@ -306,9 +306,7 @@ public class DuckDbEventStore implements EventStore {
             upTo = rs.getLong(2);
         }
         if (upTo <= after) return 0;
-        List<String> statements = SessionRollup.mergeTail(after, upTo);
-        run(c, "merge_sessions", statements.get(0));
-        run(c, "raise_sessions_watermark", statements.get(1));
+        for (SessionRollup.Step step : SessionRollup.mergeTail(after, upTo)) run(c, step.name(), step.sql());
         return upTo - after;
     }
 
@@ -323,6 +321,7 @@ public class DuckDbEventStore implements EventStore {
             DuckDBConnection c = connection;
             try {
                 run(c, "clear_batch", EMPTY_BATCH_TABLE); // what a failed batch may have left
+                stepHook.before("append_rows");
                 try (DuckDBAppender appender = c.createAppender(DuckDBConnection.DEFAULT_SCHEMA, BATCH_TABLE)) {
                     rows.appendTo(appender);
                     appender.flush();

@@ -86,6 +86,10 @@ final class SessionRollup {
                 + ") ";
     }
 
+    /** The counts of a session, summed when sessions merge. */
+    private static final List<String> SUMS =
+            List.of("pageviews", "goals", "leave_ms", "leave_count", "scroll", "scroll_count");
+
     /** Merges the sessions of the event rows in {@code batchTable} into {@code sessions}. */
     static String merge(String batchTable) {
         StringBuilder out = new StringBuilder(insert(latest()))
@@ -97,7 +101,7 @@ final class SessionRollup {
                 .append(" coalesce(excluded.first_counted_at, sessions.first_counted_at)),")
                 .append(" last_counted_at = greatest(coalesce(sessions.last_counted_at, excluded.last_counted_at),")
                 .append(" coalesce(excluded.last_counted_at, sessions.last_counted_at)),");
-        for (String sum : List.of("pageviews", "goals", "leave_ms", "leave_count", "scroll", "scroll_count")) {
+        for (String sum : SUMS) {
             out.append(' ')
                     .append(sum)
                     .append(" = sessions.")
@@ -132,22 +136,101 @@ final class SessionRollup {
     static final String WATERMARKS =
             "SELECT (SELECT max(event_id) FROM session_watermark), (SELECT max(event_id) FROM spool_watermark)";
 
+    /** A step of a merge: its name for the store's step hook, and its statement. */
+    record Step(String name, String sql) {}
+
     /**
-     * The merge of the tail, built once (a few kilobytes), with its bounds filled in per merge as literals: a literal
+     * The sessions of the tail, folded once per merge into this TEMP table (private to the writer's connection, rolled
+     * back with its transaction), beside what {@code sessions} holds of each: whether it is stored, and the stored
+     * first pageview's time. The merge's statements then read it instead of joining the tail with {@code sessions}
+     * again.
+     */
+    static final String TAIL_TABLE = "session_tail";
+
+    /**
+     * The fold of the tail, built once (a few kilobytes), with its bounds filled in per merge as literals: a literal
      * bound lets DuckDB skip, by their min/max statistics, the row groups of events merged before.
      */
-    private static final String MERGE_TAIL =
-            merge("(SELECT * FROM events WHERE event_id > {after} AND event_id <= {upTo}) AS tail");
+    private static final String FOLD_TAIL = "CREATE OR REPLACE TEMP TABLE " + TAIL_TABLE + " AS SELECT tail.*,"
+            + " stored.session_key IS NOT NULL AS stored, stored.entry_at AS stored_entry_at FROM ("
+            + fold("(SELECT * FROM events WHERE event_id > {after} AND event_id <= {upTo}) AS tail")
+            + ") AS tail LEFT JOIN sessions AS stored ON stored.site_id = tail.site_id"
+            + " AND stored.session_key = tail.session_key";
+
+    private static final List<Step> MERGE_FOLDED_TAIL = mergeFolded();
 
     /**
      * The statements, for the caller's open transaction, that merge the sessions of the spooled events with ids in
      * ({@code after}, {@code upTo}] and raise the sessions watermark to {@code upTo}: the merge and its watermark
      * commit together or not at all.
      */
-    static List<String> mergeTail(long after, long upTo) {
+    static List<Step> mergeTail(long after, long upTo) {
+        List<Step> out = new ArrayList<>();
+        out.add(new Step(
+                "merge_sessions",
+                FOLD_TAIL.replace("{after}", Long.toString(after)).replace("{upTo}", Long.toString(upTo))));
+        out.addAll(MERGE_FOLDED_TAIL);
+        out.add(new Step(
+                "raise_sessions_watermark",
+                "UPDATE session_watermark SET event_id = greatest(event_id, " + upTo + ")"));
+        out.add(new Step("drop_session_tail", "DROP TABLE " + TAIL_TABLE));
+        return out;
+    }
+
+    /**
+     * Merges the folded tail into {@code sessions}: the same rows as the upsert of {@link #merge}, which rewrote all 29
+     * merged columns of every session it touched and looked each up through the primary key, both at a cost that grew
+     * with the table (docs/benchmarks.md, "The embedded writer, afternoon"). Here a stored session gets its counts,
+     * times and exit (12 columns) in one update; its entry (the first pageview's 17 columns) only when the tail's
+     * first pageview is older than the stored one (late events, or a session's first pageview after other events),
+     * which an ordinary batch never has; and new sessions are inserted whole, without a lookup, since the fold
+     * recorded which are stored. The entry step comes first: the numbers step moves no entry time, and neither reads
+     * what the other writes.
+     */
+    private static List<Step> mergeFolded() {
+        String stored = " FROM " + TAIL_TABLE + " AS t WHERE t.stored AND sessions.site_id = t.site_id"
+                + " AND sessions.session_key = t.session_key";
+        StringBuilder entries = new StringBuilder("UPDATE sessions SET entry_at = t.entry_at");
+        for (SessionAttribute a : SessionAttribute.values()) {
+            if (a.pick == SessionAttribute.Pick.FIRST_PAGEVIEW)
+                entries.append(", ").append(a.column()).append(" = t.").append(a.column());
+        }
+        // Filtered on the tail alone, before the join: the join's hash table holds only the late entries (none in an
+        // ordinary merge), and the updated rows are exactly those.
+        entries.append(" FROM (SELECT * FROM ")
+                .append(TAIL_TABLE)
+                .append(" WHERE stored AND entry_at IS NOT NULL AND (stored_entry_at IS NULL OR entry_at <"
+                        + " stored_entry_at)) AS t WHERE sessions.site_id = t.site_id"
+                        + " AND sessions.session_key = t.session_key");
+        StringBuilder numbers = new StringBuilder("UPDATE sessions SET")
+                .append(" started_at = least(sessions.started_at, t.started_at),")
+                .append(" ended_at = greatest(sessions.ended_at, t.ended_at),")
+                .append(" first_counted_at = least(coalesce(sessions.first_counted_at, t.first_counted_at),")
+                .append(" coalesce(t.first_counted_at, sessions.first_counted_at)),")
+                .append(" last_counted_at = greatest(coalesce(sessions.last_counted_at, t.last_counted_at),")
+                .append(" coalesce(t.last_counted_at, sessions.last_counted_at))");
+        for (String sum : SUMS) {
+            numbers.append(", ")
+                    .append(sum)
+                    .append(" = sessions.")
+                    .append(sum)
+                    .append(" + t.")
+                    .append(sum);
+        }
+        for (SessionAttribute a : SessionAttribute.values()) {
+            if (a.pick == SessionAttribute.Pick.LAST_PAGEVIEW)
+                numbers.append(',').append(pick(a.column(), a.pick, "t"));
+        }
+        numbers.append(',').append(pick("exit_at", SessionAttribute.Pick.LAST_PAGEVIEW, "t"));
+        String columns =
+                String.join(", ", columns(latest()).stream().map(Column::name).toList());
         return List.of(
-                MERGE_TAIL.replace("{after}", Long.toString(after)).replace("{upTo}", Long.toString(upTo)),
-                "UPDATE session_watermark SET event_id = greatest(event_id, " + upTo + ")");
+                new Step("merge_session_entries", entries.toString()),
+                new Step("merge_session_numbers", numbers.append(stored).toString()),
+                new Step(
+                        "insert_new_sessions",
+                        "INSERT INTO sessions (" + columns + ") SELECT " + columns + " FROM " + TAIL_TABLE
+                                + " WHERE NOT stored"));
     }
 
     /** Derives every session again from the events, with the columns of schema {@code version}. */
@@ -157,11 +240,17 @@ final class SessionRollup {
 
     // The batch's first (last) pageview wins when it is older (newer) than the stored one; SET reads the row as it was.
     private static String pick(String column, SessionAttribute.Pick pick) {
+        return pick(column, pick, "excluded");
+    }
+
+    /** As above, with the incoming row under the name {@code incoming} ("excluded" in an upsert). */
+    private static String pick(String column, SessionAttribute.Pick pick, String incoming) {
         String at = pick.timeColumn;
         String better = pick == SessionAttribute.Pick.FIRST_PAGEVIEW ? " < " : " > ";
-        return " " + column + " = CASE WHEN excluded." + at + " IS NOT NULL AND (sessions." + at + " IS NULL OR"
-                + " excluded." + at + better + "sessions." + at + ") THEN excluded." + column + " ELSE sessions."
-                + column + " END";
+        return " " + column + " = CASE WHEN " + incoming + "." + at + " IS NOT NULL AND (sessions." + at
+                + " IS NULL OR "
+                + incoming + "." + at + better + "sessions." + at + ") THEN " + incoming + "." + column
+                + " ELSE sessions." + column + " END";
     }
 
     /**
