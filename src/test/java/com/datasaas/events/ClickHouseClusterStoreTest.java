@@ -378,7 +378,7 @@ class ClickHouseClusterStoreTest {
         }
     }
 
-    /** The stored rows of rolled days, each as text (sketch and keys included), sorted. */
+    /** The stored rows of rolled days, as text. */
     private static List<String> rolledRows(
             ClickHouseEventStore store,
             java.time.ZoneId zone,
@@ -387,15 +387,10 @@ class ClickHouseClusterStoreTest {
             java.time.LocalDate to) {
         DayRows rows = store.dayRows("mrf_store", zone, dimension, from, to).orElseThrow();
         assertThat(rows.liveDays()).isEmpty();
-        return rows.rows().stream()
-                .map(r -> r.day() + " " + r.value() + " " + r.visitors() + " " + r.sessions() + " " + r.pageviews()
-                        + " " + r.bounces() + " " + r.durationSum() + " " + r.continuedSessions() + " "
-                        + java.util.Arrays.toString(r.sketch()) + " " + java.util.Arrays.toString(r.visitorKeys()))
-                .sorted()
-                .toList();
+        return DayRowText.of(rows.rows());
     }
 
-    /** A store's day rows of one dimension, each as text (its sketch and visitor keys included), sorted. */
+    /** A store's day rows of one dimension, today live, as text. */
     private static List<String> dayRows(
             ClickHouseEventStore store,
             java.time.ZoneId zone,
@@ -404,30 +399,7 @@ class ClickHouseClusterStoreTest {
             java.time.LocalDate to) {
         DayRows rows = store.dayRows("mrf_store", zone, dimension, from, to).orElseThrow();
         assertThat(rows.liveDays()).containsExactly(to);
-        return rows.rows().stream()
-                .map(r -> {
-                    long[] keys =
-                            r.visitorKeys() == null ? null : r.visitorKeys().clone();
-                    if (keys != null) java.util.Arrays.sort(keys);
-                    return List.of(
-                                    r.day(),
-                                    String.valueOf(r.value()),
-                                    r.visitors(),
-                                    r.sessions(),
-                                    r.pageviews(),
-                                    r.bounces(),
-                                    r.durationSum(),
-                                    r.leaveMsSum(),
-                                    r.leaveCount(),
-                                    r.scrollSum(),
-                                    r.scrollCount(),
-                                    r.continuedSessions(),
-                                    r.continuedDuration())
-                            + " sketch " + java.util.Arrays.toString(r.sketch()) + " keys "
-                            + java.util.Arrays.toString(keys);
-                })
-                .sorted()
-                .toList();
+        return DayRowText.keysInAnyOrder(rows.rows());
     }
 
     private static long duplicates(ClickHouseEventStore store) {

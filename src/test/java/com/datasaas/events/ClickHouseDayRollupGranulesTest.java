@@ -11,7 +11,6 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -130,25 +129,6 @@ class ClickHouseDayRollupGranulesTest {
                 store.dayRows(SITE, UTC, dimension, NOV_1, NOV_1.plusDays(2)).orElseThrow();
         assertThat(read.liveDays()).as("rolled days read as stored rows").isEmpty();
         assertThat(read.rows()).isNotEmpty();
-        return read.rows().stream()
-                .map(r -> List.of(
-                                r.day(),
-                                String.valueOf(r.value()),
-                                r.visitors(),
-                                r.sessions(),
-                                r.pageviews(),
-                                r.bounces(),
-                                r.durationSum(),
-                                r.leaveMsSum(),
-                                r.leaveCount(),
-                                r.scrollSum(),
-                                r.scrollCount(),
-                                r.continuedSessions(),
-                                r.continuedDuration(),
-                                Arrays.toString(r.sketch()),
-                                Arrays.toString(r.visitorKeys()))
-                        .toString())
-                .sorted()
-                .collect(Collectors.joining("\n"));
+        return String.join("\n", DayRowText.of(read.rows()));
     }
 }
