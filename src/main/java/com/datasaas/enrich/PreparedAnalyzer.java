@@ -36,6 +36,16 @@ public final class PreparedAnalyzer {
 
     private static final int BUFFER = 1 << 20;
 
+    static {
+        // Kryo reads fields through sun.misc.Unsafe unless told not to, and JDK 24+ prints a four-line "terminally
+        // deprecated method" warning at its first use (and will refuse it later, JEP 471). Plain reflection read this
+        // file in the same CPU on JDK 17 and gives the same bytes; set before Kryo's classes load, which happens
+        // only through this class. An operator's -Dkryo.unsafe wins.
+        if (System.getProperty("kryo.unsafe") == null) {
+            System.setProperty("kryo.unsafe", "false");
+        }
+    }
+
     private PreparedAnalyzer() {}
 
     /** What a file must start with to be read by this build: format, Yauaa build and fields. */
