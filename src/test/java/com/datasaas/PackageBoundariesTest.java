@@ -38,7 +38,8 @@ class PackageBoundariesTest {
         MAY_USE.put("sql", Set.of());
         MAY_USE.put("funnels", Set.of("app", "accounts", "events", "goals", "revenue", "sites", "sql", "stats"));
         MAY_USE.put("operations", Set.of("app", "accounts", "enrich", "events"));
-        MAY_USE.put("cli", Set.of("app", "accounts", "events", "migration", "operations", "revenue", "stats"));
+        MAY_USE.put(
+                "cli", Set.of("app", "accounts", "enrich", "events", "migration", "operations", "revenue", "stats"));
         MAY_USE.put("migration", Set.of("events", "stats"));
         MAY_USE.put("dashboard", Set.of());
         MAY_USE.put("tracker", Set.of());

@@ -1,6 +1,7 @@
 package com.datasaas.cli;
 
 import com.datasaas.app.DataSaasApplication;
+import com.datasaas.enrich.PrepareAnalyzerCommand;
 import com.datasaas.operations.Versions;
 import com.datasaas.stats.SampleDataCommand;
 import java.util.ArrayList;
@@ -29,6 +30,7 @@ import picocli.CommandLine.Unmatched;
             ResetPasswordCommand.class,
             SampleDataCommand.class,
             MigrateToServerCommand.class,
+            PrepareAnalyzerCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {"", "Configuration: DATASAAS_DATA_DIR, PORT, ... (docs/configuration.md). Deploying: docs/deploy.md."

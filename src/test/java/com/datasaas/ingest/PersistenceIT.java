@@ -85,7 +85,8 @@ class PersistenceIT {
                         .split("\0"))
                 .as("the service's own command line")
                 .contains("-XX:+UseSerialGC", "-Xms512m", "-Xmx512m", "-Xmn64m", "-XX:SurvivorRatio=4", "-jar")
-                .anyMatch(arg -> arg.startsWith("-XX:SharedArchiveFile=") && arg.endsWith("datasaas.jsa"));
+                .anyMatch(arg -> arg.startsWith("-XX:SharedArchiveFile=") && arg.endsWith("datasaas.jsa"))
+                .anyMatch(arg -> arg.startsWith("-Ddatasaas.user-agent-analyzer=") && arg.endsWith("datasaas-ua.kryo"));
         if (Runtime.version().feature() < 24) {
             // the launcher's JDK 24+ part (LauncherOnJdk25IT) leaves an older JDK's command line as it was
             assertThat(Files.readString(Path.of("/proc", Long.toString(first.pid()), "cmdline"))
@@ -98,6 +99,10 @@ class PersistenceIT {
                 .as("the class data sharing archive is used")
                 .doesNotContain("Unable to use shared archive")
                 .doesNotContain("[cds");
+        assertThat(Files.readString(logDir.resolve("first.log")))
+                .as("the user agent analyzer prepared by the build is read, not built (PreparedAnalyzer)")
+                .contains("This Analyzer instance was deserialized")
+                .doesNotContain("prepared user agent analyzer");
         long healthyNanos = System.nanoTime();
         ApiClient owner = new ApiClient(port).signUp("owner@example.com");
         String siteId = owner.createWebsite("example.com");
