@@ -84,7 +84,7 @@ class PersistenceIT {
         assertThat(Files.readString(Path.of("/proc", Long.toString(first.pid()), "cmdline"))
                         .split("\0"))
                 .as("the service's own command line")
-                .contains("-XX:+UseSerialGC", "-Xms512m", "-Xmx512m", "-Xmn64m", "-XX:SurvivorRatio=4", "-jar")
+                .contains("-XX:+UseSerialGC", "-Xms448m", "-Xmx448m", "-Xmn64m", "-XX:SurvivorRatio=4", "-jar")
                 .anyMatch(arg -> arg.startsWith("-XX:SharedArchiveFile=") && arg.endsWith("datasaas.jsa"));
         if (Runtime.version().feature() < 24) {
             // the launcher's JDK 24+ part (LauncherOnJdk25IT) leaves an older JDK's command line as it was
