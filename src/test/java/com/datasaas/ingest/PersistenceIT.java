@@ -84,7 +84,7 @@ class PersistenceIT {
         assertThat(Files.readString(Path.of("/proc", Long.toString(first.pid()), "cmdline"))
                         .split("\0"))
                 .as("the service's own command line")
-                .contains("-XX:+UseSerialGC", "-Xms512m", "-Xmx512m", "-Xmn64m", "-XX:SurvivorRatio=4", "-jar")
+                .contains("-XX:+UseSerialGC", "-Xms448m", "-Xmx448m", "-Xmn64m", "-XX:SurvivorRatio=4", "-jar")
                 .anyMatch(arg -> arg.startsWith("-XX:SharedArchiveFile=") && arg.endsWith("datasaas.jsa"))
                 .anyMatch(arg -> arg.startsWith("-Ddatasaas.user-agent-analyzer=") && arg.endsWith("datasaas-ua.kryo"));
         if (Runtime.version().feature() < 24) {
