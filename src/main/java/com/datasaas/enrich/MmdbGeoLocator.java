@@ -111,11 +111,11 @@ final class MmdbGeoLocator implements GeoLocator, AutoCloseable {
             return switch (database.layout()) {
                 case FLAT -> {
                     FlatRecord found = database.reader().get(address, FlatRecord.class);
-                    yield found == null ? null : found.location;
+                    yield found == null ? null : found.toLocation();
                 }
                 case GEOIP2 -> {
                     GeoIp2Record found = database.reader().get(address, GeoIp2Record.class);
-                    yield found == null ? null : found.location;
+                    yield found == null ? null : found.toLocation();
                 }
             };
         } catch (IOException e) {
@@ -202,13 +202,8 @@ final class MmdbGeoLocator implements GeoLocator, AutoCloseable {
     }
 
     // The records below are decoded directly by the MMDB reader; fields not named here are skipped, not decoded.
-    // The two top-level ones build their Location in the constructor, because the reader's record cache keeps what it
-    // decoded: a cached record then answers a lookup as it is, where converting it per lookup (the coordinates through
-    // their decimal text) was ~4% of the request threads' time (JFR, docs/benchmarks.md).
 
-    public static final class FlatRecord {
-        final Location location;
-
+    public record FlatRecord(String countryCode, String state1, String city, Number latitude, Number longitude) {
         @MaxMindDbConstructor
         public FlatRecord(
                 @MaxMindDbParameter(name = "country_code") String countryCode,
@@ -216,7 +211,15 @@ final class MmdbGeoLocator implements GeoLocator, AutoCloseable {
                 @MaxMindDbParameter(name = "city") String city,
                 @MaxMindDbParameter(name = "latitude") Number latitude,
                 @MaxMindDbParameter(name = "longitude") Number longitude) {
-            this.location = new Location(
+            this.countryCode = countryCode;
+            this.state1 = state1;
+            this.city = city;
+            this.latitude = latitude;
+            this.longitude = longitude;
+        }
+
+        Location toLocation() {
+            return new Location(
                     normalizedCountry(countryCode),
                     text(state1),
                     text(city),
@@ -225,9 +228,8 @@ final class MmdbGeoLocator implements GeoLocator, AutoCloseable {
         }
     }
 
-    public static final class GeoIp2Record {
-        final Location location;
-
+    public record GeoIp2Record(
+            IsoCode country, IsoCode registeredCountry, List<Names> subdivisions, Names city, Coordinates location) {
         @MaxMindDbConstructor
         public GeoIp2Record(
                 @MaxMindDbParameter(name = "country") IsoCode country,
@@ -235,12 +237,20 @@ final class MmdbGeoLocator implements GeoLocator, AutoCloseable {
                 @MaxMindDbParameter(name = "subdivisions") List<Names> subdivisions,
                 @MaxMindDbParameter(name = "city") Names city,
                 @MaxMindDbParameter(name = "location") Coordinates location) {
+            this.country = country;
+            this.registeredCountry = registeredCountry;
+            this.subdivisions = subdivisions;
+            this.city = city;
+            this.location = location;
+        }
+
+        Location toLocation() {
             String code = country != null ? normalizedCountry(country.isoCode()) : null;
             if (code == null && registeredCountry != null) {
                 code = normalizedCountry(registeredCountry.isoCode());
             }
             String region = subdivisions == null || subdivisions.isEmpty() ? null : english(subdivisions.get(0));
-            this.location = new Location(
+            return new Location(
                     code,
                     region,
                     english(city),
