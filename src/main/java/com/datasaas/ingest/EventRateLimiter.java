@@ -50,15 +50,18 @@ final class EventRateLimiter {
 
     /** Zero when the request may go on, otherwise how long the client should wait. */
     Duration take(InetAddress client) {
-        // IPv6 per /64: one subscriber's whole network is one client.
-        String key = ClientAddresses.bucketKey(client);
-        Duration blocked = shared.blocked(key);
-        if (!blocked.isZero()) return blocked;
+        // The address as text is what server mode's shared windows count under; only they need it, and formatting it
+        // was half of this method's time (JFR), so the embedded mode never builds it.
+        String key = shared == RateWindows.NONE ? null : ClientAddresses.bucketKey(client);
+        if (key != null) {
+            Duration blocked = shared.blocked(key);
+            if (!blocked.isZero()) return blocked;
+        }
         // Milliseconds since the limiter started; a clock set back (NTP) only makes the current windows last longer.
         long nowMillis = Math.max(0, clock.millis() - origin);
         long periodMillis = PERIOD.toMillis();
         long window = windows.update(
-                ExpiringLongMap.hash(key),
+                windowKey(client),
                 NO_WINDOW,
                 state -> {
                     if (state == NO_WINDOW) return nowMillis << COUNT_BITS | 1;
@@ -77,7 +80,32 @@ final class EventRateLimiter {
             long closesAt = (window >>> COUNT_BITS) + periodMillis;
             return Duration.ofMillis(Math.min(periodMillis, Math.max(1, closesAt - nowMillis)));
         }
-        shared.accepted(key);
+        if (key != null) shared.accepted(key);
         return Duration.ZERO;
+    }
+
+    /**
+     * The local window's key, from the address's bytes (what {@link ClientAddresses#bucketKey} says in text): an IPv4
+     * address as itself under a top half of all ones, an IPv6 address by its /64 (one subscriber's whole network is
+     * one client). The only IPv6 networks that share a key with an IPv4 address are under {@code ffff:ffff::/32},
+     * multicast, which no client sends from. Spread by a bijective mix (SplitMix64's finaliser), so distinct
+     * addresses stay distinct keys and the map gets hash-like keys.
+     */
+    static long windowKey(InetAddress client) {
+        byte[] b = client.getAddress();
+        long bits;
+        if (b.length == 4) {
+            bits = 0xFFFF_FFFF_0000_0000L
+                    | (b[0] & 0xffL) << 24
+                    | (b[1] & 0xffL) << 16
+                    | (b[2] & 0xffL) << 8
+                    | (b[3] & 0xffL);
+        } else {
+            bits = 0;
+            for (int i = 0; i < 8; i++) bits = bits << 8 | (b[i] & 0xffL);
+        }
+        bits = (bits ^ (bits >>> 30)) * 0xbf58476d1ce4e5b9L;
+        bits = (bits ^ (bits >>> 27)) * 0x94d049bb133111ebL;
+        return bits ^ (bits >>> 31);
     }
 }

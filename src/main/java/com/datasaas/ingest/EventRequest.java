@@ -5,8 +5,6 @@ import com.datasaas.events.EventType;
 import com.datasaas.sites.DomainNames;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -220,10 +218,10 @@ record EventRequest(
                                 "Field 'event_type' must be one of pageview, goal, _heartbeat, _leave, _outbound."));
 
         String url = text(body, "url", MAX_URL);
-        URI uri = parseUri(url);
+        PageUrl page = PageUrl.parse(url);
         // Not cleaned first: a hostname with control or bidi characters is refused, not repaired.
         String hostname = rawText(body, "hostname");
-        if (hostname == null && uri != null) hostname = uri.getHost();
+        if (hostname == null && page != null) hostname = page.host();
         if (hostname == null || hostname.isBlank()) {
             throw ApiException.badRequest(
                     "Field 'hostname' is missing and cannot be derived: send 'url' or 'hostname'.");
@@ -235,11 +233,11 @@ record EventRequest(
         }
         hostname = host;
         String pathname = text(body, "pathname", MAX_URL);
-        if (pathname == null && uri != null) pathname = clean(uri.getRawPath());
+        if (pathname == null && page != null) pathname = clean(page.rawPath());
         if (pathname == null || pathname.isEmpty()) pathname = "/";
         if (!pathname.startsWith("/")) pathname = truncate("/" + pathname, MAX_URL);
 
-        Map<String, String> query = uri == null ? Map.of() : queryParameters(uri.getRawQuery());
+        Map<String, String> query = page == null ? Map.of() : queryParameters(page.rawQuery());
         String goalName = null;
         if (type == EventType.GOAL) {
             String name = text(body, "name", 64);
@@ -412,16 +410,6 @@ record EventRequest(
             params.put(key, text);
         }
         return params;
-    }
-
-    private static URI parseUri(String url) {
-        if (url == null || url.isBlank()) return null;
-        try {
-            URI uri = new URI(url.strip());
-            return uri.getScheme() == null ? null : uri;
-        } catch (URISyntaxException e) {
-            throw ApiException.badRequest("Field 'url' is not a valid URL.");
-        }
     }
 
     static Map<String, String> queryParameters(String rawQuery) {

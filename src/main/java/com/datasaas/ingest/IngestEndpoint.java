@@ -71,7 +71,6 @@ final class IngestEndpoint extends HttpFilter {
             return;
         }
         response.setHeader("Access-Control-Allow-Origin", "*");
-        response.setHeader("Access-Control-Expose-Headers", HttpHeaders.RETRY_AFTER);
         try {
             if (!"POST".equals(method)) {
                 response.setHeader(HttpHeaders.ALLOW, "POST, OPTIONS");
@@ -83,6 +82,7 @@ final class IngestEndpoint extends HttpFilter {
             refuse(response, e);
         } catch (RuntimeException e) {
             log.error("Unhandled error", e);
+            exposeRetryAfter(response);
             ApiErrors.write(
                     response,
                     HttpStatus.INTERNAL_SERVER_ERROR,
@@ -121,7 +121,16 @@ final class IngestEndpoint extends HttpFilter {
         }
     }
 
+    /**
+     * Lets a page's script read {@code Retry-After} on a refusal (429 and 503 carry one). Not sent with a 202, which has
+     * nothing to expose: the header was a third of the 202's bytes.
+     */
+    private static void exposeRetryAfter(HttpServletResponse response) {
+        response.setHeader("Access-Control-Expose-Headers", HttpHeaders.RETRY_AFTER);
+    }
+
     private static void refuse(HttpServletResponse response, ApiException e) throws IOException {
+        exposeRetryAfter(response);
         if (e.retryAfter() != null) {
             response.setHeader(
                     HttpHeaders.RETRY_AFTER,

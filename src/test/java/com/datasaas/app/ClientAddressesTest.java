@@ -130,6 +130,41 @@ class ClientAddressesTest {
         assertThat(rule(null, "10.0.0.0/8").isTrustedProxy("not-an-address")).isFalse();
     }
 
+    @Test
+    void a_remembered_verdict_only_answers_for_its_own_address() {
+        // The last verdict is kept (a proxy sends nearly every request); runs of the same address and switches
+        // between a few, in and out of the range and in both families, must each get the matcher's answer.
+        ClientAddresses rule = rule(null, "10.0.0.0/24", "2001:db8:1:2::/64");
+        List<String> pool = List.of(
+                "10.0.0.2",
+                "10.0.0.3",
+                "10.0.1.2",
+                "203.0.113.7",
+                "2001:db8:1:2::9",
+                "2001:db8:1:3::9",
+                "::ffff:10.0.0.2");
+        List<IpAddressMatcher> spring =
+                List.of(new IpAddressMatcher("10.0.0.0/24"), new IpAddressMatcher("2001:db8:1:2::/64"));
+        Random random = new Random(11);
+        for (int i = 0; i < 20_000; i++) {
+            String address = pool.get(random.nextInt(pool.size()));
+            int repeats = 1 + random.nextInt(3);
+            for (int r = 0; r < repeats; r++) {
+                assertThat(rule.isTrustedProxy(address))
+                        .as("%s, call %d", address, i)
+                        .isEqualTo(spring.stream().anyMatch(m -> m.matches(address)));
+            }
+        }
+        MockHttpServletRequest outside = from("10.0.1.2");
+        outside.addHeader("X-Forwarded-For", CLIENT);
+        MockHttpServletRequest proxied = from(PROXY);
+        proxied.addHeader("X-Forwarded-For", CLIENT);
+        for (int i = 0; i < 3; i++) {
+            assertThat(resolve(rule, proxied)).isEqualTo(CLIENT);
+            assertThat(resolve(rule, outside)).isEqualTo("10.0.1.2");
+        }
+    }
+
     /** Addresses close to the ranges above, so prefix boundaries are crossed often. */
     private static String nearIpv4(Random random) {
         int[] firsts = {10, 192, 203, 11, 0, 255};

@@ -23,6 +23,28 @@ class EventRequestTest {
     }
 
     @Test
+    void a_url_read_by_the_scan_and_one_left_to_uri_give_the_same_fields_and_a_bad_one_the_same_400() {
+        // the first is the plain shape PageUrl scans, the second has a port and goes to java.net.URI
+        for (String url : new String[] {
+            "https://Example.com/pricing?utm_source=news&gclid=x#top",
+            "https://Example.com:443/pricing?utm_source=news&gclid=x#top"
+        }) {
+            EventRequest event = parse(ids(",\"url\":\"" + url + "\""));
+            assertThat(event.hostname()).as(url).isEqualTo("example.com");
+            assertThat(event.pathname()).as(url).isEqualTo("/pricing");
+            assertThat(event.utmSource()).as(url).isEqualTo("news");
+            assertThat(event.clickIds()).as(url).containsEntry("gclid", "x");
+            assertThat(event.url()).as(url).isEqualTo(url);
+        }
+        assertThatThrownBy(() -> parse(ids(",\"url\":\"https://example.com/%zz\"")))
+                .isInstanceOf(ApiException.class)
+                .hasMessage("Field 'url' is not a valid URL.");
+        assertThatThrownBy(() -> parse(ids(",\"url\":42")))
+                .isInstanceOf(ApiException.class)
+                .hasMessage("Field 'url' must be a string.");
+    }
+
+    @Test
     void a_pageview_is_read_with_fields_derived_from_its_url() {
         EventRequest event = parse(ids(",\"url\":\"https://Example.com/pricing?utm_source=news&gclid=x\","
                 + "\"screen_width\":1440.0,\"unknown\":{\"deep\":[1,2,{\"x\":null}]},\"title\":\"T\""));
