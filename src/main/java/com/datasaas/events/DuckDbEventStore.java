@@ -313,7 +313,7 @@ public class DuckDbEventStore implements EventStore {
 
     /**
      * Checkpoints once the write-ahead log has passed {@link #CHECKPOINT_LOG_BYTES}, under the write lock, between
-     * batches and merges: the checkpoint is the writer's longest step (it compresses the appended events and rewrites
+     * batches and merges, unless a read has a transaction open (then the next call tries again): the checkpoint is the writer's longest step (it compresses the appended events and rewrites
      * the sessions' changed row groups and their index), and as a step of its own it neither lengthens a merge nor
      * hides in its figures. Checking is one {@code stat} of the log file.
      */
@@ -324,7 +324,17 @@ public class DuckDbEventStore implements EventStore {
             try {
                 run(connection, "checkpoint", "CHECKPOINT");
                 return true;
-            } catch (SQLException | RuntimeException e) {
+            } catch (SQLException e) {
+                // DuckDB refuses while another connection has a transaction open (a dashboard read holding its
+                // snapshot); not a failure: the next batch asks again. FORCE CHECKPOINT would wait for the read
+                // instead,
+                // with the writer, and ingest behind it, blocked meanwhile.
+                if (String.valueOf(e.getMessage()).contains("Cannot CHECKPOINT")) {
+                    log.debug("Checkpoint put off: {}", e.getMessage());
+                    return false;
+                }
+                throw new EventStoreException("Checkpointing the event store failed: " + rootCause(e), e);
+            } catch (RuntimeException e) {
                 throw new EventStoreException("Checkpointing the event store failed: " + rootCause(e), e);
             }
         }

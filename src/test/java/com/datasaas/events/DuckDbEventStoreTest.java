@@ -223,6 +223,34 @@ class DuckDbEventStoreTest {
     }
 
     @Test
+    void the_writers_checkpoint_waits_for_an_open_read_to_end_without_failing() throws Exception {
+        store.appendSpooled(spooled(1, 41));
+        store.mergeSessions();
+        try (Connection reader = store.duplicateConnection()) {
+            reader.setAutoCommit(false); // a read's snapshot, as the day rollup's reads take one
+            try (Statement st = reader.createStatement();
+                    var rs = st.executeQuery("SELECT count(*) FROM events")) {
+                rs.next();
+                assertThat(rs.getLong(1)).isEqualTo(40);
+            }
+            store.appendSpooled(spooled(41, 81));
+            store.checkpointAt(1);
+            assertThat(store.checkpointIfDue())
+                    .as("DuckDB refuses while the read is open")
+                    .isFalse();
+            try (Statement st = reader.createStatement();
+                    var rs = st.executeQuery("SELECT count(*) FROM events")) {
+                rs.next();
+                assertThat(rs.getLong(1)).as("the open read keeps its snapshot").isEqualTo(40);
+            }
+        }
+        assertThat(store.checkpointIfDue()).as("the read is over").isTrue();
+        assertThat(count("SELECT count(*) FROM events")).isEqualTo(80);
+        assertThat(store.mergeSessions()).isEqualTo(40);
+        assertThat(StoreOracle.sessionsDifferingFromEvents(store)).isEmpty();
+    }
+
+    @Test
     void a_failed_checkpoint_is_reported_and_changes_nothing() {
         store.appendSpooled(spooled(1, 41));
         store.mergeSessions();
