@@ -161,8 +161,8 @@ public class DuckDbEventStore implements EventStore {
 
     /**
      * The ingest writer checkpoints (writes DuckDB's write-ahead log into the database file) once the log passes this
-     * size; DuckDB's default is 16 MB. Each batch updates sessions spread over the whole {@code sessions} table, so every checkpoint
-     * rewrites most of that table and its primary-key index: with 16 MB that was 40-55% of the writer's time, in the
+     * size; DuckDB's default is 16 MB. Each batch updates sessions spread over the whole {@code sessions} table, so
+     * every checkpoint rewrites most of that table and its primary-key index: with 16 MB that was 40-55% of the writer's time, in the
      * commit of whichever batch crossed the size. Four times the size means a quarter of the checkpoints. The price: a
      * restart after a crash replays up to this much log (a clean stop checkpoints, see {@link #close}), and the log
      * takes up to this much disk beside the database.
@@ -173,7 +173,7 @@ public class DuckDbEventStore implements EventStore {
      * DuckDB's own checkpoint at a commit, only a safety net above {@link #CHECKPOINT_LOG_BYTES}: the ingest writer
      * checkpoints at that size as a step of its own ({@link #checkpointIfDue}), after a batch. Left to DuckDB, the
      * checkpoint ran inside whichever commit crossed the size, mostly a session merge's (a 90 ms merge became a 0.9 to
-     * 4 s one), which hid it in the merge's figures and made the longest merges checkpoints. The offline commands and
+     * 5 s one), which hid it in the merge's figures and made the longest merges checkpoints. The offline commands and
      * anything the writer does not cover still get DuckDB's checkpoint here, and a clean stop checkpoints.
      */
     static final String CHECKPOINT_THRESHOLD = "256MB";
@@ -313,9 +313,10 @@ public class DuckDbEventStore implements EventStore {
 
     /**
      * Checkpoints once the write-ahead log has passed {@link #CHECKPOINT_LOG_BYTES}, under the write lock, between
-     * batches and merges, unless a read has a transaction open (then the next call tries again): the checkpoint is the writer's longest step (it compresses the appended events and rewrites
-     * the sessions' changed row groups and their index), and as a step of its own it neither lengthens a merge nor
-     * hides in its figures. Checking is one {@code stat} of the log file.
+     * batches and merges, unless a read has a transaction open (then the next call tries again). The checkpoint is the
+     * writer's longest step (it compresses the appended events and rewrites the sessions' changed row groups and their
+     * index); as a step of its own it neither lengthens a merge nor hides in its figures. Checking is one {@code stat}
+     * of the log file.
      */
     @Override
     public boolean checkpointIfDue() {
@@ -327,8 +328,7 @@ public class DuckDbEventStore implements EventStore {
             } catch (SQLException e) {
                 // DuckDB refuses while another connection has a transaction open (a dashboard read holding its
                 // snapshot); not a failure: the next batch asks again. FORCE CHECKPOINT would wait for the read
-                // instead,
-                // with the writer, and ingest behind it, blocked meanwhile.
+                // instead, with the writer, and ingest behind it, blocked meanwhile.
                 if (String.valueOf(e.getMessage()).contains("Cannot CHECKPOINT")) {
                     log.debug("Checkpoint put off: {}", e.getMessage());
                     return false;
