@@ -164,8 +164,12 @@ echo "== open loop at ${RATE}/s for ${SECONDS_RATE} s, nginx return 202"
 java bench/FixedRateLoad.java "http://127.0.0.1:$NGINX_PORT" "$SITE" "$RATE" "$SECONDS_RATE"
 echo "== open loop at ${RATE}/s for ${SECONDS_RATE} s, app"
 curl -s "localhost:$PORT/actuator/prometheus" > "$dir/open-loop-before.prom"
+T0=$(ticks "$APP")
 java bench/FixedRateLoad.java "http://127.0.0.1:$PORT" "$SITE" "$RATE" "$SECONDS_RATE"
+T1=$(ticks "$APP")
 curl -s "localhost:$PORT/actuator/prometheus" > "$dir/open-loop-after.prom"
+# The same events at the same rate for every build: the steadiest CPU figure when the machine is shared.
+echo "app CPU per event in the open loop: $(per_event_us "$((RATE * SECONDS_RATE))" "$T1 - $T0") us"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 # Where the open loop's latency went, from the app's own histograms over that window (bench/tail_histograms.py)
 python3 bench/tail_histograms.py "$dir/open-loop-before.prom" "$dir/open-loop-after.prom" || true

@@ -16,6 +16,7 @@ HISTOGRAMS = [
     ("datasaas_ingest_spool_group", "events per group", 1, ""),
     ("datasaas_ingest_flush_latency_seconds", "store batch (DuckDB)", 1000, "ms"),
     ("datasaas_ingest_sessions_merge_seconds", "session merge (DuckDB)", 1000, "ms"),
+    ("datasaas_ingest_checkpoint_seconds", "checkpoint (DuckDB)", 1000, "ms"),
 ]
 
 

@@ -45,7 +45,8 @@ for line in open(sys.argv[3]):
     at = epoch_ms(m.group(1))
     text = m.group(2)
     for kind, pattern in (("fsync", r"Slow fdatasync: (\d+) ms"), ("merge", r"Session merge: (\d+) ms"),
-                          ("batch", r"Stored a batch of \d+ events: (\d+) ms")):
+                          ("batch", r"Stored a batch of \d+ events: (\d+) ms"),
+                          ("checkpoint", r"^Checkpoint: (\d+) ms")):
         hit = re.search(pattern, text)
         if hit:
             ms = int(hit.group(1))
@@ -66,11 +67,11 @@ def share(test):
 
 
 print(f"  with a GC pause: {share(lambda k: 'gc' in k.split(' + '))}, a store batch or session merge: "
-      f"{share(lambda k: 'batch' in k or 'merge' in k)}, an fdatasync >= 20 ms: {share(lambda k: 'fsync' in k)}, "
+      f"{share(lambda k: 'batch' in k or 'merge' in k or 'checkpoint' in k)}, an fdatasync >= 20 ms: {share(lambda k: 'fsync' in k)}, "
       f"none of these: {share(lambda k: k == 'none of these')}")
 for key, n in sorted(tally.items(), key=lambda kv: -kv[1]):
     print(f"  {n:4d} slow bins overlap: {key}")
-for kind in ("gc", "fsync", "merge", "batch"):
+for kind in ("gc", "fsync", "merge", "batch", "checkpoint"):
     spans = [b - a for k, a, b in causes if k == kind]
     if spans:
         print(f"{kind}: {len(spans)} in the window, {sum(spans):.0f} ms in all, longest {max(spans):.0f} ms")

@@ -76,8 +76,12 @@ public class DuckDbEventStore implements EventStore {
     static final String THREADS_PROPERTY = "datasaas.duckdb.threads";
 
     /**
-     * One DuckDB thread per processor this JVM may use (a container's CPU quota, not the host's core count), unless
-     * {@code DATASAAS_DUCKDB_THREADS} says otherwise.
+     * One DuckDB thread fewer than the processors this JVM may use (a container's CPU quota, not the host's core
+     * count), at least one, unless {@code DATASAAS_DUCKDB_THREADS} says otherwise. DuckDB's threads serve the writer's
+     * batches, merges and checkpoints as well as the dashboard's queries; with one per processor a merge or checkpoint
+     * took every core from the request threads, and the open loop's slowest answers fell in those bursts. On 2 cores
+     * one thread also cost the writer less CPU and answered the dashboard as fast (docs/benchmarks.md, "The open-loop
+     * tail and DuckDB's threads").
      */
     static int threads() {
         return threads(
@@ -85,7 +89,7 @@ public class DuckDbEventStore implements EventStore {
     }
 
     static int threads(String override, int processors) {
-        if (override == null || override.isBlank()) return Math.max(1, processors);
+        if (override == null || override.isBlank()) return Math.max(1, processors - 1);
         try {
             int threads = Integer.parseInt(override.strip());
             if (threads >= 1) return threads;
@@ -156,14 +160,26 @@ public class DuckDbEventStore implements EventStore {
             + " coalesce(max(event_id), 0) FROM " + BATCH_TABLE + "))";
 
     /**
-     * DuckDB checkpoints (writes its write-ahead log into the database file) once the log passes this size; the
-     * default is 16 MB. Each batch updates sessions spread over the whole {@code sessions} table, so every checkpoint
-     * rewrites most of that table and its primary-key index: with 16 MB that was 40-55% of the writer's time, in the
+     * The ingest writer checkpoints (writes DuckDB's write-ahead log into the database file) once the log passes this
+     * size; DuckDB's default is 16 MB. Each batch updates sessions spread over the whole {@code sessions} table, so
+     * every checkpoint rewrites most of that table and its primary-key index: with 16 MB that was 40-55% of the writer's time, in the
      * commit of whichever batch crossed the size. Four times the size means a quarter of the checkpoints. The price: a
      * restart after a crash replays up to this much log (a clean stop checkpoints, see {@link #close}), and the log
      * takes up to this much disk beside the database.
      */
-    static final String CHECKPOINT_THRESHOLD = "64MB";
+    static final long CHECKPOINT_LOG_BYTES = 64L * 1024 * 1024;
+
+    /**
+     * DuckDB's own checkpoint at a commit, only a safety net above {@link #CHECKPOINT_LOG_BYTES}: the ingest writer
+     * checkpoints at that size as a step of its own ({@link #checkpointIfDue}), after a batch. Left to DuckDB, the
+     * checkpoint ran inside whichever commit crossed the size, mostly a session merge's (a 90 ms merge became a 0.9 to
+     * 5 s one), which hid it in the merge's figures and made the longest merges checkpoints. The offline commands and
+     * anything the writer does not cover still get DuckDB's checkpoint here, and a clean stop checkpoints.
+     */
+    static final String CHECKPOINT_THRESHOLD = "256MB";
+
+    /** Test seam: the log size {@link #checkpointIfDue} checkpoints at. */
+    private volatile long checkpointLogBytes = CHECKPOINT_LOG_BYTES;
 
     /** Test seam: called with each step's name before it runs, so a test can fail a batch between statements. */
     interface StepHook {
@@ -295,6 +311,39 @@ public class DuckDbEventStore implements EventStore {
         }
     }
 
+    /**
+     * Checkpoints once the write-ahead log has passed {@link #CHECKPOINT_LOG_BYTES}, under the write lock, between
+     * batches and merges, unless a read has a transaction open (then the next call tries again). The checkpoint is the
+     * writer's longest step (it compresses the appended events and rewrites the sessions' changed row groups and their
+     * index); as a step of its own it neither lengthens a merge nor hides in its figures. Checking is one {@code stat}
+     * of the log file.
+     */
+    @Override
+    public boolean checkpointIfDue() {
+        if (walBytes() < checkpointLogBytes) return false;
+        synchronized (writeLock) {
+            try {
+                run(connection, "checkpoint", "CHECKPOINT");
+                return true;
+            } catch (SQLException e) {
+                // DuckDB refuses while another connection has a transaction open (a dashboard read holding its
+                // snapshot); not a failure: the next batch asks again. FORCE CHECKPOINT would wait for the read
+                // instead, with the writer, and ingest behind it, blocked meanwhile.
+                if (String.valueOf(e.getMessage()).contains("Cannot CHECKPOINT")) {
+                    log.debug("Checkpoint put off: {}", e.getMessage());
+                    return false;
+                }
+                throw new EventStoreException("Checkpointing the event store failed: " + rootCause(e), e);
+            } catch (RuntimeException e) {
+                throw new EventStoreException("Checkpointing the event store failed: " + rootCause(e), e);
+            }
+        }
+    }
+
+    void checkpointAt(long logBytes) {
+        this.checkpointLogBytes = logBytes;
+    }
+
     /** The merge of the tail inside the caller's open transaction; returns how many spool ids it covered. */
     private long mergeTail(DuckDBConnection c) throws SQLException {
         long after;
@@ -348,9 +397,26 @@ public class DuckDbEventStore implements EventStore {
 
     private void run(DuckDBConnection c, String step, String sql) throws SQLException {
         stepHook.before(step);
+        long wal = log.isDebugEnabled() ? walBytes() : -1;
+        long start = System.nanoTime();
         // A fresh statement each time: DuckDB's driver closes a statement whose execution failed.
         try (Statement st = c.createStatement()) {
             st.execute(sql);
+        }
+        if (wal >= 0) {
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            long after = walBytes();
+            if (after < wal) log.debug("Checkpoint in step {}: {} ms, log {} -> {} bytes", step, ms, wal, after);
+            else if (ms >= 20) log.debug("Slow step {}: {} ms, log {} bytes", step, ms, after);
+        }
+    }
+
+    /** The write-ahead log's size (0 when there is none): it shrinks when a commit checkpoints. */
+    private long walBytes() {
+        try {
+            return Files.size(file.resolveSibling(file.getFileName() + ".wal"));
+        } catch (IOException e) {
+            return 0;
         }
     }
 

@@ -54,6 +54,15 @@ public interface EventStore {
         return 0;
     }
 
+    /**
+     * Moves the store's write-ahead log into its main file if the log has grown past the store's bound, as a step of
+     * its own; the ingest writer calls it after a batch. Returns whether it did (false: not due, or a store without
+     * one).
+     */
+    default boolean checkpointIfDue() {
+        return false;
+    }
+
     /** Visitors with any event at or after {@code since}, for rebuilding presence after a restart. */
     List<ActiveVisitor> activeSince(Instant since);
 

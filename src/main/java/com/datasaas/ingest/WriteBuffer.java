@@ -110,6 +110,10 @@ final class WriteBuffer {
     private final Timer flushLatency;
     private final Timer spoolWait;
     private final Timer mergeLatency;
+    private final Timer checkpointLatency;
+    /** Whether the last checkpoint failed: logged once per run of failures (DuckDB's own checkpoint is the net). */
+    private boolean checkpointFailing;
+
     private volatile boolean stopping;
     private volatile long stopDeadlineNanos;
     private final FaultEpisodes storeFaults = new FaultEpisodes(
@@ -157,6 +161,10 @@ final class WriteBuffer {
                 .register(meters);
         this.mergeLatency = Timer.builder("datasaas.ingest.sessions.merge")
                 .description("Time of one session merge")
+                .publishPercentileHistogram()
+                .register(meters);
+        this.checkpointLatency = Timer.builder("datasaas.ingest.checkpoint")
+                .description("Time of one checkpoint of the event store's log, a writer step of its own")
                 .publishPercentileHistogram()
                 .register(meters);
         this.writer = new Thread(this::writeLoop, "event-writer");
@@ -251,6 +259,27 @@ final class WriteBuffer {
             committedId = batch.get(batch.size() - 1).id();
             if (!mergesApart) mergedId = committedId; // the batch carried its sessions
             spool.release(committedId);
+            checkpointIfDue();
+        }
+    }
+
+    /**
+     * After a batch, never inside one or a merge: the store's checkpoint is the writer's longest step, and on its own
+     * it shows in its own figures. A failure is not a fault (the events and sessions are committed; the store's own
+     * checkpoint still bounds its log): logged once per run of failures, retried after the next batch.
+     */
+    private void checkpointIfDue() {
+        long start = System.nanoTime();
+        try {
+            if (!store.checkpointIfDue()) return;
+            long took = System.nanoTime() - start;
+            checkpointLatency.record(took, TimeUnit.NANOSECONDS);
+            log.debug("Checkpoint: {} ms", took / 1_000_000);
+            if (checkpointFailing) log.info("The event store checkpoints again");
+            checkpointFailing = false;
+        } catch (RuntimeException e) {
+            if (!checkpointFailing) log.warn("{}; retried after the next batch", e.getMessage());
+            checkpointFailing = true;
         }
     }
 

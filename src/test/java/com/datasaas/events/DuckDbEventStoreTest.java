@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.datasaas.app.DataSaasProperties;
 import com.datasaas.support.StoreOracle;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -194,6 +195,77 @@ class DuckDbEventStoreTest {
         assertThat(store.spoolWatermark()).isEqualTo(80);
         assertThat(store.mergeSessions()).isEqualTo(40);
         assertThat(StoreOracle.sessionsDifferingFromEvents(store)).isEmpty();
+    }
+
+    @Test
+    void the_writer_checkpoints_as_a_step_of_its_own_once_the_log_has_grown_and_keeps_every_row() throws Exception {
+        Path log = dir.resolve("events.duckdb.wal");
+        List<String> steps = new ArrayList<>();
+        store.onEachStep(steps::add);
+        store.appendSpooled(spooled(1, 41));
+        store.mergeSessions();
+        assertThat(steps).doesNotContain("checkpoint");
+        assertThat(store.checkpointIfDue()).as("64 MB of log not reached").isFalse();
+        long logged = Files.size(log);
+        assertThat(logged).isPositive();
+
+        store.checkpointAt(logged);
+        assertThat(store.checkpointIfDue()).isTrue();
+        assertThat(steps).endsWith("checkpoint");
+        assertThat(Files.exists(log) ? Files.size(log) : 0).isLessThan(logged);
+        assertThat(store.checkpointIfDue()).as("nothing logged since").isFalse();
+
+        store.close();
+        store = new DuckDbEventStore(new DataSaasProperties(dir, null, null, null, null));
+        assertThat(count("SELECT count(*) FROM events")).isEqualTo(40);
+        assertThat(store.sessionWatermark()).isEqualTo(40);
+        assertThat(StoreOracle.sessionsDifferingFromEvents(store)).isEmpty();
+    }
+
+    @Test
+    void the_writers_checkpoint_waits_for_an_open_read_to_end_without_failing() throws Exception {
+        store.appendSpooled(spooled(1, 41));
+        store.mergeSessions();
+        try (Connection reader = store.duplicateConnection()) {
+            reader.setAutoCommit(false); // a read's snapshot, as the day rollup's reads take one
+            try (Statement st = reader.createStatement();
+                    var rs = st.executeQuery("SELECT count(*) FROM events")) {
+                rs.next();
+                assertThat(rs.getLong(1)).isEqualTo(40);
+            }
+            store.appendSpooled(spooled(41, 81));
+            store.checkpointAt(1);
+            assertThat(store.checkpointIfDue())
+                    .as("DuckDB refuses while the read is open")
+                    .isFalse();
+            try (Statement st = reader.createStatement();
+                    var rs = st.executeQuery("SELECT count(*) FROM events")) {
+                rs.next();
+                assertThat(rs.getLong(1)).as("the open read keeps its snapshot").isEqualTo(40);
+            }
+        }
+        assertThat(store.checkpointIfDue()).as("the read is over").isTrue();
+        assertThat(count("SELECT count(*) FROM events")).isEqualTo(80);
+        assertThat(store.mergeSessions()).isEqualTo(40);
+        assertThat(StoreOracle.sessionsDifferingFromEvents(store)).isEmpty();
+    }
+
+    @Test
+    void a_failed_checkpoint_is_reported_and_changes_nothing() {
+        store.appendSpooled(spooled(1, 41));
+        store.mergeSessions();
+        store.checkpointAt(1);
+        store.onEachStep(s -> {
+            if (s.equals("checkpoint")) throw new SQLException("injected failure before " + s);
+        });
+        assertThatThrownBy(() -> store.checkpointIfDue())
+                .isInstanceOf(EventStoreException.class)
+                .hasMessageContaining("Checkpointing the event store failed");
+        store.onEachStep(s -> {});
+        assertThat(count("SELECT count(*) FROM events")).isEqualTo(40);
+        assertThat(store.spoolWatermark()).isEqualTo(40);
+        assertThat(StoreOracle.sessionsDifferingFromEvents(store)).isEmpty();
+        assertThat(store.checkpointIfDue()).isTrue();
     }
 
     @Test
@@ -521,7 +593,12 @@ class DuckDbEventStoreTest {
         assertThatThrownBy(() -> DuckDbEventStore.memoryLimitMb("lots", gb))
                 .hasMessageContaining("DATASAAS_DUCKDB_MEMORY_LIMIT")
                 .hasMessageContaining("2GB");
-        assertThat(DuckDbEventStore.threads(null, 2)).isEqualTo(2);
+        assertThat(DuckDbEventStore.threads(null, 2))
+                .as("one core left to the request threads")
+                .isEqualTo(1);
+        assertThat(DuckDbEventStore.threads(null, 1)).isEqualTo(1);
+        assertThat(DuckDbEventStore.threads(null, 8)).isEqualTo(7);
+        assertThat(DuckDbEventStore.threads("2", 2)).isEqualTo(2);
         assertThat(DuckDbEventStore.threads(" 3 ", 2)).isEqualTo(3);
         assertThatThrownBy(() -> DuckDbEventStore.threads("0", 2)).hasMessageContaining("DATASAAS_DUCKDB_THREADS");
     }

@@ -107,6 +107,19 @@ class WriteBufferTest {
             return real.mergeSessions();
         }
 
+        /** Checkpoints fail while this is > 0. */
+        final AtomicInteger checkpointFailuresLeft = new AtomicInteger();
+
+        final AtomicInteger checkpoints = new AtomicInteger();
+
+        @Override
+        public boolean checkpointIfDue() {
+            checkpoints.incrementAndGet();
+            if (checkpointFailuresLeft.getAndDecrement() > 0)
+                throw new EventStoreException("Checkpointing the event store failed: No space left on device", null);
+            return real.checkpointIfDue();
+        }
+
         @Override
         public List<ActiveVisitor> activeSince(Instant since) {
             return real.activeSince(since);
@@ -349,6 +362,25 @@ class WriteBufferTest {
         assertThat(store.sessionWatermark()).isEqualTo(store.spoolWatermark());
         assertExactlyOnce(store, accepted);
         assertThat(stored(store)).hasSize(2_000);
+    }
+
+    @Test
+    void a_failing_checkpoint_is_no_fault_and_the_writer_keeps_storing_and_merging() throws Exception {
+        FlakyStore store = store();
+        store.checkpointFailuresLeft.set(Integer.MAX_VALUE);
+        WriteBuffer buffer = buffer(store, DataSize.ofMegabytes(64));
+
+        Set<String> accepted = writeConcurrently(buffer, 2_000, 0);
+        await(() -> buffer.depth() == 0 && buffer.sessionsBehind() == 0, "stored and merged");
+        assertThat(store.checkpoints.get())
+                .as(
+                        "asked after every committed batch (%d; the last one's may still be on its way)",
+                        store.attempts.get())
+                .isPositive()
+                .isGreaterThanOrEqualTo(store.attempts.get() - 1);
+        assertThat(buffer.fault()).isNull();
+        assertExactlyOnce(store, accepted);
+        assertThat(StoreOracle.sessionsDifferingFromEvents(store)).isEmpty();
     }
 
     @Test
