@@ -205,8 +205,8 @@ final class ClickHouseDayRollup {
                             && built.get(s.row().day()).version() == s.version();
             if (wanted) rows.add(s.row());
         }
-        // The live rows follow when their query answers: the reader merges the stored ones meanwhile.
-        return Optional.of(new DayRows(rows, live, liveRows));
+        rows.addAll(join(liveRows));
+        return Optional.of(new DayRows(rows, live));
     }
 
     /** A read's own query run beside it: its result, or its failure as thrown by the store. */

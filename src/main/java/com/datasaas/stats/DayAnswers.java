@@ -43,14 +43,12 @@ final class DayAnswers {
         Dimension dimension = q.dimensions().isEmpty() ? null : q.dimensions().get(0);
         boolean daily = q.interval() == Interval.DAY;
         Map<List<Object>, Group> groups = new LinkedHashMap<>();
-        add(groups, days.ready(), q, dimension);
-        if (!days.later().isDone()) {
-            // The live rows' query still runs (ClickHouse): the unions take in the rows at hand meanwhile. A union
-            // takes its group's rows in order and the later rows come after these, so every estimate is that of one
-            // union over all the rows. Only groups of several rows: one row alone may stay the answer's exact count.
-            groups.values().parallelStream().filter(g -> g.rows.size() > 1).forEach(Group::merge);
+        for (DayRow row : days.rows()) {
+            List<Object> key = new ArrayList<>(2);
+            if (daily) key.add(row.day().atStartOfDay());
+            if (dimension != null) key.add(groupValue(dimension, row.value()));
+            groups.computeIfAbsent(key, k -> new Group()).add(row, daily ? row.day() : q.start());
         }
-        add(groups, days.laterRows(), q, dimension);
         if (groups.isEmpty() && !daily && dimension == null) groups.put(List.of(), new Group());
         boolean estimated = groups.values().stream().anyMatch(g -> g.rows.size() > 1);
         if (estimated) {
@@ -81,16 +79,6 @@ final class DayAnswers {
         });
         rows.sort(order(q));
         return Optional.of(new Answer(rows, estimated));
-    }
-
-    private static void add(Map<List<Object>, Group> groups, List<DayRow> rows, StatsQuery q, Dimension dimension) {
-        boolean daily = q.interval() == Interval.DAY;
-        for (DayRow row : rows) {
-            List<Object> key = new ArrayList<>(2);
-            if (daily) key.add(row.day().atStartOfDay());
-            if (dimension != null) key.add(groupValue(dimension, row.value()));
-            groups.computeIfAbsent(key, k -> new Group()).add(row, daily ? row.day() : q.start());
-        }
     }
 
     private static List<Object> nullable(List<Object> key) {
@@ -191,11 +179,6 @@ final class DayAnswers {
         /** The union's estimate, once per group (the overview's check for small sites asks it too). */
         private Long visitors;
 
-        /** The union of the first {@code merged} rows' sketches, in the rows' order ({@link #merge}). */
-        private Union union;
-
-        private int merged;
-
         long visitors() {
             if (visitors == null) visitors = unionVisitors();
             return visitors;
@@ -204,15 +187,8 @@ final class DayAnswers {
         private long unionVisitors() {
             if (rows.isEmpty()) return 0;
             if (rows.size() == 1) return rows.get(0).visitors();
-            merge();
-            return Math.round(union.getEstimate());
-        }
-
-        /** Takes the rows not yet merged into the union, in order: a union fed in steps ends as one fed at once. */
-        void merge() {
-            if (union == null) union = new Union(DayRows.SKETCH_LG_K);
-            for (; merged < rows.size(); merged++) {
-                DayRow r = rows.get(merged);
+            Union union = new Union(DayRows.SKETCH_LG_K);
+            for (DayRow r : rows) {
                 if (r.sketch() != null) {
                     union.update(HllSketch.wrap(Memory.wrap(r.sketch())));
                 } else {
@@ -221,6 +197,7 @@ final class DayAnswers {
                     union.update(live);
                 }
             }
+            return Math.round(union.getEstimate());
         }
 
         Components components() {
