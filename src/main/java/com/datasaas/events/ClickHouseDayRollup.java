@@ -232,12 +232,56 @@ final class ClickHouseDayRollup {
         }
         for (Partial p : partial.values()) {
             if (p.liveFrom() == null) continue; // no live session
-            for (Object[] r : compute(
-                    siteId, zone, p.day(), p.day(), List.of(dimension), liveSessions(siteId, p), p.liveFrom())) {
-                rows.add((DayRow) r[0]);
-            }
+            rows.addAll(liveSessionRows(siteId, zone, dimension, p));
         }
         return rows;
+    }
+
+    /**
+     * A fresh partial's live rows: the day query over its live sessions ({@link #build} with {@link #liveSessions} from
+     * {@link Partial#liveFrom}), read as its two flat steps and folded by {@link LiveSessionDays}. The session totals
+     * are read beside the events' day rows.
+     */
+    List<DayRow> liveSessionRows(String siteId, ZoneId zone, String dimension, Partial p) {
+        boolean pathname = dimension.equals(DayRollup.PATHNAME);
+        List<SessionAttribute> attributes = attributes(List.of(dimension));
+        Window w = Window.of(zone, p.day(), p.day(), p.liveFrom());
+        String keys = liveSessions(siteId, p);
+        CompletableFuture<Map<Long, LiveSessionDays.SessionTotals>> totals = CompletableFuture.supplyAsync(
+                () -> {
+                    Map<Long, LiveSessionDays.SessionTotals> out = new HashMap<>();
+                    store.query(
+                            sessionTotals(siteId, w.sessionsFrom(), w.until(), attributes, keys),
+                            List.of(),
+                            (rs, n) -> out.put(
+                                    rs.getLong("session_key"),
+                                    new LiveSessionDays.SessionTotals(
+                                            rs.getLong("s_pageviews"),
+                                            rs.getLong("s_goals"),
+                                            rs.getLong("s_duration_ms"),
+                                            attributes.isEmpty()
+                                                    ? ""
+                                                    : rs.getString("s_"
+                                                            + attributes.get(0).column()))));
+                    return out;
+                },
+                liveReads);
+        List<LiveSessionDays.SessionDay> days = store.query(
+                sessionDays(siteId, zone, w.eventsFrom(), w.until(), pathname, keys),
+                List.of(),
+                (rs, n) -> new LiveSessionDays.SessionDay(
+                        // A Date comes as the LocalDateTime of its midnight (ClickHouseRows).
+                        ((java.time.LocalDateTime) rs.getObject("x_day")).toLocalDate(),
+                        rs.getLong("session_key"),
+                        pathname ? rs.getString("x_path") : null,
+                        rs.getLong("x_vk"),
+                        rs.getLong("x_c"),
+                        rs.getLong("x_pv"),
+                        rs.getLong("x_lms"),
+                        rs.getLong("x_ln"),
+                        rs.getLong("x_sc"),
+                        rs.getLong("x_sn")));
+        return LiveSessionDays.fold(days, join(totals), pathname, p.day(), p.day());
     }
 
     /**
@@ -812,7 +856,7 @@ final class ClickHouseDayRollup {
         return compute(siteId, zone, first, last, dims, sessionKeys, null);
     }
 
-    private List<Object[]> compute(
+    List<Object[]> compute(
             String siteId,
             ZoneId zone,
             LocalDate first,
@@ -867,16 +911,11 @@ final class ClickHouseDayRollup {
             List<String> dims,
             String sessionKeys,
             Instant eventsFrom) {
-        Instant from = DayRollup.start(first.minusDays(1), zone);
-        Instant eventsStart = eventsFrom != null && eventsFrom.isAfter(from) ? eventsFrom : from;
-        Instant sessionsStart = eventsFrom != null && eventsFrom.isAfter(from.minus(SESSION_MARGIN))
-                ? eventsFrom
-                : from.minus(SESSION_MARGIN);
-        Instant until = DayRollup.end(last, zone);
-        List<SessionAttribute> attributes = new ArrayList<>();
-        for (SessionAttribute a : SessionAttribute.values()) {
-            if (dims.contains(a.column())) attributes.add(a);
-        }
+        Window w = Window.of(zone, first, last, eventsFrom);
+        Instant eventsStart = w.eventsFrom();
+        Instant sessionsStart = w.sessionsFrom();
+        Instant until = w.until();
+        List<SessionAttribute> attributes = attributes(dims);
         List<String> branches = new ArrayList<>();
         if (dims.contains(DayRollup.TOTAL) || !attributes.isEmpty()) {
             List<String> values = new ArrayList<>();
@@ -912,6 +951,32 @@ final class ClickHouseDayRollup {
     }
 
     /**
+     * What the day query of {@code [first, last]} reads: events from the day before (or {@code eventsFrom} when later),
+     * session rows from a session's longest life before that (or {@code eventsFrom}), both until the end of {@code
+     * last}.
+     */
+    private record Window(Instant eventsFrom, Instant sessionsFrom, Instant until) {
+        static Window of(ZoneId zone, LocalDate first, LocalDate last, Instant eventsFrom) {
+            Instant from = DayRollup.start(first.minusDays(1), zone);
+            return new Window(
+                    eventsFrom != null && eventsFrom.isAfter(from) ? eventsFrom : from,
+                    eventsFrom != null && eventsFrom.isAfter(from.minus(SESSION_MARGIN))
+                            ? eventsFrom
+                            : from.minus(SESSION_MARGIN),
+                    DayRollup.end(last, zone));
+        }
+    }
+
+    /** The session attributes among {@code dims}, in {@link SessionAttribute}'s order. */
+    private static List<SessionAttribute> attributes(List<String> dims) {
+        List<SessionAttribute> attributes = new ArrayList<>();
+        for (SessionAttribute a : SessionAttribute.values()) {
+            if (dims.contains(a.column())) attributes.add(a);
+        }
+        return attributes;
+    }
+
+    /**
      * One branch of {@link #build}: per (local day, session) rows with the session-level dimensions ({@code
      * dimensions}: an array of (name, value) tuples), or per (local day, session, pathname) rows.
      */
@@ -925,22 +990,7 @@ final class ClickHouseDayRollup {
             List<SessionAttribute> attributes,
             String dimensions,
             String sessionKeys) {
-        String z = literal(zone.getId());
-        String perDay = "SELECT toDate(ts, " + z + ") AS x_day, session_key"
-                + (pathname ? ", ifNull(concat('=', pathname), '') AS x_path" : "")
-                + ", any(visitor_key) AS x_vk, countIf(event_type IN ('pageview', 'goal')) AS x_c,"
-                + " countIf(event_type = 'pageview') AS x_pv,"
-                + " sumIf(ifNull(duration_ms, toInt64(0)), event_type = '_leave') AS x_lms,"
-                + " countIf(event_type = '_leave' AND isNotNull(duration_ms)) AS x_ln,"
-                + " sumIf(toInt64(ifNull(scroll_depth, toInt16(0))), event_type = '_leave') AS x_sc,"
-                + " countIf(event_type = '_leave' AND isNotNull(scroll_depth)) AS x_sn"
-                + " FROM events"
-                // PREWHERE: the other columns are read only where the sessions are (a few granules of a live day).
-                // GLOBAL: on a cluster the keys are read once, not by every shard from a Distributed table.
-                + (sessionKeys == null ? "" : " PREWHERE session_key GLOBAL IN (" + sessionKeys + ")")
-                + " WHERE site_id = " + literal(siteId) + " AND ts >= " + literal(eventsFrom) + " AND ts < "
-                + literal(until)
-                + " GROUP BY x_day, session_key" + (pathname ? ", x_path" : "");
+        String perDay = sessionDays(siteId, zone, eventsFrom, until, pathname, sessionKeys);
         String key = pathname ? "concat(toString(x_day), x_path)" : "toString(x_day)";
         String perSession = "SELECT session_key, any(x_vk) AS vk, groupArray(x_day) AS a_day,"
                 + " groupArrayIf(" + key + ", x_c > 0) AS a_counted"
@@ -948,23 +998,7 @@ final class ClickHouseDayRollup {
                 + ", groupArray(x_c) AS a_c, groupArray(x_pv) AS a_pv, groupArray(x_lms) AS a_lms,"
                 + " groupArray(x_ln) AS a_ln, groupArray(x_sc) AS a_sc, groupArray(x_sn) AS a_sn"
                 + " FROM (" + perDay + ") GROUP BY session_key";
-        StringBuilder whole = new StringBuilder("SELECT session_key, pageviews AS s_pageviews, goals AS s_goals,"
-                + " intDiv(ended_at_us, 1000) - intDiv(started_at_us, 1000) AS s_duration_ms");
-        for (SessionAttribute a : attributes) {
-            String v = a.sqlType.equals("VARCHAR") ? a.column() : "toString(" + a.column() + ")";
-            whole.append(", ifNull(concat('=', ")
-                    .append(v)
-                    .append("), '') AS s_")
-                    .append(a.column());
-        }
-        whole.append(" FROM (")
-                .append(new ClickHouseSessions()
-                        .select(
-                                siteId,
-                                List.of(new ClickHouseDialect.TimeWindow(sessionsFrom, until.plus(SESSION_MARGIN))),
-                                sessionKeys,
-                                sessionColumns(attributes)))
-                .append(")");
+        String whole = sessionTotals(siteId, sessionsFrom, until, attributes, sessionKeys);
         List<String> joined = new ArrayList<>(List.of(
                 "session_key",
                 "vk",
@@ -994,6 +1028,56 @@ final class ClickHouseDayRollup {
                 + " a_sc[i] AS e_scroll, a_sn[i] AS e_scroll_n, s_pageviews, s_goals, s_duration_ms,"
                 + " e_counted > 0 AND has(a_counted, " + previous + ") AS e_continued FROM (" + join
                 + ") ARRAY JOIN arrayEnumerate(a_day) AS i)";
+    }
+
+    /**
+     * The first step of {@link #branch}: the events of {@code [eventsFrom, until)} per local day and session (and
+     * pathname), with what the day rows add up of them. A partial's live rows read it flat ({@link LiveSessionDays}).
+     */
+    static String sessionDays(
+            String siteId, ZoneId zone, Instant eventsFrom, Instant until, boolean pathname, String sessionKeys) {
+        String z = literal(zone.getId());
+        return "SELECT toDate(ts, " + z + ") AS x_day, session_key"
+                + (pathname ? ", ifNull(concat('=', pathname), '') AS x_path" : "")
+                + ", any(visitor_key) AS x_vk, countIf(event_type IN ('pageview', 'goal')) AS x_c,"
+                + " countIf(event_type = 'pageview') AS x_pv,"
+                + " sumIf(ifNull(duration_ms, toInt64(0)), event_type = '_leave') AS x_lms,"
+                + " countIf(event_type = '_leave' AND isNotNull(duration_ms)) AS x_ln,"
+                + " sumIf(toInt64(ifNull(scroll_depth, toInt16(0))), event_type = '_leave') AS x_sc,"
+                + " countIf(event_type = '_leave' AND isNotNull(scroll_depth)) AS x_sn"
+                + " FROM events"
+                // PREWHERE: the other columns are read only where the sessions are (a few granules of a live day).
+                // GLOBAL: on a cluster the keys are read once, not by every shard from a Distributed table.
+                + (sessionKeys == null ? "" : " PREWHERE session_key GLOBAL IN (" + sessionKeys + ")")
+                + " WHERE site_id = " + literal(siteId) + " AND ts >= " + literal(eventsFrom) + " AND ts < "
+                + literal(until)
+                + " GROUP BY x_day, session_key" + (pathname ? ", x_path" : "");
+    }
+
+    /**
+     * The other side of {@link #branch}'s join: per session its whole-life numbers ({@code s_pageviews}, {@code
+     * s_goals}, {@code s_duration_ms}) and the attributes, as {@code ''} for NULL or the value after {@code '='}.
+     */
+    static String sessionTotals(
+            String siteId, Instant sessionsFrom, Instant until, List<SessionAttribute> attributes, String sessionKeys) {
+        StringBuilder whole = new StringBuilder("SELECT session_key, pageviews AS s_pageviews, goals AS s_goals,"
+                + " intDiv(ended_at_us, 1000) - intDiv(started_at_us, 1000) AS s_duration_ms");
+        for (SessionAttribute a : attributes) {
+            String v = a.sqlType.equals("VARCHAR") ? a.column() : "toString(" + a.column() + ")";
+            whole.append(", ifNull(concat('=', ")
+                    .append(v)
+                    .append("), '') AS s_")
+                    .append(a.column());
+        }
+        whole.append(" FROM (")
+                .append(new ClickHouseSessions()
+                        .select(
+                                siteId,
+                                List.of(new ClickHouseDialect.TimeWindow(sessionsFrom, until.plus(SESSION_MARGIN))),
+                                sessionKeys,
+                                sessionColumns(attributes)))
+                .append(")");
+        return whole.toString();
     }
 
     /** The session columns {@link #branch} reads: its whole-life numbers and the attributes it groups by. */
