@@ -856,6 +856,7 @@ final class ClickHouseDayRollup {
         return compute(siteId, zone, first, last, dims, sessionKeys, null);
     }
 
+    /** Package-private: {@code ClickHouseLiveSessionDaysTest} compares {@link #liveSessionRows} with it. */
     List<Object[]> compute(
             String siteId,
             ZoneId zone,
