@@ -45,7 +45,7 @@ def kind(m, heap_lo, heap_hi, arena_starts):
         return "glibc arenas (other threads' malloc)"
     if "libduckdb" in p:
         return "libduckdb code (file)"
-    if p.endswith(".jsa"):
+    if p.endswith((".jsa", ".aot")):  # JDK 17's archives; JDK 24+'s ahead-of-time cache (datasaas.aot)
         return "class data sharing archives (file)"
     if p.endswith(".mmdb"):
         return "GeoIP database pages (file)"

@@ -97,6 +97,7 @@ class LauncherOnJdk25IT {
                 .as("the service's own command line")
                 .contains("-XX:+UseCompactObjectHeaders", "--enable-native-access=ALL-UNNAMED")
                 .contains("-XX:+UseSerialGC", "-Xms448m", "-Xmx448m", "-Xmn64m", "-XX:SurvivorRatio=4", "-jar")
+                .contains("-XX:TrimNativeHeapInterval=10000")
                 .contains("-XX:AOTCache=" + CACHE.toAbsolutePath())
                 .noneMatch(arg -> arg.startsWith("-XX:SharedArchiveFile="));
         // A cache the JVM refuses (another JDK build, flags that differ from the training run's) is unmapped again

@@ -87,6 +87,14 @@ class PersistenceIT {
                 .contains("-XX:+UseSerialGC", "-Xms448m", "-Xmx448m", "-Xmn64m", "-XX:SurvivorRatio=4", "-jar")
                 .anyMatch(arg -> arg.startsWith("-XX:SharedArchiveFile=") && arg.endsWith("datasaas.jsa"))
                 .anyMatch(arg -> arg.startsWith("-Ddatasaas.user-agent-analyzer=") && arg.endsWith("datasaas-ua.kryo"));
+        Runtime.Version java = Runtime.version();
+        if (java.feature() >= 21 || (java.feature() == 17 && java.update() >= 9)) {
+            // the JDKs that have the flag: the launcher turns on the JVM's periodic trim of glibc's malloc arenas
+            assertThat(Files.readString(Path.of("/proc", Long.toString(first.pid()), "cmdline"))
+                            .split("\0"))
+                    .as("the native heap trimmed on Java " + java)
+                    .contains("-XX:TrimNativeHeapInterval=10000");
+        }
         if (Runtime.version().feature() < 24) {
             // the launcher's JDK 24+ part (LauncherOnJdk25IT) leaves an older JDK's command line as it was
             assertThat(Files.readString(Path.of("/proc", Long.toString(first.pid()), "cmdline"))
