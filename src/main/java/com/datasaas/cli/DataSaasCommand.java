@@ -1,13 +1,13 @@
 package com.datasaas.cli;
 
 import com.datasaas.app.DataSaasApplication;
+import com.datasaas.app.StartupSteps;
 import com.datasaas.enrich.PrepareAnalyzerCommand;
 import com.datasaas.operations.Versions;
 import com.datasaas.stats.SampleDataCommand;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.springframework.boot.SpringApplication;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Unmatched;
@@ -45,6 +45,20 @@ public final class DataSaasCommand implements Callable<Integer> {
     private static volatile boolean serving;
 
     public static void main(String[] args) {
+        List<String> serverArguments = serveArguments(args);
+        if (serverArguments != null) {
+            // The service's own start skips picocli: building its model of every command (reflection over their
+            // annotations, ~180 classes compiled for Java 5 that the class data sharing archive cannot hold and the
+            // JVM verifies the slow way) cost ~0.3 s of a start on the critical path (docs/benchmarks.md,
+            // "Start-up (2026-12-06, night)"). Same outcome as through picocli: serve, or "datasaas: " and exit 1.
+            try {
+                serve(serverArguments);
+            } catch (RuntimeException e) {
+                System.err.println("datasaas: " + e.getMessage());
+                System.exit(1);
+            }
+            return;
+        }
         CommandLine cli = new CommandLine(new DataSaasCommand()).setExecutionExceptionHandler((e, command, parsed) -> {
             command.getErr().println("datasaas: " + e.getMessage());
             return 1;
@@ -60,6 +74,28 @@ public final class DataSaasCommand implements Callable<Integer> {
         return serve(serverArguments);
     }
 
+    /**
+     * The server's arguments when {@code args} asks for nothing but the service ({@code serve} or no command, then
+     * only Spring's {@code --name=value} arguments), else null: picocli then parses them (commands, help, version, a
+     * mistyped command and its message).
+     */
+    static List<String> serveArguments(String[] args) {
+        List<String> arguments = List.of(args);
+        if (!arguments.isEmpty() && arguments.get(0).equals("serve")) {
+            arguments = arguments.subList(1, arguments.size());
+        }
+        for (String argument : arguments) {
+            boolean springArgument = argument.startsWith("--")
+                    && argument.length() > 2
+                    && !argument.equals("--help")
+                    && !argument.equals("--version");
+            if (!springArgument) {
+                return null;
+            }
+        }
+        return arguments;
+    }
+
     static int serve(List<String> arguments) {
         for (String argument : arguments) {
             if (!argument.startsWith("--")) {
@@ -68,7 +104,7 @@ public final class DataSaasCommand implements Callable<Integer> {
                         "Unknown command '" + argument + "'. Run with --help to list the commands.");
             }
         }
-        SpringApplication.run(DataSaasApplication.class, arguments.toArray(String[]::new));
+        StartupSteps.run(DataSaasApplication.class, arguments.toArray(String[]::new));
         serving = true;
         return 0;
     }
