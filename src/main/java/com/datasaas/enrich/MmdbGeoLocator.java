@@ -1,6 +1,7 @@
 package com.datasaas.enrich;
 
 import com.maxmind.db.CHMCache;
+import com.maxmind.db.DatabaseRecord;
 import com.maxmind.db.MaxMindDbConstructor;
 import com.maxmind.db.MaxMindDbParameter;
 import com.maxmind.db.Reader;
@@ -11,6 +12,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,6 +30,13 @@ import org.slf4j.LoggerFactory;
  * metadata's database type is free text ("city ipv4" in the npm files). Files are tried in order until one knows the
  * address, since the npm package ships IPv4 and IPv6 in separate files. Files are memory-mapped, not loaded on the
  * heap.
+ *
+ * <p>IPv4 answers are also kept per block of {@value #IPV4_BLOCK_BITS}-bit prefix ({@link Ipv4Blocks}): the reader
+ * decodes a record's map on every lookup (its own cache holds only what records point to, and it does not expose the
+ * record's offset to key a cache of our own on), but it does return the network the record covers. A network as large
+ * as a block or larger answers every address of the blocks it covers, so the first lookup fills them and later ones
+ * skip the tree walk, the decoding and the conversion. About half of all public IPv4 addresses lie in such networks in
+ * DB-IP City Lite; smaller networks are looked up every time, as before.
  */
 final class MmdbGeoLocator implements GeoLocator, AutoCloseable {
 
@@ -40,6 +49,13 @@ final class MmdbGeoLocator implements GeoLocator, AutoCloseable {
     /** Decoded records kept per file: a few MB at most, and far more places than most sites see in a day. */
     static final int RECORD_CACHE_SIZE = 16_384;
 
+    /**
+     * Bits of an IPv4 address that name its block in {@link Ipv4Blocks}: 2^20 slots, 4 MB of references per file,
+     * allocated at the file's first network that large. Over the benchmark's random public addresses a /20 block
+     * answers 44-51% of lookups once warm (a /16 block 31%, a /22 block 46-53% for four times the memory).
+     */
+    static final int IPV4_BLOCK_BITS = 20;
+
     /** DB-IP writes ZZ for ranges it cannot place. */
     private static final String UNKNOWN_COUNTRY = "ZZ";
 
@@ -50,7 +66,7 @@ final class MmdbGeoLocator implements GeoLocator, AutoCloseable {
         GEOIP2
     }
 
-    private record Database(Path file, Reader reader, Layout layout, boolean ipv4Only) {}
+    private record Database(Path file, Reader reader, Layout layout, boolean ipv4Only, Ipv4Blocks ipv4Blocks) {}
 
     private final List<Database> databases;
 
@@ -66,7 +82,7 @@ final class MmdbGeoLocator implements GeoLocator, AutoCloseable {
                 Reader reader = new Reader(file.toFile(), new CHMCache(RECORD_CACHE_SIZE));
                 Layout layout = detectLayout(reader);
                 boolean ipv4Only = reader.getMetadata().ipVersion() == 4;
-                opened.add(new Database(file, reader, layout, ipv4Only));
+                opened.add(new Database(file, reader, layout, ipv4Only, new Ipv4Blocks()));
                 log.info(
                         "GeoIP database {} ({}, {} layout)",
                         file,
@@ -85,6 +101,10 @@ final class MmdbGeoLocator implements GeoLocator, AutoCloseable {
 
     Layout layoutOf(int index) {
         return databases.get(index).layout();
+    }
+
+    Ipv4Blocks ipv4BlocksOf(int index) {
+        return databases.get(index).ipv4Blocks();
     }
 
     @Override
@@ -106,20 +126,74 @@ final class MmdbGeoLocator implements GeoLocator, AutoCloseable {
         return Location.UNKNOWN;
     }
 
+    /** The file's answer for the address, {@code null} when the file has no record for it. */
     private static Location lookUp(Database database, InetAddress address) {
+        if (address instanceof Inet4Address) {
+            int bits = ipv4Bits(address.getAddress());
+            Location known = database.ipv4Blocks().get(bits);
+            if (known != null) {
+                return known == Ipv4Blocks.NO_RECORD ? null : known;
+            }
+            DatabaseRecord<? extends Locatable> found = read(database, address);
+            Location location = found.data() == null ? null : found.data().toLocation();
+            database.ipv4Blocks().put(bits, found.network().prefixLength(), location);
+            return location;
+        }
+        Locatable found = read(database, address).data();
+        return found == null ? null : found.toLocation();
+    }
+
+    private static DatabaseRecord<? extends Locatable> read(Database database, InetAddress address) {
         try {
             return switch (database.layout()) {
-                case FLAT -> {
-                    FlatRecord found = database.reader().get(address, FlatRecord.class);
-                    yield found == null ? null : found.toLocation();
-                }
-                case GEOIP2 -> {
-                    GeoIp2Record found = database.reader().get(address, GeoIp2Record.class);
-                    yield found == null ? null : found.toLocation();
-                }
+                case FLAT -> database.reader().getRecord(address, FlatRecord.class);
+                case GEOIP2 -> database.reader().getRecord(address, GeoIp2Record.class);
             };
         } catch (IOException e) {
             throw new UncheckedIOException("GeoIP lookup failed in " + database.file(), e);
+        }
+    }
+
+    private static int ipv4Bits(byte[] bytes) {
+        return (bytes[0] & 0xff) << 24 | (bytes[1] & 0xff) << 16 | (bytes[2] & 0xff) << 8 | (bytes[3] & 0xff);
+    }
+
+    /**
+     * One file's IPv4 answers by block: slot {@code b} holds the location of the network that covers the whole of
+     * block {@code b} (the addresses whose top {@value #IPV4_BLOCK_BITS} bits are {@code b}), {@link #NO_RECORD} when
+     * such a network has no record in the file, and nothing while no lookup in the block has found a network that
+     * large. A slot is only ever written with the one answer the file has for its block, so threads share the array
+     * without locks: a racing reader sees either nothing (and asks the reader) or that answer, and {@link Location}'s
+     * fields are final, so a location seen through a slot is seen whole.
+     */
+    static final class Ipv4Blocks {
+        /** Marks a block the file has no record for; compared by identity, never returned to callers. */
+        static final Location NO_RECORD = new Location(null, null, null, null, null);
+
+        private volatile Location[] slots;
+
+        Location get(int addressBits) {
+            Location[] current = slots;
+            return current == null ? null : current[addressBits >>> (32 - IPV4_BLOCK_BITS)];
+        }
+
+        /**
+         * Remembers the answer for every block the network of {@code prefixLength} bits around the address covers;
+         * a network smaller than a block answers only for itself, so nothing is kept.
+         */
+        void put(int addressBits, int prefixLength, Location location) {
+            if (prefixLength > IPV4_BLOCK_BITS) {
+                return;
+            }
+            Location[] current = slots;
+            if (current == null) {
+                // Allocated at the first network worth keeping, so a file that never answers IPv4 costs nothing.
+                current = new Location[1 << IPV4_BLOCK_BITS];
+                slots = current;
+            }
+            int blocks = 1 << (IPV4_BLOCK_BITS - prefixLength);
+            int first = (addressBits >>> (32 - IPV4_BLOCK_BITS)) & -blocks;
+            Arrays.fill(current, first, first + blocks, location == null ? NO_RECORD : location);
         }
     }
 
@@ -201,9 +275,15 @@ final class MmdbGeoLocator implements GeoLocator, AutoCloseable {
                 : text(names.names().get("en"));
     }
 
+    /** A record of either layout, as the reader decodes it. */
+    interface Locatable {
+        Location toLocation();
+    }
+
     // The records below are decoded directly by the MMDB reader; fields not named here are skipped, not decoded.
 
-    public record FlatRecord(String countryCode, String state1, String city, Number latitude, Number longitude) {
+    public record FlatRecord(String countryCode, String state1, String city, Number latitude, Number longitude)
+            implements Locatable {
         @MaxMindDbConstructor
         public FlatRecord(
                 @MaxMindDbParameter(name = "country_code") String countryCode,
@@ -218,7 +298,8 @@ final class MmdbGeoLocator implements GeoLocator, AutoCloseable {
             this.longitude = longitude;
         }
 
-        Location toLocation() {
+        @Override
+        public Location toLocation() {
             return new Location(
                     normalizedCountry(countryCode),
                     text(state1),
@@ -229,7 +310,8 @@ final class MmdbGeoLocator implements GeoLocator, AutoCloseable {
     }
 
     public record GeoIp2Record(
-            IsoCode country, IsoCode registeredCountry, List<Names> subdivisions, Names city, Coordinates location) {
+            IsoCode country, IsoCode registeredCountry, List<Names> subdivisions, Names city, Coordinates location)
+            implements Locatable {
         @MaxMindDbConstructor
         public GeoIp2Record(
                 @MaxMindDbParameter(name = "country") IsoCode country,
@@ -244,7 +326,8 @@ final class MmdbGeoLocator implements GeoLocator, AutoCloseable {
             this.location = location;
         }
 
-        Location toLocation() {
+        @Override
+        public Location toLocation() {
             String code = country != null ? normalizedCountry(country.isoCode()) : null;
             if (code == null && registeredCountry != null) {
                 code = normalizedCountry(registeredCountry.isoCode());

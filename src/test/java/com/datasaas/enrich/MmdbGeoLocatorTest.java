@@ -3,10 +3,12 @@ package com.datasaas.enrich;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.maxmind.db.Reader;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -93,6 +95,69 @@ class MmdbGeoLocatorTest {
                 "127.0.0.1", "10.0.0.1", "192.168.1.20", "172.16.5.4", "100.64.0.1", "::1", "fd00::1", "fe80::1")) {
             assertThat(locate(address)).as(address).isEqualTo(Location.UNKNOWN);
         }
+    }
+
+    @Test
+    void ipv4_answers_kept_per_block_are_the_readers_own_answers() throws Exception {
+        // A locator of its own, so the blocks start empty; the second pass is answered mostly from them.
+        try (var fresh = new MmdbGeoLocator(List.of(IPV4, IPV6));
+                var reader = new Reader(IPV4.toFile())) {
+            Random random = new Random(20261206);
+            List<InetAddress> addresses = new java.util.ArrayList<>();
+            for (int i = 0; i < 100_000; i++) {
+                // Spread as bench/ingest.lua's are, plus neighbours of the previous address (same block, other
+                // network).
+                byte[] bytes = {
+                    (byte) (1 + random.nextInt(223)),
+                    (byte) random.nextInt(256),
+                    (byte) random.nextInt(256),
+                    (byte) (1 + random.nextInt(254))
+                };
+                addresses.add(InetAddress.getByAddress(bytes));
+                bytes[2] ^= (byte) (1 << random.nextInt(4));
+                addresses.add(InetAddress.getByAddress(bytes));
+            }
+            int located = 0;
+            for (int pass = 0; pass < 2; pass++) {
+                for (InetAddress address : addresses) {
+                    MmdbGeoLocator.FlatRecord record = reader.get(address, MmdbGeoLocator.FlatRecord.class);
+                    Location expected = !MmdbGeoLocator.isPublic(address)
+                            ? Location.UNKNOWN
+                            : record == null ? null : record.toLocation();
+                    Location actual = fresh.locate(address);
+                    if (expected == null) {
+                        // Not in the IPv4 file: the IPv6 file is asked next, as before; never a block's answer.
+                        assertThat(actual).as(address.toString()).isEqualTo(locator.locate(address));
+                    } else {
+                        assertThat(actual).as(address.toString()).isEqualTo(expected);
+                        located += expected.countryCode() != null ? 1 : 0;
+                    }
+                }
+            }
+            assertThat(located).isGreaterThan(300_000);
+        }
+    }
+
+    @Test
+    void a_network_as_large_as_a_block_answers_for_every_block_it_covers_and_a_smaller_one_for_none() {
+        var blocks = new MmdbGeoLocator.Ipv4Blocks();
+        Location london = new Location("GB", "England", "London", 51.5, -0.1);
+        int inside = 0x5102_4500; // 81.2.69.0
+        assertThat(blocks.get(inside)).isNull();
+        blocks.put(inside, MmdbGeoLocator.IPV4_BLOCK_BITS + 1, london);
+        assertThat(blocks.get(inside)).isNull();
+
+        blocks.put(inside, 16, london); // 81.2.0.0/16: 2^(20-16) blocks
+        assertThat(blocks.get(0x5102_0000)).isSameAs(london);
+        assertThat(blocks.get(0x5102_ffff)).isSameAs(london);
+        assertThat(blocks.get(0x5101_ffff)).isNull();
+        assertThat(blocks.get(0x5103_0000)).isNull();
+
+        blocks.put(0x0808_0808, 8, null); // 8.0.0.0/8 with no record
+        assertThat(blocks.get(0x0800_0000)).isSameAs(MmdbGeoLocator.Ipv4Blocks.NO_RECORD);
+        assertThat(blocks.get(0x08ff_ffff)).isSameAs(MmdbGeoLocator.Ipv4Blocks.NO_RECORD);
+        assertThat(blocks.get(0x0900_0000)).isNull();
+        assertThat(blocks.get(0x07ff_ffff)).isNull();
     }
 
     @Test
