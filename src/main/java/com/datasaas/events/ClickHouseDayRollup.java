@@ -452,16 +452,22 @@ final class ClickHouseDayRollup {
         String changed = "SELECT count() FROM day_changes WHERE site_id = " + site + " AND changed_at >= "
                 + literal(p.builtAt().minus(settle)) + " AND first_ts < " + literal(p.cut()) + " AND last_ts >= "
                 + literal(DayRollup.start(p.day(), zone).minus(SESSION_MARGIN));
-        String resumed = "SELECT count() FROM events WHERE site_id = " + site + " AND ts >= "
-                + literal(p.closedBefore()) + " AND session_key GLOBAL IN ("
-                + partialSessions(siteId, zone, p.day(), p.version())
-                + ")";
+        // The partial's sessions among the live ones, not the live events among the partial's sessions: the set is
+        // then the few live sessions (as the live read's) instead of the day's closed ones, tens of thousands at 10M
+        // events (server CPU of the whole check 12.6 -> 8.4 ms). Above zero in the same cases.
+        String resumed = "SELECT count() FROM day_partial_sessions PREWHERE session_key GLOBAL IN ("
+                + liveSessions(siteId, p) + ") WHERE " + ofPartial(siteId, zone, p.day(), p.version());
         return "SELECT (" + changed + ") + (" + resumed + ")";
     }
 
     private static String partialSessions(String siteId, ZoneId zone, LocalDate day, long version) {
-        return "SELECT session_key FROM day_partial_sessions WHERE site_id = " + literal(siteId) + " AND zone = "
-                + literal(zone.getId()) + " AND day = " + date(day) + " AND version = " + version;
+        return "SELECT session_key FROM day_partial_sessions WHERE " + ofPartial(siteId, zone, day, version);
+    }
+
+    /** The condition on {@code day_partial_sessions} of one partial's sessions. */
+    private static String ofPartial(String siteId, ZoneId zone, LocalDate day, long version) {
+        return "site_id = " + literal(siteId) + " AND zone = " + literal(zone.getId()) + " AND day = " + date(day)
+                + " AND version = " + version;
     }
 
     /**
