@@ -136,45 +136,12 @@ class ClickHouseEventStoreTest {
         ClickHouseEventStore store = store(database(test), "node-a");
         store.appendSpooled(spooled(1, 50));
         Event other = DuckDbEventStoreTest.event(1, EventType.PAGEVIEW);
-        store.append(List.of(new Event(
-                "mrf_other",
-                other.timestamp(),
-                other.type(),
-                other.visitorId(),
-                other.sessionId(),
-                other.visitorKey(),
-                other.sessionKey(),
-                null,
-                null,
-                null,
-                "/o",
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null)));
+        store.append(List.of(
+                TestEvent.bare("mrf_other", other.timestamp(), other.type(), other.visitorId(), other.sessionId())
+                        .visitorKey(other.visitorKey())
+                        .sessionKey(other.sessionKey())
+                        .path("/o")
+                        .build()));
         assertThat(sessions(store, "site_id = 'mrf_store'")).hasSize(7);
         store.deleteSite("mrf_store");
         assertThat(count(store, "site_id = 'mrf_store'")).isZero();
@@ -188,45 +155,11 @@ class ClickHouseEventStoreTest {
         ClickHouseEventStore store = store(database(test), "node-a");
         Event e = DuckDbEventStoreTest.event(1, EventType.PAGEVIEW);
         Instant exact = Instant.parse("2026-11-01T10:00:00.123456Z");
-        store.append(List.of(new Event(
-                "it's \\ a site",
-                exact,
-                e.type(),
-                e.visitorId(),
-                e.sessionId(),
-                e.visitorKey(),
-                e.sessionKey(),
-                null,
-                null,
-                null,
-                "/x",
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null)));
+        store.append(List.of(TestEvent.bare("it's \\ a site", exact, e.type(), e.visitorId(), e.sessionId())
+                .visitorKey(e.visitorKey())
+                .sessionKey(e.sessionKey())
+                .path("/x")
+                .build()));
         List<String> rows = store.query(
                 "SELECT site_id, ts, ts_us FROM events WHERE site_id = ? AND ts = ?",
                 List.of("it's \\ a site", exact),

@@ -107,45 +107,33 @@ class ClickHouseInsertBenchmark {
             int visitor = random.nextInt(100_000);
             String page = pages[random.nextInt(pages.length)];
             boolean leave = i % 10 == 0;
-            Event e = new Event(
-                    "mrf_bench",
-                    start.plusMillis(i * 3L),
-                    leave ? EventType.LEAVE : EventType.PAGEVIEW,
-                    "v" + visitor,
-                    "s" + visitor,
-                    IdKeys.of("mrf_bench", "v" + visitor),
-                    IdKeys.of("mrf_bench", "s" + visitor),
-                    null,
-                    "https://example.com" + page + "?utm_source=newsletter",
-                    "example.com",
-                    page,
-                    "Example",
-                    "https://www.google.com/",
-                    "google.com",
-                    "Google",
-                    "Organic Search",
-                    "newsletter",
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    1440,
-                    "en-US",
-                    "desktop",
-                    browsers[random.nextInt(browsers.length)],
-                    "131",
-                    "Windows",
-                    "10",
-                    countries[random.nextInt(countries.length)],
-                    "Region " + random.nextInt(50),
-                    "City " + random.nextInt(1000),
-                    random.nextDouble() * 180 - 90,
-                    random.nextDouble() * 360 - 180,
-                    null,
-                    leave ? (long) random.nextInt(600_000) : null,
-                    leave ? random.nextInt(101) : null,
-                    null);
+            Event e = TestEvent.of(
+                            "mrf_bench",
+                            start.plusMillis(i * 3L),
+                            leave ? EventType.LEAVE : EventType.PAGEVIEW,
+                            "v" + visitor,
+                            "s" + visitor)
+                    .url("https://example.com" + page + "?utm_source=newsletter")
+                    .path(page)
+                    .title("Example")
+                    .referrer("https://www.google.com/")
+                    .referrerDomain("google.com")
+                    .referrerSource("Google")
+                    .channel("Organic Search")
+                    .utmSource("newsletter")
+                    .screenWidth(1440)
+                    // random draws in the order of the fields, as before the builder: the same seed, the same events
+                    .browser(browsers[random.nextInt(browsers.length)])
+                    .browserVersion("131")
+                    .osVersion("10")
+                    .country(countries[random.nextInt(countries.length)])
+                    .region("Region " + random.nextInt(50))
+                    .city("City " + random.nextInt(1000))
+                    .latitude(random.nextDouble() * 180 - 90)
+                    .longitude(random.nextDouble() * 360 - 180)
+                    .durationMs(leave ? (long) random.nextInt(600_000) : null)
+                    .scrollDepth(leave ? random.nextInt(101) : null)
+                    .build();
             current.add(new SpooledEvent(i, e));
             if (current.size() == size) {
                 out.add(current);

@@ -130,44 +130,22 @@ class ClickHouseLiveSessionDaysTest {
         String path = PATHS[random.nextInt(PATHS.length)];
         String country = COUNTRIES[random.nextInt(COUNTRIES.length)];
         boolean leave = type == EventType.LEAVE;
-        return new Event(
-                SITE,
-                t,
-                type,
-                visitor,
-                session,
-                IdKeys.of(SITE, visitor),
-                IdKeys.of(SITE, session),
-                type == EventType.GOAL ? "signup" : null,
-                path == null ? null : "https://example.com" + path,
-                "example.com",
-                path,
-                null,
-                null,
-                null,
-                null,
-                CHANNELS[random.nextInt(CHANNELS.length)],
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                random.nextBoolean() ? 1280 : null,
-                "en",
-                random.nextBoolean() ? "desktop" : "mobile",
-                "Firefox",
-                null,
-                "Linux",
-                null,
-                country,
-                country == null ? null : country + "-region",
-                null,
-                null,
-                null,
-                null,
-                leave && random.nextInt(4) > 0 ? 1_000L * random.nextInt(100) : null,
-                leave && random.nextInt(4) > 0 ? random.nextInt(101) : null,
-                null);
+        return TestEvent.of(SITE, t, type, visitor, session)
+                .goalName(type == EventType.GOAL ? "signup" : null)
+                .path(path)
+                // random draws in the order of the fields, as before the builder: the same seed, the same events
+                .channel(CHANNELS[random.nextInt(CHANNELS.length)])
+                .screenWidth(random.nextBoolean() ? 1280 : null)
+                .language("en")
+                .deviceType(random.nextBoolean() ? "desktop" : "mobile")
+                .browser("Firefox")
+                .browserVersion(null)
+                .os("Linux")
+                .osVersion(null)
+                .country(country)
+                .region(country == null ? null : country + "-region")
+                .durationMs(leave && random.nextInt(4) > 0 ? 1_000L * random.nextInt(100) : null)
+                .scrollDepth(leave && random.nextInt(4) > 0 ? random.nextInt(101) : null)
+                .build();
     }
 }

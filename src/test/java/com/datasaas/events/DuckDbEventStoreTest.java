@@ -40,45 +40,19 @@ class DuckDbEventStoreTest {
 
     public static Event event(int i, EventType type) {
         String session = "s" + (i % 7);
-        return new Event(
-                "mrf_store",
-                Instant.parse("2026-11-01T00:00:00Z").plusSeconds(i),
-                type,
-                "v" + (i % 7),
-                session,
-                IdKeys.of("mrf_store", "v" + (i % 7)),
-                IdKeys.of("mrf_store", session),
-                type == EventType.GOAL ? "signup" : null,
-                "https://example.com/p" + i,
-                "example.com",
-                "/p" + i,
-                null,
-                null,
-                null,
-                null,
-                "Direct",
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                1280,
-                "en",
-                "desktop",
-                "Firefox",
-                "133",
-                "Linux",
-                null,
-                "US",
-                null,
-                null,
-                null,
-                null,
-                "{\"marker\":\"m" + i + "\"}",
-                type == EventType.LEAVE ? 1000L + i : null,
-                type == EventType.LEAVE ? 50 : null,
-                null);
+        return TestEvent.of(
+                        "mrf_store", Instant.parse("2026-11-01T00:00:00Z").plusSeconds(i), type, "v" + (i % 7), session)
+                .goalName(type == EventType.GOAL ? "signup" : null)
+                .path("/p" + i)
+                .language("en")
+                .browser("Firefox")
+                .browserVersion("133")
+                .os("Linux")
+                .osVersion(null)
+                .metadata("{\"marker\":\"m" + i + "\"}")
+                .durationMs(type == EventType.LEAVE ? 1000L + i : null)
+                .scrollDepth(type == EventType.LEAVE ? 50 : null)
+                .build();
     }
 
     static final EventType[] TYPES = {EventType.PAGEVIEW, EventType.PAGEVIEW, EventType.GOAL, EventType.LEAVE};
@@ -99,45 +73,10 @@ class DuckDbEventStoreTest {
         for (int i = 0; i < 70; i++) events.add(event(i, TYPES[i % TYPES.length]));
         // A session with events of two visitors (two cookies in one tab): deleting one keeps the other's part.
         Event e = event(101, EventType.PAGEVIEW); // visitor v3, session s3
-        events.add(new Event(
-                e.siteId(),
-                e.timestamp(),
-                e.type(),
-                "v1",
-                e.sessionId(),
-                IdKeys.of("mrf_store", "v1"),
-                e.sessionKey(),
-                e.goalName(),
-                e.url(),
-                e.hostname(),
-                e.pathname(),
-                e.title(),
-                e.referrer(),
-                e.referrerDomain(),
-                e.referrerSource(),
-                e.channel(),
-                e.utmSource(),
-                e.utmMedium(),
-                e.utmCampaign(),
-                e.utmTerm(),
-                e.utmContent(),
-                e.clickIds(),
-                e.screenWidth(),
-                e.language(),
-                e.deviceType(),
-                e.browser(),
-                e.browserVersion(),
-                e.os(),
-                e.osVersion(),
-                e.country(),
-                e.region(),
-                e.city(),
-                e.latitude(),
-                e.longitude(),
-                e.metadata(),
-                e.durationMs(),
-                e.scrollDepth(),
-                e.targetUrl()));
+        events.add(TestEvent.from(e)
+                .visitorId("v1")
+                .visitorKey(IdKeys.of("mrf_store", "v1"))
+                .build());
         store.append(events);
         long v3 = events.stream().filter(x -> x.visitorId().equals("v3")).count();
 

@@ -160,44 +160,15 @@ class WriterStepsBenchmark {
     private static Event event(long id, int session, boolean leave, Random random) {
         EventType type = leave ? EventType.LEAVE : EventType.PAGEVIEW;
         Event e = DuckDbEventStoreTest.event((int) id, type);
-        return new Event(
-                e.siteId(),
-                Instant.parse("2026-11-01T00:00:00Z").plusMillis(id * 10),
-                type,
-                "v" + session,
-                "s" + session,
-                IdKeys.of(e.siteId(), "v" + session),
-                IdKeys.of(e.siteId(), "s" + session),
-                null,
-                e.url(),
-                e.hostname(),
-                "/p" + random.nextInt(50),
-                e.title(),
-                e.referrer(),
-                e.referrerDomain(),
-                e.referrerSource(),
-                e.channel(),
-                "newsletter",
-                null,
-                null,
-                null,
-                null,
-                null,
-                e.screenWidth(),
-                e.language(),
-                e.deviceType(),
-                e.browser(),
-                e.browserVersion(),
-                e.os(),
-                e.osVersion(),
-                e.country(),
-                e.region(),
-                e.city(),
-                null,
-                null,
-                e.metadata(),
-                e.durationMs(),
-                e.scrollDepth(),
-                null);
+        return TestEvent.from(e)
+                .timestamp(Instant.parse("2026-11-01T00:00:00Z").plusMillis(id * 10))
+                .visitorId("v" + session)
+                .sessionId("s" + session)
+                .visitorKey(IdKeys.of(e.siteId(), "v" + session))
+                .sessionKey(IdKeys.of(e.siteId(), "s" + session))
+                .goalName(null)
+                .path("/p" + random.nextInt(50))
+                .utmSource("newsletter")
+                .build();
     }
 }

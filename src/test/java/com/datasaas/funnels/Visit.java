@@ -2,7 +2,7 @@ package com.datasaas.funnels;
 
 import com.datasaas.events.Event;
 import com.datasaas.events.EventType;
-import com.datasaas.events.IdKeys;
+import com.datasaas.events.TestEvent;
 import java.time.Instant;
 
 /** Hand-written funnel events: a pageview or a goal at a time the test chooses, from a country. */
@@ -29,44 +29,11 @@ record Visit(
     }
 
     Event event() {
-        return new Event(
-                site,
-                ts,
-                type,
-                visitor,
-                session,
-                IdKeys.of(site, visitor),
-                IdKeys.of(site, session),
-                goal,
-                "https://shop.example" + path,
-                "shop.example",
-                path,
-                null,
-                null,
-                null,
-                null,
-                "Direct",
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                1280,
-                "en-US",
-                "desktop",
-                "Chrome",
-                "140",
-                "Windows",
-                "11",
-                country,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null);
+        return TestEvent.of(site, ts, type, visitor, session)
+                .goalName(goal)
+                .hostname("shop.example")
+                .path(path)
+                .country(country)
+                .build();
     }
 }

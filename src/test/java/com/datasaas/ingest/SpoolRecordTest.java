@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.datasaas.events.Event;
 import com.datasaas.events.EventType;
+import com.datasaas.events.TestEvent;
 import java.lang.reflect.RecordComponent;
 import java.time.Instant;
 import java.util.Arrays;
@@ -34,45 +35,18 @@ class SpoolRecordTest {
     }
 
     static Event sparse() {
-        return new Event(
-                "site",
-                Instant.parse("2026-11-29T12:00:00Z"),
-                EventType.PAGEVIEW,
-                "v",
-                "s",
-                0,
-                Long.MIN_VALUE,
-                null,
-                "https://example.com/",
-                "example.com",
-                "/",
-                null,
-                null,
-                null,
-                null,
-                "Direct",
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                "desktop",
-                "Firefox",
-                "133",
-                "Linux",
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null);
+        return TestEvent.bare("site", Instant.parse("2026-11-29T12:00:00Z"), EventType.PAGEVIEW, "v", "s")
+                .visitorKey(0)
+                .sessionKey(Long.MIN_VALUE)
+                .url("https://example.com/")
+                .hostname("example.com")
+                .path("/")
+                .channel("Direct")
+                .deviceType("desktop")
+                .browser("Firefox")
+                .browserVersion("133")
+                .os("Linux")
+                .build();
     }
 
     @Test

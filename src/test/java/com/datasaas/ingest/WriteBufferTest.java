@@ -11,8 +11,8 @@ import com.datasaas.events.Event;
 import com.datasaas.events.EventStore;
 import com.datasaas.events.EventStoreException;
 import com.datasaas.events.EventType;
-import com.datasaas.events.IdKeys;
 import com.datasaas.events.SpooledEvent;
+import com.datasaas.events.TestEvent;
 import com.datasaas.support.StoreOracle;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
@@ -185,45 +185,19 @@ class WriteBufferTest {
 
     static Event event(int i) {
         String visitor = "v" + i; // the marker: one visitor per event
-        return new Event(
-                "mrf_test",
-                Instant.now(),
-                i % 3 == 2 ? EventType.LEAVE : EventType.PAGEVIEW,
-                visitor,
-                "s" + i,
-                IdKeys.of("mrf_test", visitor),
-                IdKeys.of("mrf_test", "s" + i),
-                null,
-                null,
-                "example.com",
-                "/p" + (i % 5),
-                null,
-                null,
-                null,
-                null,
-                "Direct",
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                "desktop",
-                "Firefox",
-                "133",
-                "Linux",
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                i % 3 == 2 ? 1_000L : null,
-                i % 3 == 2 ? 40 : null,
-                null);
+        return TestEvent.bare(
+                        "mrf_test", Instant.now(), i % 3 == 2 ? EventType.LEAVE : EventType.PAGEVIEW, visitor, "s" + i)
+                .url(null)
+                .hostname("example.com")
+                .path("/p" + (i % 5))
+                .channel("Direct")
+                .deviceType("desktop")
+                .browser("Firefox")
+                .browserVersion("133")
+                .os("Linux")
+                .durationMs(i % 3 == 2 ? 1_000L : null)
+                .scrollDepth(i % 3 == 2 ? 40 : null)
+                .build();
     }
 
     /** Writes events 0..n-1 from several threads; returns the markers whose write returned (a 202). */

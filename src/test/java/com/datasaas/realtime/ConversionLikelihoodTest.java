@@ -7,6 +7,7 @@ import com.datasaas.events.Event;
 import com.datasaas.events.EventStore;
 import com.datasaas.events.EventType;
 import com.datasaas.events.IdKeys;
+import com.datasaas.events.TestEvent;
 import com.datasaas.sites.Website;
 import com.datasaas.sites.Websites;
 import com.datasaas.sql.ClickHouseDialect;
@@ -58,45 +59,19 @@ class ConversionLikelihoodTest extends RunningApp {
 
     private Event visit(String site, String visitor, List<String> d, EventType type, String goal, Instant at) {
         String referrer = d.get(4);
-        return new Event(
-                site,
-                at,
-                type,
-                visitor,
-                visitor + "-s",
-                IdKeys.of(site, visitor),
-                IdKeys.of(site, visitor + "-s"),
-                goal,
-                "https://shop.example/",
-                "shop.example",
-                "/",
-                null,
-                referrer == null ? null : "https://www." + referrer.toLowerCase() + ".com/",
-                referrer == null ? null : "www." + referrer.toLowerCase() + ".com",
-                referrer,
-                referrer == null ? "Direct" : "Organic Search",
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                1280,
-                "en-US",
-                d.get(0),
-                d.get(2),
-                "1",
-                d.get(1),
-                "1",
-                d.get(3),
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null);
+        return TestEvent.of(site, at, type, visitor, visitor + "-s")
+                .goalName(goal)
+                .hostname("shop.example")
+                .referrerSource(referrer)
+                .referrerDomain(referrer == null ? null : "www." + referrer.toLowerCase() + ".com")
+                .channel(referrer == null ? "Direct" : "Organic Search")
+                .deviceType(d.get(0))
+                .browser(d.get(2))
+                .browserVersion("1")
+                .os(d.get(1))
+                .osVersion("1")
+                .country(d.get(3))
+                .build();
     }
 
     /** {@code count} visitors of one cohort, the first {@code converters} of them with a goal. */

@@ -1,6 +1,6 @@
 package com.datasaas.stats;
 
-import static com.datasaas.stats.TestEvent.pageview;
+import static com.datasaas.events.TestEvent.pageview;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datasaas.events.DuckDbEventStore;

@@ -6,6 +6,7 @@ import com.datasaas.app.DataSaasProperties;
 import com.datasaas.events.ClickHouseEventStore;
 import com.datasaas.events.ClickHouseSettings;
 import com.datasaas.events.Event;
+import com.datasaas.events.TestEvent;
 import com.datasaas.support.ClickHouseServer;
 import com.datasaas.support.ClickHouseShards;
 import java.io.IOException;
@@ -91,8 +92,9 @@ class ClickHouseShardsGoldenSqlTest {
                 };
                 out.add(event.path(path)
                         .country(country)
-                        .screen(width)
-                        .referrer(referrer, referrer == null ? null : referrer.toLowerCase() + ".example")
+                        .screenWidth(width)
+                        .referrerSource(referrer)
+                        .referrerDomain(referrer == null ? null : referrer.toLowerCase() + ".example")
                         .build());
                 t = t.plusSeconds(1 + random.nextInt(900));
             }

@@ -2,6 +2,7 @@ package com.datasaas.stats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.datasaas.events.TestEvent;
 import com.datasaas.support.ClickHouseServer;
 import com.datasaas.support.ClickHouseShards;
 import java.time.LocalDate;

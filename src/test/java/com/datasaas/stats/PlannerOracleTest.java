@@ -6,7 +6,7 @@ import com.datasaas.events.DuckDbEventStore;
 import com.datasaas.events.Event;
 import com.datasaas.events.EventStore;
 import com.datasaas.events.EventType;
-import com.datasaas.events.IdKeys;
+import com.datasaas.events.TestEvent;
 import com.datasaas.goals.Goal;
 import com.datasaas.support.RunningApp;
 import com.datasaas.support.StoreOracle;
@@ -239,45 +239,23 @@ class PlannerOracleTest extends RunningApp {
             String device,
             Integer width,
             Long durationMs) {
-        return new Event(
-                site,
-                ts,
-                type,
-                visitor,
-                session,
-                IdKeys.of(site, visitor),
-                IdKeys.of(site, session),
-                type == EventType.GOAL ? "signup" : null,
-                "https://example.com" + path,
-                "example.com",
-                path,
-                null,
-                null,
-                null,
-                null,
-                channel,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                width,
-                country == null ? null : country.toLowerCase(Locale.ROOT),
-                device,
-                "Firefox",
-                null,
-                "Linux",
-                null,
-                country,
-                country == null ? null : country + "-region",
-                city,
-                null,
-                null,
-                null,
-                durationMs,
-                durationMs == null ? null : 50,
-                null);
+        return TestEvent.of(site, ts, type, visitor, session)
+                .goalName(type == EventType.GOAL ? "signup" : null)
+                .path(path)
+                .channel(channel)
+                .screenWidth(width)
+                .language(country == null ? null : country.toLowerCase(Locale.ROOT))
+                .deviceType(device)
+                .browser("Firefox")
+                .browserVersion(null)
+                .os("Linux")
+                .osVersion(null)
+                .country(country)
+                .region(country == null ? null : country + "-region")
+                .city(city)
+                .durationMs(durationMs)
+                .scrollDepth(durationMs == null ? null : 50)
+                .build();
     }
 
     private static StatsQuery randomQuery(String site, SplittableRandom random) {

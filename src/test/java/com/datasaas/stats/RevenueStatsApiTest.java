@@ -1,10 +1,11 @@
 package com.datasaas.stats;
 
-import static com.datasaas.stats.TestEvent.pageview;
+import static com.datasaas.events.TestEvent.pageview;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datasaas.events.Event;
 import com.datasaas.events.EventStore;
+import com.datasaas.events.TestEvent;
 import com.datasaas.support.ApiClient;
 import com.datasaas.support.RunningApp;
 import java.math.BigDecimal;
@@ -39,7 +40,8 @@ class RevenueStatsApiTest extends RunningApp {
         for (TestEvent e : List.of(
                 pageview(site, "2026-05-10T10:00:00Z", "A", "a1", "/pricing")
                         .channel("Organic Search")
-                        .referrer("Google", "www.google.com")
+                        .referrerSource("Google")
+                        .referrerDomain("www.google.com")
                         .country("US"),
                 pageview(site, "2026-05-10T15:00:00Z", "B", "b1", "/blog")
                         .channel("Paid Search")

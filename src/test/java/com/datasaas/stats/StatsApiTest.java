@@ -1,12 +1,13 @@
 package com.datasaas.stats;
 
-import static com.datasaas.stats.TestEvent.goal;
-import static com.datasaas.stats.TestEvent.leave;
-import static com.datasaas.stats.TestEvent.pageview;
+import static com.datasaas.events.TestEvent.goal;
+import static com.datasaas.events.TestEvent.leave;
+import static com.datasaas.events.TestEvent.pageview;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datasaas.events.Event;
 import com.datasaas.events.EventStore;
+import com.datasaas.events.TestEvent;
 import com.datasaas.support.ApiClient;
 import com.datasaas.support.RunningApp;
 import java.util.ArrayList;

@@ -1,12 +1,13 @@
 package com.datasaas.stats;
 
-import static com.datasaas.stats.TestEvent.goal;
-import static com.datasaas.stats.TestEvent.heartbeat;
-import static com.datasaas.stats.TestEvent.leave;
-import static com.datasaas.stats.TestEvent.pageview;
+import static com.datasaas.events.TestEvent.goal;
+import static com.datasaas.events.TestEvent.heartbeat;
+import static com.datasaas.events.TestEvent.leave;
+import static com.datasaas.events.TestEvent.pageview;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datasaas.events.EventStore;
+import com.datasaas.events.TestEvent;
 import com.datasaas.goals.Goal;
 import com.datasaas.support.RunningApp;
 import java.time.Instant;
@@ -94,17 +95,18 @@ class StatsNumbersTest extends RunningApp {
         append(
                 pageview(s, "2026-05-10T10:00:00Z", "A", "a1", "/")
                         .channel("Organic Search")
-                        .referrer("Google", "www.google.com"),
+                        .referrerSource("Google")
+                        .referrerDomain("www.google.com"),
                 pageview(s, "2026-05-10T10:01:00Z", "A", "a1", "/blog"),
                 heartbeat(s, "2026-05-10T10:02:00Z", "A", "a1").path("/blog"),
                 leave(s, "2026-05-10T10:03:00Z", "A", "a1", 30_000, 80).path("/blog"),
-                pageview(s, "2026-05-10T11:00:00Z", "B", "b1", "/").screen(400),
-                leave(s, "2026-05-10T11:00:20Z", "B", "b1", 20_000, 40).screen(400),
+                pageview(s, "2026-05-10T11:00:00Z", "B", "b1", "/").screenWidth(400),
+                leave(s, "2026-05-10T11:00:20Z", "B", "b1", 20_000, 40).screenWidth(400),
                 pageview(s, "2026-05-10T12:00:00Z", "B", "b2", "/pricing").country("DE"),
                 goal(s, "2026-05-10T12:00:30Z", "B", "b2", "signup")
                         .path("/pricing")
                         .country("DE"),
-                pageview(s, "2026-05-10T13:00:00Z", "C", "c1", "/").screen(1000));
+                pageview(s, "2026-05-10T13:00:00Z", "C", "c1", "/").screenWidth(1000));
         return s;
     }
 

@@ -6,6 +6,7 @@ import com.datasaas.events.Event;
 import com.datasaas.events.EventStore;
 import com.datasaas.events.EventType;
 import com.datasaas.events.IdKeys;
+import com.datasaas.events.TestEvent;
 import com.datasaas.support.ApiClient;
 import com.datasaas.support.RunningApp;
 import com.datasaas.support.SessionMerge;
@@ -70,45 +71,22 @@ class VisitorsApiTest extends RunningApp {
             String referrerSource,
             Long durationMs,
             Integer scroll) {
-        return new Event(
-                siteId,
-                ts,
-                type,
-                visitor,
-                session,
-                IdKeys.of(siteId, visitor),
-                IdKeys.of(siteId, session),
-                goal,
-                "https://example.com" + path,
-                "example.com",
-                path,
-                "Title of " + path,
-                referrerSource == null ? null : "https://" + referrerSource.toLowerCase() + ".com/",
-                referrerSource == null ? null : referrerSource.toLowerCase() + ".com",
-                referrerSource,
-                referrerSource == null ? "Direct" : "Organic Search",
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                1280,
-                "en-US",
-                browser.equals("Safari") ? "mobile" : "desktop",
-                browser,
-                "1",
-                browser.equals("Safari") ? "iOS" : "Windows",
-                "11",
-                country,
-                null,
-                country + "-city",
-                null,
-                null,
-                null,
-                durationMs,
-                scroll,
-                null);
+        return TestEvent.of(siteId, ts, type, visitor, session)
+                .goalName(goal)
+                .path(path)
+                .title("Title of " + path)
+                .referrerSource(referrerSource)
+                .referrerDomain(referrerSource == null ? null : referrerSource.toLowerCase() + ".com")
+                .channel(referrerSource == null ? "Direct" : "Organic Search")
+                .deviceType(browser.equals("Safari") ? "mobile" : "desktop")
+                .browser(browser)
+                .browserVersion("1")
+                .os(browser.equals("Safari") ? "iOS" : "Windows")
+                .country(country)
+                .city(country + "-city")
+                .durationMs(durationMs)
+                .scrollDepth(scroll)
+                .build();
     }
 
     Instant at(String hhmmss, int dayOffset) {
