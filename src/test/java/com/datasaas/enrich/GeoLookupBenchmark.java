@@ -13,8 +13,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A GeoIP lookup the two ways, alternating in one JVM over addresses spread as {@code bench/ingest.lua}'s are: MaxMind's
  * reader with its record cache, then {@code toLocation} (every lookup walked and decoded, as before the per-block
- * answers), the same reader with {@link RecordPartCache} instead of MaxMind's {@code CHMCache}, and
- * {@link MmdbGeoLocator}. Thread CPU time per lookup; each round takes new addresses, as a run of the
+ * answers), and {@link MmdbGeoLocator}. Thread CPU time per lookup; each round takes new addresses, as a run of the
  * benchmark does. A benchmark run by command, not a test:
  *
  * <pre>./mvnw -q test -Dtest=GeoLookupBenchmark [-Dbench.lookups=300000] [-Dbench.rounds=4]</pre>
@@ -28,8 +27,6 @@ class GeoLookupBenchmark {
         SplittableRandom random = new SplittableRandom(9);
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         try (var reader = new Reader(MmdbGeoLocatorTest.IPV4.toFile(), new CHMCache(MmdbGeoLocator.RECORD_CACHE_SIZE));
-                var partCacheReader = new Reader(
-                        MmdbGeoLocatorTest.IPV4.toFile(), new RecordPartCache(MmdbGeoLocator.RECORD_CACHE_SIZE));
                 var locator = new MmdbGeoLocator(List.of(MmdbGeoLocatorTest.IPV4, MmdbGeoLocatorTest.IPV6))) {
             for (int round = 1; round <= rounds; round++) {
                 InetAddress[] addresses = new InetAddress[count];
@@ -55,16 +52,6 @@ class GeoLookupBenchmark {
                     before[i] = record == null ? null : record.toLocation();
                 }
                 long byReader = threads.getCurrentThreadCpuTime() - cpu;
-                Location[] cached = new Location[count];
-                cpu = threads.getCurrentThreadCpuTime();
-                for (int i = 0; i < count; i++) {
-                    MmdbGeoLocator.FlatRecord record =
-                            partCacheReader.get(addresses[i], MmdbGeoLocator.FlatRecord.class);
-                    cached[i] = record == null ? null : record.toLocation();
-                }
-                long byPartCache = threads.getCurrentThreadCpuTime() - cpu;
-                int sameCached = 0;
-                for (int i = 0; i < count; i++) sameCached += Objects.equals(before[i], cached[i]) ? 1 : 0;
                 Location[] after = new Location[count];
                 cpu = threads.getCurrentThreadCpuTime();
                 for (int i = 0; i < count; i++) {
@@ -82,13 +69,10 @@ class GeoLookupBenchmark {
                             : 0;
                 }
                 System.out.printf(
-                        "round %d: reader %.3f us (with RecordPartCache %.3f us, %,d same answers), locator %.3f us"
-                                + " per lookup (%,d lookups each, %,d same answers, %.1f%% in blocks known at the round's"
-                                + " start)%n",
+                        "round %d: reader %.3f us, locator %.3f us per lookup (%,d lookups each, %,d same answers,"
+                                + " %.1f%% in blocks known at the round's start)%n",
                         round,
                         byReader / 1000.0 / count,
-                        byPartCache / 1000.0 / count,
-                        sameCached,
                         byLocator / 1000.0 / count,
                         count,
                         same,
