@@ -261,6 +261,22 @@ public class DuckDbEventStore implements EventStore {
                 true);
     }
 
+    /** The spool's records straight into the appender: their UTF-8 texts never become Strings on the way. */
+    @Override
+    public void appendSpooled(SpooledRecords batch) {
+        write(
+                batch.size(),
+                appender -> {
+                    EventColumn.AppenderRow row = new EventColumn.AppenderRow(appender);
+                    for (int i = 0; i < batch.size(); i++) {
+                        long id = batch.id(i);
+                        if (batch.fields(i, row)) row.end(id);
+                        else appendRow(appender, batch.event(i), id);
+                    }
+                },
+                true);
+    }
+
     @Override
     public long spoolWatermark() {
         synchronized (writeLock) {

@@ -123,6 +123,109 @@ enum EventColumn {
         a.endRow();
     }
 
+    /**
+     * One row of {@code events} from walked fields ({@link EventFields}, e.g. a spool record's): texts go to the
+     * appender as the UTF-8 bytes they arrive in, numbers unboxed. The same stored values as {@link #appendRow} of the
+     * decoded event. The row begins at its first field; {@link #end} checks that every column got one.
+     */
+    static final class AppenderRow implements EventFields {
+        private final DuckDBAppender a;
+        private int column;
+
+        AppenderRow(DuckDBAppender a) {
+            this.a = a;
+        }
+
+        private Type next() throws SQLException {
+            if (column >= ALL.length) throw new IllegalStateException("more fields than events has columns");
+            if (column == 0) a.beginRow();
+            return ALL[column++].type;
+        }
+
+        private Type next(Type expected) throws SQLException {
+            Type t = next();
+            if (t != expected) {
+                throw new IllegalStateException(
+                        "a " + expected + " field for column " + ALL[column - 1].column + " (" + t + ")");
+            }
+            return t;
+        }
+
+        /** Ends the row with its spool id. */
+        void end(long eventId) throws SQLException {
+            if (column != ALL.length) {
+                throw new IllegalStateException(column + " fields for the " + ALL.length + " columns of events");
+            }
+            a.append(eventId);
+            a.endRow();
+            column = 0;
+        }
+
+        @Override
+        public void text(byte[] bytes, int offset, int length) {
+            try {
+                next(Type.TEXT);
+                // The appender takes a whole array; a copy of the bytes is still far cheaper than a String made
+                // from them and encoded to UTF-8 again (what append(String) does).
+                a.append(Arrays.copyOfRange(bytes, offset, offset + length));
+            } catch (SQLException e) {
+                throw new EventStoreException("Appending " + ALL[column - 1].column + " failed: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void absent() {
+            try {
+                next();
+                a.appendNull();
+            } catch (SQLException e) {
+                throw new EventStoreException("Appending " + ALL[column - 1].column + " failed: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void timestamp(long epochSecond, int nanos) {
+            try {
+                next(Type.TIMESTAMP);
+                appendTimestamp(a, java.time.Instant.ofEpochSecond(epochSecond, nanos));
+            } catch (SQLException e) {
+                throw new EventStoreException("Appending " + ALL[column - 1].column + " failed: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void int64(long value) {
+            try {
+                next(Type.BIGINT);
+                a.append(value);
+            } catch (SQLException e) {
+                throw new EventStoreException("Appending " + ALL[column - 1].column + " failed: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void int32(int value) {
+            try {
+                Type t = next();
+                if (t == Type.INTEGER) a.append(value);
+                else if (t == Type.SMALLINT) a.append((short) value); // as Integer.shortValue() in append
+                else throw new IllegalStateException("an integer for column " + ALL[column - 1].column);
+            } catch (SQLException e) {
+                throw new EventStoreException("Appending " + ALL[column - 1].column + " failed: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void float64(double value) {
+            try {
+                next(Type.DOUBLE);
+                a.append(value);
+            } catch (SQLException e) {
+                throw new EventStoreException("Appending " + ALL[column - 1].column + " failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
     private void append(DuckDBAppender a, Object v) throws SQLException {
         switch (type) {
             case TEXT -> a.append((String) v);

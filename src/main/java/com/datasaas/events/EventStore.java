@@ -25,6 +25,14 @@ public interface EventStore {
      */
     void appendSpooled(List<SpooledEvent> batch);
 
+    /**
+     * {@link #appendSpooled(List)} for a batch still in the spool's encoding, with the same promise; the ingest writer
+     * calls this one. Stores that read the encoded fields directly override it.
+     */
+    default void appendSpooled(SpooledRecords batch) {
+        appendSpooled(batch.events());
+    }
+
     /** Highest spool id whose event is stored (0 when none): the spool replays only what lies above it. */
     long spoolWatermark();
 

@@ -3,8 +3,9 @@ package com.datasaas.ingest;
 import com.datasaas.app.ApiException;
 import com.datasaas.app.DataSaasProperties;
 import com.datasaas.events.Event;
+import com.datasaas.events.EventFields;
 import com.datasaas.events.EventStore;
-import com.datasaas.events.SpooledEvent;
+import com.datasaas.events.SpooledRecords;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -238,7 +239,7 @@ final class WriteBuffer {
                 continue;
             }
             lastFlush = System.nanoTime();
-            List<SpooledEvent> batch;
+            Batch batch;
             try {
                 batch = readBatch();
             } catch (IOException e) {
@@ -256,7 +257,7 @@ final class WriteBuffer {
             }
             if (stopping && System.nanoTime() - stopDeadlineNanos > 0) return; // the rest is replayed at next start
             if (!storeUntilCommitted(batch)) return;
-            committedId = batch.get(batch.size() - 1).id();
+            committedId = batch.lastId();
             if (!mergesApart) mergedId = committedId; // the batch carried its sessions
             spool.release(committedId);
             checkpointIfDue();
@@ -302,22 +303,59 @@ final class WriteBuffer {
         }
     }
 
-    private List<SpooledEvent> readBatch() throws IOException {
+    /**
+     * The next batch, still in the spool's encoding: the store reads the fields from the records' bytes. Each record
+     * is walked once here to check that it reads, so one that does not is skipped (and logged) rather than failing
+     * its whole batch over and over in the store.
+     */
+    private Batch readBatch() throws IOException {
         List<Spool.Record> records = spool.read(maxBatch);
-        List<SpooledEvent> batch = new ArrayList<>(records.size());
+        List<Spool.Record> readable = new ArrayList<>(records.size());
         for (Spool.Record r : records) {
             try {
-                batch.add(new SpooledEvent(r.id(), SpoolRecord.decode(r.payload())));
+                if (!SpoolRecord.fields(r.payload(), SpoolRecord.CHECK)) SpoolRecord.decode(r.payload());
+                readable.add(r);
             } catch (RuntimeException e) {
                 // The CRC matched, so the bytes are what we wrote: only a format change between releases gets here.
                 log.error("Spool record {} cannot be read as an event and is skipped: {}", r.id(), e.getMessage());
             }
         }
-        return batch;
+        return new Batch(readable);
+    }
+
+    /** Spool records that read as events, in id order. */
+    record Batch(List<Spool.Record> records) implements SpooledRecords {
+        @Override
+        public int size() {
+            return records.size();
+        }
+
+        @Override
+        public long id(int i) {
+            return records.get(i).id();
+        }
+
+        @Override
+        public Event event(int i) {
+            return SpoolRecord.decode(records.get(i).payload());
+        }
+
+        @Override
+        public boolean fields(int i, EventFields sink) {
+            return SpoolRecord.fields(records.get(i).payload(), sink);
+        }
+
+        boolean isEmpty() {
+            return records.isEmpty();
+        }
+
+        long lastId() {
+            return records.get(records.size() - 1).id();
+        }
     }
 
     /** Retries until the batch is committed; false when shutdown's grace ran out first (the batch stays spooled). */
-    private boolean storeUntilCommitted(List<SpooledEvent> batch) {
+    private boolean storeUntilCommitted(Batch batch) {
         long backoffMillis = 100;
         while (true) {
             long start = System.nanoTime();

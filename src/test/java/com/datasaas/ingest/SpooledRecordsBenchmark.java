@@ -1,0 +1,118 @@
+package com.datasaas.ingest;
+
+import com.datasaas.app.DataSaasProperties;
+import com.datasaas.events.DuckDbEventStore;
+import com.datasaas.events.Event;
+import com.datasaas.events.EventType;
+import com.datasaas.events.SpooledEvent;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The store writer's CPU per event for a batch read from the spool, the two ways in the same run, alternating:
+ * records decoded into events and appended as Strings (before 2026-12-06, late night), and the records' bytes walked
+ * into the appender ({@link SpoolRecord#fields}). Counts the writer thread's CPU time (DuckDB's own threads are not
+ * in it: both ways run the same statements after the appender). A benchmark run by command, not a test:
+ *
+ * <pre>./mvnw -q test -Dtest=SpooledRecordsBenchmark -Dbench.rounds=20 [-Dbench.batch=2000]</pre>
+ */
+@EnabledIfSystemProperty(named = "bench.rounds", matches = "\\d+")
+class SpooledRecordsBenchmark {
+    @TempDir
+    Path dir;
+
+    /** A pageview (one in ten a leave) as bench/ingest.lua sends them, enriched as the pipeline does. */
+    private static Event event(long i) {
+        boolean leave = i % 10 == 9;
+        String visitor = "v" + (i % 5_000);
+        String session = "s" + (i % 5_000);
+        return new Event(
+                "mrf_bench",
+                Instant.parse("2026-12-06T00:00:00Z").plusMillis(i),
+                leave ? EventType.LEAVE : EventType.PAGEVIEW,
+                visitor,
+                session,
+                visitor.hashCode() * 31L,
+                session.hashCode() * 17L,
+                null,
+                "https://example.com/blog/post-" + (i % 200) + "?utm_source=newsletter",
+                "example.com",
+                "/blog/post-" + (i % 200),
+                "Post number " + (i % 200) + " \u2013 Example",
+                "https://www.google.com/",
+                "google.com",
+                "Google",
+                "Organic Search",
+                "newsletter",
+                null,
+                null,
+                null,
+                null,
+                null,
+                1920,
+                "en-US",
+                "desktop",
+                "Chrome",
+                "131.0",
+                "Windows",
+                "10",
+                "DE",
+                "DE-BE",
+                "Berlin",
+                52.52,
+                13.405,
+                null,
+                leave ? 12_000L + i % 1000 : null,
+                leave ? (int) (i % 100) : null,
+                null);
+    }
+
+    @Test
+    void decoded_events_against_the_records_bytes() throws Exception {
+        int rounds = Integer.getInteger("bench.rounds");
+        int size = Integer.getInteger("bench.batch", 2000);
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        DuckDbEventStore decodedStore =
+                new DuckDbEventStore(new DataSaasProperties(dir.resolve("decoded"), null, null, null, null));
+        DuckDbEventStore bytesStore =
+                new DuckDbEventStore(new DataSaasProperties(dir.resolve("bytes"), null, null, null, null));
+        long[] cpu = new long[2];
+        long events = 0;
+        long id = 0;
+        try {
+            for (int round = 0; round < rounds + 5; round++) { // the first 5 rounds warm the JIT up
+                List<Spool.Record> records = new ArrayList<>(size);
+                for (int i = 0; i < size; i++) {
+                    records.add(new Spool.Record(++id, SpoolRecord.encode(event(id))));
+                }
+                for (int way = round % 2, n = 0; n < 2; n++, way ^= 1) {
+                    long start = threads.getCurrentThreadCpuTime();
+                    if (way == 0) {
+                        List<SpooledEvent> batch = new ArrayList<>(size);
+                        for (Spool.Record r : records)
+                            batch.add(new SpooledEvent(r.id(), SpoolRecord.decode(r.payload())));
+                        decodedStore.appendSpooled(batch);
+                    } else {
+                        for (Spool.Record r : records) SpoolRecord.fields(r.payload(), SpoolRecord.CHECK);
+                        bytesStore.appendSpooled(new WriteBuffer.Batch(records));
+                    }
+                    if (round >= 5) cpu[way] += threads.getCurrentThreadCpuTime() - start;
+                }
+                if (round >= 5) events += size;
+            }
+        } finally {
+            decodedStore.close();
+            bytesStore.close();
+        }
+        System.out.printf(
+                "writer thread CPU per event over %d events: decoded events %.2f us, records' bytes %.2f us%n",
+                events, cpu[0] / 1e3 / events, cpu[1] / 1e3 / events);
+    }
+}
