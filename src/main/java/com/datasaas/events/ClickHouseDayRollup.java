@@ -263,8 +263,8 @@ final class ClickHouseDayRollup {
                 wanted.put(k, kept);
             });
         }
-        // In the order of the days, rolled days before partials, as the server's rows came before: the answer's groups
-        // take their rows in this order (their sketches' unions too).
+        // A fixed order, by day, rolled days before partials (the server's was that of its parts and threads): the
+        // answer's groups take their rows, and their sketches' unions, in this order.
         wanted.entrySet().stream()
                 .sorted(java.util.Comparator.comparing((Map.Entry<StoredDay, List<DayRow>> e) ->
                                 e.getKey().partial())
