@@ -662,6 +662,11 @@ public class ClickHouseEventStore implements EventStore {
         days.settle(settle);
     }
 
+    /** Test seam: how many reads of stored day rows were sent to the server (days read before are not read again). */
+    long storedDayReads() {
+        return days.storedReads();
+    }
+
     /**
      * Test seam: how long {@code day_changes} rows are kept beyond what the roll consumed for builds running beside it
      * ({@link ClickHouseDayRollup#LONGEST_BUILD}).
