@@ -18,11 +18,11 @@ import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
- * The launcher's training run for the class data sharing archive and the JDK 24+ ahead-of-time cache ({@code datasaas
- * cds-archive}, {@code -Ddatasaas.training-run=true}): the service runs until it answers healthy, takes one event and
- * one dashboard and stats request, then exits, so that the JVM archives every class start-up loads until healthy and
- * the first requests load, not only those of the refreshed context (about 1,000 more on Java 17; docs/benchmarks.md,
- * "Start-up, round 6"). Requests go over the service's own port, so they take the path real clients take (Tomcat,
+ * The launcher's training run for the JDK 24+ ahead-of-time cache ({@code datasaas cds-archive}, {@code
+ * -Ddatasaas.training-run=true}): the service runs until it answers healthy, takes one event and one dashboard and
+ * stats request, then exits, so that the JVM caches every class start-up loads until healthy and the first requests
+ * load, not only those of the refreshed context (about 700 more; docs/benchmarks.md, "Start-up, round 6"). Java 17's
+ * class data sharing archive is still trained to the refreshed context only: trained this far it started slower. Requests go over the service's own port, so they take the path real clients take (Tomcat,
  * the filter chain, the ingest pipeline, the security answer to an unauthenticated stats request). Their answers do
  * not matter, only the code they run: the data dir is thrown away. {@link HttpURLConnection} rather than the JDK's
  * HttpClient, whose own classes the service never uses and would only make the archive larger.
