@@ -5,6 +5,7 @@ import com.datasaas.events.DuckDbEventStore;
 import com.datasaas.events.Event;
 import com.datasaas.events.EventType;
 import com.datasaas.events.SpooledEvent;
+import com.datasaas.events.TestEvent;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
@@ -33,45 +34,38 @@ class SpooledRecordsBenchmark {
         boolean leave = i % 10 == 9;
         String visitor = "v" + (i % 5_000);
         String session = "s" + (i % 5_000);
-        return new Event(
-                "mrf_bench",
-                Instant.parse("2026-12-06T00:00:00Z").plusMillis(i),
-                leave ? EventType.LEAVE : EventType.PAGEVIEW,
-                visitor,
-                session,
-                visitor.hashCode() * 31L,
-                session.hashCode() * 17L,
-                null,
-                "https://example.com/blog/post-" + (i % 200) + "?utm_source=newsletter",
-                "example.com",
-                "/blog/post-" + (i % 200),
-                "Post number " + (i % 200) + " \u2013 Example",
-                "https://www.google.com/",
-                "google.com",
-                "Google",
-                "Organic Search",
-                "newsletter",
-                null,
-                null,
-                null,
-                null,
-                null,
-                1920,
-                "en-US",
-                "desktop",
-                "Chrome",
-                "131.0",
-                "Windows",
-                "10",
-                "DE",
-                "DE-BE",
-                "Berlin",
-                52.52,
-                13.405,
-                null,
-                leave ? 12_000L + i % 1000 : null,
-                leave ? (int) (i % 100) : null,
-                null);
+        return TestEvent.bare(
+                        "mrf_bench",
+                        Instant.parse("2026-12-06T00:00:00Z").plusMillis(i),
+                        leave ? EventType.LEAVE : EventType.PAGEVIEW,
+                        visitor,
+                        session)
+                .visitorKey(visitor.hashCode() * 31L)
+                .sessionKey(session.hashCode() * 17L)
+                .url("https://example.com/blog/post-" + (i % 200) + "?utm_source=newsletter")
+                .hostname("example.com")
+                .path("/blog/post-" + (i % 200))
+                .title("Post number " + (i % 200) + " \u2013 Example")
+                .referrer("https://www.google.com/")
+                .referrerDomain("google.com")
+                .referrerSource("Google")
+                .channel("Organic Search")
+                .utmSource("newsletter")
+                .screenWidth(1920)
+                .language("en-US")
+                .deviceType("desktop")
+                .browser("Chrome")
+                .browserVersion("131.0")
+                .os("Windows")
+                .osVersion("10")
+                .country("DE")
+                .region("DE-BE")
+                .city("Berlin")
+                .latitude(52.52)
+                .longitude(13.405)
+                .durationMs(leave ? 12_000L + i % 1000 : null)
+                .scrollDepth(leave ? (int) (i % 100) : null)
+                .build();
     }
 
     @Test

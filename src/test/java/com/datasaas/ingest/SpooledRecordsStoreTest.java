@@ -8,6 +8,7 @@ import com.datasaas.events.DuckDbEventStore;
 import com.datasaas.events.Event;
 import com.datasaas.events.EventType;
 import com.datasaas.events.SpooledEvent;
+import com.datasaas.events.TestEvent;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Path;
 import java.sql.ResultSetMetaData;
@@ -104,45 +105,10 @@ class SpooledRecordsStoreTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> SpoolRecord.fields(new byte[] {7, 1, 2}, SpoolRecord.CHECK))
                 .isInstanceOf(IllegalArgumentException.class);
-        byte[] unknownType = SpoolRecord.encode(new Event(
-                "s",
-                Instant.EPOCH,
-                EventType.PAGEVIEW,
-                null,
-                null,
-                0,
-                0,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null));
+        byte[] unknownType = SpoolRecord.encode(TestEvent.bare("s", Instant.EPOCH, EventType.PAGEVIEW, null, null)
+                .visitorKey(0)
+                .sessionKey(0)
+                .build());
         String text = new String(unknownType, java.nio.charset.StandardCharsets.ISO_8859_1)
                 .replace(
                         EventType.PAGEVIEW.wireName(),
