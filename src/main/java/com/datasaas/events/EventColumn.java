@@ -151,6 +151,12 @@ enum EventColumn {
             return t;
         }
 
+        /** The appender's failure, named by the column it was appending (none yet when the row's start failed). */
+        private EventStoreException failed(SQLException e) {
+            String what = column == 0 ? "a row" : ALL[column - 1].column;
+            return new EventStoreException("Appending " + what + " failed: " + e.getMessage(), e);
+        }
+
         /** Ends the row with its spool id. */
         void end(long eventId) throws SQLException {
             if (column != ALL.length) {
@@ -169,7 +175,7 @@ enum EventColumn {
                 // from them and encoded to UTF-8 again (what append(String) does).
                 a.append(Arrays.copyOfRange(bytes, offset, offset + length));
             } catch (SQLException e) {
-                throw new EventStoreException("Appending " + ALL[column - 1].column + " failed: " + e.getMessage(), e);
+                throw failed(e);
             }
         }
 
@@ -179,7 +185,7 @@ enum EventColumn {
                 next();
                 a.appendNull();
             } catch (SQLException e) {
-                throw new EventStoreException("Appending " + ALL[column - 1].column + " failed: " + e.getMessage(), e);
+                throw failed(e);
             }
         }
 
@@ -189,7 +195,7 @@ enum EventColumn {
                 next(Type.TIMESTAMP);
                 appendTimestamp(a, java.time.Instant.ofEpochSecond(epochSecond, nanos));
             } catch (SQLException e) {
-                throw new EventStoreException("Appending " + ALL[column - 1].column + " failed: " + e.getMessage(), e);
+                throw failed(e);
             }
         }
 
@@ -199,7 +205,7 @@ enum EventColumn {
                 next(Type.BIGINT);
                 a.append(value);
             } catch (SQLException e) {
-                throw new EventStoreException("Appending " + ALL[column - 1].column + " failed: " + e.getMessage(), e);
+                throw failed(e);
             }
         }
 
@@ -211,7 +217,7 @@ enum EventColumn {
                 else if (t == Type.SMALLINT) a.append((short) value); // as Integer.shortValue() in append
                 else throw new IllegalStateException("an integer for column " + ALL[column - 1].column);
             } catch (SQLException e) {
-                throw new EventStoreException("Appending " + ALL[column - 1].column + " failed: " + e.getMessage(), e);
+                throw failed(e);
             }
         }
 
@@ -221,7 +227,7 @@ enum EventColumn {
                 next(Type.DOUBLE);
                 a.append(value);
             } catch (SQLException e) {
-                throw new EventStoreException("Appending " + ALL[column - 1].column + " failed: " + e.getMessage(), e);
+                throw failed(e);
             }
         }
     }
