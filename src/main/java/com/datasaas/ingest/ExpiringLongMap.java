@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.function.LongUnaryOperator;
 import org.agrona.collections.Hashing;
 import org.agrona.collections.Long2LongHashMap;
-import org.apache.datasketches.hash.MurmurHash3;
 
 /**
  * A bounded map of 64-bit keys to 64-bit values that forgets what is older than its generation time: the per-node
@@ -94,22 +93,33 @@ final class ExpiringLongMap {
     }
 
     /**
-     * A 64-bit hash of a key made of several strings: DataSketches' MurmurHash3 over each part's length and then its
-     * characters, so that the parts cannot run together ("ab","c" differs from "a","bc") whatever characters they
-     * hold. The one short-lived array per call dies young; what filled the old generation was the retained entries.
+     * A 64-bit hash of a key made of several strings: DataSketches' MurmurHash3 (x64, 128 bits, the first half) over
+     * each part's length and then its characters, so that the parts cannot run together ("ab","c" differs from
+     * "a","bc") whatever characters they hold. Computed here as the characters stream by, not over a copy: the same
+     * value as {@code MurmurHash3.hash(char[], SEED)[0]} of that sequence (ExpiringLongMapTest compares the two), without
+     * the copy, its array and the library's state object and result array, three allocations per event on the ingest
+     * path.
      */
     static long hash(String... parts) {
-        int length = 0;
-        for (String part : parts) length += 2 + part.length();
-        char[] key = new char[length];
-        int at = 0;
-        for (String part : parts) {
-            key[at++] = (char) (part.length() >>> 16);
-            key[at++] = (char) part.length();
-            part.getChars(0, part.length(), key, at);
-            at += part.length();
-        }
-        return MurmurHash3.hash(key, SEED)[0];
+        Murmur3 murmur = new Murmur3();
+        for (String part : parts) murmur.add(part);
+        return murmur.finish();
+    }
+
+    /** {@link #hash(String...)} of one part, without the varargs array (the rate windows' address). */
+    static long hash(String part) {
+        Murmur3 murmur = new Murmur3();
+        murmur.add(part);
+        return murmur.finish();
+    }
+
+    /** {@link #hash(String...)} of three parts, without the varargs array (a page view's site, session and path). */
+    static long hash(String first, String second, String third) {
+        Murmur3 murmur = new Murmur3();
+        murmur.add(first);
+        murmur.add(second);
+        murmur.add(third);
+        return murmur.finish();
     }
 
     /**
@@ -178,6 +188,84 @@ final class ExpiringLongMap {
             table.clear();
             started = nowNanos;
             return this;
+        }
+    }
+
+    /**
+     * MurmurHash3 x64 128 as DataSketches computes it over a {@code char[]}: blocks of 8 characters, each character in
+     * its 16 bits of a little-endian pair of longs, the tail the same way, the length in bytes in the final mix. One
+     * short-lived object that escape analysis keeps off the heap (it never leaves {@link #hash}).
+     */
+    private static final class Murmur3 {
+        private static final long C1 = 0x87c37b91114253d5L;
+        private static final long C2 = 0x4cf5ad432745937fL;
+
+        private long h1 = SEED;
+        private long h2 = SEED;
+        private long k1;
+        private long k2;
+        /** Characters seen so far; the low 3 bits are the position in the current block. */
+        private int chars;
+
+        /** The part's length in two characters, then its characters. */
+        void add(String part) {
+            add((char) (part.length() >>> 16));
+            add((char) part.length());
+            for (int i = 0; i < part.length(); i++) add(part.charAt(i));
+        }
+
+        void add(char c) {
+            int at = chars & 7;
+            if (at < 4) {
+                k1 |= (long) c << (at << 4);
+            } else {
+                k2 |= (long) c << ((at - 4) << 4);
+            }
+            if (at == 7) {
+                mixBlock();
+            }
+            chars++;
+        }
+
+        private void mixBlock() {
+            h1 ^= mixK1(k1);
+            h1 = Long.rotateLeft(h1, 27);
+            h1 += h2;
+            h1 = h1 * 5 + 0x52dce729;
+            h2 ^= mixK2(k2);
+            h2 = Long.rotateLeft(h2, 31);
+            h2 += h1;
+            h2 = h2 * 5 + 0x38495ab5;
+            k1 = 0;
+            k2 = 0;
+        }
+
+        long finish() {
+            // the tail is what add() gathered since the last full block (both zero when there is none)
+            long length = (long) chars << 1;
+            h1 ^= mixK1(k1);
+            h2 ^= mixK2(k2);
+            h1 ^= length;
+            h2 ^= length;
+            h1 += h2;
+            h2 += h1;
+            h1 = finalMix(h1);
+            h2 = finalMix(h2);
+            return h1 + h2;
+        }
+
+        private static long mixK1(long k) {
+            return Long.rotateLeft(k * C1, 31) * C2;
+        }
+
+        private static long mixK2(long k) {
+            return Long.rotateLeft(k * C2, 33) * C1;
+        }
+
+        private static long finalMix(long h) {
+            h = (h ^ (h >>> 33)) * 0xff51afd7ed558ccdL;
+            h = (h ^ (h >>> 33)) * 0xc4ceb9fe1a85ec53L;
+            return h ^ (h >>> 33);
         }
     }
 }

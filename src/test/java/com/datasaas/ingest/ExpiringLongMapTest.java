@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.Random;
+import org.apache.datasketches.hash.MurmurHash3;
 import org.junit.jupiter.api.Test;
 
 class ExpiringLongMapTest {
@@ -92,5 +93,43 @@ class ExpiringLongMapTest {
         assertThat(ExpiringLongMap.hash("a\uFFFF", "")).isNotEqualTo(ExpiringLongMap.hash("a", "\uFFFF"));
         assertThat(ExpiringLongMap.hash("site", "s1", "/")).isEqualTo(ExpiringLongMap.hash("site", "s1", "/"));
         assertThat(ExpiringLongMap.hash("1.2.3.4")).isNotEqualTo(ExpiringLongMap.hash("1.2.3.5"));
+    }
+
+    @Test
+    void a_key_of_strings_hashes_as_murmur3_over_the_parts_with_their_lengths() {
+        // The hash streams the characters instead of copying them: it must give the library's value over the copy, for
+        // every tail length (0-7 characters past the last 8-character block) and for characters above Latin-1.
+        Random random = new Random(11);
+        for (int i = 0; i < 2_000; i++) {
+            String[] parts = new String[1 + random.nextInt(3)];
+            for (int p = 0; p < parts.length; p++) {
+                char[] chars = new char[random.nextInt(40)];
+                for (int c = 0; c < chars.length; c++) {
+                    chars[c] = random.nextBoolean() ? (char) ('a' + random.nextInt(26)) : (char) random.nextInt(65_536);
+                }
+                parts[p] = new String(chars);
+            }
+            assertThat(ExpiringLongMap.hash(parts))
+                    .as("parts %s", (Object) parts)
+                    .isEqualTo(libraryHash(parts));
+            // the one- and three-part forms the ingest path calls (no varargs array) give the same
+            assertThat(ExpiringLongMap.hash(parts[0])).isEqualTo(libraryHash(parts[0]));
+            if (parts.length == 3) {
+                assertThat(ExpiringLongMap.hash(parts[0], parts[1], parts[2])).isEqualTo(libraryHash(parts));
+            }
+        }
+        assertThat(ExpiringLongMap.hash("")).isEqualTo(libraryHash(""));
+        assertThat(ExpiringLongMap.hash("x".repeat(70_000))).isEqualTo(libraryHash("x".repeat(70_000)));
+    }
+
+    /** What the key was before: each part's length in two characters, then the part, hashed by DataSketches. */
+    private static long libraryHash(String... parts) {
+        StringBuilder key = new StringBuilder();
+        for (String part : parts) {
+            key.append((char) (part.length() >>> 16))
+                    .append((char) part.length())
+                    .append(part);
+        }
+        return MurmurHash3.hash(key.toString().toCharArray(), 0x9E3779B97F4A7C15L)[0];
     }
 }
