@@ -4,7 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.datasketches.hash.MurmurHash3;
 import org.junit.jupiter.api.Test;
 
@@ -84,6 +90,82 @@ class ExpiringLongMapTest {
             assertThat(map.get(keys[i], -1, 0)).isEqualTo(i);
         for (int i = 0; i < 200_000; i++) map.put(random.nextLong(), i, 0);
         assertThat(map.size()).isLessThanOrEqualTo(64_000).isGreaterThan(32_000 - ExpiringLongMap.STRIPES);
+    }
+
+    @Test
+    void puts_held_back_for_their_batch_are_seen_by_every_read_in_their_order() {
+        ExpiringLongMap map = new ExpiringLongMap(1_000, Duration.ofMinutes(1), 0);
+        // fewer puts than a batch: none has reached a table yet
+        map.put(1, 10, 0);
+        map.put(1, 11, 0);
+        map.put(2, 20, 0);
+        map.put(3, 30, 0);
+        assertThat(map.get(1, -1, 0)).as("the later put wins").isEqualTo(11);
+        map.put(2, 21, 0);
+        assertThat(map.update(2, -1, v -> v + 1, 0)).isEqualTo(22);
+        map.put(4, 40, 0);
+        assertThat(map.size()).as("a put not yet written counts").isEqualTo(4);
+    }
+
+    @Test
+    void a_held_back_put_ages_from_its_own_time_not_from_when_it_is_written() {
+        ExpiringLongMap map = new ExpiringLongMap(1_000, Duration.ofMinutes(1), 0);
+        map.put(1, 100, 0);
+        map.put(2, 200, MINUTE / 2);
+        assertThat(map.get(1, -1, MINUTE))
+                .as("previous generation, still known")
+                .isEqualTo(100);
+        map.put(3, 300, 0);
+        assertThat(map.get(3, -1, 2 * MINUTE))
+                .as("put two generations ago, written only now: forgotten")
+                .isEqualTo(-1);
+        map.put(4, 400, 10 * MINUTE);
+        assertThat(map.get(4, -1, 10 * MINUTE)).isEqualTo(400);
+        assertThat(map.get(2, -1, 10 * MINUTE)).isEqualTo(-1);
+    }
+
+    @Test
+    void the_bound_holds_for_puts_written_in_batches() {
+        ExpiringLongMap map = new ExpiringLongMap(3_200, Duration.ofMinutes(1), 0);
+        Random random = new Random(3);
+        for (int i = 0; i < 100_000; i++) {
+            map.put(random.nextLong(), i, 0);
+            if (i % 997 == 0) assertThat(map.size()).isLessThanOrEqualTo(3_200);
+        }
+        assertThat(map.size()).isLessThanOrEqualTo(3_200).isGreaterThan(1_600 - ExpiringLongMap.STRIPES);
+    }
+
+    @Test
+    void many_threads_putting_and_updating_at_once_lose_nothing() throws Exception {
+        ExpiringLongMap map = new ExpiringLongMap(1_000_000, Duration.ofMinutes(1), 0);
+        int threads = 8;
+        int perThread = 20_000;
+        long counter = 0xC0FFEE;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                long thread = t;
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < perThread; i++) {
+                        // each thread's own keys, spread over every stripe, and one key all of them count on
+                        map.put(thread << 32 | i, i, 0);
+                        map.update(counter, 0, v -> v + 1, 0);
+                        if (i % 100 == 0)
+                            assertThat(map.get(thread << 32 | i, -1, 0)).isEqualTo(i);
+                    }
+                }));
+            }
+            for (Future<?> f : done) f.get(1, TimeUnit.MINUTES);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(map.get(counter, -1, 0)).isEqualTo((long) threads * perThread);
+        for (long t = 0; t < threads; t++) {
+            for (int i = 0; i < perThread; i++)
+                assertThat(map.get(t << 32 | i, -1, 0)).isEqualTo(i);
+        }
+        assertThat(map.size()).isEqualTo(threads * perThread + 1);
     }
 
     @Test
