@@ -150,6 +150,11 @@ public class DuckDbEventStore implements EventStore {
      * columns, and building it for every batch was a tenth of the writer's sampled allocation at a low event rate (JFR,
      * small batches).
      */
+    /**
+     * Deletes the batch's events the store holds already (a batch committed just before a crash, replayed), and with
+     * them the rows of records that did not read: those end with {@link EventColumn.AppenderRow#SKIPPED_ID}, below
+     * every watermark.
+     */
     private static final String SKIP_STORED =
             "DELETE FROM " + BATCH_TABLE + " WHERE event_id <= (SELECT max(event_id) FROM spool_watermark)";
 
@@ -261,7 +266,12 @@ public class DuckDbEventStore implements EventStore {
                 true);
     }
 
-    /** The spool's records straight into the appender: their UTF-8 texts never become Strings on the way. */
+    /**
+     * The spool's records straight into the appender: their UTF-8 texts never become Strings on the way. This walk is
+     * the only one over the records; one that does not read ({@link SpooledRecords.Unreadable}) has its part-row ended
+     * as a {@linkplain EventColumn.AppenderRow#abandon skipped row}, which the batch's skip-stored step deletes before
+     * anything reaches {@code events}.
+     */
     @Override
     public void appendSpooled(SpooledRecords batch) {
         write(
@@ -270,8 +280,12 @@ public class DuckDbEventStore implements EventStore {
                     EventColumn.AppenderRow row = new EventColumn.AppenderRow(appender);
                     for (int i = 0; i < batch.size(); i++) {
                         long id = batch.id(i);
-                        if (batch.fields(i, row)) row.end(id);
-                        else appendRow(appender, batch.event(i), id);
+                        try {
+                            if (batch.fields(i, row)) row.end(id);
+                            else appendRow(appender, batch.event(i), id); // event(i) throws before any append
+                        } catch (SpooledRecords.Unreadable skipped) {
+                            row.abandon();
+                        }
                     }
                 },
                 true);

@@ -129,6 +129,9 @@ enum EventColumn {
      * decoded event. The row begins at its first field; {@link #end} checks that every column got one.
      */
     static final class AppenderRow implements EventFields {
+        /** The id of a skipped row: spool ids start at 1 and watermarks at 0, so it is below every watermark. */
+        static final long SKIPPED_ID = -1;
+
         private final DuckDBAppender a;
         private int column;
 
@@ -155,6 +158,27 @@ enum EventColumn {
         private EventStoreException failed(SQLException e) {
             String what = column == 0 ? "a row" : ALL[column - 1].column;
             return new EventStoreException("Appending " + what + " failed: " + e.getMessage(), e);
+        }
+
+        /**
+         * Ends the row of a record that did not read: its remaining columns null and its id {@link #SKIPPED_ID}, which
+         * the batch's skip-stored step deletes with the events already stored. The appender cannot take back part of
+         * a row, and checking every record before the walk cost a second walk over each (docs/benchmarks.md,
+         * 2026-12-07). Nothing to do when the record failed before its first field.
+         */
+        void abandon() {
+            if (column == 0) return;
+            try {
+                while (column < ALL.length) {
+                    next();
+                    a.appendNull();
+                }
+                a.append(SKIPPED_ID);
+                a.endRow();
+                column = 0;
+            } catch (SQLException e) {
+                throw failed(e);
+            }
         }
 
         /** Ends the row with its spool id. */

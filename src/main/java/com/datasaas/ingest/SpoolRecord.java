@@ -3,6 +3,7 @@ package com.datasaas.ingest;
 import com.datasaas.events.Event;
 import com.datasaas.events.EventFields;
 import com.datasaas.events.EventType;
+import com.datasaas.events.SpooledRecords.Unreadable;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
@@ -83,21 +84,20 @@ final class SpoolRecord {
     /**
      * Reads a record written by {@link #encode}, or the JSON of an earlier release.
      *
-     * @throws IllegalArgumentException when the bytes are neither
+     * @throws Unreadable when the bytes are neither
      */
     static Event decode(byte[] payload) {
         if (payload.length > 0 && payload[0] == '{') return LEGACY_JSON.readValue(payload, Event.class);
         if (payload.length == 0 || payload[0] != BINARY) {
-            throw new IllegalArgumentException(
-                    "not a spool record (first byte " + (payload.length == 0 ? "none" : payload[0]) + ")");
+            throw new Unreadable("not a spool record (first byte " + (payload.length == 0 ? "none" : payload[0]) + ")");
         }
         Reader r = new Reader(payload, 1);
         r.fields = r.varint();
         String siteId = r.text();
         Instant timestamp = r.instant();
         String wireType = r.text();
-        EventType type = EventType.fromStoredName(wireType)
-                .orElseThrow(() -> new IllegalArgumentException("unknown event type " + wireType));
+        EventType type =
+                EventType.fromStoredName(wireType).orElseThrow(() -> new Unreadable("unknown event type " + wireType));
         Event event = new Event(
                 siteId,
                 timestamp,
@@ -146,40 +146,20 @@ final class SpoolRecord {
             .map(t -> t.wireName().getBytes(StandardCharsets.UTF_8))
             .toArray(byte[][]::new);
 
-    /** Takes every field and keeps nothing: {@link #fields} with it only checks that a record reads. */
-    static final EventFields CHECK = new EventFields() {
-        @Override
-        public void text(byte[] bytes, int offset, int length) {}
-
-        @Override
-        public void absent() {}
-
-        @Override
-        public void timestamp(long epochSecond, int nanos) {}
-
-        @Override
-        public void int64(long value) {}
-
-        @Override
-        public void int32(int value) {}
-
-        @Override
-        public void float64(double value) {}
-    };
-
     /**
      * Walks a binary record's fields into {@code sink} in {@link Event}'s order, the values {@link #decode} would give
      * its event (absent fields as nulls, the two keys as 0), texts as the record's own UTF-8 bytes. The store writer
-     * uses it to fill DuckDB's appender without a String per text (decoding them was over half of its samples).
+     * uses it to fill DuckDB's appender without a String per text (decoding them was over half of its samples), and
+     * it is the only walk over a record on that way: a record that does not read is found here, by the store.
      *
      * @return false, with no call made, for a JSON record of an earlier release (only {@link #decode} reads those)
-     * @throws IllegalArgumentException when the bytes are not a record; fields may have been passed already
+     * @throws Unreadable when the bytes are not a record, before the field that does not read (whole fields may have
+     *     been passed already); what {@code sink} throws passes through as it is
      */
     static boolean fields(byte[] payload, EventFields sink) {
         if (payload.length > 0 && payload[0] == '{') return false;
         if (payload.length == 0 || payload[0] != BINARY) {
-            throw new IllegalArgumentException(
-                    "not a spool record (first byte " + (payload.length == 0 ? "none" : payload[0]) + ")");
+            throw new Unreadable("not a spool record (first byte " + (payload.length == 0 ? "none" : payload[0]) + ")");
         }
         Reader r = new Reader(payload, 1);
         r.fields = r.varint();
@@ -304,7 +284,7 @@ final class SpoolRecord {
         }
 
         private int u8() {
-            if (position >= buf.length) throw new IllegalArgumentException("spool record ends early");
+            if (position >= buf.length) throw new Unreadable("spool record ends early");
             return buf[position++] & 0xff;
         }
 
@@ -315,7 +295,7 @@ final class SpoolRecord {
                 v |= (b & 0x7f) << shift;
                 if ((b & 0x80) == 0) return v;
             }
-            throw new IllegalArgumentException("malformed length in spool record");
+            throw new Unreadable("malformed length in spool record");
         }
 
         private long rawLong() {
@@ -335,7 +315,7 @@ final class SpoolRecord {
             int length = varint();
             if (length == 0) return null;
             length--;
-            if (length > buf.length - position) throw new IllegalArgumentException("spool record ends early");
+            if (length < 0 || length > buf.length - position) throw new Unreadable("spool record ends early");
             String s = new String(buf, position, length, StandardCharsets.UTF_8);
             position += length;
             return s;
@@ -348,7 +328,7 @@ final class SpoolRecord {
                 return;
             }
             length--;
-            if (length > buf.length - position) throw new IllegalArgumentException("spool record ends early");
+            if (length < 0 || length > buf.length - position) throw new Unreadable("spool record ends early");
             sink.text(buf, position, length);
             position += length;
         }
@@ -356,9 +336,9 @@ final class SpoolRecord {
         /** The type's stored name, passed on as text once it is known: {@link #decode} refuses any other. */
         void eventType(EventFields sink) {
             int length = absent() ? 0 : varint();
-            if (length == 0) throw new IllegalArgumentException("unknown event type null");
+            if (length == 0) throw new Unreadable("unknown event type null");
             length--;
-            if (length > buf.length - position) throw new IllegalArgumentException("spool record ends early");
+            if (length < 0 || length > buf.length - position) throw new Unreadable("spool record ends early");
             boolean known = false;
             for (byte[] name : TYPE_NAMES) {
                 if (Arrays.equals(name, 0, name.length, buf, position, position + length)) {
@@ -367,15 +347,14 @@ final class SpoolRecord {
                 }
             }
             if (!known) {
-                throw new IllegalArgumentException(
-                        "unknown event type " + new String(buf, position, length, StandardCharsets.UTF_8));
+                throw new Unreadable("unknown event type " + new String(buf, position, length, StandardCharsets.UTF_8));
             }
             sink.text(buf, position, length);
             position += length;
         }
 
         void timestamp(EventFields sink) {
-            if (absent()) throw new IllegalArgumentException("spool record has no timestamp");
+            if (absent()) throw new Unreadable("spool record has no timestamp");
             long seconds = rawLong();
             sink.timestamp(seconds, rawInt());
         }
@@ -401,7 +380,7 @@ final class SpoolRecord {
         }
 
         Instant instant() {
-            if (absent()) throw new IllegalArgumentException("spool record has no timestamp");
+            if (absent()) throw new Unreadable("spool record has no timestamp");
             long seconds = rawLong();
             return Instant.ofEpochSecond(seconds, rawInt());
         }

@@ -6,6 +6,7 @@ import com.datasaas.events.Event;
 import com.datasaas.events.EventFields;
 import com.datasaas.events.EventStore;
 import com.datasaas.events.SpooledRecords;
+import com.datasaas.events.SpooledRecords.Unreadable;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -13,7 +14,7 @@ import jakarta.annotation.PreDestroy;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -304,27 +305,27 @@ final class WriteBuffer {
     }
 
     /**
-     * The next batch, still in the spool's encoding: the store reads the fields from the records' bytes. Each record
-     * is walked once here to check that it reads, so one that does not is skipped (and logged) rather than failing
-     * its whole batch over and over in the store.
+     * The next batch, still in the spool's encoding: the store reads the fields from the records' bytes, and that one
+     * walk is also where a record that does not read is found and skipped ({@link SpooledRecords.Unreadable}). Crash
+     * replay and steady state take this same way.
      */
     private Batch readBatch() throws IOException {
-        List<Spool.Record> records = spool.read(maxBatch);
-        List<Spool.Record> readable = new ArrayList<>(records.size());
-        for (Spool.Record r : records) {
-            try {
-                if (!SpoolRecord.fields(r.payload(), SpoolRecord.CHECK)) SpoolRecord.decode(r.payload());
-                readable.add(r);
-            } catch (RuntimeException e) {
-                // The CRC matched, so the bytes are what we wrote: only a format change between releases gets here.
-                log.error("Spool record {} cannot be read as an event and is skipped: {}", r.id(), e.getMessage());
-            }
-        }
-        return new Batch(readable);
+        return new Batch(spool.read(maxBatch));
     }
 
-    /** Spool records that read as events, in id order. */
-    record Batch(List<Spool.Record> records) implements SpooledRecords {
+    /**
+     * Spool records in id order. A record that does not read as an event is logged the first time a walk finds it (a
+     * batch the store retries is walked again) and left out by the store.
+     */
+    static final class Batch implements SpooledRecords {
+        private final List<Spool.Record> records;
+        /** Indexes of records found unreadable: logged once each, however often the batch is walked. */
+        private final BitSet unreadable = new BitSet();
+
+        Batch(List<Spool.Record> records) {
+            this.records = records;
+        }
+
         @Override
         public int size() {
             return records.size();
@@ -337,12 +338,37 @@ final class WriteBuffer {
 
         @Override
         public Event event(int i) {
-            return SpoolRecord.decode(records.get(i).payload());
+            try {
+                return SpoolRecord.decode(records.get(i).payload());
+            } catch (RuntimeException e) {
+                // Nothing but the record's bytes is involved in decoding (no sink): any failure is the record's.
+                throw skipped(i, e instanceof Unreadable u ? u : new Unreadable(e.getMessage(), e));
+            }
         }
 
         @Override
         public boolean fields(int i, EventFields sink) {
-            return SpoolRecord.fields(records.get(i).payload(), sink);
+            try {
+                return SpoolRecord.fields(records.get(i).payload(), sink);
+            } catch (Unreadable e) { // only the record's own reading: the sink's failures pass through
+                throw skipped(i, e);
+            }
+        }
+
+        private Unreadable skipped(int i, Unreadable e) {
+            if (!unreadable.get(i)) {
+                unreadable.set(i);
+                log.error(
+                        "Spool record {} cannot be read as an event and is skipped: {}",
+                        records.get(i).id(),
+                        e.getMessage());
+            }
+            return e;
+        }
+
+        /** Ids of the records found unreadable so far. */
+        List<Long> unreadableIds() {
+            return unreadable.stream().mapToObj(this::id).toList();
         }
 
         boolean isEmpty() {

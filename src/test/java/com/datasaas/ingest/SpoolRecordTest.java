@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.datasaas.events.Event;
+import com.datasaas.events.EventFields;
 import com.datasaas.events.EventType;
 import com.datasaas.events.TestEvent;
 import java.lang.reflect.RecordComponent;
@@ -14,6 +15,26 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** Spool records keep every field of an event, read the JSON records of earlier releases, and refuse garbage. */
 class SpoolRecordTest {
+    /** Takes every field and keeps nothing: {@link SpoolRecord#fields} with it only walks a record. */
+    static final EventFields NOWHERE = new EventFields() {
+        @Override
+        public void text(byte[] bytes, int offset, int length) {}
+
+        @Override
+        public void absent() {}
+
+        @Override
+        public void timestamp(long epochSecond, int nanos) {}
+
+        @Override
+        public void int64(long value) {}
+
+        @Override
+        public void int32(int value) {}
+
+        @Override
+        public void float64(double value) {}
+    };
 
     /** An event whose every field is set, each to a value no other field has: a forgotten field cannot pass. */
     static Event everyFieldSet() throws ReflectiveOperationException {
