@@ -92,6 +92,13 @@ final class ClickHouseDayRollup {
      */
     static final long STORED_DAYS_BYTES = 32L * 1024 * 1024;
 
+    /**
+     * The largest month of {@code day_rollup} (all sites, compressed) a roll merges into one part ({@link
+     * #mergeMonths}): a merge rewrites the month, about 40 MB a second here; larger months are left to ClickHouse's own
+     * merges. At 10M events a month is 39 MB.
+     */
+    static final long MERGE_MONTH_AT_MOST_BYTES = 256L * 1024 * 1024;
+
     private final ClickHouseEventStore store;
     private final ClickHouseSessions sessions = new ClickHouseSessions();
     /**
@@ -120,6 +127,7 @@ final class ClickHouseDayRollup {
     });
 
     private volatile Duration settle = SETTLE;
+    private volatile long mergeMonthAtMost = MERGE_MONTH_AT_MOST_BYTES;
     private volatile Duration longestBuild = LONGEST_BUILD;
     /** {@code null}: the server's time. */
     private volatile java.time.Clock clock;
@@ -141,6 +149,11 @@ final class ClickHouseDayRollup {
     /** Test seam: a shorter {@link #LONGEST_BUILD}, so a test sees changes trimmed without waiting half an hour. */
     void longestBuild(Duration longest) {
         this.longestBuild = longest;
+    }
+
+    /** Test seam: the largest month {@link #mergeMonths} merges (0: none, as before rolls merged). */
+    void mergeMonthAtMost(long bytes) {
+        this.mergeMonthAtMost = bytes;
     }
 
     /** Test seam: the time that decides which days have ended and where partial days are cut. */
@@ -739,6 +752,7 @@ final class ClickHouseDayRollup {
         List<LocalDate> empty =
                 todo.stream().filter(d -> !eventDays.contains(d)).toList();
         if (!empty.isEmpty()) rollRun(siteId, zone, empty, built, false);
+        if (!withEvents.isEmpty()) mergeMonths();
         // Once a day a roll builds the day that ended (and again when late events were rolled): what it consumed goes.
         if (!todo.isEmpty()) trimChanges(siteId);
         return todo.size();
@@ -797,6 +811,28 @@ final class ClickHouseDayRollup {
         if (rows == 0) return null;
         store.execute(store.alter("day_changes") + " DELETE WHERE " + consumed);
         return w;
+    }
+
+    /**
+     * Merges every month of {@code day_rollup} held in more than one part (up to {@link #mergeMonthAtMost}) into one.
+     * Every INSERT writes a part per month, a roll one per week it rolls (a first roll of 30 days five), and ClickHouse
+     * 18.16 left such parts unmerged for hours. A read of stored rows pays per part: it decompresses whole blocks of
+     * the sketch column (up to 1 MB) around the few rows it asks in each. At 10M events the seven stored reads of a
+     * first dashboard took 206 ms of server CPU over seven parts and 121 ms over two (docs/benchmarks-stats.md,
+     * 2026-12-07). Not only the months this roll wrote: a database rolled before this merge existed is merged by its
+     * next roll. A merge changes no row (the answers are the same, byte for byte); when ClickHouse cannot merge now (a
+     * deletion's mutation of the parts is under way) OPTIMIZE does nothing and the next roll tries again. On a cluster
+     * the months stay as ClickHouse's merges leave them.
+     */
+    private void mergeMonths() {
+        if (store.sharded() || mergeMonthAtMost <= 0) return;
+        List<String> months = store.query(
+                "SELECT partition_id FROM system.parts WHERE database = currentDatabase() AND table = 'day_rollup'"
+                        + " AND active GROUP BY partition_id HAVING count() > 1 AND sum(bytes_on_disk) <= "
+                        + mergeMonthAtMost + " ORDER BY partition_id",
+                List.of(),
+                (rs, n) -> rs.getString(1));
+        for (String month : months) store.execute("OPTIMIZE TABLE day_rollup PARTITION ID " + literal(month));
     }
 
     /**

@@ -574,6 +574,11 @@ public class ClickHouseEventStore implements EventStore {
         }
     }
 
+    /** Whether the tables are sharded over a cluster (DATASAAS_CLICKHOUSE_CLUSTER). */
+    boolean sharded() {
+        return cluster != null;
+    }
+
     /** Deletes change the stored rows: on a cluster, those of every shard's local table. */
     String alter(String table) {
         return cluster == null
@@ -655,6 +660,11 @@ public class ClickHouseEventStore implements EventStore {
     /** Test seam: the time that decides which days have ended and where partial days are cut (default: the server's). */
     public void dayClock(java.time.Clock clock) {
         days.clock(clock);
+    }
+
+    /** Test seam: the largest month of the day rollup a roll merges into one part (0: none). */
+    public void dayRollupMergeAtMost(long bytes) {
+        days.mergeMonthAtMost(bytes);
     }
 
     /** Test seam: how long a change must be old before a day it reaches is rolled ({@link ClickHouseDayRollup}). */
