@@ -1,5 +1,6 @@
 package com.datasaas.events;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -43,6 +44,17 @@ public interface EventStore {
      */
     default long sessionWatermark() {
         return spoolWatermark();
+    }
+
+    /** How long the ingest writer lets accepted events gather into one batch when no flush interval is configured. */
+    Duration DEFAULT_FLUSH_INTERVAL = Duration.ofMillis(500);
+
+    /**
+     * The flush interval this store works best with, used when {@code DATASAAS_INGEST_FLUSH_INTERVAL} is unset. It must
+     * leave the 2 s freshness promise room for the batch's write and, when {@link #mergesSessionsApart()}, the merge.
+     */
+    default Duration flushInterval() {
+        return DEFAULT_FLUSH_INTERVAL;
     }
 
     /**

@@ -10,7 +10,8 @@ import org.springframework.util.unit.DataSize;
  * @param rateLimitPerMinute requests per client address per minute on POST /api/events (contract: 100)
  * @param maxBatch most events written to the event store in one transaction
  * @param flushInterval longest time an accepted event waits in the spool before the store gets it (contract: visible
- *     within 2 s)
+ *     within 2 s); null: the event store's own ({@code EventStore.flushInterval()}: 500 ms embedded, 1 s on
+ *     ClickHouse)
  * @param spoolMaxSize disk the spool may use for accepted events the store does not hold yet; beyond it we answer 503
  * @param spoolSegmentSize size at which the spool starts a new segment file (whole segments are deleted once stored)
  * @param shutdownFlush how long a stop keeps moving spooled events into the store; the rest waits in the spool for
@@ -31,7 +32,6 @@ public record IngestSettings(
     public IngestSettings {
         rateLimitPerMinute = rateLimitPerMinute == null ? 100 : rateLimitPerMinute;
         maxBatch = maxBatch == null ? 20_000 : maxBatch;
-        flushInterval = flushInterval == null ? Duration.ofMillis(500) : flushInterval;
         // About a million typical events: hours of a busy site's traffic while the store is down.
         spoolMaxSize = spoolMaxSize == null ? DataSize.ofGigabytes(1) : spoolMaxSize;
         spoolSegmentSize = spoolSegmentSize == null ? DataSize.ofMegabytes(16) : spoolSegmentSize;

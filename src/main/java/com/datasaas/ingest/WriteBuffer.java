@@ -132,7 +132,8 @@ final class WriteBuffer {
             throws IOException {
         this.store = store;
         this.maxBatch = settings.maxBatch();
-        this.flushIntervalNanos = settings.flushInterval().toNanos();
+        this.flushIntervalNanos =
+                (settings.flushInterval() != null ? settings.flushInterval() : store.flushInterval()).toNanos();
         this.shutdownFlush = settings.shutdownFlush();
         this.mergeIntervalNanos = settings.sessionMergeInterval().toNanos();
         this.mergesApart = store.mergesSessionsApart();

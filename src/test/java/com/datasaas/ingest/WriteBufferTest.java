@@ -100,6 +100,14 @@ class WriteBufferTest {
             return real.mergesSessionsApart();
         }
 
+        /** The store's own flush interval (ClickHouse's is longer than DuckDB's). */
+        volatile Duration flushInterval = EventStore.DEFAULT_FLUSH_INTERVAL;
+
+        @Override
+        public Duration flushInterval() {
+            return flushInterval;
+        }
+
         @Override
         public long mergeSessions() {
             merges.incrementAndGet();
@@ -181,6 +189,25 @@ class WriteBufferTest {
                 new SimpleMeterRegistry());
         open.add(buffer::flushAndStop);
         return buffer;
+    }
+
+    @Test
+    void without_a_configured_flush_interval_batches_gather_as_long_as_the_store_asks() throws Exception {
+        FlakyStore store = store();
+        store.flushInterval = Duration.ofMinutes(10);
+        WriteBuffer buffer = new WriteBuffer(
+                store,
+                new IngestSettings(100, 500, null, DataSize.ofMegabytes(8), DataSize.ofKilobytes(64), null, null),
+                new DataSaasProperties(dataDir, null, null, null, null),
+                new SimpleMeterRegistry());
+        buffer.write(event(1));
+        Thread.sleep(1_500); // three embedded flush intervals
+        assertThat(store.attempts.get())
+                .as("batches written before the store's interval")
+                .isZero();
+        buffer.flushAndStop(); // a stop still stores what waits
+        assertThat(store.attempts.get()).isEqualTo(1);
+        assertThat(store.spoolWatermark()).isPositive();
     }
 
     static Event event(int i) {
