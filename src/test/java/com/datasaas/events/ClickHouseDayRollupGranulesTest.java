@@ -12,7 +12,6 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,13 +26,6 @@ class ClickHouseDayRollupGranulesTest {
     private static final String SITE = "mrf_store";
     private static final ZoneId UTC = ZoneId.of("UTC");
     private static final LocalDate NOV_1 = LocalDate.parse("2026-11-01");
-    /** Every row of the table in one text, sketches included, in a fixed order. */
-    private static final String ROWS = "SELECT concat(site_id, '|', zone, '|', toString(day), '|', dimension, '|',"
-            + " ifNull(value, '(null)'), '|', toString(version), '|', toString(visitors), '|', toString(sessions), '|',"
-            + " toString(pageviews), '|', toString(bounces), '|', toString(duration_sum), '|', toString(leave_ms_sum),"
-            + " '|', toString(leave_count), '|', toString(scroll_sum), '|', toString(scroll_count), '|',"
-            + " toString(continued_sessions), '|', toString(continued_duration), '|', hex(visitor_sketch)) AS row"
-            + " FROM day_rollup ORDER BY row";
 
     @TempDir
     Path node;
@@ -59,7 +51,7 @@ class ClickHouseDayRollupGranulesTest {
         store.appendSpooled(ClickHouseEventStoreTest.numbered(events, 1));
         Thread.sleep(2_200); // settled: changed_at has whole seconds
         assertThat(store.rollDays(SITE, UTC)).isEqualTo(3);
-        String rows = text(store, ROWS);
+        String rows = DayRowText.query(store, DayRowText.STORED_ROWS);
         assertThat(rows.lines().count()).as("rolled rows").isGreaterThan(20);
         String totals = answer(store, DayRollup.TOTAL);
         String pages = answer(store, DayRollup.PATHNAME);
@@ -75,14 +67,16 @@ class ClickHouseDayRollupGranulesTest {
             ClickHouseEventStore restarted = open();
             String after = "after an attempt that stopped after " + stoppedAfter + " statements";
             assertThat(granularity(restarted)).as(after).isEqualTo(256);
-            assertThat(text(restarted, ROWS)).as(after).isEqualTo(rows);
+            assertThat(DayRowText.query(restarted, DayRowText.STORED_ROWS))
+                    .as(after)
+                    .isEqualTo(rows);
             assertThat(answer(restarted, DayRollup.TOTAL)).as(after).isEqualTo(totals);
             assertThat(answer(restarted, DayRollup.PATHNAME)).as(after).isEqualTo(pages);
-            assertThat(text(restarted, "SELECT max(version) FROM schema_version")
+            assertThat(DayRowText.query(restarted, "SELECT max(version) FROM schema_version")
                             .strip())
                     .as(after)
                     .isEqualTo("5");
-            assertThat(text(
+            assertThat(DayRowText.query(
                                     restarted,
                                     "SELECT name FROM system.tables WHERE database = currentDatabase() AND name LIKE"
                                             + " 'day_rollup%' ORDER BY name")
@@ -112,15 +106,11 @@ class ClickHouseDayRollupGranulesTest {
     }
 
     private static int granularity(ClickHouseEventStore store) {
-        String ddl = text(store, "SHOW CREATE TABLE day_rollup");
+        String ddl = DayRowText.query(store, "SHOW CREATE TABLE day_rollup");
         java.util.regex.Matcher m =
                 java.util.regex.Pattern.compile("index_granularity = (\\d+)").matcher(ddl);
         assertThat(m.find()).as(ddl).isTrue();
         return Integer.parseInt(m.group(1));
-    }
-
-    private static String text(ClickHouseEventStore store, String sql) {
-        return store.query(sql, List.of(), (rs, n) -> rs.getString(1)).stream().collect(Collectors.joining("\n"));
     }
 
     /** The store's answer for a dimension over the rolled days, every field of every row. */

@@ -12,7 +12,6 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,13 +25,6 @@ class ClickHouseDayRollupPartsTest {
     private static final String SITE = "mrf_store";
     private static final ZoneId UTC = ZoneId.of("UTC");
     private static final LocalDate NOV_1 = LocalDate.parse("2026-11-01");
-    /** Every row of the table in one text, sketches included, in a fixed order. */
-    private static final String ROWS = "SELECT concat(site_id, '|', zone, '|', toString(day), '|', dimension, '|',"
-            + " ifNull(value, '(null)'), '|', toString(version), '|', toString(visitors), '|', toString(sessions), '|',"
-            + " toString(pageviews), '|', toString(bounces), '|', toString(duration_sum), '|', toString(leave_ms_sum),"
-            + " '|', toString(leave_count), '|', toString(scroll_sum), '|', toString(scroll_count), '|',"
-            + " toString(continued_sessions), '|', toString(continued_duration), '|', hex(visitor_sketch)) AS row"
-            + " FROM day_rollup ORDER BY row";
 
     @TempDir
     Path node;
@@ -63,7 +55,7 @@ class ClickHouseDayRollupPartsTest {
         later.dayRollupMergeAtMost(0);
         assertThat(later.rollDays(SITE, UTC)).as("Nov 8-10").isEqualTo(3);
         assertThat(parts(later)).as("two rolls, two parts").isEqualTo(2);
-        String rows = text(later, ROWS);
+        String rows = DayRowText.query(later, DayRowText.STORED_ROWS);
         String totals = answer(later, DayRollup.TOTAL);
         String pages = answer(later, DayRollup.PATHNAME);
 
@@ -76,7 +68,7 @@ class ClickHouseDayRollupPartsTest {
         Thread.sleep(2_200);
         assertThat(merging.rollDays(SITE, UTC)).as("Nov 11 - Dec 1").isEqualTo(21);
         assertThat(parts(merging)).as("a part per month").isEqualTo(2);
-        String after = text(merging, ROWS);
+        String after = DayRowText.query(merging, DayRowText.STORED_ROWS);
         assertThat(after)
                 .as("Nov 1-10's rows as they were")
                 .contains(rows.lines().toList());
@@ -87,15 +79,11 @@ class ClickHouseDayRollupPartsTest {
     }
 
     private static long parts(ClickHouseEventStore store) {
-        return Long.parseLong(text(
+        return Long.parseLong(DayRowText.query(
                         store,
                         "SELECT count() FROM system.parts WHERE database = currentDatabase() AND table = 'day_rollup'"
                                 + " AND active")
                 .strip());
-    }
-
-    private static String text(ClickHouseEventStore store, String sql) {
-        return store.query(sql, List.of(), (rs, n) -> rs.getString(1)).stream().collect(Collectors.joining("\n"));
     }
 
     /** The store's answer for a dimension over Nov 1-10, every field of every row. */

@@ -2,13 +2,27 @@ package com.datasaas.events;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * Day rows as lines of text, every field (the sketch's bytes and the visitor keys included), sorted: so two stores'
  * rows, or one store's rows before and after an upgrade, compare as lists with a readable difference.
  */
 final class DayRowText {
+    /** Every row of {@code day_rollup} in one text, sketches included, in a fixed order. */
+    static final String STORED_ROWS = "SELECT concat(site_id, '|', zone, '|', toString(day), '|', dimension, '|',"
+            + " ifNull(value, '(null)'), '|', toString(version), '|', toString(visitors), '|', toString(sessions), '|',"
+            + " toString(pageviews), '|', toString(bounces), '|', toString(duration_sum), '|', toString(leave_ms_sum),"
+            + " '|', toString(leave_count), '|', toString(scroll_sum), '|', toString(scroll_count), '|',"
+            + " toString(continued_sessions), '|', toString(continued_duration), '|', hex(visitor_sketch)) AS row"
+            + " FROM day_rollup ORDER BY row";
+
     private DayRowText() {}
+
+    /** A query's first column, its rows joined by new lines. */
+    static String query(ClickHouseEventStore store, String sql) {
+        return store.query(sql, List.of(), (rs, n) -> rs.getString(1)).stream().collect(Collectors.joining("\n"));
+    }
 
     /** Visitor keys in the order stored: for a comparison byte for byte. */
     static List<String> of(List<DayRow> rows) {
