@@ -16,7 +16,7 @@ import tools.jackson.databind.json.JsonMapper;
 /** Spool records keep every field of an event, read the JSON records of earlier releases, and refuse garbage. */
 class SpoolRecordTest {
     /** Takes every field and keeps nothing: {@link SpoolRecord#fields} with it only walks a record. */
-    static final EventFields NOWHERE = new EventFields() {
+    static class Nowhere implements EventFields {
         @Override
         public void text(byte[] bytes, int offset, int length) {}
 
@@ -34,7 +34,9 @@ class SpoolRecordTest {
 
         @Override
         public void float64(double value) {}
-    };
+    }
+
+    static final EventFields NOWHERE = new Nowhere();
 
     /** An event whose every field is set, each to a value no other field has: a forgotten field cannot pass. */
     static Event everyFieldSet() throws ReflectiveOperationException {

@@ -195,26 +195,11 @@ class SpooledRecordsStoreTest {
     void a_failing_store_is_not_taken_for_a_record_that_does_not_read() {
         WriteBuffer.Batch batch =
                 new WriteBuffer.Batch(List.of(new Spool.Record(1, SpoolRecord.encode(SpoolRecordTest.sparse()))));
-        EventFields failing = new EventFields() {
+        EventFields failing = new SpoolRecordTest.Nowhere() {
             @Override
             public void text(byte[] bytes, int offset, int length) {
                 throw new IllegalArgumentException("the appender refused a text");
             }
-
-            @Override
-            public void absent() {}
-
-            @Override
-            public void timestamp(long epochSecond, int nanos) {}
-
-            @Override
-            public void int64(long value) {}
-
-            @Override
-            public void int32(int value) {}
-
-            @Override
-            public void float64(double value) {}
         };
         assertThatThrownBy(() -> batch.fields(0, failing))
                 .isInstanceOf(IllegalArgumentException.class)
