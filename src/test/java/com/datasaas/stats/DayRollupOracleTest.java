@@ -7,6 +7,7 @@ import com.datasaas.events.DayRows;
 import com.datasaas.events.DuckDbEventStore;
 import com.datasaas.events.Event;
 import com.datasaas.events.EventType;
+import com.datasaas.events.TestEvent;
 import com.datasaas.sql.DuckDbDialect;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -444,19 +445,15 @@ class DayRollupOracleTest {
     }
 
     private static Event event(String site, String visitor, String session, LocalDate day, String utc, EventType type) {
-        return PlannerOracleTest.event(
-                site,
-                visitor,
-                session,
-                day.atTime(java.time.LocalTime.parse(utc)).toInstant(java.time.ZoneOffset.UTC),
-                type,
-                "/a",
-                "Direct",
-                "DE",
-                "Berlin",
-                "desktop",
-                1280,
-                type == EventType.LEAVE ? 30_000L : null);
+        Instant ts = day.atTime(java.time.LocalTime.parse(utc)).toInstant(java.time.ZoneOffset.UTC);
+        TestEvent e = PlannerOracleTest.event(site, visitor, session, ts, type)
+                .path("/a")
+                .channel("Direct")
+                .deviceType("desktop")
+                .screenWidth(1280);
+        return PlannerOracleTest.left(
+                        PlannerOracleTest.located(e, "DE", "Berlin"), type == EventType.LEAVE ? 30_000L : null)
+                .build();
     }
 
     private void compare(

@@ -203,19 +203,16 @@ class PlannerOracleTest extends RunningApp {
                     default -> EventType.GOAL;
                 };
                 String country = pick(random, COUNTRIES);
-                out.add(event(
-                        site,
-                        visitor,
-                        session,
-                        t,
-                        type,
-                        pick(random, PATHS),
-                        pick(random, CHANNELS),
-                        country,
-                        "US".equals(country) ? "Berlin, NH" : "DE".equals(country) ? "Berlin" : null,
-                        pick(random, DEVICES),
-                        pick(random, WIDTHS),
-                        type == EventType.LEAVE ? 1_000L * random.nextInt(100) : null));
+                // The draws stay in this order (path, channel, device, width, duration): the seeds' event sets
+                // depend on it.
+                TestEvent drawn = event(site, visitor, session, t, type)
+                        .path(pick(random, PATHS))
+                        .channel(pick(random, CHANNELS));
+                located(drawn, country, "US".equals(country) ? "Berlin, NH" : "DE".equals(country) ? "Berlin" : null)
+                        .deviceType(pick(random, DEVICES))
+                        .screenWidth(pick(random, WIDTHS));
+                out.add(left(drawn, type == EventType.LEAVE ? 1_000L * random.nextInt(100) : null)
+                        .build());
                 t = t.plusSeconds(1 + random.nextInt(300)); // strictly increasing: one first pageview per session
             }
         }
@@ -226,36 +223,30 @@ class PlannerOracleTest extends RunningApp {
         return values[random.nextInt(values.length)];
     }
 
-    static Event event(
-            String site,
-            String visitor,
-            String session,
-            Instant ts,
-            EventType type,
-            String path,
-            String channel,
-            String country,
-            String city,
-            String device,
-            Integer width,
-            Long durationMs) {
+    /**
+     * The oracle's events: Firefox on Linux without versions, a goal named "signup"; callers set the rest by name, the
+     * country through {@link #located} and a leave's duration through {@link #left}.
+     */
+    static TestEvent event(String site, String visitor, String session, Instant ts, EventType type) {
         return TestEvent.of(site, ts, type, visitor, session)
                 .goalName(type == EventType.GOAL ? "signup" : null)
-                .path(path)
-                .channel(channel)
-                .screenWidth(width)
-                .language(country == null ? null : country.toLowerCase(Locale.ROOT))
-                .deviceType(device)
                 .browser("Firefox")
                 .browserVersion(null)
                 .os("Linux")
-                .osVersion(null)
-                .country(country)
+                .osVersion(null);
+    }
+
+    /** The country, with a language and region that follow it (none without a country). */
+    static TestEvent located(TestEvent e, String country, String city) {
+        return e.country(country)
+                .language(country == null ? null : country.toLowerCase(Locale.ROOT))
                 .region(country == null ? null : country + "-region")
-                .city(city)
-                .durationMs(durationMs)
-                .scrollDepth(durationMs == null ? null : 50)
-                .build();
+                .city(city);
+    }
+
+    /** A leave's duration, with a scroll depth when there is one. */
+    static TestEvent left(TestEvent e, Long durationMs) {
+        return e.durationMs(durationMs).scrollDepth(durationMs == null ? null : 50);
     }
 
     private static StatsQuery randomQuery(String site, SplittableRandom random) {
