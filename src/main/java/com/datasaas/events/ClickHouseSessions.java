@@ -12,9 +12,9 @@ import org.springframework.stereotype.Component;
  * Sessions on ClickHouse: a {@code sessions} table of partial aggregate states ({@code AggregatingMergeTree}), fed by
  * the materialized view {@code sessions_feed} within every INSERT into {@code events}, and read here with the
  * {@code -Merge} combinators where the stats trees name {@code sessions}. The definition is the embedded store's
- * ({@link SessionRollup#fold}): one list of fields below gives the table's columns, the view's states and the reads,
- * and {@link SessionAttribute} gives the session-level dimensions, so the DDL (migration 2, generated from this class
- * and checked by a test) cannot drift from the reads.
+ * ({@link SessionRollup#fold}): one list of numbers below and {@link SessionAttribute}'s session-level dimensions give
+ * the table's columns, the view's states and the reads ({@link #layout}), so the DDL (migrations 2 and 6, generated
+ * from this class and checked by a test) cannot drift from the reads.
  *
  * <p>Why states and not rows: a load balancer spreads one visit over several nodes, in any order. Each insert adds a
  * partial state per session and day of its own events; merging states is order-free (earliest/latest, sums, the value

@@ -301,9 +301,10 @@ class ClickHouseClusterStoreTest {
     }
 
     /**
-     * Migration 5 on a cluster: a database at version 4 (every shard's day_rollup_local in granules of 8,192 rows)
-     * with rolled days keeps each shard's rows and the answers; the local tables are swapped on every host and the
-     * Distributed day_rollup reads the new ones.
+     * Migrations 5 and 6 on a cluster: a database at version 4 (every shard's day_rollup_local in granules of 8,192
+     * rows, sessions_local with a state per attribute as migration 2's cluster form made it) with rolled days keeps
+     * each shard's rows, the answers and every session; the local tables are swapped on every host, the Distributed
+     * day_rollup reads the new ones, and the Distributed sessions is made anew with migration 6's columns.
      */
     @Test
     void migrations_5_and_6_rebuild_every_shards_day_rollup_and_sessions_and_keep_their_rows() throws Exception {
