@@ -245,7 +245,7 @@ public class ClickHouseEventStore implements EventStore {
     }
 
     /** Every schema statement, this store's own table first: which names a view may refer to. */
-    private static List<String> allStatements() {
+    static List<String> allStatements() {
         List<String> all = new ArrayList<>(List.of(SCHEMA_VERSION_TABLE));
         for (Resource file : migrations()) all.addAll(statements(file));
         return all;

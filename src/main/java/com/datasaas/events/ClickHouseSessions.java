@@ -2,7 +2,9 @@ package com.datasaas.events;
 
 import com.datasaas.sql.ClickHouseDialect;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.springframework.stereotype.Component;
 
@@ -10,9 +12,9 @@ import org.springframework.stereotype.Component;
  * Sessions on ClickHouse: a {@code sessions} table of partial aggregate states ({@code AggregatingMergeTree}), fed by
  * the materialized view {@code sessions_feed} within every INSERT into {@code events}, and read here with the
  * {@code -Merge} combinators where the stats trees name {@code sessions}. The definition is the embedded store's
- * ({@link SessionRollup#fold}): one list of fields below gives the table's columns, the view's states and the reads,
- * and {@link SessionAttribute} gives the session-level dimensions, so the DDL (migration 2, generated from this class
- * and checked by a test) cannot drift from the reads.
+ * ({@link SessionRollup#fold}): one list of numbers below and {@link SessionAttribute}'s session-level dimensions give
+ * the table's columns, the view's states and the reads ({@link #layout}), so the DDL (migrations 2 and 6, generated
+ * from this class and checked by a test) cannot drift from the reads.
  *
  * <p>Why states and not rows: a load balancer spreads one visit over several nodes, in any order. Each insert adds a
  * partial state per session and day of its own events; merging states is order-free (earliest/latest, sums, the value
@@ -35,17 +37,19 @@ public final class ClickHouseSessions implements ClickHouseDialect.SessionsRelat
     private static final String TIME = "DateTime('UTC')";
 
     /**
-     * A column of a session row: the state column kept in {@code sessions} ({@code <name>_state}, so a read's alias
-     * never shadows a state another read merges), its type, the state over an insert's events, and the read.
+     * A state column of {@code sessions}: its name ({@code <name>_state}, so a read's alias never shadows a state
+     * another read merges), its type, and the state over an insert's events.
      */
-    record Field(String name, String stateType, String state, String read) {
-        String stateColumn() {
-            return name + "_state";
-        }
-    }
+    record State(String column, String type, String expression) {}
+
+    /** A column of a session row as the reads give it: its name and the merge of states that gives it. */
+    record Field(String name, String read) {}
+
+    /** A session number: its own state and its read. */
+    private record Number(String name, String stateType, String state, String read) {}
 
     /** The session's numbers; the attributes follow ({@link #fields}). */
-    private static final List<Field> NUMBERS = List.of(
+    private static final List<Number> NUMBERS = List.of(
             field("visitor_key", "any, Int64", "anyState(visitor_key)", "anyMerge(%s)"),
             // Read from the exact twins below: ts is the whole second of ts_us (floor), and floor keeps the order,
             // so min(ts) is the second of min(ts_us). One merge fewer per bound on every read of a session.
@@ -105,20 +109,22 @@ public final class ClickHouseSessions implements ClickHouseDialect.SessionsRelat
                     "maxIfState(ts, " + PAGEVIEW + ")",
                     "if(countIfMerge(pageviews_state) = 0, NULL, maxIfMerge(%s))"));
 
-    private static Field field(String name, String arguments, String state, String read) {
-        return new Field(name, "AggregateFunction(" + arguments + ")", state, read.formatted(name + "_state"));
+    private static Number field(String name, String arguments, String state, String read) {
+        return new Number(name, "AggregateFunction(" + arguments + ")", state, read.formatted(name + "_state"));
     }
 
     /**
-     * A session-level dimension: the value of the first (last) pageview by {@code ts_us}, kept as a string with a
+     * A session-level dimension is the value of the first (last) pageview by {@code ts_us}, kept as a string with a
      * one-character prefix, {@code ''} for NULL. The prefix is what keeps a NULL value of that pageview (a plain
      * argMin skips NULL rows and so would take a later page's value); 18.16 loses the NULL of a {@code
-     * Tuple(Nullable)} state when it writes it to disk, so the state holds a plain string.
+     * Tuple(Nullable)} state when it writes it to disk, so the state holds plain strings.
      */
-    private static Field attribute(SessionAttribute a) {
-        String function = a.pick == SessionAttribute.Pick.FIRST_PAGEVIEW ? "argMinIf" : "argMaxIf";
-        String value = "ifNull(concat('=', toString(" + a.source + ")), '')";
-        String merged = function + "Merge(" + a.column() + "_state)";
+    private static String value(SessionAttribute a) {
+        return "ifNull(concat('=', toString(" + a.source + ")), '')";
+    }
+
+    /** The attribute's value in SQL from its merged text ({@link #value}): NULL for {@code ''}, else its type. */
+    private static String typed(SessionAttribute a, String merged) {
         String text = "substring(" + merged + ", 2)";
         String typed = switch (a.sqlType) {
             case "VARCHAR" -> text;
@@ -127,31 +133,112 @@ public final class ClickHouseSessions implements ClickHouseDialect.SessionsRelat
                 throw new IllegalStateException(
                         "No ClickHouse reading for session attribute type " + a.sqlType + " of " + a);
         };
-        return new Field(
-                a.column(),
-                "AggregateFunction(" + function + ", String, Int64, UInt8)",
-                function + "State(" + value + ", ts_us, " + PAGEVIEW + ")",
-                "if(" + merged + " = '', NULL, " + typed + ")");
+        return "if(" + merged + " = '', NULL, " + typed + ")";
+    }
+
+    private static String function(SessionAttribute.Pick pick) {
+        return pick == SessionAttribute.Pick.FIRST_PAGEVIEW ? "argMinIf" : "argMaxIf";
+    }
+
+    /**
+     * The layout of migration 2: a state per attribute. Kept to generate that released migration only; migration 6
+     * replaced it with {@link #layout}.
+     */
+    private static Layout separateLayout(int attributesUpTo) {
+        Layout out = numbers();
+        for (SessionAttribute a : SessionAttribute.values()) {
+            if (a.since > attributesUpTo) continue;
+            String function = function(a.pick);
+            String merged = function + "Merge(" + a.column() + "_state)";
+            out.states.add(new State(
+                    a.column() + "_state",
+                    "AggregateFunction(" + function + ", String, Int64, UInt8)",
+                    function + "State(" + value(a) + ", ts_us, " + PAGEVIEW + ")"));
+            out.fields.add(new Field(a.column(), typed(a, merged)));
+        }
+        return out;
+    }
+
+    /**
+     * The layout since migration 6: the attributes of the same pageview (the first one: every attribute but the exit
+     * page) share one {@code argMinIf} state over a tuple of their values, {@code entry_attributes_state}. They were
+     * 16 states on the same time and condition: each an own column per row, own files per part, and its own
+     * comparison of {@code ts_us} per event. One state cut the INSERT's CPU per event by about a fifth and the
+     * sessions parts and their merge CPU by half on 18.16 (docs/benchmarks.md, "ClickHouse sessions in fewer
+     * states"). A pick with a single attribute (the exit page) keeps a plain string state: a one-value tuple would
+     * only take 18.16's slower generic state. A read takes its element of the merged tuple; ClickHouse merges a state
+     * named twice in one SELECT once.
+     */
+    private static Layout layout(int attributesUpTo) {
+        Layout out = numbers();
+        Map<SessionAttribute, String> reads = new EnumMap<>(SessionAttribute.class);
+        for (SessionAttribute.Pick pick : SessionAttribute.Pick.values()) {
+            List<SessionAttribute> picked = new ArrayList<>();
+            for (SessionAttribute a : SessionAttribute.values()) {
+                if (a.pick == pick && a.since <= attributesUpTo) picked.add(a);
+            }
+            if (picked.isEmpty()) continue;
+            String function = function(pick);
+            if (picked.size() == 1) {
+                SessionAttribute a = picked.get(0);
+                out.states.add(new State(
+                        a.column() + "_state",
+                        "AggregateFunction(" + function + ", String, Int64, UInt8)",
+                        function + "State(" + value(a) + ", ts_us, " + PAGEVIEW + ")"));
+                reads.put(a, typed(a, function + "Merge(" + a.column() + "_state)"));
+                continue;
+            }
+            String column = pick.stateName + "_state";
+            out.states.add(new State(
+                    column,
+                    "AggregateFunction(" + function + ", Tuple("
+                            + String.join(
+                                    ", ", picked.stream().map(a -> "String").toList()) + "), Int64, UInt8)",
+                    function + "State(tuple("
+                            + String.join(
+                                    ", ",
+                                    picked.stream()
+                                            .map(ClickHouseSessions::value)
+                                            .toList()) + "), ts_us, " + PAGEVIEW + ")"));
+            for (int i = 0; i < picked.size(); i++) {
+                SessionAttribute a = picked.get(i);
+                reads.put(a, typed(a, "tupleElement(" + function + "Merge(" + column + "), " + (i + 1) + ")"));
+            }
+        }
+        // The rows' columns in the attributes' order, as before the fold.
+        reads.forEach((a, read) -> out.fields.add(new Field(a.column(), read)));
+        return out;
+    }
+
+    /** States and reads, in the table's column order and the rows' column order. */
+    private record Layout(List<State> states, List<Field> fields) {}
+
+    private static Layout numbers() {
+        Layout out = new Layout(new ArrayList<>(), new ArrayList<>());
+        for (Number n : NUMBERS) {
+            out.states.add(new State(n.name() + "_state", n.stateType(), n.state()));
+            out.fields.add(new Field(n.name(), n.read()));
+        }
+        return out;
     }
 
     /**
      * The attributes ClickHouse migration 2 made columns for: those of the embedded schema up to this version. A
      * released migration never changes, so an attribute added later needs a ClickHouse migration of its own (a new
-     * table with the column, the view pointed at it, a backfill); until it has one, the reads name a column the table
-     * lacks and every ClickHouse test fails.
+     * table with the column, the view pointed at it, a backfill: see migration 6); until it has one, the reads name a
+     * column the table lacks and every ClickHouse test fails.
      */
     static final int MIGRATION_2_ATTRIBUTES = 4;
 
+    /** The attributes in migration 6's layout: all of them, as of that migration. */
+    static final int MIGRATION_6_ATTRIBUTES = 4;
+
     static List<Field> fields() {
-        return fields(Integer.MAX_VALUE);
+        return layout(Integer.MAX_VALUE).fields();
     }
 
-    private static List<Field> fields(int attributesUpTo) {
-        List<Field> out = new ArrayList<>(NUMBERS);
-        for (SessionAttribute a : SessionAttribute.values()) {
-            if (a.since <= attributesUpTo) out.add(attribute(a));
-        }
-        return out;
+    static List<State> states() {
+        return layout(Integer.MAX_VALUE).states();
     }
 
     /**
@@ -231,24 +318,25 @@ public final class ClickHouseSessions implements ClickHouseDialect.SessionsRelat
      * what the view would have inserted for them.
      */
     static String statesOf(String where) {
-        return states(fields()).replace("\nFROM events\n", "\nFROM events\nWHERE " + where + "\n");
+        return states(states()).replace("\nFROM events\n", "\nFROM events\nWHERE " + where + "\n");
     }
 
     /** The states of a set of events per session and day: what the view inserts for each INSERT into events. */
-    private static String states(List<Field> fields) {
+    private static String states(List<State> states) {
         List<String> columns = new ArrayList<>(List.of("site_id", "toDate(ts) AS day", "session_key"));
-        for (Field f : fields) columns.add(f.state() + " AS " + f.stateColumn());
+        for (State s : states) columns.add(s.expression() + " AS " + s.column());
         return "SELECT " + String.join(",\n    ", columns) + "\nFROM events\nGROUP BY site_id, day, session_key";
     }
 
     /**
-     * Migration 2, generated from the fields above ({@code ClickHouseSessionsSchemaTest} checks the file equals this):
-     * the table, the view that feeds it from each INSERT into {@code events}, and the backfill of the events stored
-     * before (an upgrade runs while no node writes: see docs/server-mode.md). Plain {@code CREATE TABLE} and {@code
-     * CREATE MATERIALIZED VIEW ... TO} statements, so a cluster's DDL can point the view at a local table.
+     * Migration 2, generated from the per-attribute layout it was released with ({@code ClickHouseSessionsSchemaTest}
+     * checks the file equals this): the table, the view that feeds it from each INSERT into {@code events}, and the
+     * backfill of the events stored before (an upgrade runs while no node writes: see docs/server-mode.md). Plain
+     * {@code CREATE TABLE} and {@code CREATE MATERIALIZED VIEW ... TO} statements, so a cluster's DDL can point the
+     * view at a local table.
      */
-    static String migration() {
-        List<Field> fields = fields(MIGRATION_2_ATTRIBUTES);
+    static String migration2() {
+        List<State> states = separateLayout(MIGRATION_2_ATTRIBUTES).states();
         StringBuilder out = new StringBuilder();
         out.append(
                         "-- GENERATED from events/ClickHouseSessions.java (fields and SessionAttribute); do not edit by hand.\n")
@@ -257,23 +345,73 @@ public final class ClickHouseSessions implements ClickHouseDialect.SessionsRelat
                 .append("-- Sessions as partial aggregate states: each INSERT into events adds, through the view\n")
                 .append("-- sessions_feed, one row per session and day of its events; reads merge a session's rows\n")
                 .append("-- (-Merge combinators, GROUP BY session). Background merges fold rows of the same key.\n")
-                .append("CREATE TABLE IF NOT EXISTS sessions (\n")
-                .append("    site_id String,\n")
-                .append("    day Date,\n")
-                .append("    session_key Int64");
-        for (Field f : fields) {
-            out.append(",\n    ").append(f.stateColumn()).append(' ').append(f.stateType());
-        }
-        out.append("\n) ENGINE = AggregatingMergeTree\n")
-                .append("PARTITION BY toYYYYMM(day)\n")
-                .append("ORDER BY (site_id, day, session_key);\n\n")
-                .append("CREATE MATERIALIZED VIEW IF NOT EXISTS sessions_feed TO sessions AS\n")
-                .append(states(fields))
+                .append(createTable("sessions", states))
+                .append(";\n\n")
+                .append(createView(states))
                 .append(";\n\n")
                 .append("-- Backfill: the sessions of the events stored before this migration.\n")
                 .append("INSERT INTO sessions\n")
-                .append(states(fields))
+                .append(states(states))
                 .append(";\n");
         return out.toString();
+    }
+
+    /**
+     * Migration 6, generated from {@link #layout} ({@code ClickHouseSessionsSchemaTest} checks the file equals this):
+     * the sessions table rebuilt with the entry attributes in one state. Stored states cannot be converted (a state
+     * holds its value, not the {@code ts_us} it was picked by, which the merged state needs), so the new table is
+     * filled from the events, as migration 2's backfill did: the view sees exactly the rows an INSERT stores, and
+     * deleting a site or visitors deletes both, so the sessions of the stored events are what the old table held.
+     */
+    static String migration6() {
+        List<State> states = layout(MIGRATION_6_ATTRIBUTES).states();
+        return "-- GENERATED from events/ClickHouseSessions.java (layout and SessionAttribute); do not edit by hand.\n"
+                + "-- Regenerate: ./mvnw test -Dtest=ClickHouseSessionsSchemaTest -Dgolden.update=true\n"
+                + "--\n"
+                + "-- Sessions with the entry attributes in one state (issue 12): the 16 attributes of the first\n"
+                + "-- pageview were 16 argMinIf states on the same ts_us and condition; one argMinIf over a tuple of\n"
+                + "-- their values keeps the same values (ties included: the same comparisons pick the same row) and cut\n"
+                + "-- the sessions INSERT and merge CPU (docs/benchmarks.md, \"ClickHouse sessions in fewer states\").\n"
+                + "--\n"
+                + "-- Stored states cannot be converted (a state keeps its value, not the ts_us it was picked by), so\n"
+                + "-- the new table is filled from the events, like migration 2's backfill: the same sessions. An\n"
+                + "-- upgrade runs while no node writes (docs/server-mode.md). Every statement may run again after a\n"
+                + "-- failure at any point (the runner records version 6 only after the last one): the copy is\n"
+                + "-- dropped and made anew from the events, which hold every session before and after the swap.\n"
+                + "-- On a cluster the copy's local tables take the name sessions_local, and the Distributed sessions\n"
+                + "-- is made anew with the new columns (a Distributed table keeps the columns it was made with).\n"
+                + "DROP TABLE IF EXISTS sessions_v6;\n\n"
+                + createTable("sessions_v6", states)
+                + ";\n\n"
+                + "INSERT INTO sessions_v6\n"
+                + states(states)
+                + ";\n\n"
+                + "DROP TABLE IF EXISTS sessions_feed;\n\n"
+                + "DROP TABLE IF EXISTS sessions;\n\n"
+                + "RENAME TABLE sessions_v6 TO sessions;\n\n"
+                + "-- One server: already there. A cluster: the Distributed sessions over the renamed local tables.\n"
+                + createTable("sessions", states)
+                + ";\n\n"
+                + "-- On a cluster: the Distributed sessions_v6, whose local tables now have the name sessions_local.\n"
+                + "DROP TABLE IF EXISTS sessions_v6;\n\n"
+                + createView(states)
+                + ";\n";
+    }
+
+    private static String createTable(String name, List<State> states) {
+        StringBuilder out = new StringBuilder("CREATE TABLE IF NOT EXISTS " + name + " (\n")
+                .append("    site_id String,\n")
+                .append("    day Date,\n")
+                .append("    session_key Int64");
+        for (State s : states)
+            out.append(",\n    ").append(s.column()).append(' ').append(s.type());
+        return out.append("\n) ENGINE = AggregatingMergeTree\n")
+                .append("PARTITION BY toYYYYMM(day)\n")
+                .append("ORDER BY (site_id, day, session_key)")
+                .toString();
+    }
+
+    private static String createView(List<State> states) {
+        return "CREATE MATERIALIZED VIEW IF NOT EXISTS sessions_feed TO sessions AS\n" + states(states);
     }
 }

@@ -13,9 +13,9 @@ package com.datasaas.events;
  * <p>Adding a session-level dimension: add a constant here with the next migration's version, append
  * {@code SessionAttribute.addedIn(version) + SessionRollup.rebuild()} to {@link DuckDbSchema#MIGRATIONS}, add the
  * column to the oracle in the test support ({@code StoreOracle}), and point a {@code Dimension} at it. On ClickHouse the
- * sessions table holds one aggregate state per attribute ({@link ClickHouseSessions}): add a ClickHouse migration that
- * gives the table the new state column and the view the new state (see {@code ClickHouseSessions#MIGRATION_2_ATTRIBUTES}
- * and docs/server-mode.md). See docs/architecture.md.
+ * sessions table holds the attributes of the same pageview in one aggregate state over a tuple ({@link
+ * ClickHouseSessions}): add a ClickHouse migration that rebuilds the table with the wider state and the view over it,
+ * as migration 6 does (see {@code ClickHouseSessions#MIGRATION_6_ATTRIBUTES} and docs/server-mode.md). See docs/architecture.md.
  */
 public enum SessionAttribute {
     ENTRY_PAGE("entry_page", "VARCHAR", "pathname", Pick.FIRST_PAGEVIEW, 2),
@@ -38,15 +38,18 @@ public enum SessionAttribute {
 
     /** Which pageview of the session gives the value; the merge compares that pageview's time. */
     enum Pick {
-        FIRST_PAGEVIEW("arg_min_null", "entry_at"),
-        LAST_PAGEVIEW("arg_max_null", "exit_at");
+        FIRST_PAGEVIEW("arg_min_null", "entry_at", "entry_attributes"),
+        LAST_PAGEVIEW("arg_max_null", "exit_at", "exit_attributes");
 
         final String aggregate;
         final String timeColumn;
+        /** On ClickHouse, the name of the state that holds this pick's attributes together (two or more of them). */
+        final String stateName;
 
-        Pick(String aggregate, String timeColumn) {
+        Pick(String aggregate, String timeColumn, String stateName) {
             this.aggregate = aggregate;
             this.timeColumn = timeColumn;
+            this.stateName = stateName;
         }
     }
 

@@ -301,12 +301,13 @@ class ClickHouseClusterStoreTest {
     }
 
     /**
-     * Migration 5 on a cluster: a database at version 4 (every shard's day_rollup_local in granules of 8,192 rows)
-     * with rolled days keeps each shard's rows and the answers; the local tables are swapped on every host and the
-     * Distributed day_rollup reads the new ones.
+     * Migrations 5 and 6 on a cluster: a database at version 4 (every shard's day_rollup_local in granules of 8,192
+     * rows, sessions_local with a state per attribute as migration 2's cluster form made it) with rolled days keeps
+     * each shard's rows, the answers and every session; the local tables are swapped on every host, the Distributed
+     * day_rollup reads the new ones, and the Distributed sessions is made anew with migration 6's columns.
      */
     @Test
-    void migration_5_rebuilds_every_shards_day_rollup_and_keeps_its_rows() throws Exception {
+    void migrations_5_and_6_rebuild_every_shards_day_rollup_and_sessions_and_keep_their_rows() throws Exception {
         String db = database();
         java.time.Duration settle = java.time.Duration.ofSeconds(1);
         java.time.ZoneId zone = java.time.ZoneId.of("UTC");
@@ -333,6 +334,10 @@ class ClickHouseClusterStoreTest {
         for (String dimension : DayRollup.dimensions()) {
             answers.put(dimension, dayRows(store, zone, dimension, first, first.plusDays(2), false));
         }
+        String sessionRows = "SELECT * FROM (" + new ClickHouseSessions().select(null, List.of())
+                + ") ORDER BY site_id, session_key";
+        List<List<Object>> sessions = rows(store, sessionRows);
+        assertThat(sessions).hasSizeGreaterThan(1);
 
         // Back to version 4: migration 3's day_rollup_local on every shard, same rows; schema_version without 5.
         String v3 = ClickHouseEventStore.statements(
@@ -347,9 +352,21 @@ class ClickHouseClusterStoreTest {
             shard.run(v3);
             shard.run("INSERT INTO " + db + ".day_rollup_local SELECT * FROM " + db + ".day_rollup_rolled");
             shard.run("DROP TABLE " + db + ".day_rollup_rolled");
-            shard.run("ALTER TABLE " + db + ".schema_version_local DELETE WHERE version = 5");
+            shard.run("ALTER TABLE " + db + ".schema_version_local DELETE WHERE version >= 5");
             assertThat(shard.run("SHOW CREATE TABLE " + db + ".day_rollup_local"))
                     .contains("index_granularity = 8192");
+        }
+        // and migration 2's sessions (a state per attribute), as its cluster form made them, backfill included
+        ClusterSchema schema = new ClusterSchema(ClickHouseShards.CLUSTER, db, ClickHouseEventStore.allStatements());
+        List<String> toV2 =
+                new ArrayList<>(List.of("DROP TABLE IF EXISTS sessions_feed", "DROP TABLE IF EXISTS sessions"));
+        toV2.addAll(ClickHouseEventStore.statements(
+                ClickHouseEventStore.migrations().get(1)));
+        for (String statement : toV2) {
+            for (String sql : schema.statements(statement)) store.execute(sql);
+        }
+        for (ClickHouseServer shard : CLUSTER.shards()) {
+            assertThat(shard.run("SHOW CREATE TABLE " + db + ".sessions_local")).contains("entry_page_state");
         }
         for (int i = 0; i < 600; i++) {
             if (store.query("SELECT max(version) FROM schema_version", List.of(), (rs, n) -> rs.getLong(1))
@@ -360,7 +377,21 @@ class ClickHouseClusterStoreTest {
         ClickHouseEventStore restarted = store(db, "node-b", 1);
         restarted.dayClock(now);
         assertThat(restarted.query("SELECT max(version) FROM schema_version", List.of(), (rs, n) -> rs.getLong(1)))
-                .containsExactly(5L);
+                .containsExactly((long) ClickHouseEventStore.migrations().size());
+        assertThat(rows(restarted, sessionRows)).isEqualTo(sessions);
+        for (ClickHouseServer shard : CLUSTER.shards()) {
+            for (String table : List.of("sessions", "sessions_local")) {
+                assertThat(shard.run("SHOW CREATE TABLE " + db + "." + table))
+                        .as(table)
+                        .contains("entry_attributes_state")
+                        .doesNotContain("entry_page_state");
+            }
+            assertThat(shard.run("SELECT name FROM system.tables WHERE database = '" + db
+                                    + "' AND name LIKE 'sessions%' ORDER BY name")
+                            .lines())
+                    .as("no copy of sessions left behind")
+                    .containsExactly("sessions", "sessions_feed_local", "sessions_local");
+        }
         for (ClickHouseServer shard : CLUSTER.shards()) {
             assertThat(shard.run("SHOW CREATE TABLE " + db + ".day_rollup_local"))
                     .contains("index_granularity = 256");
@@ -376,6 +407,14 @@ class ClickHouseClusterStoreTest {
                     .as(dimension)
                     .isEqualTo(answers.get(dimension));
         }
+    }
+
+    private static List<List<Object>> rows(ClickHouseEventStore store, String sql) {
+        return store.query(sql, List.of(), (rs, n) -> {
+            List<Object> row = new ArrayList<>();
+            for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) row.add(rs.getObject(i));
+            return row;
+        });
     }
 
     /**

@@ -567,4 +567,65 @@ class ClickHouseEventStoreTest {
         after.append(List.of(DuckDbEventStoreTest.event(301, EventType.PAGEVIEW)));
         assertThat(sessions(after, "1")).isEqualTo(derivedSessions(after));
     }
+
+    /**
+     * An install at schema 5 (a state per session attribute) gets its sessions in migration 6's layout (the entry
+     * attributes in one state), none lost and none counted twice, also when an earlier attempt stopped after any of
+     * the migration's statements (the runner records version 6 only after the last one, so the next start runs them
+     * all again).
+     */
+    @Test
+    void upgrading_from_schema_5_keeps_every_session_whatever_statement_an_earlier_attempt_stopped_after(
+            TestInfo test) {
+        String db = database(test);
+        ClickHouseEventStore before = store(db, "node-a");
+        List<SpooledEvent> visits = numbered(visits(), 1);
+        before.appendSpooled(visits.subList(0, visits.size() / 2));
+        List<String> migration = ClickHouseEventStore.statements(
+                ClickHouseEventStore.migrations().get(5));
+        ClickHouseEventStore after = before;
+        for (int stoppedAfter = 0; stoppedAfter <= migration.size(); stoppedAfter++) {
+            toVersion5(before, db);
+            if (stoppedAfter == 0) {
+                // rows written by migration 5's view as well as by its backfill
+                before.appendSpooled(visits.subList(visits.size() / 2, visits.size()));
+                assertThat(before.query("SELECT count() FROM sessions", List.of(), (rs, n) -> rs.getLong(1))
+                                .get(0))
+                        .isGreaterThan(13L);
+            }
+            for (String statement : migration.subList(0, stoppedAfter)) before.execute(statement);
+
+            after = store(db, "node-a");
+            String as = "after an attempt that stopped after " + stoppedAfter + " statements";
+            assertThat(sessions(after, "1")).as(as).hasSize(13).isEqualTo(derivedSessions(after));
+            assertThat(after.query(
+                            "SELECT name FROM system.tables WHERE database = currentDatabase() AND name LIKE"
+                                    + " 'sessions%' ORDER BY name",
+                            List.of(), (rs, n) -> rs.getString(1)))
+                    .as(as + ": no copy left behind")
+                    .containsExactly("sessions", "sessions_feed");
+            assertThat(after.query("SELECT max(version) FROM schema_version", List.of(), (rs, n) -> rs.getLong(1)))
+                    .as(as)
+                    .containsExactly(6L);
+        }
+        // and from then on the view keeps them
+        after.append(List.of(DuckDbEventStoreTest.event(301, EventType.PAGEVIEW)));
+        assertThat(sessions(after, "1")).isEqualTo(derivedSessions(after));
+    }
+
+    /** The database as migration 5 left it: migration 2's sessions table (a state per attribute) and its view. */
+    private static void toVersion5(ClickHouseEventStore store, String db) {
+        SERVER.run("DROP TABLE IF EXISTS " + db + ".sessions_feed");
+        SERVER.run("DROP TABLE IF EXISTS " + db + ".sessions");
+        SERVER.run("DROP TABLE IF EXISTS " + db + ".sessions_v6");
+        for (String statement : ClickHouseEventStore.statements(
+                ClickHouseEventStore.migrations().get(1))) {
+            store.execute(statement);
+        }
+        SERVER.run("DROP TABLE " + db + ".schema_version");
+        SERVER.run("CREATE TABLE " + db + ".schema_version (version UInt32, applied_at DateTime)"
+                + " ENGINE = MergeTree ORDER BY version");
+        SERVER.run("INSERT INTO " + db + ".schema_version VALUES (1, now()), (2, now()), (3, now()), (4, now()), (5,"
+                + " now())");
+    }
 }
