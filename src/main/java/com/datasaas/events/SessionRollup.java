@@ -65,20 +65,42 @@ final class SessionRollup {
         return fold(relation, latest());
     }
 
+    /**
+     * The entry attributes (the first pageview's values) are picked by one {@code arg_min_null} over a struct of them
+     * all, unpacked outside the group-by, instead of one aggregate each on the same key: the group-by then keeps one
+     * state per session for them, not 16, and the pick is one row's values whatever the ties on {@code ts}. The
+     * {@code _null} variant as before: a first pageview's NULL is its value (plain {@code arg_min} would skip it for a
+     * later row's); the struct itself is never NULL, and a session without a pageview gets a NULL struct, so NULL
+     * fields, as the per-column aggregates gave.
+     */
     private static String fold(String relation, int version) {
-        StringBuilder out = new StringBuilder("SELECT ");
         List<Column> columns = columns(version);
-        for (int i = 0; i < columns.size(); i++) {
-            out.append(i == 0 ? "" : ",\n    ")
-                    .append(columns.get(i).aggregate())
-                    .append(" AS ")
-                    .append(columns.get(i).name());
+        List<SessionAttribute> entry = Arrays.stream(SessionAttribute.values())
+                .filter(a -> a.since <= version && a.pick == SessionAttribute.Pick.FIRST_PAGEVIEW)
+                .toList();
+        List<String> entryColumns = entry.stream().map(SessionAttribute::column).toList();
+        List<String> outer = new ArrayList<>();
+        List<String> inner = new ArrayList<>();
+        for (Column c : columns) {
+            boolean picked = entryColumns.contains(c.name());
+            outer.add(picked ? "struct_extract(" + FIRST_PAGEVIEW + ", '" + c.name() + "') AS " + c.name() : c.name());
+            if (!picked) inner.add(c.aggregate() + " AS " + c.name());
         }
-        return out.append("\nFROM ")
-                .append(relation)
-                .append("\nGROUP BY site_id, session_key")
-                .toString();
+        if (!entry.isEmpty()) {
+            inner.add("arg_min_null(struct_pack("
+                    + String.join(
+                            ", ",
+                            entry.stream()
+                                    .map(e -> e.column() + " := " + e.source)
+                                    .toList())
+                    + "), ts) FILTER (WHERE event_type = 'pageview') AS " + FIRST_PAGEVIEW);
+        }
+        return "SELECT " + String.join(",\n    ", outer) + "\nFROM (SELECT " + String.join(",\n    ", inner) + "\nFROM "
+                + relation + "\nGROUP BY site_id, session_key) AS folded";
     }
+
+    /** The fold's struct of a session's entry attributes. */
+    private static final String FIRST_PAGEVIEW = "first_pageview";
 
     private static String insert(int version) {
         return "INSERT INTO sessions ("
