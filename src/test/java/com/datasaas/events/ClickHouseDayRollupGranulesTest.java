@@ -74,8 +74,8 @@ class ClickHouseDayRollupGranulesTest {
             assertThat(answer(restarted, DayRollup.PATHNAME)).as(after).isEqualTo(pages);
             assertThat(DayRowText.query(restarted, "SELECT max(version) FROM schema_version")
                             .strip())
-                    .as(after)
-                    .isEqualTo("5");
+                    .as(after + ": the restart ran migration 5 and every later one")
+                    .isEqualTo(String.valueOf(ClickHouseEventStore.migrations().size()));
             assertThat(DayRowText.query(
                                     restarted,
                                     "SELECT name FROM system.tables WHERE database = currentDatabase() AND name LIKE"
