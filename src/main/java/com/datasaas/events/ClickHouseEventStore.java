@@ -346,25 +346,26 @@ public class ClickHouseEventStore implements EventStore {
     @Override
     public void appendSpooled(List<SpooledEvent> batch) {
         if (batch.isEmpty()) return;
+        int size = batch.size();
         synchronized (writeLock) {
             try {
                 if (recovering) watermark = readWatermark();
-                List<SpooledEvent> fresh = new ArrayList<>(batch.size());
-                long highest = watermark;
-                for (SpooledEvent e : batch) {
-                    if (e.id() > watermark) fresh.add(e);
-                    highest = Math.max(highest, e.id());
-                }
-                if (recovering && !fresh.isEmpty()) fresh = withoutStored(fresh);
+                Rows rows = freshRows(batch);
+                // The decoded events are dead once encoded. Held while the INSERT waits for ClickHouse, a 1 s batch
+                // of them was copied and promoted by the young collections in that time (5-9x embedded's promotion,
+                // full collections every few seconds; docs/benchmarks.md, "Server mode's app, where its CPU goes").
+                // Only this frame still refers to the list (an interpreted frame keeps every reference local
+                // alive); the body, and the spool records a retry needs, are what stays.
+                batch = null;
                 stepHook.before("insert_events");
-                if (!fresh.isEmpty()) insert(fresh, nodeId);
-                if (highest > watermark) {
+                if (rows.body() != null) post(database, rows.statement(), rows.body(), false);
+                if (rows.highest() > watermark) {
                     stepHook.before("raise_watermark");
                     execute(
                             database,
-                            "INSERT INTO spool_watermarks VALUES (" + ClickHouseDialect.literal(nodeId) + ", " + highest
-                                    + ", " + System.nanoTime() + ")");
-                    watermark = highest;
+                            "INSERT INTO spool_watermarks VALUES (" + ClickHouseDialect.literal(nodeId) + ", "
+                                    + rows.highest() + ", " + System.nanoTime() + ")");
+                    watermark = rows.highest();
                 }
                 recovering = false;
             } catch (RuntimeException e) {
@@ -372,9 +373,24 @@ public class ClickHouseEventStore implements EventStore {
                 recovering = true;
                 throw e instanceof EventStoreException ese
                         ? ese
-                        : new EventStoreException("Writing " + batch.size() + " events failed: " + e.getMessage(), e);
+                        : new EventStoreException("Writing " + size + " events failed: " + e.getMessage(), e);
             }
         }
+    }
+
+    /** An INSERT's statement and body ({@code null} when no event of the batch is left to store). */
+    private record Rows(String statement, byte[] body, long highest) {}
+
+    /** The INSERT of the batch's events above the watermark that ClickHouse does not hold yet, and the batch's top id. */
+    private Rows freshRows(List<SpooledEvent> batch) {
+        List<SpooledEvent> fresh = new ArrayList<>(batch.size());
+        long highest = watermark;
+        for (SpooledEvent e : batch) {
+            if (e.id() > watermark) fresh.add(e);
+            highest = Math.max(highest, e.id());
+        }
+        if (recovering && !fresh.isEmpty()) fresh = withoutStored(fresh);
+        return fresh.isEmpty() ? new Rows(null, null, highest) : rows(fresh, nodeId, highest);
     }
 
     /** The events of {@code batch} that an earlier, unclear attempt has not stored. */
@@ -466,15 +482,18 @@ public class ClickHouseEventStore implements EventStore {
      * table's columns allow it (always, with the schema files of this release): no text to write or parse.
      */
     private void insert(List<SpooledEvent> batch, String node) {
-        if (writesRowBinary()) {
-            post(database, rowBinary.insert(), rowBinary.rows(batch, node), false);
-        } else {
-            insertJson(batch, node);
-        }
+        Rows rows = rows(batch, node, 0);
+        post(database, rows.statement(), rows.body(), false);
+    }
+
+    private Rows rows(List<SpooledEvent> batch, String node, long highest) {
+        return writesRowBinary()
+                ? new Rows(rowBinary.insert(), rowBinary.rows(batch, node), highest)
+                : new Rows("INSERT INTO events FORMAT JSONEachRow", jsonRows(batch, node), highest);
     }
 
     /** The text fallback, for a table with a column the RowBinary encoder does not know. */
-    private void insertJson(List<SpooledEvent> batch, String node) {
+    private byte[] jsonRows(List<SpooledEvent> batch, String node) {
         ByteArrayOutputStream body = new ByteArrayOutputStream(batch.size() * 400);
         try (JsonGenerator g = json.createGenerator(body)) {
             for (SpooledEvent s : batch) {
@@ -507,7 +526,7 @@ public class ClickHouseEventStore implements EventStore {
                 g.writeRaw('\n');
             }
         }
-        post(database, "INSERT INTO events FORMAT JSONEachRow", body.toByteArray(), false);
+        return body.toByteArray();
     }
 
     // ---------------------------------------------------------------- reads

@@ -8,6 +8,7 @@ import com.datasaas.sql.ClickHouseDialect;
 import com.datasaas.support.ClickHouseServer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.ref.WeakReference;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -69,6 +70,37 @@ class ClickHouseEventStoreTest {
         // Replaying below the watermark (a spool replay after a restart) stores nothing again.
         store.appendSpooled(spooled(4001, 5000));
         assertThat(count(store, "1")).isEqualTo(5000);
+    }
+
+    @Test
+    void the_decoded_events_can_be_collected_while_the_insert_waits_for_clickhouse(TestInfo test) {
+        ClickHouseEventStore store = store(database(test), "node-a");
+        List<WeakReference<SpooledEvent>> decoded = new ArrayList<>();
+        List<Boolean> collectedBeforeInsert = new ArrayList<>();
+        store.onEachStep(step -> {
+            if (!step.equals("insert_events")) return;
+            // Up to a few collections: a weakly reachable object is cleared by any full collection, but a collector
+            // may take System.gc() as a hint only.
+            for (int i = 0; i < 20 && decoded.stream().anyMatch(r -> r.get() != null); i++) {
+                System.gc();
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            collectedBeforeInsert.add(decoded.stream().allMatch(r -> r.get() == null));
+        });
+        // The batch is referred to only by the call's argument, as the write buffer's decoded batch is.
+        store.appendSpooled(weaklyWatched(spooled(1, 2000), decoded));
+        assertThat(collectedBeforeInsert).containsExactly(true);
+        assertThat(count(store, "1")).as("the body sent is the whole batch").isEqualTo(2000);
+        assertThat(store.spoolWatermark()).isEqualTo(2000);
+    }
+
+    private static List<SpooledEvent> weaklyWatched(List<SpooledEvent> batch, List<WeakReference<SpooledEvent>> refs) {
+        for (int i = 0; i < batch.size(); i += 500) refs.add(new WeakReference<>(batch.get(i)));
+        return batch;
     }
 
     @Test
