@@ -136,6 +136,20 @@ public final class ClickHouseSessions implements ClickHouseDialect.SessionsRelat
         return "if(" + merged + " = '', NULL, " + typed + ")";
     }
 
+    /** An attribute's own string state ({@code <column>_state}): every attribute's until migration 6, the exit page's since. */
+    private static State ownState(SessionAttribute a) {
+        String function = function(a.pick);
+        return new State(
+                a.column() + "_state",
+                "AggregateFunction(" + function + ", String, Int64, UInt8)",
+                function + "State(" + value(a) + ", ts_us, " + PAGEVIEW + ")");
+    }
+
+    /** The read of {@link #ownState}. */
+    private static String ownRead(SessionAttribute a) {
+        return typed(a, function(a.pick) + "Merge(" + a.column() + "_state)");
+    }
+
     private static String function(SessionAttribute.Pick pick) {
         return pick == SessionAttribute.Pick.FIRST_PAGEVIEW ? "argMinIf" : "argMaxIf";
     }
@@ -148,13 +162,8 @@ public final class ClickHouseSessions implements ClickHouseDialect.SessionsRelat
         Layout out = numbers();
         for (SessionAttribute a : SessionAttribute.values()) {
             if (a.since > attributesUpTo) continue;
-            String function = function(a.pick);
-            String merged = function + "Merge(" + a.column() + "_state)";
-            out.states.add(new State(
-                    a.column() + "_state",
-                    "AggregateFunction(" + function + ", String, Int64, UInt8)",
-                    function + "State(" + value(a) + ", ts_us, " + PAGEVIEW + ")"));
-            out.fields.add(new Field(a.column(), typed(a, merged)));
+            out.states.add(ownState(a));
+            out.fields.add(new Field(a.column(), ownRead(a)));
         }
         return out;
     }
@@ -181,11 +190,8 @@ public final class ClickHouseSessions implements ClickHouseDialect.SessionsRelat
             String function = function(pick);
             if (picked.size() == 1) {
                 SessionAttribute a = picked.get(0);
-                out.states.add(new State(
-                        a.column() + "_state",
-                        "AggregateFunction(" + function + ", String, Int64, UInt8)",
-                        function + "State(" + value(a) + ", ts_us, " + PAGEVIEW + ")"));
-                reads.put(a, typed(a, function + "Merge(" + a.column() + "_state)"));
+                out.states.add(ownState(a));
+                reads.put(a, ownRead(a));
                 continue;
             }
             String column = pick.stateName + "_state";
