@@ -6,10 +6,11 @@ import com.datasaas.enrich.ReferrerInfo;
 import com.datasaas.enrich.UserAgentInfo;
 import com.datasaas.sites.TrackedSite;
 import java.net.InetAddress;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * An event on its way through the pipeline: the validated request plus what the steps learn about it. Mutable and
- * confined to one request thread; the write step turns it into an immutable stored {@code Event}.
+ * confined to one request thread (the spool's confirmation, {@link #durable}, is read after the pipeline returns); the write step turns it into an immutable stored {@code Event}.
  */
 final class EventDraft {
     final EventRequest request;
@@ -26,6 +27,16 @@ final class EventDraft {
     String visitorId;
 
     String sessionId;
+
+    /**
+     * Set by a caller that answers asynchronously: the write step then hands the event to the spool and leaves the
+     * confirmation in {@link #durable} instead of waiting for it on this thread.
+     */
+    boolean answerLater;
+    /** The spool's confirmation of the written event, when {@link #answerLater}; null when it was dropped. */
+    CompletableFuture<Long> durable;
+    /** When the event was handed to the spool ({@link System#nanoTime}), for the spool-wait timer. */
+    long handedNanos;
 
     EventDraft(EventRequest request, InetAddress clientAddress, String userAgent) {
         this.request = request;

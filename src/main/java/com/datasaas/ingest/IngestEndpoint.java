@@ -3,6 +3,7 @@ package com.datasaas.ingest;
 import com.datasaas.app.ApiErrors;
 import com.datasaas.app.ApiException;
 import com.datasaas.app.ClientAddresses;
+import jakarta.servlet.AsyncContext;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
@@ -15,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -26,7 +28,8 @@ import tools.jackson.core.util.JsonRecyclerPools;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * POST /api/events: limit, read, validate, run the pipeline, answer 202 (also for dropped events).
+ * POST /api/events: limit, read, validate, run the pipeline, answer 202 (also for dropped events) once the spool
+ * confirms the event's fsync, asynchronously: the request thread does not wait for the disk.
  *
  * <p>A servlet filter registered ahead of every other one, not an MVC controller: this route carries no cookies, no
  * session and no authentication, yet the security filter chain, the observation filter and MVC's handler lookup,
@@ -52,10 +55,17 @@ final class IngestEndpoint extends HttpFilter {
     private final EventRateLimiter rateLimiter;
     private final ClientAddresses clientAddresses;
     private final Clock clock;
+    /** The spool-wait timer's update for a confirmed event ({@link WriteBuffer#confirmed}). */
+    private final LongConsumer confirmed;
 
     IngestEndpoint(
-            IngestPipeline pipeline, EventRateLimiter rateLimiter, ClientAddresses clientAddresses, Clock clock) {
+            IngestPipeline pipeline,
+            EventRateLimiter rateLimiter,
+            ClientAddresses clientAddresses,
+            Clock clock,
+            WriteBuffer buffer) {
         this.pipeline = pipeline;
+        this.confirmed = buffer::confirmed;
         this.rateLimiter = rateLimiter;
         this.clientAddresses = clientAddresses;
         this.clock = clock;
@@ -76,8 +86,12 @@ final class IngestEndpoint extends HttpFilter {
                 response.setHeader(HttpHeaders.ALLOW, "POST, OPTIONS");
                 throw new ApiException(HttpStatus.METHOD_NOT_ALLOWED, "Method " + method + " is not supported here.");
             }
-            collect(request);
-            response.setStatus(HttpStatus.ACCEPTED.value());
+            EventDraft draft = collect(request);
+            if (draft.durable == null) { // dropped (bots, exclusions): 202 like real traffic, nothing to wait for
+                response.setStatus(HttpStatus.ACCEPTED.value());
+            } else {
+                answerWhenDurable(request, response, draft);
+            }
         } catch (ApiException e) {
             refuse(response, e);
         } catch (RuntimeException e) {
@@ -90,7 +104,21 @@ final class IngestEndpoint extends HttpFilter {
         }
     }
 
-    private void collect(HttpServletRequest request) throws IOException {
+    /**
+     * The request thread goes back to the pool instead of parking until the event's fsync: the spool's writer
+     * thread answers when the fsync confirms it ({@link SpooledAnswer}). Tomcat's threads then take the next request
+     * at once, and one fsync covers more events than there are request threads.
+     */
+    private void answerWhenDurable(HttpServletRequest request, HttpServletResponse response, EventDraft draft) {
+        AsyncContext async = request.startAsync();
+        async.setTimeout(WriteBuffer.SPOOL_WAIT_MILLIS);
+        SpooledAnswer answer = new SpooledAnswer(async, response, confirmed, draft.handedNanos);
+        async.addListener(answer);
+        draft.durable.whenComplete(answer); // runs here at once if the spool confirmed already
+    }
+
+    /** The event after the pipeline: its {@code durable} is the spool's confirmation, null when it was dropped. */
+    private EventDraft collect(HttpServletRequest request) throws IOException {
         InetAddress client = clientAddresses.resolve(request);
         Duration wait = rateLimiter.take(client);
         if (!wait.isZero()) {
@@ -98,7 +126,10 @@ final class IngestEndpoint extends HttpFilter {
         }
         checkMediaType(request.getContentType());
         EventRequest event = EventRequest.parse(EVENT_JSON, readBody(request), clock.instant());
-        pipeline.run(new EventDraft(event, client, request.getHeader(HttpHeaders.USER_AGENT)));
+        EventDraft draft = new EventDraft(event, client, request.getHeader(HttpHeaders.USER_AGENT));
+        draft.answerLater = true;
+        pipeline.run(draft);
+        return draft;
     }
 
     private static byte[] readBody(HttpServletRequest request) throws IOException {
@@ -129,7 +160,7 @@ final class IngestEndpoint extends HttpFilter {
         response.setHeader("Access-Control-Expose-Headers", HttpHeaders.RETRY_AFTER);
     }
 
-    private static void refuse(HttpServletResponse response, ApiException e) throws IOException {
+    static void refuse(HttpServletResponse response, ApiException e) throws IOException {
         exposeRetryAfter(response);
         if (e.retryAfter() != null) {
             response.setHeader(

@@ -12,12 +12,17 @@ import org.springframework.core.Ordered;
 class IngestEndpointRegistration {
     @Bean
     FilterRegistrationBean<IngestEndpoint> ingestEndpoint(
-            IngestPipeline pipeline, EventRateLimiter rateLimiter, ClientAddresses clientAddresses, Clock clock) {
+            IngestPipeline pipeline,
+            EventRateLimiter rateLimiter,
+            ClientAddresses clientAddresses,
+            Clock clock,
+            WriteBuffer buffer) {
         FilterRegistrationBean<IngestEndpoint> registration =
-                new FilterRegistrationBean<>(new IngestEndpoint(pipeline, rateLimiter, clientAddresses, clock));
+                new FilterRegistrationBean<>(new IngestEndpoint(pipeline, rateLimiter, clientAddresses, clock, buffer));
         registration.addUrlPatterns(IngestEndpoint.PATH);
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         registration.setName("ingestEndpoint");
+        registration.setAsyncSupported(true); // it answers once the spool confirms, off the request thread
         return registration;
     }
 }

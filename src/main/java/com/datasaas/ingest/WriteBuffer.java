@@ -16,7 +16,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.BitSet;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -45,7 +49,7 @@ final class WriteBuffer {
     private static final Logger log = LoggerFactory.getLogger(WriteBuffer.class);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
     /** How long a request waits for its fsync before it is answered 503 (a disk that stalls, not one that fails). */
-    private static final long SPOOL_WAIT_MILLIS = 10_000;
+    static final long SPOOL_WAIT_MILLIS = 10_000;
 
     static final Duration RETRY_AFTER = Duration.ofSeconds(5);
 
@@ -176,24 +180,57 @@ final class WriteBuffer {
 
     /**
      * Returns once the event is on disk in the spool (then a 202 may promise it is kept); otherwise throws a 503 that
-     * says why, with Retry-After.
+     * says why, with Retry-After. For callers that answer on their own thread (server-side events).
      */
     void write(Event event) {
-        byte[] record = SpoolRecord.encode(event);
         long start = System.nanoTime();
+        CompletableFuture<Long> durable = hand(event);
         try {
-            spool.append(record, SPOOL_WAIT_MILLIS);
-            spoolWait.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-        } catch (Spool.Refused e) {
-            throw new ApiException(
-                    HttpStatus.SERVICE_UNAVAILABLE,
-                    e.getMessage() + ". The event was not recorded; send it again in a few seconds.",
-                    RETRY_AFTER);
+            durable.get(SPOOL_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            confirmed(start);
+        } catch (ExecutionException e) {
+            throw refused(e.getCause());
+        } catch (TimeoutException e) {
+            throw unconfirmed();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ApiException(
                     HttpStatus.SERVICE_UNAVAILABLE, "The service is shutting down; send the event again.", RETRY_AFTER);
         }
+    }
+
+    /**
+     * Hands the event to the spool without waiting: the future completes (on the spool's writer thread) once the
+     * event is fsync'd, or fails with the cause to answer with {@link #refused}. A refusal known at once (the spool is
+     * full or closing) is thrown as the 503. The caller answers 202 only on completion, and answers 503
+     * ({@link #unconfirmed}) when that takes longer than {@link #SPOOL_WAIT_MILLIS}.
+     */
+    CompletableFuture<Long> hand(Event event) {
+        byte[] record = SpoolRecord.encode(event);
+        try {
+            return spool.appendAsync(record);
+        } catch (Spool.Refused e) {
+            throw refused(e);
+        }
+    }
+
+    /** Records the wait for a confirmed write, from {@code handedNanos} ({@link System#nanoTime}) to now. */
+    void confirmed(long handedNanos) {
+        spoolWait.record(System.nanoTime() - handedNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** The 503 for a write the spool refused or could not make durable. */
+    static ApiException refused(Throwable cause) {
+        if (cause instanceof CompletionException && cause.getCause() != null) cause = cause.getCause();
+        return new ApiException(
+                HttpStatus.SERVICE_UNAVAILABLE,
+                cause.getMessage() + ". The event was not recorded; send it again in a few seconds.",
+                RETRY_AFTER);
+    }
+
+    /** The 503 for a write not confirmed within {@link #SPOOL_WAIT_MILLIS} (a disk that stalls, not one that fails). */
+    static ApiException unconfirmed() {
+        return refused(new IOException("The disk did not confirm the write within " + SPOOL_WAIT_MILLIS + " ms"));
     }
 
     /** Spooled events not yet in the store (at most: ids of refused writes leave gaps). */
