@@ -37,6 +37,8 @@ final class EventDraft {
     CompletableFuture<Long> durable;
     /** When the event was handed to the spool ({@link System#nanoTime}), for the spool-wait timer. */
     long handedNanos;
+    /** What follows a 202 for an event answered later (presence), run on a request thread after the answer. */
+    Runnable accepted;
 
     EventDraft(EventRequest request, InetAddress clientAddress, String userAgent) {
         this.request = request;

@@ -112,7 +112,7 @@ final class IngestEndpoint extends HttpFilter {
     private void answerWhenDurable(HttpServletRequest request, HttpServletResponse response, EventDraft draft) {
         AsyncContext async = request.startAsync();
         async.setTimeout(WriteBuffer.SPOOL_WAIT_MILLIS);
-        SpooledAnswer answer = new SpooledAnswer(async, response, confirmed, draft.handedNanos);
+        SpooledAnswer answer = new SpooledAnswer(async, response, confirmed, draft.handedNanos, draft.accepted);
         async.addListener(answer);
         draft.durable.whenComplete(answer); // runs here at once if the spool confirmed already
     }

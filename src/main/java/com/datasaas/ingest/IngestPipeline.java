@@ -281,15 +281,15 @@ final class IngestPipeline {
     private DropReason writeToBuffer(EventDraft draft) {
         Event event = toEvent(draft);
         if (draft.answerLater) {
-            // The caller answers 202 when the spool confirms (or 503 when it does not). Presence counts the visitor
-            // now: a refused write leaves them "seen" for the realtime window, which a page view that the
-            // browser retries would do anyway.
+            // The caller answers 202 when the spool confirms (or 503 when it does not), and only then counts the
+            // visitor as present: the realtime count includes only events that got their 202.
             draft.handedNanos = System.nanoTime();
             draft.durable = buffer.hand(event); // a refusal known at once throws the 503 here
+            draft.accepted = () -> presence.seen(event.siteId(), event.visitorKey(), event.timestamp());
         } else {
             buffer.write(event); // returns once the event is durable in the spool, else throws a 503
+            presence.seen(event.siteId(), event.visitorKey(), event.timestamp());
         }
-        presence.seen(event.siteId(), event.visitorKey(), event.timestamp());
         return KEEP;
     }
 

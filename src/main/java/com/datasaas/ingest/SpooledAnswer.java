@@ -22,7 +22,8 @@ import org.springframework.http.HttpStatus;
  * <p>Exactly one of these answers: the first to move {@code this} from {@link #WAITING} to {@link #ANSWERING} writes
  * the response and completes the {@link AsyncContext}; the others do nothing. The confirmation runs on the spool's
  * writer thread, which then only sets the status and calls {@code complete()} (Tomcat hands the rest of the response to
- * one of its own threads); the rare refusal writes a small JSON body there too.
+ * one of its own threads, which also runs what follows a 202, presence); the rare refusal writes a small JSON body
+ * there too.
  */
 final class SpooledAnswer extends AtomicInteger implements BiConsumer<Long, Throwable>, AsyncListener {
     private static final Logger log = LoggerFactory.getLogger(SpooledAnswer.class);
@@ -36,9 +37,19 @@ final class SpooledAnswer extends AtomicInteger implements BiConsumer<Long, Thro
     private final LongConsumer confirmed;
 
     private final long handedNanos;
+    /** Run after a 202 on the container thread that finishes the response (presence), never on the spool's. */
+    private final Runnable accepted;
+    /** Set before complete() when the answer is 202; read in onComplete, after complete(). */
+    private volatile boolean answered202;
 
-    SpooledAnswer(AsyncContext async, HttpServletResponse response, LongConsumer confirmed, long handedNanos) {
+    SpooledAnswer(
+            AsyncContext async,
+            HttpServletResponse response,
+            LongConsumer confirmed,
+            long handedNanos,
+            Runnable accepted) {
         this.async = async;
+        this.accepted = accepted;
         this.response = response;
         this.confirmed = confirmed;
         this.handedNanos = handedNanos;
@@ -52,6 +63,7 @@ final class SpooledAnswer extends AtomicInteger implements BiConsumer<Long, Thro
             if (failure == null) {
                 confirmed.accept(handedNanos);
                 response.setStatus(HttpStatus.ACCEPTED.value());
+                answered202 = true;
             } else {
                 IngestEndpoint.refuse(response, WriteBuffer.refused(failure));
             }
@@ -108,8 +120,11 @@ final class SpooledAnswer extends AtomicInteger implements BiConsumer<Long, Thro
         }
     }
 
+    /** After the answer, on the container thread that finished it. */
     @Override
-    public void onComplete(AsyncEvent event) {}
+    public void onComplete(AsyncEvent event) {
+        if (answered202) accepted.run();
+    }
 
     @Override
     public void onStartAsync(AsyncEvent event) {}

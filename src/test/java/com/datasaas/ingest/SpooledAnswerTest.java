@@ -28,9 +28,12 @@ class SpooledAnswerTest {
             super.complete();
         }
     };
-    final SpooledAnswer answer = new SpooledAnswer(async, response, handed -> confirmed.incrementAndGet(), 0);
+    final AtomicInteger present = new AtomicInteger();
+    final SpooledAnswer answer =
+            new SpooledAnswer(async, response, handed -> confirmed.incrementAndGet(), 0, present::incrementAndGet);
 
     SpooledAnswerTest() {
+        async.addListener(answer); // as IngestEndpoint does: timeouts, errors and the end of the answer
         durable.whenComplete(answer);
     }
 
@@ -41,9 +44,11 @@ class SpooledAnswerTest {
     @Test
     void nothing_is_answered_before_the_spool_confirms_then_202_once() throws IOException {
         assertThat(completions).hasValue(0);
+        assertThat(present).hasValue(0);
         durable.complete(7L);
         assertThat(response.getStatus()).isEqualTo(202);
         assertThat(confirmed).hasValue(1);
+        assertThat(present).hasValue(1); // the realtime count follows the 202
         answer.onTimeout(event()); // a timeout noticed after the answer changes nothing
         assertThat(response.getStatus()).isEqualTo(202);
         assertThat(completions).hasValue(1);
@@ -61,6 +66,7 @@ class SpooledAnswerTest {
                 .contains("No space left on device")
                 .contains("not recorded");
         assertThat(confirmed).hasValue(0);
+        assertThat(present).hasValue(0);
         assertThat(completions).hasValue(1);
     }
 
@@ -72,6 +78,7 @@ class SpooledAnswerTest {
         durable.complete(8L);
         assertThat(response.getStatus()).isEqualTo(503);
         assertThat(confirmed).hasValue(0);
+        assertThat(present).hasValue(0);
         assertThat(completions).hasValue(1);
     }
 
@@ -81,6 +88,7 @@ class SpooledAnswerTest {
         durable.complete(9L);
         assertThat(response.getStatus()).isEqualTo(200); // untouched
         assertThat(confirmed).hasValue(0);
+        assertThat(present).hasValue(0);
         assertThat(completions).hasValue(1);
     }
 
@@ -96,7 +104,7 @@ class SpooledAnswerTest {
                     done.incrementAndGet();
                 }
             };
-            SpooledAnswer a = new SpooledAnswer(ctx, r, handed -> ok.incrementAndGet(), 0);
+            SpooledAnswer a = new SpooledAnswer(ctx, r, handed -> ok.incrementAndGet(), 0, () -> {});
             CompletableFuture<Long> f = new CompletableFuture<>();
             f.whenComplete(a);
             CyclicBarrier start = new CyclicBarrier(2);
