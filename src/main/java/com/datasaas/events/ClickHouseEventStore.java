@@ -420,9 +420,9 @@ public class ClickHouseEventStore implements EventStore {
     }
 
     /**
-     * Rows per piece of a streamed INSERT body: their decoded events and encoded bytes (~1.3 KB a row) are what the
-     * young generation holds at a time, whatever the batch's size; ClickHouse reads the pieces into the one INSERT
-     * (one part, as before).
+     * Rows per piece of a streamed INSERT body: one piece's decoded events and encoded bytes are what the young
+     * generation holds of a batch at a time, whatever the batch's size; ClickHouse reads the pieces into the one
+     * INSERT (one part, as before).
      */
     static final int PIECE_ROWS = 1_000;
 
