@@ -8,7 +8,8 @@
 # MODE=server runs the app in server mode instead: metadata in a private PostgreSQL and events in a private ClickHouse,
 # both started here on loopback in the temp dir (like the tests' PostgresServer and ClickHouseServer; needs Debian's
 # postgresql and clickhouse-server packages, not their services) and deleted afterwards. MODE=both runs the embedded
-# app, then the server-mode app, against the same nginx reference in one run.
+# app, then the server-mode app, against the same nginx reference in one run. THREADS=1 adds the app's CPU per event by
+# thread over the closed loop; STATEMENTS=1 (server mode) what ClickHouse and PostgreSQL spent there per statement.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_WRK=${1:-30}
@@ -76,9 +77,10 @@ start_servers() {
   as_postgres "$PG_BIN/initdb" -D "$DATA/pg/data" -A trust -U postgres -E UTF8 --locale=C --no-sync >/dev/null
   # Durable settings (fsync on), unlike the tests: this measures what a deployment would do.
   as_postgres "$PG_BIN/pg_ctl" -D "$DATA/pg/data" -l "$DATA/pg/server.log" -w \
-    -o "-p $PG_PORT -k $DATA/pg -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null
+    -o "-p $PG_PORT -k $DATA/pg -c listen_addresses=127.0.0.1 -c max_connections=200${STATEMENTS:+ -c shared_preload_libraries=pg_stat_statements}" start >/dev/null
   PG=1
   as_postgres "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc 'CREATE DATABASE datasaas' >/dev/null
+  [ -n "${STATEMENTS:-}" ] && as_postgres "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d datasaas -qc 'CREATE EXTENSION pg_stat_statements' >/dev/null
   CH_HTTP=$(free_port)
   mkdir -p "$DATA/ch/log"
   sed -e "s|<http_port>[0-9]*</http_port>|<http_port>$CH_HTTP</http_port>|" \
@@ -98,6 +100,22 @@ start_servers() {
   CH=$!
   until curl -sf "127.0.0.1:$CH_HTTP/ping" >/dev/null; do sleep 0.1; done
   echo "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on port $PG_PORT, ClickHouse $(curl -s "127.0.0.1:$CH_HTTP/" --data 'SELECT version()') on port $CH_HTTP"
+}
+
+# STATEMENTS=1: what the servers spent per statement over the closed loop (ClickHouse's query_log, PostgreSQL's
+# pg_stat_statements, loaded at start for that), per event.
+server_statements_reset() {
+  curl -s "127.0.0.1:$CH_HTTP/" --data 'SYSTEM FLUSH LOGS' >/dev/null || true
+  CH_T0=$(curl -s "127.0.0.1:$CH_HTTP/" --data 'SELECT toUnixTimestamp(now())')
+  as_postgres "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d datasaas -qAtc 'SELECT pg_stat_statements_reset()' >/dev/null
+}
+server_statements() {
+  local n=$1
+  curl -s "127.0.0.1:$CH_HTTP/" --data 'SYSTEM FLUSH LOGS' >/dev/null
+  echo "ClickHouse query_log over the closed loop (us of CPU per event: user + system; calls; the rest of its CPU is background merges):"
+  curl -s "127.0.0.1:$CH_HTTP/" --data "SELECT round(sum(arraySum(arrayMap((k, v) -> if(k IN ('UserTimeMicroseconds', 'SystemTimeMicroseconds'), v, 0), ProfileEvents.Names, ProfileEvents.Values))) / $n, 2), count(), substring(replaceRegexpAll(query, '[[:space:]]+', ' '), 1, 90) FROM system.query_log WHERE type = 'QueryFinish' AND event_time >= toDateTime($CH_T0) GROUP BY 3 ORDER BY 1 DESC LIMIT 8 FORMAT TSV" | sed 's/^/  /'
+  echo "PostgreSQL pg_stat_statements over the closed loop (us of statement time per event; calls; rows):"
+  as_postgres "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d datasaas -qAtF $'\t' -c "SELECT round((total_exec_time * 1000 / $n)::numeric, 2), calls, rows, substring(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 1, 90) FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_statements%' ORDER BY total_exec_time DESC LIMIT 8" | sed 's/^/  /'
 }
 
 # ---- the app, in one mode; nginx keeps running across modes, so every mode has the same-run reference
@@ -147,9 +165,24 @@ echo "nginx CPU per request: $(per_event_us "$(echo "$REF" | requests)" "$T1 - $
 echo "== closed loop, max throughput, ${SECONDS_WRK} s (wrk ${WRK_FLAGS[*]}), app"
 T0=$(ticks "$APP")
 [ "$mode" = server ] && { C0=$(ticks "$CH"); P0=$(ticks "$(head -1 "$DATA/pg/data/postmaster.pid")"); }
+[ "$mode" = server ] && [ -n "${STATEMENTS:-}" ] && server_statements_reset
+TC=
+[ -n "${THREADS:-}" ] && { python3 bench/thread_cpu.py "$APP" "$SECONDS_WRK" > "$dir/threads.txt" & TC=$!; }
 OURS=$(SITE_ID=$SITE wrk "${WRK_FLAGS[@]}" -d"${SECONDS_WRK}s" -s bench/ingest.lua "http://127.0.0.1:$PORT" | tail -3)
 T1=$(ticks "$APP")
 echo "$OURS"
+if [ -n "$TC" ]; then # THREADS=1: the app's CPU per event by thread over the closed loop (bench/thread_cpu.py)
+  wait "$TC"
+  python3 - "$dir/threads.txt" "$(echo "$OURS" | requests)" <<'PY'
+import re, sys
+n = int(sys.argv[2])
+for line in open(sys.argv[1]):
+    m = re.match(r'\s*([\d.]+) s\s+[\d.]+% (.*)', line)
+    if m: print(f"  {float(m.group(1)) * 1e6 / n:7.1f} us per event  {m.group(2)}")
+    elif line.startswith('process'): print('  ' + line.rstrip())
+PY
+fi
+[ "$mode" = server ] && [ -n "${STATEMENTS:-}" ] && server_statements "$(echo "$OURS" | requests)"
 echo "app CPU per event: $(per_event_us "$(echo "$OURS" | requests)" "$T1 - $T0") us (all threads: requests, spool, store writer, JIT, GC)"
 if [ "$mode" = server ]; then
   echo "ClickHouse CPU per event: $(per_event_us "$(echo "$OURS" | requests)" "$(ticks "$CH") - $C0") us," \

@@ -28,7 +28,9 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -348,34 +350,141 @@ public class ClickHouseEventStore implements EventStore {
         if (batch.isEmpty()) return;
         int size = batch.size();
         synchronized (writeLock) {
+            Insert insert;
             try {
                 if (recovering) watermark = readWatermark();
                 Rows rows = freshRows(batch);
-                // The decoded events are dead once encoded. Held while the INSERT waits for ClickHouse, a 1 s batch
-                // of them was copied and promoted by the young collections in that time (5-9x embedded's promotion,
-                // full collections every few seconds; docs/benchmarks.md, "Server mode's app, where its CPU goes").
-                // Only this frame still refers to the list (an interpreted frame keeps every reference local
-                // alive); the body, and the spool records a retry needs, are what stays.
-                batch = null;
-                stepHook.before("insert_events");
-                if (rows.body() != null) post(database, rows.statement(), rows.body(), false);
-                if (rows.highest() > watermark) {
-                    stepHook.before("raise_watermark");
-                    execute(
-                            database,
-                            "INSERT INTO spool_watermarks VALUES (" + ClickHouseDialect.literal(nodeId) + ", "
-                                    + rows.highest() + ", " + System.nanoTime() + ")");
-                    watermark = rows.highest();
-                }
-                recovering = false;
+                insert = rows.body() == null
+                        ? new Insert(null, null, rows.highest())
+                        : new Insert(
+                                rows.statement(), HttpRequest.BodyPublishers.ofByteArray(rows.body()), rows.highest());
             } catch (RuntimeException e) {
-                // Whatever part of the batch ClickHouse kept, the next attempt looks before it inserts.
-                recovering = true;
-                throw e instanceof EventStoreException ese
-                        ? ese
-                        : new EventStoreException("Writing " + size + " events failed: " + e.getMessage(), e);
+                throw failed(size, e);
             }
+            // The decoded events are dead once encoded. Held while the INSERT waits for ClickHouse, a 1 s batch
+            // of them was copied and promoted by the young collections in that time (5-9x embedded's promotion,
+            // full collections every few seconds; docs/benchmarks.md, "Server mode's app, where its CPU goes").
+            // Only this frame still refers to the list (an interpreted frame keeps every reference local
+            // alive); the body, and the spool records a retry needs, are what stays.
+            batch = null;
+            store(size, insert);
         }
+    }
+
+    /**
+     * The ingest writer's batch, still in the spool's encoding: its rows are decoded and encoded a piece of {@link
+     * #PIECE_ROWS} at a time while ClickHouse reads the INSERT's body (chunked), so neither the batch's decoded events
+     * nor its whole body is ever live. A 1 s batch of them held while the INSERT waited was copied and promoted by the
+     * young collections in that time (docs/benchmarks.md, "Server mode's app, where its CPU goes"). After a failure
+     * (recovery looks at what ClickHouse kept) and for the text fallback the batch goes the decoded way.
+     */
+    @Override
+    public void appendSpooled(SpooledRecords batch) {
+        if (batch.size() == 0) return;
+        synchronized (writeLock) {
+            if (recovering || !writesRowBinary()) {
+                appendSpooled(batch.events());
+                return;
+            }
+            Insert insert;
+            try {
+                long above = watermark;
+                long highest = above;
+                for (int i = 0; i < batch.size(); i++) highest = Math.max(highest, batch.id(i));
+                Pieces pieces = new Pieces(batch, above);
+                byte[] first = pieces.next(); // encoded here: a batch with no row to store sends no INSERT
+                Iterable<byte[]> body = () -> new Iterator<>() {
+                    private byte[] next = first;
+
+                    @Override
+                    public boolean hasNext() {
+                        return next != null;
+                    }
+
+                    @Override
+                    public byte[] next() {
+                        if (next == null) throw new NoSuchElementException();
+                        byte[] piece = next;
+                        next = pieces.next();
+                        return piece;
+                    }
+                };
+                insert = first == null
+                        ? new Insert(null, null, highest)
+                        : new Insert(rowBinary.insert(), HttpRequest.BodyPublishers.ofByteArrays(body), highest);
+            } catch (RuntimeException e) {
+                throw failed(batch.size(), e);
+            }
+            store(batch.size(), insert);
+        }
+    }
+
+    /**
+     * Rows per piece of a streamed INSERT body: one piece's decoded events and encoded bytes are what the young
+     * generation holds of a batch at a time, whatever the batch's size; ClickHouse reads the pieces into the one
+     * INSERT (one part, as before).
+     */
+    static final int PIECE_ROWS = 1_000;
+
+    /** The RowBinary rows above {@code above} of a spooled batch, a piece at a time; unreadable records left out. */
+    private final class Pieces {
+        private final SpooledRecords batch;
+        private final long above;
+        private int next;
+
+        Pieces(SpooledRecords batch, long above) {
+            this.batch = batch;
+            this.above = above;
+        }
+
+        /** The next piece with at least one row, or null at the end. */
+        byte[] next() {
+            while (next < batch.size()) {
+                int end = Math.min(next + PIECE_ROWS, batch.size());
+                List<SpooledEvent> piece = new ArrayList<>(end - next);
+                for (; next < end; next++) {
+                    long id = batch.id(next);
+                    if (id <= above) continue;
+                    try {
+                        piece.add(new SpooledEvent(id, batch.event(next)));
+                    } catch (SpooledRecords.Unreadable skipped) {
+                        // left out, as SpooledRecords.events() leaves it out; the batch logged it
+                    }
+                }
+                if (!piece.isEmpty()) return rowBinary.rows(piece, nodeId);
+            }
+            return null;
+        }
+    }
+
+    /** An INSERT to send ({@code statement} null when none), and the batch's highest spool id. */
+    private record Insert(String statement, HttpRequest.BodyPublisher body, long highest) {}
+
+    /** Sends a batch's INSERT and raises the watermark; any failure leaves the store recovering. Under writeLock. */
+    private void store(int size, Insert insert) {
+        try {
+            stepHook.before("insert_events");
+            if (insert.statement() != null) send(database, insert.statement(), insert.body(), false);
+            if (insert.highest() > watermark) {
+                stepHook.before("raise_watermark");
+                execute(
+                        database,
+                        "INSERT INTO spool_watermarks VALUES (" + ClickHouseDialect.literal(nodeId) + ", "
+                                + insert.highest() + ", " + System.nanoTime() + ")");
+                watermark = insert.highest();
+            }
+            recovering = false;
+        } catch (RuntimeException e) {
+            throw failed(size, e);
+        }
+    }
+
+    /** Whatever part of the batch ClickHouse kept, the next attempt looks before it inserts. Under writeLock. */
+    private EventStoreException failed(int size, RuntimeException e) {
+        recovering = true;
+        return e instanceof EventStoreException ese
+                ? ese
+                : new EventStoreException("Writing " + size + " events failed: " + e.getMessage(), e);
     }
 
     /** An INSERT's statement and body ({@code null} when no event of the batch is left to store). */
@@ -822,7 +931,8 @@ public class ClickHouseEventStore implements EventStore {
      * CLUSTER statement is an error status, never a 200 followed by the error text.
      */
     private String post(String db, String statement, byte[] rows, boolean waitEnd) {
-        return new String(send(db, statement, rows, waitEnd), StandardCharsets.UTF_8);
+        HttpRequest.BodyPublisher body = rows == null ? null : HttpRequest.BodyPublishers.ofByteArray(rows);
+        return new String(send(db, statement, body, waitEnd), StandardCharsets.UTF_8);
     }
 
     /**
@@ -834,7 +944,7 @@ public class ClickHouseEventStore implements EventStore {
         return send(database, sql + "\nFORMAT RowBinary", null, false);
     }
 
-    private byte[] send(String db, String statement, byte[] rows, boolean waitEnd) {
+    private byte[] send(String db, String statement, HttpRequest.BodyPublisher rows, boolean waitEnd) {
         StringBuilder url = new StringBuilder(server.toString()).append("?join_use_nulls=1");
         if (cluster != null) url.append("&insert_distributed_sync=1&distributed_product_mode=global");
         if (waitEnd) url.append("&wait_end_of_query=1");
@@ -844,7 +954,7 @@ public class ClickHouseEventStore implements EventStore {
             body = HttpRequest.BodyPublishers.ofString(statement, StandardCharsets.UTF_8);
         } else {
             url.append("&query=").append(URLEncoder.encode(statement, StandardCharsets.UTF_8));
-            body = HttpRequest.BodyPublishers.ofByteArray(rows);
+            body = rows;
         }
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url.toString()))
                 .timeout(TIMEOUT)

@@ -98,6 +98,95 @@ class ClickHouseEventStoreTest {
         assertThat(store.spoolWatermark()).isEqualTo(2000);
     }
 
+    /** The spool's batch as the write buffer hands it over; counts decodes, and record {@code unreadable} does not read. */
+    private static class Records implements SpooledRecords {
+        private final List<SpooledEvent> events;
+        private final long unreadable;
+        final AtomicInteger decoded = new AtomicInteger();
+
+        Records(List<SpooledEvent> events, long unreadable) {
+            this.events = events;
+            this.unreadable = unreadable;
+        }
+
+        @Override
+        public int size() {
+            return events.size();
+        }
+
+        @Override
+        public long id(int i) {
+            return events.get(i).id();
+        }
+
+        @Override
+        public Event event(int i) {
+            if (id(i) == unreadable) throw new Unreadable("simulated: a record of another release");
+            decoded.incrementAndGet();
+            return events.get(i).event();
+        }
+
+        @Override
+        public boolean fields(int i, EventFields sink) {
+            return false;
+        }
+    }
+
+    @Test
+    void the_write_buffers_batch_is_decoded_while_its_insert_is_sent_and_stored_once(TestInfo test) {
+        ClickHouseEventStore store = store(database(test), "node-a");
+        // The first batch after a start reads the watermark and goes the decoded way (recovery's); the next streams.
+        store.appendSpooled(new Records(spooled(1, 10), 0));
+        int rows = ClickHouseEventStore.PIECE_ROWS * 3 + 7;
+        Records batch = new Records(spooled(11, 10 + rows), 42);
+        List<Integer> decodedBeforeInsert = new ArrayList<>();
+        store.onEachStep(step -> {
+            if (step.equals("insert_events")) decodedBeforeInsert.add(batch.decoded.get());
+        });
+        store.appendSpooled(batch);
+        assertThat(decodedBeforeInsert)
+                .as("only the first piece is decoded before the INSERT is sent")
+                .containsExactly(ClickHouseEventStore.PIECE_ROWS - 1);
+        assertThat(batch.decoded.get()).isEqualTo(rows - 1);
+        assertThat(count(store, "1")).as("every readable record").isEqualTo(10 + rows - 1);
+        assertThat(count(store, "event_id = 42")).isZero();
+        assertThat(store.spoolWatermark()).isEqualTo(10 + rows);
+        // Replayed below the watermark: no INSERT, nothing decoded.
+        Records again = new Records(spooled(rows - 100, 10 + rows), 0);
+        store.appendSpooled(again);
+        assertThat(again.decoded.get()).isZero();
+        assertThat(count(store, "1")).isEqualTo(10 + rows - 1);
+    }
+
+    @Test
+    void a_streamed_batch_whose_piece_fails_to_encode_is_stored_once_by_the_retry(TestInfo test) {
+        ClickHouseEventStore store = store(database(test), "node-a");
+        store.appendSpooled(new Records(spooled(1, 100), 0));
+        int rows = ClickHouseEventStore.PIECE_ROWS * 2 + 100;
+        List<SpooledEvent> events = spooled(101, 100 + rows);
+        AtomicInteger failures = new AtomicInteger();
+        // The second piece's decode fails once, after the first piece has gone to ClickHouse.
+        Records failingOnce = new Records(events, 0) {
+            @Override
+            public Event event(int i) {
+                if (i == ClickHouseEventStore.PIECE_ROWS + 5 && failures.getAndIncrement() == 0) {
+                    throw new IllegalStateException("simulated: the encoder failed mid-body");
+                }
+                return super.event(i);
+            }
+        };
+        assertThatThrownBy(() -> store.appendSpooled(failingOnce)).isInstanceOf(EventStoreException.class);
+        assertThat(store.spoolWatermark()).isEqualTo(100);
+        store.appendSpooled(failingOnce); // the write buffer's retry
+        assertThat(count(store, "1")).isEqualTo(100 + rows);
+        assertThat(store.spoolWatermark()).isEqualTo(100 + rows);
+        assertThat(store.query(
+                        "SELECT count() FROM (SELECT event_id FROM events GROUP BY event_id HAVING count() > 1)",
+                        List.of(),
+                        (rs, n) -> rs.getLong(1)))
+                .containsExactly(0L);
+    }
+
     private static List<SpooledEvent> weaklyWatched(List<SpooledEvent> batch, List<WeakReference<SpooledEvent>> refs) {
         for (int i = 0; i < batch.size(); i += 500) refs.add(new WeakReference<>(batch.get(i)));
         return batch;
