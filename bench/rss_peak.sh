@@ -17,7 +17,7 @@ DATASAAS_DATA_DIR=$DATA PORT=$PORT DATASAAS_REGISTRATION=open DATASAAS_TRUSTED_P
 APP=$!
 trap 'touch "$OUT/stop"; kill $APP 2>/dev/null; wait $APP 2>/dev/null; rm -rf $DATA' EXIT
 until curl -sf "localhost:$PORT/actuator/health" >/dev/null; do sleep 0.1; done
-HEAP=$(python3 -c 'import sys; sys.path.insert(0, "bench"); import rss_by_mapping as r; lo, hi = r.heap_range(sys.argv[1]); print(f"{lo:x}-{hi:x}")' $APP)
+HEAP=$(python3 -B -c 'import sys; sys.path.insert(0, "bench"); import rss_by_mapping as r; lo, hi = r.heap_range(sys.argv[1]); print(f"{lo:x}-{hi:x}")' $APP)
 echo "healthy, RSS $(awk '/VmRSS/ {print int($2/1024)}' /proc/$APP/status) MB" > "$OUT/result.txt"
 J=$DATA/cookies
 curl -s -c "$J" -b "$J" "localhost:$PORT/api/me" >/dev/null
