@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """The resident memory of a running service by kind of mapping, from /proc/PID/smaps.
 
-Usage: python3 bench/rss_by_mapping.py PID [PID's Java heap as LOW-HIGH in hex]
+Usage: python3 bench/rss_by_mapping.py PID [PID's Java heap as LOW-HIGH in hex] [--smaps FILE]
 Without the heap range it asks `jcmd PID GC.heap_info` for it (the Serial and G1 lines both end in [low, ..., high)).
+--smaps FILE splits a copy of /proc/PID/smaps taken earlier (bench/rss_peak.py saves one at the RSS peak).
 
 Why by mapping: NMT (-XX:NativeMemoryTracking) sees only what the JVM allocates itself; DuckDB's buffers (its own
 jemalloc, anonymous mappings), the glibc arenas other native code mallocs into, and files mapped by libraries (the
@@ -23,9 +24,9 @@ def heap_range(pid):
     return (min(s[0] for s in spans), max(s[-1] for s in spans)) if spans else (None, None)
 
 
-def mappings(pid):
+def mappings(smaps):
     maps, cur = [], None
-    for line in open(f"/proc/{pid}/smaps"):
+    for line in open(smaps):
         m = re.match(r"^([0-9a-f]+)-([0-9a-f]+) (\S+) \S+ \S+ \S+\s*(.*)$", line)
         if m:
             cur = dict(lo=int(m.group(1), 16), hi=int(m.group(2), 16), perm=m.group(3), path=m.group(4).strip(), rss=0)
@@ -57,12 +58,18 @@ def kind(m, heap_lo, heap_hi, arena_starts):
 
 
 def main():
-    pid = sys.argv[1]
-    if len(sys.argv) > 2:
-        lo, hi = (int(x, 16) for x in sys.argv[2].split("-"))
+    args = sys.argv[1:]
+    smaps = f"/proc/{args[0]}/smaps"
+    if "--smaps" in args:
+        i = args.index("--smaps")
+        smaps = args[i + 1]
+        del args[i : i + 2]
+    pid = args[0]
+    if len(args) > 1:
+        lo, hi = (int(x, 16) for x in args[1].split("-"))
     else:
         lo, hi = heap_range(pid)
-    maps = mappings(pid)
+    maps = mappings(smaps)
     ends = {m["lo"]: m for m in maps}
     arena_starts = set()
     for m in maps:
