@@ -163,7 +163,7 @@ class WriterStepsBenchmark {
      * few batches, and the process CPU per preparation is printed. The writer runs each of them as a fresh statement,
      * so this is the most that keeping them prepared could save per batch or per merge.
      *
-     * <pre>./mvnw -q test -Dtest=WriterStepsBenchmark#prepare_costs -Dbench.prepare=true</pre>
+     * <pre>./mvnw -q test -Dtest=WriterStepsBenchmark#prepare_costs -Dbench.batches=1 -Dbench.prepare=true</pre>
      */
     @Test
     @EnabledIfSystemProperty(named = "bench.prepare", matches = "true")
