@@ -157,6 +157,59 @@ class WriterStepsBenchmark {
         }
     }
 
+    /**
+     * What binding, optimising and planning costs per statement of the writer, apart from running it: each statement of
+     * a batch and of a session merge is prepared 100 times (after 30 to warm up) on a connection to a store holding a
+     * few batches, and the process CPU per preparation is printed. The writer runs each of them as a fresh statement,
+     * so this is the most that keeping them prepared could save per batch or per merge.
+     *
+     * <pre>./mvnw -q test -Dtest=WriterStepsBenchmark#prepare_costs -Dbench.batches=1 -Dbench.prepare=true</pre>
+     */
+    @Test
+    @EnabledIfSystemProperty(named = "bench.prepare", matches = "true")
+    void prepare_costs() throws Exception {
+        var os = (com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        DuckDbEventStore store = new DuckDbEventStore(new DataSaasProperties(dir, null, null, null, null));
+        Random random = new Random(1);
+        long id = 0;
+        for (int b = 0; b < 4; b++) {
+            List<SpooledEvent> batch = new ArrayList<>();
+            for (int i = 0; i < 5000; i++) {
+                batch.add(new SpooledEvent(++id, event(id, random.nextInt(100_000), i % 10 == 9, random)));
+            }
+            store.appendSpooled(batch);
+        }
+        Map<String, String> statements = new LinkedHashMap<>();
+        statements.put("clear_batch", DuckDbEventStore.EMPTY_BATCH_TABLE);
+        statements.put(
+                "skip_stored", "DELETE FROM event_batch WHERE event_id <= (SELECT max(event_id) FROM spool_watermark)");
+        statements.put("insert_events", "INSERT INTO events SELECT * FROM event_batch");
+        statements.put("mark_rollup_dirty", HourlyRollup.markDirty("event_batch"));
+        var merge = SessionRollup.mergeTail(0, id);
+        for (var s : merge) if (!s.name().startsWith("drop")) statements.put(s.name(), s.sql());
+        // TEMP tables belong to their connection: this one gets its own batch table and tail.
+        try (var c = store.duplicateConnection()) {
+            try (var st = c.createStatement()) {
+                st.execute("CREATE TEMP TABLE event_batch AS SELECT * FROM events LIMIT 0");
+                st.execute(merge.get(0).sql());
+            }
+            for (var e : statements.entrySet()) {
+                for (int r = 0; r < 30; r++) c.prepareStatement(e.getValue()).close();
+                long cpu0 = os.getProcessCpuTime();
+                long wall0 = System.nanoTime();
+                for (int r = 0; r < 100; r++) c.prepareStatement(e.getValue()).close();
+                System.out.printf(
+                        "prepare %-26s %5d chars %7.2f ms wall %7.2f ms CPU each%n",
+                        e.getKey(),
+                        e.getValue().length(),
+                        (System.nanoTime() - wall0) / 100 / 1e6,
+                        (os.getProcessCpuTime() - cpu0) / 100 / 1e6);
+            }
+        }
+        store.close();
+    }
+
     private static Event event(long id, int session, boolean leave, Random random) {
         EventType type = leave ? EventType.LEAVE : EventType.PAGEVIEW;
         Event e = DuckDbEventStoreTest.event((int) id, type);
